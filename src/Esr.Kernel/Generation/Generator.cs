@@ -1,0 +1,121 @@
+using Esr.Kernel.Models;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Generation;
+
+/// <summary>
+/// Batched generation with a KV cache: prompts of different lengths are left-padded into one batch, prefilled
+/// together, then decoded one token per step for every row until each row stops or reaches its limit.
+/// </summary>
+public sealed class Generator(CausalLanguageModel model)
+{
+    /// <summary>Continues every request; results come back in request order.</summary>
+    /// <param name="requests">The prompts and their sampling settings.</param>
+    /// <param name="hooks">Hooks active at every forward step (prefill and decoding), or null.</param>
+    /// <param name="onToken">Called for each token as soon as it is chosen, or null.</param>
+    /// <param name="cancellationToken">Checked between steps.</param>
+    /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
+    public IReadOnlyList<GenerationResult> Generate(
+        IReadOnlyList<GenerationRequest> requests,
+        ActivationHooks? hooks = null,
+        Action<GeneratedToken>? onToken = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (requests.Count == 0) return [];
+        foreach (var request in requests)
+        {
+            request.Sampling.Validate();
+            if (request.PromptIds.Count == 0) throw new ArgumentException("a prompt must hold at least one token", nameof(requests));
+            if (request.PromptIds.Any(id => id < 0 || id >= model.Config.VocabularySize))
+                throw new ArgumentException($"a prompt token id lies outside the vocabulary [0, {model.Config.VocabularySize})", nameof(requests));
+        }
+
+        var rows = requests.Select(request => new Row(request)).ToArray();
+        var promptLength = requests.Max(request => request.PromptIds.Count);
+        var maxNewTokens = requests.Max(request => request.Sampling.MaxNewTokens);
+        using var cache = new KvCache(model.Config, requests.Count, promptLength + Math.Max(maxNewTokens, 1), model.Dtype);
+
+        var (ids, mask) = LeftPadded(requests, promptLength);
+        var logits = model.Forward(ids, mask, cache, hooks, lastPositionOnly: true);
+        ids.Dispose();
+        mask.Dispose();
+        foreach (var row in rows.Where(row => row.Request.Sampling.MaxNewTokens == 0)) row.Finish(FinishReason.Length);
+
+        var vocabulary = model.Config.VocabularySize;
+        while (rows.Any(row => !row.Finished))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var next = new long[rows.Length];
+            var live = new bool[rows.Length];
+            using (logits)
+            {
+                var all = logits.data<float>().ToArray(); // [batch, 1, vocab]
+                for (var index = 0; index < rows.Length; index++)
+                {
+                    var row = rows[index];
+                    if (row.Finished) continue;
+                    var token = TokenSampler.Next(all.AsSpan(index * vocabulary, vocabulary), row.Request.Sampling, row.Seen, row.Random);
+                    if (row.Accept(token))
+                    {
+                        onToken?.Invoke(new GeneratedToken(index, token, row.Output.Count - 1));
+                        next[index] = token;
+                        live[index] = !row.Finished;
+                    }
+                }
+            }
+            if (!live.Any(alive => alive)) break;
+            using var stepIds = tensor(next, [rows.Length, 1L]);
+            using var stepMask = tensor(live, [rows.Length, 1L]);
+            logits = model.Forward(stepIds, stepMask, cache, hooks, lastPositionOnly: true);
+        }
+        return rows.Select(row => new GenerationResult(row.Output, row.Reason)).ToArray();
+    }
+
+    private static (Tensor Ids, Tensor Mask) LeftPadded(IReadOnlyList<GenerationRequest> requests, int length)
+    {
+        var ids = new long[requests.Count * length];
+        var mask = new bool[requests.Count * length];
+        for (var row = 0; row < requests.Count; row++)
+        {
+            var prompt = requests[row].PromptIds;
+            var offset = row * length + length - prompt.Count;
+            for (var i = 0; i < prompt.Count; i++)
+            {
+                ids[offset + i] = prompt[i];
+                mask[offset + i] = true;
+            }
+        }
+        return (tensor(ids, [requests.Count, (long)length]), tensor(mask, [requests.Count, (long)length]));
+    }
+
+    /// <summary>The state of one request while it is being generated.</summary>
+    private sealed class Row(GenerationRequest request)
+    {
+        public GenerationRequest Request { get; } = request;
+        public Random Random { get; } = new(request.Seed);
+        public HashSet<int> Seen { get; } = [.. request.PromptIds];
+        public List<int> Output { get; } = [];
+        public bool Finished { get; private set; }
+        public FinishReason Reason { get; private set; }
+
+        /// <summary>Takes a sampled token; false when it was a stop token (not kept).</summary>
+        public bool Accept(int token)
+        {
+            if (Request.StopTokenIds.Contains(token))
+            {
+                Finish(FinishReason.Stop);
+                return false;
+            }
+            Output.Add(token);
+            Seen.Add(token);
+            if (Output.Count >= Request.Sampling.MaxNewTokens) Finish(FinishReason.Length);
+            return true;
+        }
+
+        public void Finish(FinishReason reason)
+        {
+            Finished = true;
+            Reason = reason;
+        }
+    }
+}

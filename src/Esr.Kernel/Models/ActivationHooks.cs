@@ -1,0 +1,28 @@
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Models;
+
+/// <summary>The hooks active in a forward pass, run in the order they were added at each hook point.</summary>
+public sealed class ActivationHooks
+{
+    private readonly Dictionary<HookPoint, List<IActivationHook>> _hooks = [];
+
+    /// <summary>Adds a hook at a point; returns this collection for chaining.</summary>
+    public ActivationHooks Add(HookPoint point, IActivationHook hook)
+    {
+        if (!_hooks.TryGetValue(point, out var list)) _hooks[point] = list = [];
+        list.Add(hook);
+        return this;
+    }
+
+    /// <summary>The hook points that have hooks.</summary>
+    public IEnumerable<HookPoint> Points => _hooks.Keys;
+
+    internal Tensor Run(HookPoint point, Tensor activation, Func<HookContext> context)
+    {
+        if (!_hooks.TryGetValue(point, out var list)) return activation;
+        var current = context();
+        foreach (var hook in list) activation = hook.Apply(activation, current with { Point = point });
+        return activation;
+    }
+}

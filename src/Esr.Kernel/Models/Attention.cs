@@ -1,0 +1,67 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Models;
+
+/// <summary>
+/// Grouped-query self-attention with rotary positions. Q, K and V share one matrix (one matmul instead of three);
+/// query heads of a KV group are folded together instead of copying K and V per head.
+/// </summary>
+internal sealed class Attention : nn.Module
+{
+    private readonly Parameter queryKeyValue; // [(heads + 2·kv_heads)·head_dim, d_model]
+    private readonly Parameter output;        // [d_model, heads·head_dim]
+    private readonly int _heads, _kvHeads, _headDim, _layer;
+    private readonly double _scale;
+    private readonly double? _softcap;
+
+    public Attention(string name, ModelConfig config, int layer, ScalarType dtype) : base(name)
+    {
+        _heads = config.HeadCount;
+        _kvHeads = config.KeyValueHeadCount;
+        _headDim = config.HeadDimension;
+        _layer = layer;
+        _scale = config.AttentionScale;
+        _softcap = config.AttentionLogitSoftcap;
+        queryKeyValue = new Parameter(empty([(_heads + 2L * _kvHeads) * _headDim, config.HiddenSize], dtype), requires_grad: false);
+        output = new Parameter(empty([config.HiddenSize, (long)_heads * _headDim], dtype), requires_grad: false);
+        RegisterComponents();
+    }
+
+    /// <summary>Where each Hugging Face tensor of this module lives (Q, K and V are row ranges of the fused matrix).</summary>
+    public IEnumerable<(string Name, Tensor Destination)> Weights(string prefix)
+    {
+        long queryRows = (long)_heads * _headDim, kvRows = (long)_kvHeads * _headDim;
+        yield return ($"{prefix}q_proj.weight", queryKeyValue.narrow(0, 0, queryRows));
+        yield return ($"{prefix}k_proj.weight", queryKeyValue.narrow(0, queryRows, kvRows));
+        yield return ($"{prefix}v_proj.weight", queryKeyValue.narrow(0, queryRows + kvRows, kvRows));
+        yield return ($"{prefix}o_proj.weight", output);
+    }
+
+    /// <param name="x">[batch, tokens, d_model]</param>
+    /// <param name="rotary">cos and sin [batch, 1, tokens, head_dim]</param>
+    /// <param name="mask">additive float32 mask [batch, 1, tokens, slots]</param>
+    /// <param name="cache">the cache this pass appends to</param>
+    /// <param name="startSlot">the cache slot of the first token</param>
+    public Tensor Forward(Tensor x, (Tensor Cos, Tensor Sin) rotary, Tensor mask, KvCache cache, int startSlot)
+    {
+        using var scope = NewDisposeScope();
+        long batch = x.shape[0], tokens = x.shape[1], groups = _heads / _kvHeads;
+        var qkv = nn.functional.linear(x, queryKeyValue).view(batch, tokens, _heads + 2 * _kvHeads, _headDim).transpose(1, 2);
+        var parts = qkv.split([_heads, _kvHeads, _kvHeads], 1);
+        var query = RotaryEmbedding.Apply(parts[0], rotary.Cos, rotary.Sin);   // [B, H, T, hd]
+        var key = RotaryEmbedding.Apply(parts[1], rotary.Cos, rotary.Sin);     // [B, K, T, hd]
+        var (keys, values) = cache.Append(_layer, startSlot, key, parts[2]);   // [B, K, S, hd]
+        var slots = keys.shape[2];
+
+        var grouped = query.reshape(batch, _kvHeads, groups * tokens, _headDim);                  // [B, K, G·T, hd]
+        var scores = grouped.matmul(keys.transpose(2, 3)).to_type(ScalarType.Float32) * _scale;   // [B, K, G·T, S]
+        if (_softcap is { } cap) scores = (scores / cap).tanh() * cap;
+        scores = scores.view(batch, _kvHeads, groups, tokens, slots) + mask.unsqueeze(2);
+        var probabilities = scores.softmax(-1).to_type(x.dtype).view(batch, _kvHeads, groups * tokens, slots);
+        var attended = probabilities.matmul(values)                                              // [B, K, G·T, hd]
+            .view(batch, _heads, tokens, _headDim).transpose(1, 2).reshape(batch, tokens, _heads * _headDim);
+        return nn.functional.linear(attended, output).MoveToOuterDisposeScope();
+    }
+}

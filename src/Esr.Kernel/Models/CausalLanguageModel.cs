@@ -1,0 +1,178 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Models;
+
+/// <summary>
+/// A Llama-3.x or Gemma-2 decoder: token embedding, decoder blocks, final norm, output projection. Forward passes
+/// go through a <see cref="KvCache"/>, so the same code serves a whole prompt, a batch of left-padded prompts,
+/// and one decoding step; hooks read or edit <c>blocks.L.resid_post</c> on the way.
+/// </summary>
+public sealed class CausalLanguageModel : nn.Module
+{
+    private readonly Parameter embedding;          // [vocab, d_model]
+    private readonly ModuleList<DecoderBlock> layers;
+    private readonly RmsNorm norm;
+    private readonly Parameter? outputProjection;  // [vocab, d_model]; absent when tied to the embedding
+    private readonly RotaryEmbedding _rotary;
+    private readonly double _embeddingScale;
+
+    /// <summary>The hyper-parameters the model was built from.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>The dtype of the weights and activations.</summary>
+    public ScalarType Dtype { get; }
+
+    private CausalLanguageModel(ModelConfig config, ScalarType dtype) : base("model")
+    {
+        Config = config;
+        Dtype = dtype;
+        embedding = new Parameter(empty([config.VocabularySize, config.HiddenSize], dtype), requires_grad: false);
+        layers = new ModuleList<DecoderBlock>(Enumerable.Range(0, config.LayerCount)
+            .Select(layer => new DecoderBlock($"{layer}", config, layer, dtype)).ToArray());
+        norm = new RmsNorm("norm", config.HiddenSize, config.RmsNormEpsilon, config.Architecture == ModelArchitecture.Gemma2, dtype);
+        if (!config.TieWordEmbeddings)
+            outputProjection = new Parameter(empty([config.VocabularySize, config.HiddenSize], dtype), requires_grad: false);
+        _rotary = new RotaryEmbedding(config);
+        // Gemma-2 scales embeddings by sqrt(d_model) rounded to the model's dtype, as its reference code does.
+        _embeddingScale = config.Architecture == ModelArchitecture.Gemma2
+            ? tensor(Math.Sqrt(config.HiddenSize), dtype).to_type(ScalarType.Float64).item<double>()
+            : 1.0;
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// Loads a Hugging Face model directory (config.json plus model.safetensors or a sharded index), reading one
+    /// tensor at a time into the model's own storage so that peak memory stays near the model's size.
+    /// </summary>
+    /// <param name="modelDirectory">The snapshot directory.</param>
+    /// <param name="dtype">Float32 or BFloat16; weights stored in another dtype are converted tensor by tensor.</param>
+    /// <exception cref="ModelFormatException">A file is missing or malformed, or disagrees with config.json.</exception>
+    public static CausalLanguageModel Load(string modelDirectory, ScalarType dtype = ScalarType.Float32)
+    {
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
+            throw new ArgumentException($"dtype {dtype} is not supported (expected Float32 or BFloat16)", nameof(dtype));
+        var config = ModelConfig.Load(modelDirectory);
+        using var checkpoint = Checkpoint.Open(modelDirectory);
+        var model = new CausalLanguageModel(config, dtype);
+        try
+        {
+            model.ReadWeights(checkpoint, Path.Combine(modelDirectory, "config.json"));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return model;
+    }
+
+    private void ReadWeights(Checkpoint checkpoint, string configPath)
+    {
+        using var _ = no_grad();
+        var expectedDtype = Config.DeclaredDtype switch
+        {
+            "float32" => "F32",
+            "bfloat16" => "BF16",
+            "float16" => "F16",
+            _ => null,
+        };
+        foreach (var (name, destination) in Weights())
+        {
+            var (file, entry) = checkpoint.Find(name, $"expected by config.json: {Config.Architecture}, {Config.LayerCount} layers");
+            if (!entry.Shape.SequenceEqual(destination.shape))
+                throw new ModelFormatException(file.Path,
+                    $"tensor '{name}' has shape [{string.Join(", ", entry.Shape)}] but {configPath} implies [{string.Join(", ", destination.shape)}]");
+            if (expectedDtype is not null && entry.Dtype != expectedDtype)
+                throw new ModelFormatException(file.Path,
+                    $"tensor '{name}' is stored as {entry.Dtype} but {configPath} declares torch_dtype '{Config.DeclaredDtype}'");
+            file.ReadInto(name, destination);
+        }
+    }
+
+    /// <summary>Every weight by its Hugging Face name, with the tensor (or fused slice) that holds it.</summary>
+    internal IEnumerable<(string Name, Tensor Destination)> Weights()
+    {
+        yield return ("model.embed_tokens.weight", embedding);
+        for (var layer = 0; layer < layers.Count; layer++)
+        {
+            foreach (var weight in layers[layer].Weights($"model.layers.{layer}.")) yield return weight;
+        }
+        yield return ("model.norm.weight", norm.Weight);
+        if (outputProjection is not null) yield return ("lm_head.weight", outputProjection);
+    }
+
+    /// <summary>
+    /// Runs tokens through the model, appending to <paramref name="cache"/>.
+    /// </summary>
+    /// <param name="inputIds">[batch, tokens] int64; left padding is allowed.</param>
+    /// <param name="tokenMask">[batch, tokens] bool, false at padding; null means all real.</param>
+    /// <param name="cache">The cache of the batch; its rows are the batch rows.</param>
+    /// <param name="hooks">Hooks to run at hook points, or null.</param>
+    /// <param name="lastPositionOnly">Compute logits only at the last position (decoding needs no more).</param>
+    /// <returns>float32 logits [batch, tokens or 1, vocab].</returns>
+    public Tensor Forward(Tensor inputIds, Tensor? tokenMask, KvCache cache, ActivationHooks? hooks = null, bool lastPositionOnly = false)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        tokenMask ??= ones_like(inputIds, ScalarType.Bool);
+        var (startSlot, positions) = cache.Reserve(tokenMask);
+        var rotary = _rotary.For(positions, Dtype);
+        var (fullMask, slidingMask) = AttentionMasks(cache.ValidSlots, startSlot, (int)inputIds.shape[1]);
+
+        var x = embedding.index_select(0, inputIds.flatten()).view(inputIds.shape[0], inputIds.shape[1], Config.HiddenSize);
+        if (_embeddingScale != 1.0) x = x * _embeddingScale;
+        for (var layer = 0; layer < layers.Count; layer++)
+        {
+            var mask = Config.SlidingLayers[layer] ? slidingMask! : fullMask;
+            x = layers[layer].Forward(x, rotary, mask, cache, startSlot);
+            if (hooks is not null)
+                x = hooks.Run(HookPoint.ResidPost(layer), x, () => new HookContext(HookPoint.ResidPost(layer), startSlot, tokenMask, positions));
+        }
+        if (lastPositionOnly) x = x.narrow(1, x.shape[1] - 1, 1);
+        var logits = nn.functional.linear(norm.forward(x), outputProjection ?? embedding).to_type(ScalarType.Float32);
+        if (Config.FinalLogitSoftcap is { } cap) logits = (logits / cap).tanh() * cap;
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits at every position of one token sequence, with optional hooks.</summary>
+    public float[][] Logits(IReadOnlyList<int> tokenIds, ActivationHooks? hooks = null)
+    {
+        using var scope = NewDisposeScope();
+        using var cache = new KvCache(Config, 1, tokenIds.Count, Dtype);
+        var ids = tensor(tokenIds.Select(id => (long)id).ToArray(), ScalarType.Int64).unsqueeze(0);
+        var logits = Forward(ids, null, cache, hooks)[0];
+        return Enumerable.Range(0, tokenIds.Count).Select(position => logits[position].data<float>().ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Additive float32 masks [batch, 1, tokens, slots]: a query sees real keys at or before its slot, and on
+    /// sliding-window layers only the last <c>sliding_window</c> of them. A padding query sees itself, so its
+    /// softmax stays finite; no real query ever sees a padding key.
+    /// </summary>
+    private (Tensor Full, Tensor? Sliding) AttentionMasks(Tensor validSlots, int startSlot, int tokens)
+    {
+        var slots = validSlots.shape[1];
+        var querySlot = arange(startSlot, startSlot + tokens, ScalarType.Int64).view(tokens, 1);
+        var keySlot = arange(0, slots, ScalarType.Int64).view(1, slots);
+        var causal = keySlot <= querySlot;                              // [T, S]
+        var self = keySlot == querySlot;                                // [T, S]
+        var valid = validSlots.view(validSlots.shape[0], 1, 1, slots);  // [B, 1, 1, S]
+
+        Tensor Additive(Tensor allowed) =>
+            zeros(allowed.shape, ScalarType.Float32).masked_fill(allowed.logical_not(), float.NegativeInfinity);
+
+        var full = Additive(causal.logical_and(valid).logical_or(self));
+        if (Config.SlidingWindow is not { } window) return (full, null);
+        var inWindow = (querySlot - keySlot) < window;
+        return (full, Additive(causal.logical_and(inWindow).logical_and(valid).logical_or(self)));
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _rotary.Dispose();
+        base.Dispose(disposing);
+    }
+}

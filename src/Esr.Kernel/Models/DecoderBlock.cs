@@ -1,0 +1,59 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Models;
+
+/// <summary>
+/// One decoder block. Llama: x += attn(norm(x)); x += mlp(norm(x)). Gemma-2 also normalises each branch's
+/// output before adding it back to the residual stream.
+/// </summary>
+internal sealed class DecoderBlock : nn.Module
+{
+    private readonly RmsNorm attentionNorm;
+    private readonly Attention attention;
+    private readonly RmsNorm? attentionOutputNorm; // Gemma-2 only
+    private readonly RmsNorm feedForwardNorm;
+    private readonly GatedFeedForward feedForward;
+    private readonly RmsNorm? feedForwardOutputNorm; // Gemma-2 only
+
+    public DecoderBlock(string name, ModelConfig config, int layer, ScalarType dtype) : base(name)
+    {
+        var gemma = config.Architecture == ModelArchitecture.Gemma2;
+        RmsNorm Norm(string normName) => new(normName, config.HiddenSize, config.RmsNormEpsilon, gemma, dtype);
+        attentionNorm = Norm("input_layernorm");
+        attention = new Attention("self_attn", config, layer, dtype);
+        feedForward = new GatedFeedForward("mlp", config, dtype);
+        if (gemma)
+        {
+            attentionOutputNorm = Norm("post_attention_layernorm");
+            feedForwardNorm = Norm("pre_feedforward_layernorm");
+            feedForwardOutputNorm = Norm("post_feedforward_layernorm");
+        }
+        else
+        {
+            feedForwardNorm = Norm("post_attention_layernorm");
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>Where each Hugging Face tensor of this block lives, under <paramref name="prefix"/> (e.g. "model.layers.3.").</summary>
+    public IEnumerable<(string Name, Tensor Destination)> Weights(string prefix)
+    {
+        foreach (var weight in attention.Weights($"{prefix}self_attn.")) yield return weight;
+        foreach (var weight in feedForward.Weights($"{prefix}mlp.")) yield return weight;
+        foreach (var norm in new[] { attentionNorm, attentionOutputNorm, feedForwardNorm, feedForwardOutputNorm })
+        {
+            if (norm is not null) yield return ($"{prefix}{norm.GetName()}.weight", norm.Weight);
+        }
+    }
+
+    public Tensor Forward(Tensor x, (Tensor Cos, Tensor Sin) rotary, Tensor mask, KvCache cache, int startSlot)
+    {
+        using var scope = NewDisposeScope();
+        var attended = attention.Forward(attentionNorm.forward(x), rotary, mask, cache, startSlot);
+        x = x + (attentionOutputNorm?.forward(attended) ?? attended);
+        var fed = feedForward.forward(feedForwardNorm.forward(x));
+        x = x + (feedForwardOutputNorm?.forward(fed) ?? fed);
+        return x.MoveToOuterDisposeScope();
+    }
+}

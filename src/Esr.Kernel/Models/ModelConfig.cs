@@ -1,0 +1,127 @@
+using System.Text.Json;
+
+namespace Esr.Kernel.Models;
+
+/// <summary>The hyper-parameters of a decoder, read from a Hugging Face <c>config.json</c>.</summary>
+public sealed record ModelConfig
+{
+    public required ModelArchitecture Architecture { get; init; }
+    public required int VocabularySize { get; init; }
+    public required int HiddenSize { get; init; }
+    public required int IntermediateSize { get; init; }
+    public required int LayerCount { get; init; }
+    public required int HeadCount { get; init; }
+    public required int KeyValueHeadCount { get; init; }
+    public required int HeadDimension { get; init; }
+    public required double RmsNormEpsilon { get; init; }
+    public required double RopeTheta { get; init; }
+    public RopeScaling? RopeScaling { get; init; }
+    public required bool TieWordEmbeddings { get; init; }
+    public required int MaxPositionEmbeddings { get; init; }
+
+    /// <summary>The dtype the checkpoint declares (<c>torch_dtype</c> or <c>dtype</c>), e.g. "bfloat16"; null when absent.</summary>
+    public string? DeclaredDtype { get; init; }
+
+    /// <summary>Gemma-2: attention scores are scaled by QueryPreAttentionScalar^-1/2 instead of HeadDimension^-1/2.</summary>
+    public double? QueryPreAttentionScalar { get; init; }
+
+    /// <summary>Gemma-2: cap·tanh(score/cap) on attention scores.</summary>
+    public double? AttentionLogitSoftcap { get; init; }
+
+    /// <summary>Gemma-2: cap·tanh(logit/cap) on the output logits.</summary>
+    public double? FinalLogitSoftcap { get; init; }
+
+    /// <summary>Gemma-2: the number of most recent positions a sliding-window layer sees (itself included).</summary>
+    public int? SlidingWindow { get; init; }
+
+    /// <summary>Per layer: whether it uses the sliding window (Gemma-2 alternates, starting with layer 0).</summary>
+    public required IReadOnlyList<bool> SlidingLayers { get; init; }
+
+    /// <summary>The scale applied to attention scores.</summary>
+    public double AttentionScale => 1.0 / Math.Sqrt(QueryPreAttentionScalar ?? HeadDimension);
+
+    /// <summary>Reads <c>config.json</c> from a model directory.</summary>
+    /// <exception cref="ModelFormatException">The file is missing, malformed, or names an unsupported architecture.</exception>
+    public static ModelConfig Load(string modelDirectory)
+    {
+        var path = Path.Combine(modelDirectory, "config.json");
+        if (!File.Exists(path)) throw new ModelFormatException(path, "file not found (expected a Hugging Face config.json)");
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException error)
+        {
+            throw new ModelFormatException(path, $"not valid JSON: {error.Message}");
+        }
+        using (document) return Parse(new JsonFields(path, document.RootElement));
+    }
+
+    private static ModelConfig Parse(JsonFields json)
+    {
+        var modelType = json.String("model_type");
+        var architecture = modelType switch
+        {
+            "llama" => ModelArchitecture.Llama,
+            "gemma2" => ModelArchitecture.Gemma2,
+            _ => throw json.Error("model_type", $"'{modelType}' is not supported (expected \"llama\" or \"gemma2\")"),
+        };
+        var hiddenSize = json.Int("hidden_size");
+        var headCount = json.Int("num_attention_heads");
+        var layerCount = json.Int("num_hidden_layers");
+        var isGemma = architecture == ModelArchitecture.Gemma2;
+        var slidingWindow = isGemma ? json.OptionalInt("sliding_window") : null;
+        return new ModelConfig
+        {
+            Architecture = architecture,
+            VocabularySize = json.Int("vocab_size"),
+            HiddenSize = hiddenSize,
+            IntermediateSize = json.Int("intermediate_size"),
+            LayerCount = layerCount,
+            HeadCount = headCount,
+            KeyValueHeadCount = json.OptionalInt("num_key_value_heads") ?? headCount,
+            HeadDimension = json.OptionalInt("head_dim") ?? hiddenSize / headCount,
+            RmsNormEpsilon = json.Double("rms_norm_eps"),
+            RopeTheta = json.OptionalDouble("rope_theta") ?? 10000.0,
+            RopeScaling = ParseRopeScaling(json),
+            TieWordEmbeddings = json.OptionalBool("tie_word_embeddings") ?? isGemma,
+            MaxPositionEmbeddings = json.Int("max_position_embeddings"),
+            DeclaredDtype = json.OptionalString("torch_dtype") ?? json.OptionalString("dtype"),
+            QueryPreAttentionScalar = isGemma ? json.Double("query_pre_attn_scalar") : null,
+            AttentionLogitSoftcap = isGemma ? json.OptionalDouble("attn_logit_softcapping") : null,
+            FinalLogitSoftcap = isGemma ? json.OptionalDouble("final_logit_softcapping") : null,
+            SlidingWindow = slidingWindow,
+            SlidingLayers = SlidingLayersOf(json, layerCount, slidingWindow is not null),
+        };
+    }
+
+    private static IReadOnlyList<bool> SlidingLayersOf(JsonFields json, int layerCount, bool hasWindow)
+    {
+        if (!hasWindow) return new bool[layerCount];
+        var declared = json.OptionalStrings("layer_types");
+        if (declared is null) return Enumerable.Range(0, layerCount).Select(layer => layer % 2 == 0).ToArray();
+        if (declared.Count != layerCount)
+            throw json.Error("layer_types", $"has {declared.Count} entries but num_hidden_layers is {layerCount}");
+        return declared.Select(type => type switch
+        {
+            "sliding_attention" => true,
+            "full_attention" => false,
+            _ => throw json.Error("layer_types", $"entry '{type}' is not \"sliding_attention\" or \"full_attention\""),
+        }).ToArray();
+    }
+
+    private static RopeScaling? ParseRopeScaling(JsonFields json)
+    {
+        var scaling = json.OptionalObject("rope_scaling");
+        if (scaling is null) return null;
+        var type = scaling.OptionalString("rope_type") ?? scaling.String("type");
+        if (type == "default") return null;
+        if (type != "llama3") throw scaling.Error("rope_type", $"'{type}' is not supported (expected \"llama3\")");
+        return new RopeScaling(
+            scaling.Double("factor"),
+            scaling.Double("low_freq_factor"),
+            scaling.Double("high_freq_factor"),
+            scaling.Int("original_max_position_embeddings"));
+    }
+}

@@ -1,0 +1,36 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Models;
+
+/// <summary>
+/// RMS normalisation computed in float32: x / rms(x) · w for Llama, x / rms(x) · (1 + w) for Gemma-2, whose
+/// checkpoints store the weight as an offset from one.
+/// </summary>
+internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight; // [d]
+    private readonly double _epsilon;
+    private readonly bool _weightIsOffsetFromOne;
+
+    public RmsNorm(string name, int size, double epsilon, bool weightIsOffsetFromOne, ScalarType dtype) : base(name)
+    {
+        weight = new Parameter(ones(size, dtype), requires_grad: false);
+        _epsilon = epsilon;
+        _weightIsOffsetFromOne = weightIsOffsetFromOne;
+        RegisterComponents();
+    }
+
+    public Tensor Weight => weight;
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = x.to_type(ScalarType.Float32);
+        h = h * (h.square().mean([-1], keepdim: true) + _epsilon).rsqrt();
+        var scale = weight.to_type(ScalarType.Float32);
+        if (_weightIsOffsetFromOne) scale = scale + 1.0;
+        return (h * scale).to_type(x.dtype).MoveToOuterDisposeScope();
+    }
+}
