@@ -30,7 +30,8 @@ public abstract class ChatTemplate
     /// ("llama" or "gemma2"); for Llama, 3.0 or 3.1+ from the <c>chat_template</c> text in tokenizer_config.json (or
     /// chat_template.jinja); the BOS string from tokenizer_config.json's <c>bos_token</c> when present.
     /// </summary>
-    /// <exception cref="FileNotFoundException">config.json (or, for Llama, tokenizer_config.json) is missing.</exception>
+    /// <exception cref="FileNotFoundException">config.json is missing, or, for Llama, both tokenizer_config.json and
+    /// chat_template.jinja.</exception>
     /// <exception cref="InvalidDataException">A file is malformed or lacks a needed field (the message names both).</exception>
     /// <exception cref="NotSupportedException">The family or template is not one this namespace renders.</exception>
     public static ChatTemplate ForModelDirectory(string modelDirectory, ChatTemplateOptions? options = null)
@@ -40,32 +41,37 @@ public abstract class ChatTemplate
         var family = ModelDirectoryFiles.ReadFamily(modelDirectory);
         var configPath = Path.Combine(modelDirectory, ModelDirectoryFiles.TokenizerConfig);
         var config = ModelDirectoryFiles.ReadObject(modelDirectory, ModelDirectoryFiles.TokenizerConfig,
-            required: family == ModelFamily.Llama);
+            required: false);
         var bos = config is { } c ? ModelDirectoryFiles.ReadTokenString(c, "bos_token", configPath) : null;
-        var template = ReadTemplateText(modelDirectory, config, configPath);
+        var (template, source) = ReadTemplateText(modelDirectory, config, configPath);
 
         switch (family)
         {
             case ModelFamily.Llama:
                 bos ??= LlamaTurns.BeginOfText;
+                if (template is null && config is null)
+                    throw new FileNotFoundException(
+                        $"The model directory has no {ModelDirectoryFiles.TokenizerConfig} (nor " +
+                        $"{ModelDirectoryFiles.ChatTemplateFile}): '{configPath}'. A Llama model needs its chat " +
+                        "template to tell Llama 3.0 from 3.1+.", configPath);
                 if (template is null)
                     throw new InvalidDataException(
                         $"'{configPath}': field \"chat_template\" is missing (and there is no " +
                         $"{ModelDirectoryFiles.ChatTemplateFile}); it is needed to tell Llama 3.0 from 3.1+.");
                 if (template.Contains("strftime_now", StringComparison.Ordinal))
                     throw new NotSupportedException(
-                        $"'{configPath}': field \"chat_template\" dates prompts with the current day (Llama 3.2 " +
+                        $"{source} dates prompts with the current day (Llama 3.2 " +
                         "style); only the Llama 3.0 and 3.1/3.3 templates are rendered here.");
                 if (template.Contains("Cutting Knowledge Date", StringComparison.Ordinal))
                     return new Llama31ChatTemplate(options, bos);
                 if (template.Contains("<|start_header_id|>", StringComparison.Ordinal))
                     return new Llama30ChatTemplate(options, bos);
                 throw new NotSupportedException(
-                    $"'{configPath}': field \"chat_template\" is not a Llama-3 template (no <|start_header_id|>).");
+                    $"{source} is not a Llama-3 template (no <|start_header_id|>).");
             case ModelFamily.Gemma2:
                 if (template is not null && !template.Contains("<start_of_turn>", StringComparison.Ordinal))
                     throw new NotSupportedException(
-                        $"'{configPath}': field \"chat_template\" is not a Gemma template (no <start_of_turn>).");
+                        $"{source} is not a Gemma template (no <start_of_turn>).");
                 return new Gemma2ChatTemplate(options, bos ?? Gemma2ChatTemplate.DefaultBosToken);
             default:
                 throw new NotSupportedException($"No chat template for {family}.");
@@ -85,33 +91,34 @@ public abstract class ChatTemplate
         }
     }
 
-    private static string? ReadTemplateText(string directory, JsonElement? config, string configPath)
+    /// <summary>The chat template text, and where it was read (for error messages).</summary>
+    private static (string? Text, string Source) ReadTemplateText(string directory, JsonElement? config,
+        string configPath)
     {
-        if (config is { } c && c.TryGetProperty("chat_template", out var field))
+        var field = $"'{configPath}': field \"chat_template\"";
+        if (config is { } c && c.TryGetProperty("chat_template", out var value))
         {
-            switch (field.ValueKind)
+            switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    return field.GetString();
+                    return (value.GetString(), field);
                 case JsonValueKind.Array: // named templates: [{"name": "default", "template": "..."}, ...]
-                    foreach (var entry in field.EnumerateArray())
+                    foreach (var entry in value.EnumerateArray())
                     {
                         if (entry.ValueKind == JsonValueKind.Object &&
                             entry.TryGetProperty("name", out var name) && name.ValueEquals("default") &&
                             entry.TryGetProperty("template", out var text) && text.ValueKind == JsonValueKind.String)
-                            return text.GetString();
+                            return (text.GetString(), field);
                     }
-                    throw new InvalidDataException(
-                        $"'{configPath}': field \"chat_template\" is a list without a template named \"default\".");
+                    throw new InvalidDataException($"{field} is a list without a template named \"default\".");
                 case JsonValueKind.Null:
                     break;
                 default:
-                    throw new InvalidDataException(
-                        $"'{configPath}': field \"chat_template\" is neither a string nor a list of named templates.");
+                    throw new InvalidDataException($"{field} is neither a string nor a list of named templates.");
             }
         }
         // Newer snapshots keep the template in its own file.
         var file = Path.Combine(directory, ModelDirectoryFiles.ChatTemplateFile);
-        return File.Exists(file) ? File.ReadAllText(file) : null;
+        return File.Exists(file) ? (File.ReadAllText(file), $"'{file}'") : (null, field);
     }
 }

@@ -57,6 +57,9 @@ public sealed class ChatTemplateSelectionTests
         using var directory = Llama(new { bos_token = "<|begin_of_text|>" })
             .CopyFrom(ReferenceFiles.Llama31Template, "chat_template.jinja");
         Assert.IsType<Llama31ChatTemplate>(ChatTemplate.ForModelDirectory(directory.Path));
+
+        using var withoutConfig = Llama(null).CopyFrom(ReferenceFiles.Llama31Template, "chat_template.jinja");
+        Assert.IsType<Llama31ChatTemplate>(ChatTemplate.ForModelDirectory(withoutConfig.Path));
     }
 
     [Fact]
