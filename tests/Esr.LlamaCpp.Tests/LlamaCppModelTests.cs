@@ -157,3 +157,30 @@ public sealed class LlamaCppModelTests(TinyModels models)
         }
     }
 }
+
+[Collection(TinyModelsCollection.Name)]
+public sealed class LlamaCppBatchingTests(TinyModels models)
+{
+    [Fact]
+    public void Small_batches_and_micro_batches_give_the_same_results_as_one_batch()
+    {
+        const string preset = "gemma2-sliding-window";
+        var reference = models[preset];
+        using var chopped = LlamaCppModel.Load(models.GgufPath(preset), new LlamaCppOptions { Threads = 2, BatchSize = 5, MicroBatchSize = 4 });
+        var tokens = Enumerable.Range(0, 13).Select(i => (i * 29 + 3) % reference.VocabSize).ToArray();
+
+        Assert.Equal(reference.HiddenStates(tokens, 1), chopped.HiddenStates(tokens, 1), new RowsWithin(1e-5f));
+        Assert.Equal(reference.Logits(tokens), chopped.Logits(tokens), new RowsWithin(1e-5f));
+
+        int[][] prompts = [tokens[..7], tokens[2..13], tokens[5..9], tokens[..3], tokens[4..10], tokens[1..8]];
+        var expected = reference.RunBatched(prompts, 5).Tokens;
+        Assert.Equal(expected, chopped.RunBatched(prompts, 5).Tokens); // six sequences > five-token batches
+    }
+
+    private sealed class RowsWithin(float tolerance) : IEqualityComparer<float[]>
+    {
+        public bool Equals(float[]? a, float[]? b) => a!.Length == b!.Length && a.Zip(b).All(p => Math.Abs(p.First - p.Second) <= tolerance);
+
+        public int GetHashCode(float[] row) => row.Length;
+    }
+}
