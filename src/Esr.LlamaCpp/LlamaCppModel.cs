@@ -99,10 +99,8 @@ public sealed unsafe class LlamaCppModel : IDisposable
     /// Greedy continuation: the arg-max token (lowest id on ties) <paramref name="newTokens"/> times. No stop
     /// tokens: exactly <paramref name="newTokens"/> ids are returned, the prompt excluded.
     /// </summary>
-    public int[] GreedyContinue(IReadOnlyList<int> prompt, int newTokens, IReadOnlyList<(int Block, float[] Vector)>? steering = null)
-    {
-        return RunBatched([prompt], newTokens, steering).Tokens[0];
-    }
+    public int[] GreedyContinue(IReadOnlyList<int> prompt, int newTokens, IReadOnlyList<(int Block, float[] Vector)>? steering = null) =>
+        RunBatched([prompt], newTokens, steering).Tokens[0];
 
     /// <summary>
     /// Prefills B prompts together (one sequence id each, split into batches of at most
