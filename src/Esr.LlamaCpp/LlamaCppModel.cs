@@ -99,10 +99,8 @@ public sealed unsafe class LlamaCppModel : IDisposable
     /// Greedy continuation: the arg-max token (lowest id on ties) <paramref name="newTokens"/> times. No stop
     /// tokens: exactly <paramref name="newTokens"/> ids are returned, the prompt excluded.
     /// </summary>
-    public int[] GreedyContinue(IReadOnlyList<int> prompt, int newTokens, IReadOnlyList<(int Block, float[] Vector)>? steering = null)
-    {
-        return RunBatched([prompt], newTokens, steering).Tokens[0];
-    }
+    public int[] GreedyContinue(IReadOnlyList<int> prompt, int newTokens, IReadOnlyList<(int Block, float[] Vector)>? steering = null) =>
+        RunBatched([prompt], newTokens, steering).Tokens[0];
 
     /// <summary>
     /// Prefills B prompts together (one sequence id each, split into batches of at most
@@ -120,7 +118,9 @@ public sealed unsafe class LlamaCppModel : IDisposable
         var promptTokens = prompts.Sum(p => p.Count);
         // Without a unified cache each sequence gets n_ctx / n_seq_max cells.
         var perSequence = RoundUp(longest + newTokens, 256);
-        using var context = CreateContext(perSequence * sequences, sequences, Math.Min(promptTokens, _options.BatchSize));
+        // A decode step submits one token per sequence, so the logical batch must hold at least B tokens.
+        var batchSize = Math.Max(Math.Min(promptTokens, _options.BatchSize), sequences);
+        using var context = CreateContext(perSequence * sequences, sequences, batchSize);
         ApplySteering(context, steering);
 
         var tokens = new int[sequences][];
@@ -142,7 +142,7 @@ public sealed unsafe class LlamaCppModel : IDisposable
         {
             for (var i = 0; i < prompts[s].Count; i++)
             {
-                if (batch.TokenCount == _options.BatchSize) Flush();
+                if (batch.TokenCount == batchSize) Flush();
                 var last = i == prompts[s].Count - 1;
                 var index = batch.Add(prompts[s][i], i, (LLamaSeqId)s, last);
                 if (last) pending.Add((s, index));

@@ -38,7 +38,12 @@ public static class TinyCheckpoint
         void Add(string name, double mean, double std, params long[] shape)
         {
             var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
-            for (var i = 0; i < values.Length; i++) values[i] = (float)(mean + std * NextGaussian(random));
+            for (var i = 0; i < values.Length; i += 2)
+            {
+                var (first, second) = NextGaussianPair(random);
+                values[i] = (float)(mean + std * first);
+                if (i + 1 < values.Length) values[i + 1] = (float)(mean + std * second);
+            }
             var tensor = torch.tensor(values, shape);
             tensors[name] = spec.Bfloat16 ? tensor.to_type(ScalarType.BFloat16) : tensor;
         }
@@ -122,11 +127,11 @@ public static class TinyCheckpoint
         return config;
     }
 
-    private static double NextGaussian(Random random)
+    private static (double, double) NextGaussianPair(Random random)
     {
         // Box-Muller; 1 - NextDouble() lies in (0, 1], so the logarithm is finite.
-        var u = 1 - random.NextDouble();
-        var v = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v);
+        var radius = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()));
+        var angle = 2 * Math.PI * random.NextDouble();
+        return (radius * Math.Cos(angle), radius * Math.Sin(angle));
     }
 }

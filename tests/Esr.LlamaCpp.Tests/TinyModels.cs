@@ -8,13 +8,21 @@ public sealed class TinyModels : IDisposable
     public TinyModels()
     {
         Root = Directory.CreateTempSubdirectory("esr-llamacpp-tests-").FullName;
-        foreach (var (name, spec) in Presets)
+        try
         {
-            var checkpoint = Path.Combine(Root, name);
-            TinyCheckpoint.Write(checkpoint, spec, seed: 1234);
-            var gguf = Path.Combine(Root, name + ".gguf");
-            GgufExporter.Export(checkpoint, gguf);
-            _models[name] = LlamaCppModel.Load(gguf, new LlamaCppOptions { Threads = 2 });
+            foreach (var (name, spec) in Presets)
+            {
+                var checkpoint = Path.Combine(Root, name);
+                TinyCheckpoint.Write(checkpoint, spec, seed: 1234);
+                var gguf = Path.Combine(Root, name + ".gguf");
+                GgufExporter.Export(checkpoint, gguf);
+                _models[name] = LlamaCppModel.Load(gguf, new LlamaCppOptions { Threads = 2 });
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
         }
     }
 
