@@ -67,8 +67,8 @@ public sealed class TextTokenizer : IDisposable
             throw new FileNotFoundException($"No tokenizer file or model directory at '{path}'.", path);
         }
 
-        var file = TokenizerJsonFile.Read(Path.GetFullPath(path));
-        return new TextTokenizer(file, file.LoadNative(TokenizerJsonFile.Variant.Plain));
+        var (file, plain) = TokenizerJsonFile.Open(Path.GetFullPath(path));
+        return new TextTokenizer(file, plain);
     }
 
     /// <summary>Turns text into token ids.</summary>

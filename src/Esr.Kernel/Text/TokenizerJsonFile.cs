@@ -47,10 +47,16 @@ internal sealed class TokenizerJsonFile
 
     public FrozenSet<int> SpecialIds { get; }
 
-    public static TokenizerJsonFile Read(string path)
+    /// <summary>Reads the file and loads its <see cref="Variant.Plain"/> copy, parsing the file once.</summary>
+    public static (TokenizerJsonFile File, Tokenizer Plain) Open(string path)
     {
         using var document = Parse(path);
-        var root = document.RootElement;
+        var file = Read(path, document.RootElement);
+        return (file, LoadNative(path, document.RootElement, Variant.Plain));
+    }
+
+    private static TokenizerJsonFile Read(string path, JsonElement root)
+    {
         if (root.ValueKind != JsonValueKind.Object)
             throw Invalid(path, "the top level is not a JSON object");
         if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
@@ -125,18 +131,23 @@ internal sealed class TokenizerJsonFile
     /// </summary>
     public Tokenizer LoadNative(Variant variant)
     {
+        using var document = Parse(Path);
+        return LoadNative(Path, document.RootElement, variant);
+    }
+
+    private static Tokenizer LoadNative(string path, JsonElement root, Variant variant)
+    {
         var copy = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"esr-tokenizer-{Guid.NewGuid():N}.json");
         try
         {
-            using (var document = Parse(Path))
-                WriteCopy(document.RootElement, copy, variant);
+            WriteCopy(root, copy, variant);
             try
             {
                 return new Tokenizer(copy);
             }
             catch (TokenizerException e)
             {
-                throw Invalid(Path, $"the tokenizers library rejected it: {e.Message}", e);
+                throw Invalid(path, $"the tokenizers library rejected it: {e.Message}", e);
             }
         }
         finally

@@ -11,7 +11,6 @@ namespace Esr.Kernel.Tests.Text;
 internal sealed class NodeReference
 {
     public const string Llama3Instruct = "llama3-instruct";
-    public const string Llama3Base = "llama3-base";
     public const string Gemma2 = "gemma2";
 
     private readonly List<object> _encode = [];
@@ -67,7 +66,6 @@ internal sealed class NodeReference
             tokenizers = new Dictionary<string, object>
             {
                 [Llama3Instruct] = Files(ReferenceFiles.Llama3InstructDirectory),
-                [Llama3Base] = Files(ReferenceFiles.Llama3BaseDirectory),
                 [Gemma2] = Files(ReferenceFiles.Gemma2Directory),
             },
             encode = _encode,

