@@ -3,19 +3,19 @@ using Esr.Kernel.Text;
 namespace Esr.Kernel.Tests.Text;
 
 /// <summary>
-/// The real tokenizers, each loaded once for the whole test run and shared by every test class (loading Gemma-2
-/// takes about a second). They are read-only and thread-safe; the process exit releases them.
+/// The real tokenizers, loaded once for the whole test run and shared by every test class. Loading takes seconds
+/// (the library parses Gemma-2's 256,000 tokens and 580,000 merges), so the first use starts every load at once,
+/// each with the copy that adds special tokens, to use the machine's cores. They are read-only and thread-safe;
+/// the process exit releases them.
 /// </summary>
 internal static class SharedTokenizers
 {
-    private static readonly Lazy<TextTokenizer> LazyLlama3Instruct =
-        new(() => TextTokenizer.Load(ReferenceFiles.Llama3InstructDirectory));
+    private static readonly Task<TextTokenizer> Llama3InstructLoad = LoadAsync(() => ReferenceFiles.Llama3InstructDirectory);
+    private static readonly Task<TextTokenizer> Gemma2Load = LoadAsync(() => ReferenceFiles.Gemma2Directory);
 
-    private static readonly Lazy<TextTokenizer> LazyGemma2 = new(() => TextTokenizer.Load(ReferenceFiles.Gemma2Directory));
+    public static TextTokenizer Llama3Instruct => Llama3InstructLoad.GetAwaiter().GetResult();
 
-    public static TextTokenizer Llama3Instruct => LazyLlama3Instruct.Value;
-
-    public static TextTokenizer Gemma2 => LazyGemma2.Value;
+    public static TextTokenizer Gemma2 => Gemma2Load.GetAwaiter().GetResult();
 
     /// <summary>By the names the JavaScript reference uses.</summary>
     public static TextTokenizer Named(string name) => name switch
@@ -24,4 +24,11 @@ internal static class SharedTokenizers
         NodeReference.Gemma2 => Gemma2,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
+
+    private static Task<TextTokenizer> LoadAsync(Func<string> directory) => Task.Run(() =>
+    {
+        var tokenizer = TextTokenizer.Load(directory());
+        tokenizer.Encode("", addSpecialTokens: true); // loads the second native copy now rather than in a test
+        return tokenizer;
+    });
 }
