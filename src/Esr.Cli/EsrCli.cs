@@ -55,7 +55,9 @@ public static class EsrCli
             + "Results go to stdout; on bad input the exit status is non-zero, stdout is empty and stderr holds one line.")
         {
             TokenizeCommand.Create(output),
+            ChatTemplateCommand.Create(output),
             LogitsCommand.Create(output),
+            GenerateCommand.Create(output),
             RandomModelCommand.Create(output),
         };
 }
