@@ -78,7 +78,7 @@ internal static class GenerateCommand
         var request = new GenerationRequest(promptIds, settings.Sampling, settings.Seed, stopTokenIds);
 
         var streamer = json ? null : new CompletionStreamer(tokenizer, output);
-        var result = new Generator(model).Generate([request], hooks, token => streamer?.Add(token.TokenId), cancellationToken)[0];
+        var result = new BatchGenerator(model).Generate([request], hooks, token => streamer?.Add(token.TokenId), cancellationToken)[0];
         var completion = tokenizer.Decode(result.TokenIds);
         if (streamer is not null)
         {

@@ -40,6 +40,8 @@ public sealed class CausalLanguageModel : nn.Module
             ? tensor(Math.Sqrt(config.HiddenSize), dtype).to_type(ScalarType.Float64).item<double>()
             : 1.0;
         RegisterComponents();
+        // The model owns its weights for its whole life, even when built inside a caller's dispose scope.
+        foreach (var parameter in parameters()) parameter.DetachFromDisposeScope();
     }
 
     /// <summary>

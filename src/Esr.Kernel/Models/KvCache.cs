@@ -18,10 +18,11 @@ public sealed class KvCache : IDisposable
         BatchSize = batchSize;
         Capacity = capacity;
         long[] shape = [batchSize, config.KeyValueHeadCount, capacity, config.HeadDimension];
-        _keys = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype)).ToArray();
-        _values = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype)).ToArray();
-        _slotMask = zeros(batchSize, capacity, ScalarType.Bool);
-        NextPosition = zeros(batchSize, ScalarType.Int64);
+        // The cache owns its tensors: detached so that no caller's dispose scope frees them.
+        _keys = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype).DetachFromDisposeScope()).ToArray();
+        _values = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype).DetachFromDisposeScope()).ToArray();
+        _slotMask = zeros(batchSize, capacity, ScalarType.Bool).DetachFromDisposeScope();
+        NextPosition = zeros(batchSize, ScalarType.Int64).DetachFromDisposeScope();
     }
 
     /// <summary>Rows in the batch.</summary>
@@ -48,7 +49,7 @@ public sealed class KvCache : IDisposable
         _slotMask.narrow(1, Length, tokens).copy_(tokenMask);
         var next = NextPosition + counts[.., -1];
         NextPosition.Dispose();
-        NextPosition = next.MoveToOuterDisposeScope();
+        NextPosition = next.DetachFromDisposeScope();
         var start = Length;
         Length += tokens;
         return (start, positions.MoveToOuterDisposeScope());

@@ -14,7 +14,7 @@ internal sealed class RotaryEmbedding : IDisposable
             .Select(i => 1.0 / Math.Pow(config.RopeTheta, 2.0 * i / config.HeadDimension))
             .ToArray();
         if (config.RopeScaling is { } scaling) frequencies = scaling.Apply(frequencies);
-        _inverseFrequencies = tensor(frequencies.Select(f => (float)f).ToArray());
+        _inverseFrequencies = tensor(frequencies.Select(f => (float)f).ToArray()).DetachFromDisposeScope();
     }
 
     /// <summary>Cosines and sines for positions [batch, tokens], shaped [batch, 1, tokens, head_dim] to broadcast over heads.</summary>

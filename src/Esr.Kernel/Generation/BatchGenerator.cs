@@ -7,7 +7,7 @@ namespace Esr.Kernel.Generation;
 /// Batched generation with a KV cache: prompts of different lengths are left-padded into one batch, prefilled
 /// together, then decoded one token per step for every row until each row stops or reaches its limit.
 /// </summary>
-public sealed class Generator(CausalLanguageModel model)
+public sealed class BatchGenerator(CausalLanguageModel model)
 {
     /// <summary>Continues every request; results come back in request order.</summary>
     /// <param name="requests">The prompts and their sampling settings.</param>

@@ -1,0 +1,77 @@
+using Esr.Kernel.Generation;
+
+namespace Esr.Kernel.Tests.Generation;
+
+public class TokenSamplerTests
+{
+    [Fact]
+    public void Repetition_penalty_divides_positive_and_multiplies_negative_logits_of_seen_tokens()
+    {
+        float[] logits = [2f, -2f, 1f, 0f];
+        TokenSampler.ApplyRepetitionPenalty(logits, [0, 1], 2.0);
+        Assert.Equal([1f, -4f, 1f, 0f], logits);
+    }
+
+    [Fact]
+    public void Repetition_penalty_counts_a_token_once_however_often_it_was_seen()
+    {
+        float[] logits = [3f, 1f];
+        var seen = new HashSet<int> { 0, 0, 0 };
+        TokenSampler.ApplyRepetitionPenalty(logits, seen, 1.5);
+        Assert.Equal(2f, logits[0]);
+    }
+
+    [Fact]
+    public void Temperature_scales_logits_before_the_softmax()
+    {
+        float[] logits = [0f, MathF.Log(2f)];
+        var probabilities = TokenSampler.NucleusProbabilities(logits, temperature: 0.5, topP: 1.0);
+        Assert.Equal(0.2, probabilities[0], 7); // ln 2 rounded to float32
+        Assert.Equal(0.8, probabilities[1], 7);
+    }
+
+    [Theory]
+    [InlineData(0.7, new[] { 0.625, 0.375, 0.0 })]
+    [InlineData(0.5, new[] { 1.0, 0.0, 0.0 })]
+    [InlineData(0.81, new[] { 0.5, 0.3, 0.2 })]
+    [InlineData(1.0, new[] { 0.5, 0.3, 0.2 })]
+    public void Top_p_keeps_the_shortest_run_of_likely_tokens_reaching_p(double topP, double[] expected)
+    {
+        float[] logits = [MathF.Log(0.3f), MathF.Log(0.5f), MathF.Log(0.2f)];
+        var probabilities = TokenSampler.NucleusProbabilities(logits, 1.0, topP);
+        double[] byToken = [expected[1], expected[0], expected[2]];
+        for (var i = 0; i < 3; i++) Assert.Equal(byToken[i], probabilities[i], 6);
+    }
+
+    [Fact]
+    public void Greedy_picks_the_largest_logit_after_the_penalty()
+    {
+        float[] logits = [5f, 4f, 1f];
+        var token = TokenSampler.Next(logits, new SamplingOptions(Temperature: 0, RepetitionPenalty: 2.0), [0], new Random(1));
+        Assert.Equal(1, token);
+    }
+
+    [Fact]
+    public void Sampling_follows_the_distribution()
+    {
+        var random = new Random(12345);
+        var counts = new int[3];
+        var options = new SamplingOptions(Temperature: 1.0, TopP: 0.7);
+        for (var draw = 0; draw < 20000; draw++)
+        {
+            float[] logits = [MathF.Log(0.5f), MathF.Log(0.3f), MathF.Log(0.2f)];
+            counts[TokenSampler.Next(logits, options, [], random)]++;
+        }
+        Assert.Equal(0, counts[2]);                         // outside the nucleus
+        Assert.InRange(counts[0] / 20000.0, 0.605, 0.645);  // 0.625 ± 5 standard errors
+    }
+
+    [Fact]
+    public void Invalid_settings_are_named()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SamplingOptions(TopP: 0).Validate());
+        Assert.Equal("TopP", error.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SamplingOptions(Temperature: -1).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SamplingOptions(RepetitionPenalty: 0).Validate());
+    }
+}
