@@ -26,12 +26,13 @@ public class ExecutableTests(TinyLlama tiny)
     }
 
     [Fact]
-    public async Task Help_goes_to_stdout_with_exit_status_zero()
+    public async Task Help_goes_to_stdout_and_documents_the_paper_extra_header_flag()
     {
-        var run = await CliRun.ChildProcessAsync("logits", "--help");
+        var run = await CliRun.ChildProcessAsync("chat-template", "--help");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("--steer-vector", run.Stdout);
+        Assert.Contains("--paper-extra-header", run.Stdout);
+        Assert.Contains("off by default", run.Stdout);
         Assert.Equal("", run.Stderr);
     }
 }
