@@ -19,23 +19,23 @@ internal static class CliOptions
         Required = true,
     };
 
-    /// <summary><c>--dtype float32|bfloat16</c>, float32 by default.</summary>
-    public static Option<ScalarType> Dtype() => new("--dtype")
+    /// <summary><c>--dtype float32|bfloat16</c>, float32 by default; the value is the name, see <see cref="ScalarTypeOf"/>.</summary>
+    public static Option<string> Dtype() => new("--dtype")
     {
         Description = "Weights and activations dtype",
         HelpName = "float32|bfloat16",
-        DefaultValueFactory = _ => ScalarType.Float32,
+        DefaultValueFactory = _ => "float32",
         CustomParser = result => Single(result) switch
         {
-            null => ScalarType.Float32,
-            "float32" => ScalarType.Float32,
-            "bfloat16" => ScalarType.BFloat16,
-            var other => Fail<ScalarType>(result, $"--dtype must be float32 or bfloat16, not '{other}'"),
+            null => "float32",
+            "float32" => "float32",
+            "bfloat16" => "bfloat16",
+            var other => Fail<string>(result, $"--dtype must be float32 or bfloat16, not '{other}'"),
         },
     };
 
-    /// <summary>The name <c>--dtype</c> accepts for a dtype.</summary>
-    public static string DtypeName(ScalarType dtype) => dtype == ScalarType.BFloat16 ? "bfloat16" : "float32";
+    /// <summary>The dtype a <c>--dtype</c> name stands for.</summary>
+    public static ScalarType ScalarTypeOf(string dtype) => dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
 
     /// <summary><c>--steer-vector L:FILE</c>, repeatable.</summary>
     public static Option<string[]> SteerVectors() => new("--steer-vector")

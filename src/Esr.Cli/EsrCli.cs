@@ -12,6 +12,9 @@ public static class EsrCli
     /// <summary>Set to 1 to get the full exception on stderr instead of the one-line message (for developers).</summary>
     public const string DebugVariable = "ESR_DEBUG";
 
+    // No response files: "@text" is an ordinary value here (a prompt may well start with "@").
+    private static readonly ParserConfiguration ParserConfiguration = new() { ResponseFileTokenReplacer = null };
+
     /// <summary>Parses and runs one command line.</summary>
     /// <param name="args">The arguments, without the program name.</param>
     /// <param name="output">Where results (and --help) go.</param>
@@ -22,7 +25,7 @@ public static class EsrCli
     {
         try
         {
-            var parse = CreateRootCommand(output).Parse(args);
+            var parse = CreateRootCommand(output).Parse(args, ParserConfiguration);
             if (parse.Action is ParseErrorAction)
             {
                 // The library's own error action would add a help text on stdout; one line on stderr is the contract.

@@ -46,8 +46,8 @@ internal static class GenerateCommand
             var settings = new Settings(
                 parse.GetRequiredValue(model), parse.GetRequiredValue(prompt), parse.GetValue(raw), parse.GetValue(paperExtraHeader),
                 new SamplingOptions(parse.GetValue(temperature), parse.GetValue(topP), parse.GetValue(repetitionPenalty), parse.GetValue(maxTokens)),
-                parse.GetValue(seed), CliOptions.DtypeName(parse.GetValue(dtype)), SteerVector.ReadAll(parse.GetValue(steer)));
-            return Task.FromResult(Run(settings, parse.GetValue(dtype), parse.GetValue(json), output, cancellationToken));
+                parse.GetValue(seed), parse.GetRequiredValue(dtype), SteerVector.ReadAll(parse.GetValue(steer)));
+            return Task.FromResult(Run(settings, parse.GetValue(json), output, cancellationToken));
         });
         return command;
     }
@@ -57,7 +57,7 @@ internal static class GenerateCommand
         string ModelDirectory, string Prompt, bool Raw, bool PaperExtraHeader, SamplingOptions Sampling, int Seed, string Dtype,
         IReadOnlyList<SteerVector> SteerVectors);
 
-    private static int Run(Settings settings, TorchSharp.torch.ScalarType dtype, bool json, TextWriter output, CancellationToken cancellationToken)
+    private static int Run(Settings settings, bool json, TextWriter output, CancellationToken cancellationToken)
     {
         var directory = settings.ModelDirectory;
         ModelLoading.RequireDirectory(directory);
@@ -69,7 +69,7 @@ internal static class GenerateCommand
             throw new CliInputException("--prompt encodes to no tokens (an empty --raw prompt with a tokenizer that adds no BOS)");
         var stopTokenIds = StopTokens.FromModelDirectory(directory, tokenizer);
 
-        using var model = ModelLoading.Load(directory, dtype);
+        using var model = ModelLoading.Load(directory, CliOptions.ScalarTypeOf(settings.Dtype));
         // Every id the model can produce must decode, and every prompt id must be an embedding row.
         if (model.Config.VocabularySize > tokenizer.VocabularySize)
             throw new CliInputException(

@@ -26,7 +26,7 @@ internal static class LogitsCommand
         {
             var tokenIds = ParseIds(parse.GetRequiredValue(ids));
             var vectors = SteerVector.ReadAll(parse.GetValue(steer));
-            using var loaded = ModelLoading.Load(parse.GetRequiredValue(model), parse.GetValue(dtype));
+            using var loaded = ModelLoading.Load(parse.GetRequiredValue(model), CliOptions.ScalarTypeOf(parse.GetRequiredValue(dtype)));
             CheckVocabulary(tokenIds, loaded.Config.VocabularySize);
             var hooks = SteerVector.Hooks(vectors, loaded.Config);
             var logits = loaded.Logits(tokenIds, hooks);

@@ -37,4 +37,14 @@ public class TokenizeCommandTests(TinyLlama tiny)
         Assert.Equal(tiny.Tokenizer.Encode("<|begin_of_text|>Hi<|eot_id|>"), JsonSerializer.Deserialize<int[]>(run.Stdout)!);
         Assert.Equal([128000, 13347, 128009], JsonSerializer.Deserialize<int[]>(run.Stdout)!);
     }
+
+    [Fact]
+    public async Task Text_starting_with_at_or_a_dash_is_text_not_a_response_file_or_an_option()
+    {
+        var at = await CliRun.InProcessAsync("tokenize", "--tokenizer", tiny.ModelDirectory, "--text", "@home");
+        var dash = await CliRun.InProcessAsync("tokenize", "--tokenizer", tiny.ModelDirectory, "--text", "-x");
+
+        Assert.Equal(tiny.Tokenizer.Encode("@home"), JsonSerializer.Deserialize<int[]>(at.Stdout)!);
+        Assert.Equal(tiny.Tokenizer.Encode("-x"), JsonSerializer.Deserialize<int[]>(dash.Stdout)!);
+    }
 }

@@ -1,4 +1,5 @@
 using Esr.Kernel.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Interventions;
@@ -14,6 +15,11 @@ namespace Esr.Kernel.Interventions;
 /// </remarks>
 public sealed class VectorSteering : IActivationHook
 {
+    // TorchSharp 0.107's Tensor + Tensor passes a freshly made alpha Scalar of 1 whose only reference dies before the
+    // native call returns; a garbage collection in between frees it mid-call ("Unknown scalar type"). Adding with
+    // this Scalar, which lives as long as the program, avoids that.
+    private static readonly Scalar One = 1.ToScalar();
+
     private readonly float[]? _shared;                 // [d_model], when every row gets the same vector
     private readonly IReadOnlyList<float[]?>? _perRow; // per batch row: [d_model] or null for no steering
 
@@ -75,7 +81,7 @@ public sealed class VectorSteering : IActivationHook
         if (_shared is not null)
         {
             var shared = tensor(_shared, [1L, 1L, Width]).to(activation.dtype, activation.device);
-            return (activation + shared).MoveToOuterDisposeScope();
+            return activation.add(shared, One).MoveToOuterDisposeScope();
         }
 
         var rows = _perRow!;
@@ -94,6 +100,6 @@ public sealed class VectorSteering : IActivationHook
         var delta = tensor(deltas, [rows.Count, 1L, Width]).to(activation.dtype, activation.device);
         var rowMask = tensor(steered, [rows.Count, 1L, 1L]).to(activation.device);
         // where() rather than the bare sum, so unsteered rows keep their exact bits (x + 0 turns -0 into +0).
-        return where(rowMask, activation + delta, activation).MoveToOuterDisposeScope();
+        return where(rowMask, activation.add(delta, One), activation).MoveToOuterDisposeScope();
     }
 }
