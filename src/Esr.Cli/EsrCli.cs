@@ -32,7 +32,11 @@ public static class EsrCli
                 error.WriteLine($"esr: {ErrorMessages.OneLine(parse.Errors[0].Message)}");
                 return ExitCodes.Usage;
             }
-            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            // Interrupts arrive through cancellationToken (see Program); the library's own signal handling is off.
+            var configuration = new InvocationConfiguration
+            {
+                Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+            };
             return await parse.InvokeAsync(configuration, cancellationToken);
         }
         catch (OperationCanceledException)

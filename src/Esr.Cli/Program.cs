@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Esr.Cli;
 
@@ -14,6 +15,16 @@ internal static class Program
         CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
         using var streams = StandardStreams.Isolate();
-        return await EsrCli.RunAsync(args, streams.Output, streams.Error);
+        // Ctrl+C and SIGTERM cancel the running command (a generation stops between tokens) instead of killing the
+        // process, so that the error line and the exit status still come out; a second one kills it as usual.
+        using var interrupt = new CancellationTokenSource();
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = !interrupt.IsCancellationRequested;
+            interrupt.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        return await EsrCli.RunAsync(args, streams.Output, streams.Error, interrupt.Token);
     }
 }
