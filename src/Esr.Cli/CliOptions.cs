@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using static TorchSharp.torch;
+
+namespace Esr.Cli;
+
+/// <summary>
+/// Builders for the options several commands share. Values are parsed with the invariant culture and checked at
+/// parse time, so a malformed value is a usage error with one message naming the option.
+/// </summary>
+internal static class CliOptions
+{
+    /// <summary><c>--model DIR</c>: a Hugging Face model directory.</summary>
+    public static Option<string> ModelDirectory() => new("--model")
+    {
+        Description = "Hugging Face model directory (config.json, model.safetensors or shards, tokenizer files)",
+        HelpName = "dir",
+        Required = true,
+    };
+
+    /// <summary><c>--dtype float32|bfloat16</c>, float32 by default; the value is the name, see <see cref="ScalarTypeOf"/>.</summary>
+    public static Option<string> Dtype() => new("--dtype")
+    {
+        Description = "Weights and activations dtype",
+        HelpName = "float32|bfloat16",
+        DefaultValueFactory = _ => "float32",
+        CustomParser = result => Single(result) switch
+        {
+            null => "float32",
+            "float32" => "float32",
+            "bfloat16" => "bfloat16",
+            var other => Fail<string>(result, $"--dtype must be float32 or bfloat16, not '{other}'"),
+        },
+    };
+
+    /// <summary>The dtype a <c>--dtype</c> name stands for.</summary>
+    public static ScalarType ScalarTypeOf(string dtype) => dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
+
+    /// <summary><c>--steer-vector L:FILE</c>, repeatable.</summary>
+    public static Option<string[]> SteerVectors() => new("--steer-vector")
+    {
+        Description = "Add the float32 vector in a .npy file (shape [d_model]) to blocks.L.resid_post at every position; repeatable, vectors add",
+        HelpName = "L:file.npy",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>A floating-point option whose value must satisfy <paramref name="valid"/>.</summary>
+    public static Option<double> Number(string name, double defaultValue, string description, Func<double, bool> valid, string rule) => new(name)
+    {
+        Description = description,
+        HelpName = "number",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            if (Single(result) is not { } text) return defaultValue;
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                return Fail<double>(result, $"{name} must be a number, not '{text}'");
+            return valid(value) ? value : Fail<double>(result, $"{name} must be {rule}, not {text}");
+        },
+    };
+
+    /// <summary>An integer option whose value must be at least <paramref name="minimum"/>.</summary>
+    public static Option<int> Integer(string name, int defaultValue, string description, int minimum = int.MinValue) => new(name)
+    {
+        Description = description,
+        HelpName = "n",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            if (Single(result) is not { } text) return defaultValue;
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+                return Fail<int>(result, $"{name} must be an integer, not '{text}'");
+            return value >= minimum ? value : Fail<int>(result, $"{name} must be at least {minimum}, not {text}");
+        },
+    };
+
+    // The parser runs once per option occurrence group; a repeated single-valued option is reported by the library.
+    private static string? Single(ArgumentResult result) => result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
+
+    private static T Fail<T>(ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default!;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace Esr.Kernel.Interventions;
+
+/// <summary>
+/// Reads and writes one float32 vector as a NumPy <c>.npy</c> file: little-endian <c>&lt;f4</c>, one dimension,
+/// C order. Reading is strict: anything else is refused with the file and header field named, because a silently
+/// reinterpreted steering vector would steer by garbage.
+/// </summary>
+/// <remarks>
+/// The format: the magic <c>\x93NUMPY</c>, a major and minor version byte, the header length (2 bytes little-endian
+/// in version 1, 4 bytes in versions 2 and 3), a header that is a Python dict literal with the keys
+/// <c>descr</c>, <c>fortran_order</c> and <c>shape</c>, then the raw data.
+/// </remarks>
+public static class NpyVector
+{
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Reads a 1-D float32 little-endian C-order array.</summary>
+    /// <exception cref="NpyFormatException">The file is missing, is not .npy, or holds anything but such a vector.</exception>
+    public static float[] Read(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new NpyFormatException(path, "file not found");
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new NpyFormatException(path, $"cannot be read: {error.Message}");
+        }
+
+        if (bytes.Length < Magic.Length + 2 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new NpyFormatException(path, "not a .npy file (the magic string \\x93NUMPY is missing)");
+        int major = bytes[6], minor = bytes[7];
+        var lengthSize = major switch
+        {
+            1 => 2,
+            2 or 3 => 4,
+            _ => throw new NpyFormatException(path, $"format version {major}.{minor} is not supported (expected 1.0, 2.0 or 3.0)"),
+        };
+        var headerStart = 8 + lengthSize;
+        if (bytes.Length < headerStart) throw new NpyFormatException(path, "truncated before the header length");
+        long headerLength = lengthSize == 2
+            ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8))
+            : BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+        if (headerStart + headerLength > bytes.Length)
+            throw new NpyFormatException(path, $"truncated: the header claims {headerLength} bytes but the file has {bytes.Length - headerStart} after the length field");
+        var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes, headerStart, (int)headerLength);
+
+        var length = ParseHeader(path, header);
+        var dataStart = headerStart + (int)headerLength;
+        var dataBytes = (long)bytes.Length - dataStart;
+        if (dataBytes != length * 4L)
+            throw new NpyFormatException(path, $"the data holds {dataBytes} bytes but header field 'shape' ({length},) needs {length * 4L}");
+        var vector = new float[length];
+        for (var i = 0; i < length; i++) vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(dataStart + 4 * i));
+        return vector;
+    }
+
+    /// <summary>Writes a vector as a version 1.0 <c>.npy</c> file that NumPy reads as a float32 array of shape (n,).</summary>
+    public static void Write(string path, ReadOnlySpan<float> vector)
+    {
+        var dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({vector.Length.ToString(CultureInfo.InvariantCulture)},), }}";
+        // NumPy pads the header with spaces and ends it with a newline so that the data starts at a multiple of 64.
+        var unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
+        var header = dict + new string(' ', (64 - unpadded % 64) % 64) + "\n";
+        using var stream = File.Create(path);
+        stream.Write(Magic);
+        stream.Write([1, 0]);
+        Span<byte> scratch = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt16LittleEndian(scratch, (ushort)header.Length);
+        stream.Write(scratch[..2]);
+        stream.Write(Encoding.Latin1.GetBytes(header));
+        foreach (var value in vector)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(scratch, value);
+            stream.Write(scratch);
+        }
+    }
+
+    /// <summary>Checks the header dict and returns the vector's length.</summary>
+    private static int ParseHeader(string path, string header)
+    {
+        Dictionary<string, object> fields;
+        try
+        {
+            fields = new HeaderReader(header).ReadDict();
+        }
+        catch (FormatException error)
+        {
+            throw new NpyFormatException(path, $"the header is not a Python dict literal: {error.Message}");
+        }
+
+        foreach (var key in fields.Keys.Where(key => key is not ("descr" or "fortran_order" or "shape")))
+            throw new NpyFormatException(path, $"the header has an unexpected field '{key}'");
+        object Field(string name) => fields.TryGetValue(name, out var value)
+            ? value
+            : throw new NpyFormatException(path, $"the header field '{name}' is missing");
+
+        var descr = Field("descr");
+        if (descr is not "<f4")
+            throw new NpyFormatException(path, $"header field 'descr' is {Show(descr)} (expected '<f4': float32, little-endian)");
+        var fortranOrder = Field("fortran_order");
+        if (fortranOrder is not false)
+            throw new NpyFormatException(path, $"header field 'fortran_order' is {Show(fortranOrder)} (expected False: C order)");
+        var shape = Field("shape");
+        if (shape is not List<long> { Count: 1 } dimensions)
+            throw new NpyFormatException(path, $"header field 'shape' is {Show(shape)} (expected one dimension, e.g. (4096,))");
+        if (dimensions[0] > Array.MaxLength / 4)
+            throw new NpyFormatException(path, $"header field 'shape' is {Show(shape)}, too long for a vector");
+        return (int)dimensions[0];
+    }
+
+    private static string Show(object value) => value switch
+    {
+        string text => $"'{text}'",
+        bool flag => flag ? "True" : "False",
+        List<long> { Count: 1 } one => $"({one[0]},)",
+        List<long> tuple => $"({string.Join(", ", tuple)})",
+        _ => value.ToString() ?? "?",
+    };
+
+    /// <summary>
+    /// Reads the subset of Python literals a .npy header uses: a dict of string keys whose values are strings,
+    /// True/False, or tuples of non-negative integers.
+    /// </summary>
+    private sealed class HeaderReader(string text)
+    {
+        private readonly string _text = text;
+        private int _at;
+
+        public Dictionary<string, object> ReadDict()
+        {
+            var fields = new Dictionary<string, object>();
+            Expect('{');
+            while (!TryTake('}'))
+            {
+                var key = ReadString();
+                Expect(':');
+                var value = ReadValue();
+                if (!fields.TryAdd(key, value)) throw new FormatException($"the key '{key}' appears twice");
+                if (!TryTake(',')) { Expect('}'); break; }
+            }
+            SkipSpace();
+            if (_at != _text.Length) throw new FormatException($"unexpected text after the dict at offset {_at}");
+            return fields;
+        }
+
+        private object ReadValue()
+        {
+            SkipSpace();
+            if (_at < _text.Length && _text[_at] is '\'' or '"') return ReadString();
+            if (TryWord("True")) return true;
+            if (TryWord("False")) return false;
+            if (TryTake('(')) return ReadTupleRest();
+            throw new FormatException($"unexpected value at offset {_at}");
+        }
+
+        private List<long> ReadTupleRest()
+        {
+            var items = new List<long>();
+            while (!TryTake(')'))
+            {
+                SkipSpace();
+                var start = _at;
+                while (_at < _text.Length && char.IsAsciiDigit(_text[_at])) _at++;
+                if (_at == start || !long.TryParse(_text.AsSpan(start, _at - start), NumberStyles.None, CultureInfo.InvariantCulture, out var item))
+                    throw new FormatException($"expected a non-negative integer in a tuple at offset {start}");
+                items.Add(item);
+                if (!TryTake(',')) { Expect(')'); break; }
+            }
+            return items;
+        }
+
+        private string ReadString()
+        {
+            SkipSpace();
+            if (_at >= _text.Length || _text[_at] is not ('\'' or '"')) throw new FormatException($"expected a quoted string at offset {_at}");
+            var quote = _text[_at++];
+            var end = _text.IndexOf(quote, _at);
+            if (end < 0) throw new FormatException("unterminated string");
+            var value = _text[_at..end];
+            _at = end + 1;
+            return value;
+        }
+
+        private bool TryWord(string word)
+        {
+            if (string.CompareOrdinal(_text, _at, word, 0, word.Length) != 0) return false;
+            _at += word.Length;
+            return true;
+        }
+
+        private bool TryTake(char expected)
+        {
+            SkipSpace();
+            if (_at >= _text.Length || _text[_at] != expected) return false;
+            _at++;
+            return true;
+        }
+
+        private void Expect(char expected)
+        {
+            if (!TryTake(expected)) throw new FormatException($"expected '{expected}' at offset {_at}");
+        }
+
+        private void SkipSpace()
+        {
+            while (_at < _text.Length && char.IsWhiteSpace(_text[_at])) _at++;
+        }
+    }
+}
