@@ -66,5 +66,6 @@ public static class EsrCli
             LogitsCommand.Create(output),
             GenerateCommand.Create(output),
             RandomModelCommand.Create(output),
+            BenchCommand.Create(output),
         };
 }

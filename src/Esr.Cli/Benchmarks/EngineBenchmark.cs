@@ -45,6 +45,10 @@ public sealed class EngineBenchmark(TextWriter log)
         using var reference = LlamaCppModel.Load(gguf, new LlamaCppOptions { Threads = threads });
         var generator = new BatchGenerator(engine);
         var random = new Random(3);
+        // One untimed run each, so that JIT compilation and first-touch allocation stay out of the numbers.
+        int[] warmUp = Enumerable.Range(3, promptTokens).ToArray();
+        TimeEngine(generator, [warmUp], 2);
+        reference.RunBatched([warmUp], 2);
         var rows = new List<Row>();
         foreach (var batch in batchSizes)
         {

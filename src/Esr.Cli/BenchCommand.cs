@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Esr.Cli.Benchmarks;
+using Esr.LlamaCpp;
+
+namespace Esr.Cli;
+
+/// <summary>
+/// <c>esr bench engine</c>: the engine's speed against llama.cpp on the same weights, and the peak memory of loading
+/// a ≥ 2 GB checkpoint, printed as the markdown table that docs/PERFORMANCE.md holds. Progress goes to stderr.
+/// </summary>
+internal static class BenchCommand
+{
+    private const string LoadMemoryCommand = "load-memory";
+
+    public static Command Create(TextWriter output)
+    {
+        var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes", HelpName = "list", DefaultValueFactory = _ => "1,8,32" };
+        var promptTokens = CliOptions.Integer("--prompt-tokens", 128, "Prompt length of every sequence", minimum: 1);
+        var newTokens = CliOptions.Integer("--new-tokens", 32, "Tokens generated per sequence (greedy)", minimum: 2);
+        var repeats = CliOptions.Integer("--repeats", 3, "Runs per configuration; the median is reported", minimum: 1);
+        var threads = CliOptions.Integer("--threads", Environment.ProcessorCount, "Threads for both engines", minimum: 1);
+        var skipLoad = new Option<bool>("--skip-load") { Description = "Skip the loading-memory measurement (it writes a 2.6 GB checkpoint)" };
+        var work = new Option<string>("--work") { Description = "Directory for the random checkpoints (default: a new temp directory, deleted after)", HelpName = "dir" };
+
+        var engine = new Command("engine", "Prefill and decode tokens/s of the engine and of llama.cpp on a random 125M-parameter fp32 Llama at each batch size, and peak memory while loading a 2.6 GB checkpoint")
+        {
+            batches, promptTokens, newTokens, repeats, threads, skipLoad, work,
+        };
+        engine.SetAction(parse =>
+        {
+            var sizes = ParseBatches(parse.GetValue(batches)!);
+            var directory = parse.GetValue(work) ?? Directory.CreateTempSubdirectory("esr-bench-").FullName;
+            var temporary = parse.GetValue(work) is null;
+            try
+            {
+                var rows = new EngineBenchmark(Console.Error).MeasureSpeed(directory, sizes, parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(repeats), parse.GetValue(threads));
+                var load = parse.GetValue(skipLoad) ? ((long, long, long)?)null : MeasureLoadInChildProcess(directory);
+                output.Write(EngineBenchmark.Markdown(rows, load, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
+            }
+            finally
+            {
+                if (temporary) Directory.Delete(directory, recursive: true);
+            }
+            return ExitCodes.Success;
+        });
+
+        var model = CliOptions.ModelDirectory();
+        var loadMemory = new Command(LoadMemoryCommand, "Load a model and print resident bytes before, at peak, and the checkpoint's tensor bytes (used by bench engine in a fresh process)")
+        {
+            model,
+        };
+        loadMemory.Hidden = true;
+        loadMemory.SetAction(parse =>
+        {
+            var (baseline, peak, data) = EngineBenchmark.MeasureLoad(parse.GetRequiredValue(model));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{baseline} {peak} {data}"));
+            return ExitCodes.Success;
+        });
+
+        return new Command("bench", "Benchmarks") { engine, loadMemory };
+    }
+
+    private static int[] ParseBatches(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var sizes = parts.Select(part => int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0
+            ? size
+            : throw new CliInputException($"--batches must be positive integers separated by commas, not '{text}'")).ToArray();
+        return sizes.Length > 0 ? sizes : throw new CliInputException("--batches is empty");
+    }
+
+    /// <summary>Writes the large checkpoint, then loads it in a fresh esr process so nothing else inflates the peak.</summary>
+    private static (long, long, long) MeasureLoadInChildProcess(string directory)
+    {
+        var checkpoint = Path.Combine(directory, "large-model");
+        Console.Error.WriteLine($"writing a random {EngineBenchmark.LargeModel.Layers}-layer d={EngineBenchmark.LargeModel.HiddenSize} Llama to {checkpoint}");
+        TinyCheckpoint.Write(checkpoint, EngineBenchmark.LargeModel, seed: 2);
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        foreach (var argument in new[] { "bench", LoadMemoryCommand, "--model", checkpoint }) start.ArgumentList.Add(argument);
+        using var child = Process.Start(start)!;
+        var line = child.StandardOutput.ReadToEnd().Trim();
+        child.WaitForExit();
+        if (child.ExitCode != 0) throw new InvalidOperationException($"the loading-memory process failed with exit status {child.ExitCode}");
+        var values = line.Split(' ').Select(value => long.Parse(value, CultureInfo.InvariantCulture)).ToArray();
+        return (values[0], values[1], values[2]);
+    }
+}
