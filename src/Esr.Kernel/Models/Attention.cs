@@ -13,8 +13,8 @@ internal sealed class Attention : nn.Module
     private readonly Parameter queryKeyValue; // [(heads + 2·kv_heads)·head_dim, d_model]
     private readonly Parameter output;        // [d_model, heads·head_dim]
     private readonly int _heads, _kvHeads, _headDim, _layer;
-    private readonly double _scale;
-    private readonly double? _softcap;
+    private readonly Scalar _scale;
+    private readonly Scalar? _softcap;
 
     public Attention(string name, ModelConfig config, int layer, ScalarType dtype) : base(name)
     {
@@ -22,8 +22,8 @@ internal sealed class Attention : nn.Module
         _kvHeads = config.KeyValueHeadCount;
         _headDim = config.HeadDimension;
         _layer = layer;
-        _scale = config.AttentionScale;
-        _softcap = config.AttentionLogitSoftcap;
+        _scale = config.AttentionScale.ToScalar();
+        _softcap = config.AttentionLogitSoftcap?.ToScalar();
         queryKeyValue = new Parameter(empty([(_heads + 2L * _kvHeads) * _headDim, config.HiddenSize], dtype), requires_grad: false);
         output = new Parameter(empty([config.HiddenSize, (long)_heads * _headDim], dtype), requires_grad: false);
         RegisterComponents();
@@ -56,9 +56,9 @@ internal sealed class Attention : nn.Module
         var slots = keys.shape[2];
 
         var grouped = query.reshape(batch, _kvHeads, groups * tokens, _headDim);                  // [B, K, G·T, hd]
-        var scores = grouped.matmul(keys.transpose(2, 3)).to_type(ScalarType.Float32) * _scale;   // [B, K, G·T, S]
-        if (_softcap is { } cap) scores = (scores / cap).tanh() * cap;
-        scores = scores.view(batch, _kvHeads, groups, tokens, slots) + mask.unsqueeze(2);
+        var scores = grouped.matmul(keys.transpose(2, 3)).to_type(ScalarType.Float32).mul(_scale); // [B, K, G·T, S]
+        if (_softcap is { } cap) scores = scores.div(cap).tanh().mul(cap);
+        scores = scores.view(batch, _kvHeads, groups, tokens, slots).add(mask.unsqueeze(2), Scalars.One);
         var probabilities = scores.softmax(-1).to_type(x.dtype).view(batch, _kvHeads, groups * tokens, slots);
         var attended = probabilities.matmul(values)                                              // [B, K, G·T, hd]
             .view(batch, _heads, tokens, _headDim).transpose(1, 2).reshape(batch, tokens, _heads * _headDim);

@@ -16,7 +16,8 @@ public sealed class CausalLanguageModel : nn.Module
     private readonly RmsNorm norm;
     private readonly Parameter? outputProjection;  // [vocab, d_model]; absent when tied to the embedding
     private readonly RotaryEmbedding _rotary;
-    private readonly double _embeddingScale;
+    private readonly Scalar? _embeddingScale;   // Gemma-2 only
+    private readonly Scalar? _finalSoftcap;     // Gemma-2 only
 
     /// <summary>The hyper-parameters the model was built from.</summary>
     public ModelConfig Config { get; }
@@ -36,9 +37,12 @@ public sealed class CausalLanguageModel : nn.Module
             outputProjection = new Parameter(empty([config.VocabularySize, config.HiddenSize], dtype), requires_grad: false);
         _rotary = new RotaryEmbedding(config);
         // Gemma-2 scales embeddings by sqrt(d_model) rounded to the model's dtype, as its reference code does.
-        _embeddingScale = config.Architecture == ModelArchitecture.Gemma2
-            ? tensor(Math.Sqrt(config.HiddenSize), dtype).to_type(ScalarType.Float64).item<double>()
-            : 1.0;
+        if (config.Architecture == ModelArchitecture.Gemma2)
+        {
+            using var rounded = tensor(Math.Sqrt(config.HiddenSize), dtype);
+            _embeddingScale = rounded.to_type(ScalarType.Float64).item<double>().ToScalar();
+        }
+        _finalSoftcap = config.FinalLogitSoftcap?.ToScalar();
         RegisterComponents();
         // The model owns its weights for its whole life, even when built inside a caller's dispose scope.
         foreach (var parameter in parameters()) parameter.DetachFromDisposeScope();
@@ -124,7 +128,7 @@ public sealed class CausalLanguageModel : nn.Module
         var (fullMask, slidingMask) = AttentionMasks(cache.ValidSlots, startSlot, (int)inputIds.shape[1]);
 
         var x = embedding.index_select(0, inputIds.flatten()).view(inputIds.shape[0], inputIds.shape[1], Config.HiddenSize);
-        if (_embeddingScale != 1.0) x = x * _embeddingScale;
+        if (_embeddingScale is not null) x = x.mul(_embeddingScale);
         for (var layer = 0; layer < layers.Count; layer++)
         {
             var mask = Config.SlidingLayers[layer] ? slidingMask! : fullMask;
@@ -134,7 +138,7 @@ public sealed class CausalLanguageModel : nn.Module
         }
         if (lastPositionOnly) x = x.narrow(1, x.shape[1] - 1, 1);
         var logits = nn.functional.linear(norm.forward(x), outputProjection ?? embedding).to_type(ScalarType.Float32);
-        if (Config.FinalLogitSoftcap is { } cap) logits = (logits / cap).tanh() * cap;
+        if (_finalSoftcap is { } cap) logits = logits.div(cap).tanh().mul(cap);
         return logits.MoveToOuterDisposeScope();
     }
 
@@ -155,20 +159,27 @@ public sealed class CausalLanguageModel : nn.Module
     /// </summary>
     private (Tensor Full, Tensor? Sliding) AttentionMasks(Tensor validSlots, int startSlot, int tokens)
     {
-        var slots = validSlots.shape[1];
-        var querySlot = arange(startSlot, startSlot + tokens, ScalarType.Int64).view(tokens, 1);
-        var keySlot = arange(0, slots, ScalarType.Int64).view(1, slots);
-        var causal = keySlot <= querySlot;                              // [T, S]
-        var self = keySlot == querySlot;                                // [T, S]
-        var valid = validSlots.view(validSlots.shape[0], 1, 1, slots);  // [B, 1, 1, S]
+        var slots = (int)validSlots.shape[1];
+        var valid = validSlots.view(validSlots.shape[0], 1, 1, slots); // [B, 1, 1, S]
+
+        // Which key slot each query slot may see, ignoring padding; built on the CPU ([T, S] booleans).
+        Tensor Pattern(Func<int, int, bool> visible)
+        {
+            var allowed = new bool[tokens * slots];
+            for (var query = 0; query < tokens; query++)
+                for (var key = 0; key < slots; key++) allowed[query * slots + key] = visible(startSlot + query, key);
+            return tensor(allowed, [tokens, (long)slots]);
+        }
+        var causal = Pattern((query, key) => key <= query);
+        var self = Pattern((query, key) => key == query);
 
         Tensor Additive(Tensor allowed) =>
-            zeros(allowed.shape, ScalarType.Float32).masked_fill(allowed.logical_not(), float.NegativeInfinity);
+            zeros(allowed.shape, ScalarType.Float32).masked_fill(allowed.logical_not(), Scalars.NegativeInfinity);
 
         var full = Additive(causal.logical_and(valid).logical_or(self));
         if (Config.SlidingWindow is not { } window) return (full, null);
-        var inWindow = (querySlot - keySlot) < window;
-        return (full, Additive(causal.logical_and(inWindow).logical_and(valid).logical_or(self)));
+        var inWindow = Pattern((query, key) => key <= query && query - key < window);
+        return (full, Additive(inWindow.logical_and(valid).logical_or(self)));
     }
 
     /// <inheritdoc />

@@ -51,9 +51,9 @@ internal sealed class DecoderBlock : nn.Module
     {
         using var scope = NewDisposeScope();
         var attended = attention.Forward(attentionNorm.forward(x), rotary, mask, cache, startSlot);
-        x = x + (attentionOutputNorm?.forward(attended) ?? attended);
+        x = x.add(attentionOutputNorm?.forward(attended) ?? attended, Scalars.One);
         var fed = feedForward.forward(feedForwardNorm.forward(x));
-        x = x + (feedForwardOutputNorm?.forward(fed) ?? fed);
+        x = x.add(feedForwardOutputNorm?.forward(fed) ?? fed, Scalars.One);
         return x.MoveToOuterDisposeScope();
     }
 }

@@ -22,7 +22,7 @@ public sealed class KvCache : IDisposable
         _keys = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype).DetachFromDisposeScope()).ToArray();
         _values = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype).DetachFromDisposeScope()).ToArray();
         _slotMask = zeros(batchSize, capacity, ScalarType.Bool).DetachFromDisposeScope();
-        NextPosition = zeros(batchSize, ScalarType.Int64).DetachFromDisposeScope();
+        _nextPosition = new long[batchSize];
     }
 
     /// <summary>Rows in the batch.</summary>
@@ -34,25 +34,33 @@ public sealed class KvCache : IDisposable
     /// <summary>Slots written so far (the same for every row).</summary>
     public int Length { get; private set; }
 
-    /// <summary>[batch] int64: the position the next real token of each row will take.</summary>
-    internal Tensor NextPosition { get; private set; }
+    /// <summary>Per row: the position the next real token will take (the number of real tokens so far).</summary>
+    private readonly long[] _nextPosition;
 
-    /// <summary>Claims slots for a forward pass of <paramref name="tokenMask"/> [batch, tokens]; returns the positions of those tokens.</summary>
+    /// <summary>
+    /// Claims slots for a forward pass of <paramref name="tokenMask"/> [batch, tokens]; returns the positions of those
+    /// tokens [batch, tokens] (real tokens count up within their row; padding repeats the row's last position).
+    /// </summary>
     internal (int StartSlot, Tensor Positions) Reserve(Tensor tokenMask)
     {
         var tokens = (int)tokenMask.shape[1];
         if (tokenMask.shape[0] != BatchSize) throw new ArgumentException($"batch of {tokenMask.shape[0]} rows does not match the cache's {BatchSize}");
         if (Length + tokens > Capacity) throw new InvalidOperationException($"KV cache full: {Length} + {tokens} slots exceed the capacity of {Capacity}");
-        using var scope = NewDisposeScope();
-        var counts = tokenMask.to_type(ScalarType.Int64).cumsum(1);
-        var positions = (NextPosition.unsqueeze(1) + counts - 1).clamp_min(0);
+        // Computed here on the CPU: a few numbers per row, and no tensor arithmetic with temporary scalars.
+        var real = tokenMask.data<bool>().ToArray();
+        var positions = new long[real.Length];
+        for (var row = 0; row < BatchSize; row++)
+        {
+            for (var token = 0; token < tokens; token++)
+            {
+                if (real[row * tokens + token]) _nextPosition[row]++;
+                positions[row * tokens + token] = Math.Max(_nextPosition[row] - 1, 0);
+            }
+        }
         _slotMask.narrow(1, Length, tokens).copy_(tokenMask);
-        var next = NextPosition + counts[.., -1];
-        NextPosition.Dispose();
-        NextPosition = next.DetachFromDisposeScope();
         var start = Length;
         Length += tokens;
-        return (start, positions.MoveToOuterDisposeScope());
+        return (start, tensor(positions, [BatchSize, (long)tokens]));
     }
 
     /// <summary>[batch, slots so far] bool: which slots hold real tokens.</summary>
@@ -73,6 +81,5 @@ public sealed class KvCache : IDisposable
     {
         foreach (var tensor in _keys.Concat(_values)) tensor.Dispose();
         _slotMask.Dispose();
-        NextPosition.Dispose();
     }
 }

@@ -11,13 +11,13 @@ namespace Esr.Kernel.Models;
 internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight; // [d]
-    private readonly double _epsilon;
+    private readonly Scalar _epsilon;
     private readonly bool _weightIsOffsetFromOne;
 
     public RmsNorm(string name, int size, double epsilon, bool weightIsOffsetFromOne, ScalarType dtype) : base(name)
     {
         weight = new Parameter(ones(size, dtype), requires_grad: false);
-        _epsilon = epsilon;
+        _epsilon = epsilon.ToScalar();
         _weightIsOffsetFromOne = weightIsOffsetFromOne;
         RegisterComponents();
     }
@@ -28,9 +28,9 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = x.to_type(ScalarType.Float32);
-        h = h * (h.square().mean([-1], keepdim: true) + _epsilon).rsqrt();
+        h = h * (h * h).mean([-1], keepdim: true).add(_epsilon, Scalars.One).rsqrt(); // not square(): it makes a temporary Scalar
         var scale = weight.to_type(ScalarType.Float32);
-        if (_weightIsOffsetFromOne) scale = scale + 1.0;
+        if (_weightIsOffsetFromOne) scale = scale.add(Scalars.One, Scalars.One);
         return (h * scale).to_type(x.dtype).MoveToOuterDisposeScope();
     }
 }

@@ -32,7 +32,7 @@ internal sealed class RotaryEmbedding : IDisposable
         using var scope = NewDisposeScope();
         var halves = x.chunk(2, -1);
         var rotated = cat([-halves[1], halves[0]], -1);
-        return (x * cos + rotated * sin).MoveToOuterDisposeScope();
+        return (x * cos).add(rotated * sin, Scalars.One).MoveToOuterDisposeScope();
     }
 
     public void Dispose() => _inverseFrequencies.Dispose();
