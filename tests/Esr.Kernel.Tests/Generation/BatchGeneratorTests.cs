@@ -8,22 +8,10 @@ namespace Esr.Kernel.Tests.Generation;
 public sealed class BatchGeneratorTests : IDisposable
 {
     private static readonly HashSet<int> NoStop = [];
-    private readonly TemporaryDirectory _directory = new();
-    private readonly CausalLanguageModel _model;
+    private readonly RawCheckpoint.LoadedModel _loaded = RawCheckpoint.Loaded(maxPositions: 256);
+    private CausalLanguageModel Model => _loaded.Model;
 
-    public BatchGeneratorTests()
-    {
-        var checkpoint = new RawCheckpoint();
-        checkpoint.Config["max_position_embeddings"] = 256;
-        checkpoint.Write(_directory.Path);
-        _model = CausalLanguageModel.Load(_directory.Path);
-    }
-
-    public void Dispose()
-    {
-        _model.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _loaded.Dispose();
 
     private static GenerationRequest Request(int[] prompt, int seed, double temperature = 1.0, int maxTokens = 12, double penalty = 1.0) =>
         new(prompt, new SamplingOptions(temperature, 1.0, penalty, maxTokens), seed, NoStop);
@@ -32,7 +20,7 @@ public sealed class BatchGeneratorTests : IDisposable
     public void Batched_prefill_logits_equal_each_prompt_run_alone()
     {
         int[][] prompts = [[1, 2, 3, 4, 5, 6, 7], [8, 9], [10, 11, 12, 13]];
-        using var cache = new KvCache(_model.Config, 3, 7, _model.Dtype);
+        using var cache = new KvCache(Model.Config, 3, 7, Model.Dtype);
         var ids = new long[3, 7];
         var mask = new bool[3, 7];
         for (var row = 0; row < 3; row++)
@@ -41,10 +29,10 @@ public sealed class BatchGeneratorTests : IDisposable
                 ids[row, 7 - prompts[row].Length + i] = prompts[row][i];
                 mask[row, 7 - prompts[row].Length + i] = true;
             }
-        using var logits = _model.Forward(tensor(ids), tensor(mask), cache, lastPositionOnly: true);
+        using var logits = Model.Forward(tensor(ids), tensor(mask), cache, lastPositionOnly: true);
         for (var row = 0; row < 3; row++)
         {
-            var alone = _model.Logits(prompts[row])[^1];
+            var alone = Model.Logits(prompts[row])[^1];
             var batched = logits[row, 0].data<float>().ToArray();
             for (var token = 0; token < alone.Length; token++) Assert.Equal(alone[token], batched[token], 1e-5);
         }
@@ -60,7 +48,7 @@ public sealed class BatchGeneratorTests : IDisposable
             Request([10, 11, 12, 13], seed: 33, penalty: 1.3),
             Request([3], seed: 44, temperature: 0),
         ];
-        var generator = new BatchGenerator(_model);
+        var generator = new BatchGenerator(Model);
         var batched = generator.Generate(requests);
         for (var i = 0; i < requests.Length; i++)
         {
@@ -74,7 +62,7 @@ public sealed class BatchGeneratorTests : IDisposable
     [Fact]
     public void A_seed_gives_the_same_tokens_whatever_else_is_in_the_batch()
     {
-        var generator = new BatchGenerator(_model);
+        var generator = new BatchGenerator(Model);
         var target = Request([4, 5, 6], seed: 99);
         var withFriends = generator.Generate([Request([1], 1), target, Request([2, 2, 2, 2, 2], 2)])[1];
         var withOthers = generator.Generate([target, Request([7, 7], 3)])[0];
@@ -86,7 +74,7 @@ public sealed class BatchGeneratorTests : IDisposable
     [Fact]
     public void A_stop_token_ends_the_row_and_is_not_returned()
     {
-        var generator = new BatchGenerator(_model);
+        var generator = new BatchGenerator(Model);
         var free = generator.Generate([Request([1, 2], seed: 5, maxTokens: 10)])[0];
         var stopAt = free.TokenIds[3];
         var firstStop = free.TokenIds.ToList().IndexOf(stopAt);
@@ -100,7 +88,7 @@ public sealed class BatchGeneratorTests : IDisposable
     public void Streaming_reports_every_token_in_order()
     {
         var streamed = new List<GeneratedToken>();
-        var results = new BatchGenerator(_model).Generate([Request([1, 2], 1, maxTokens: 4), Request([3], 2, maxTokens: 6)], onToken: streamed.Add);
+        var results = new BatchGenerator(Model).Generate([Request([1, 2], 1, maxTokens: 4), Request([3], 2, maxTokens: 6)], onToken: streamed.Add);
         for (var row = 0; row < 2; row++)
         {
             var ofRow = streamed.Where(token => token.Request == row).ToList();
@@ -114,7 +102,7 @@ public sealed class BatchGeneratorTests : IDisposable
     {
         using var cancellation = new CancellationTokenSource();
         var streamed = 0;
-        Assert.Throws<OperationCanceledException>(() => new BatchGenerator(_model).Generate(
+        Assert.Throws<OperationCanceledException>(() => new BatchGenerator(Model).Generate(
             [Request([1, 2], 1, maxTokens: 50)],
             onToken: _ => { if (++streamed == 3) cancellation.Cancel(); },
             cancellationToken: cancellation.Token));
@@ -124,7 +112,7 @@ public sealed class BatchGeneratorTests : IDisposable
     [Fact]
     public void Prompt_ids_outside_the_vocabulary_are_rejected()
     {
-        var error = Assert.Throws<ArgumentException>(() => new BatchGenerator(_model).Generate([Request([1, RawCheckpoint.Vocabulary], 1)]));
+        var error = Assert.Throws<ArgumentException>(() => new BatchGenerator(Model).Generate([Request([1, RawCheckpoint.Vocabulary], 1)]));
         Assert.Contains("outside the vocabulary", error.Message);
     }
 }

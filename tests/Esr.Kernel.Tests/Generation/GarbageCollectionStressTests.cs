@@ -10,22 +10,10 @@ namespace Esr.Kernel.Tests.Generation;
 [Collection(GarbageCollectionStressCollection.Name)]
 public sealed class GarbageCollectionStressTests : IDisposable
 {
-    private readonly TemporaryDirectory _directory = new();
-    private readonly CausalLanguageModel _model;
+    private readonly RawCheckpoint.LoadedModel _loaded = RawCheckpoint.Loaded(maxPositions: 4096);
+    private CausalLanguageModel Model => _loaded.Model;
 
-    public GarbageCollectionStressTests()
-    {
-        var checkpoint = new RawCheckpoint();
-        checkpoint.Config["max_position_embeddings"] = 4096;
-        checkpoint.Write(_directory.Path);
-        _model = CausalLanguageModel.Load(_directory.Path);
-    }
-
-    public void Dispose()
-    {
-        _model.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _loaded.Dispose();
     [Fact]
     public async Task Generation_survives_garbage_collections_during_native_calls()
     {
@@ -43,7 +31,7 @@ public sealed class GarbageCollectionStressTests : IDisposable
         try
         {
             var requests = Enumerable.Range(0, 4).Select(row => new GenerationRequest([1 + row, 2, 3], new SamplingOptions(Temperature: 1.0, MaxNewTokens: 2000), row, new HashSet<int>())).ToArray();
-            var results = new BatchGenerator(_model).Generate(requests);
+            var results = new BatchGenerator(Model).Generate(requests);
             Assert.All(results, result => Assert.Equal(2000, result.TokenIds.Count));
         }
         finally

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Esr.Kernel.Models;
 
 namespace Esr.Kernel.Tests.Models;
 
@@ -43,6 +44,26 @@ internal sealed class RawCheckpoint
         ["tie_word_embeddings"] = true,
         ["torch_dtype"] = "float32",
     };
+
+    /// <summary>Writes a well-formed checkpoint to a fresh temporary directory and loads it.</summary>
+    public static LoadedModel Loaded(int maxPositions)
+    {
+        var directory = new TemporaryDirectory();
+        var checkpoint = new RawCheckpoint();
+        checkpoint.Config["max_position_embeddings"] = maxPositions;
+        checkpoint.Write(directory.Path);
+        return new LoadedModel(directory, CausalLanguageModel.Load(directory.Path));
+    }
+
+    /// <summary>A loaded raw checkpoint and its directory, both freed on dispose.</summary>
+    public sealed record LoadedModel(TemporaryDirectory Directory, CausalLanguageModel Model) : IDisposable
+    {
+        public void Dispose()
+        {
+            Model.Dispose();
+            Directory.Dispose();
+        }
+    }
 
     public void WriteConfig(string directory) =>
         File.WriteAllText(Path.Combine(directory, "config.json"), JsonSerializer.Serialize(Config));
