@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Esr.Kernel.Experiments;
+
+/// <summary>
+/// The per-model threshold cache: a JSON object keyed by latent index (as a string), each value an entry object
+/// or, in older files, a bare number. Every write re-reads the file, merges, and replaces it atomically (temporary
+/// file, then rename), so readers never see a half-written file and entries written meanwhile by another process
+/// are kept unless they are the same latent.
+/// </summary>
+/// <param name="Path">The cache file; it need not exist yet.</param>
+public sealed record ThresholdCache(string Path)
+{
+    private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true };
+
+    /// <summary>
+    /// The file name for a model: <c>threshold_cache_&lt;short name&gt;.json</c>, the short name being the text
+    /// after the last "/" of the model key or path; ablation runs use a separate <c>_with_ablation</c> file.
+    /// </summary>
+    public static string FileName(string modelKey, bool withAblation = false)
+    {
+        ArgumentNullException.ThrowIfNull(modelKey);
+        var shortName = modelKey.TrimEnd('/')[(modelKey.TrimEnd('/').LastIndexOf('/') + 1)..];
+        return $"threshold_cache_{shortName}{(withAblation ? "_with_ablation" : "")}.json";
+    }
+
+    /// <summary>Every entry with a threshold, by latent index; bare numbers become entries without score or config.</summary>
+    public IReadOnlyDictionary<int, ThresholdCacheEntry> ReadAll()
+    {
+        var entries = new Dictionary<int, ThresholdCacheEntry>();
+        foreach (var (key, node) in ReadObject())
+        {
+            if (!int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out int latent) || node is null) continue;
+            var entry = node.GetValueKind() switch
+            {
+                JsonValueKind.Number => new ThresholdCacheEntry(node.GetValue<double>()),
+                JsonValueKind.Object => node.Deserialize<ThresholdCacheEntry>(),
+                _ => null,
+            };
+            if (entry?.Threshold is not null) entries[latent] = entry;
+        }
+        return entries;
+    }
+
+    /// <summary>
+    /// The cached threshold of a latent, whatever settings produced it (as the original), or null.
+    /// </summary>
+    public double? Lookup(int latent) => ReadAll().TryGetValue(latent, out var entry) ? entry.Threshold : null;
+
+    /// <summary>Stores one latent's entry, keeping every other key in the file.</summary>
+    public void Store(int latent, ThresholdCacheEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var root = ReadObject();
+        root[latent.ToString(CultureInfo.InvariantCulture)] = JsonSerializer.SerializeToNode(entry);
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+        Directory.CreateDirectory(directory);
+        // Temporary file in the same directory, so the rename stays on one file system and is atomic.
+        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temporary, root.ToJsonString(WriteOptions));
+            File.Move(temporary, Path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    private JsonObject ReadObject()
+    {
+        if (!File.Exists(Path)) return [];
+        var text = File.ReadAllText(Path);
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        return JsonNode.Parse(text) as JsonObject
+            ?? throw new InvalidDataException($"Threshold cache {Path} is not a JSON object.");
+    }
+}
