@@ -1,12 +1,5 @@
 namespace Esr.Kernel.Experiments;
 
-/// <summary>One update of the bisection.</summary>
-/// <param name="Boost">The boost that was scored (the median before the update).</param>
-/// <param name="Score">The observed score, 0-1.</param>
-/// <param name="Direction">+1 when the threshold lies above <paramref name="Boost"/>, −1 when below.</param>
-/// <param name="Confidence">p: the Beta mass on that side of the target, at least 0.5.</param>
-public sealed record BisectionStep(double Boost, double Score, int Direction, double Confidence);
-
 /// <summary>
 /// Probabilistic bisection (Waeber, Frazier and Henderson 2011) on a grid with a Gaussian prior, with the
 /// observation model of ESR_SPEC §4: a noisy score s becomes a direction and a confidence through a

@@ -58,6 +58,7 @@ public static class JudgeReplyParser
                 detail = $"expected an object, got {document.RootElement.ValueKind}";
                 return false;
             }
+            // Entries that are not objects carry neither text nor score; they are dropped rather than failing the trial.
             if (document.RootElement.TryGetProperty("attempts", out var list) && list.ValueKind == JsonValueKind.Array)
                 attempts = list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object).Select(ReadAttempt).ToList();
             return true;
