@@ -1,0 +1,114 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Anthropic;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Esr.Kernel.Judging;
+
+/// <summary>
+/// Builds judges over real APIs. Keys come only from the environment (<see cref="SecretRedactor.KeyVariables"/>);
+/// they are handed to the SDK and never logged, stored or put into messages. Every backend's HttpClient runs the
+/// retry and timeout pipeline of <see cref="JudgeHttpResilience"/>, with the SDK's own retries off.
+/// </summary>
+public static class JudgeBackends
+{
+    /// <summary>OpenRouter's OpenAI-compatible base URL.</summary>
+    public static Uri OpenRouterBaseUrl { get; } = new("https://openrouter.ai/api/v1");
+
+    /// <summary>
+    /// A judge for an alias or model id routed as ESR_SPEC §2.3 says (see <see cref="JudgeAliases.Route"/>), with the
+    /// provider's default limits unless <paramref name="options"/> is given.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The provider's key variable is not set.</exception>
+    public static ChatClientJudge Create(string aliasOrModel, JudgeClientOptions? options = null, JudgePrompt? prompt = null, ILogger? logger = null)
+    {
+        var model = JudgeAliases.Resolve(aliasOrModel);
+        return JudgeAliases.Route(model) switch
+        {
+            JudgeProvider.Anthropic => Anthropic(model, options, prompt, logger: logger),
+            JudgeProvider.OpenRouter => OpenAiCompatible(model, OpenRouterBaseUrl, "OPENROUTER_API_KEY", options, prompt, logger),
+            _ => OpenAiCompatible(model, null, "OPENAI_API_KEY", options, prompt, logger),
+        };
+    }
+
+    /// <summary>
+    /// A judge on an OpenAI-compatible chat-completions endpoint: OpenAI (no base URL), OpenRouter, or a vLLM or
+    /// Ollama server (e.g. <c>http://localhost:11434/v1</c>). A local server needs no key: pass a null variable.
+    /// </summary>
+    /// <param name="model">The model id sent to the endpoint.</param>
+    /// <param name="baseUrl">The endpoint's base URL (the part before <c>/chat/completions</c>); null for OpenAI.</param>
+    /// <param name="apiKeyVariable">The environment variable holding the key; null for keyless servers.</param>
+    /// <param name="options">Limits; <see cref="JudgeClientOptions.OpenAiCompatible"/> when null.</param>
+    /// <param name="prompt">The prompt texts.</param>
+    /// <param name="logger">Where retries and failures are logged.</param>
+    /// <param name="handler">The innermost HTTP handler (tests); a fresh SocketsHttpHandler when null.</param>
+    public static ChatClientJudge OpenAiCompatible(
+        string model, Uri? baseUrl, string? apiKeyVariable, JudgeClientOptions? options = null, JudgePrompt? prompt = null,
+        ILogger? logger = null, HttpMessageHandler? handler = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        options ??= JudgeClientOptions.OpenAiCompatible;
+        var key = apiKeyVariable is null ? "no-key" : ReadKey(apiKeyVariable);
+        var http = JudgeHttpResilience.CreateHttpClient(options, logger, handler);
+        var clientOptions = new OpenAIClientOptions
+        {
+            Transport = new HttpClientPipelineTransport(http),
+            RetryPolicy = new ClientRetryPolicy(0),
+            NetworkTimeout = options.TotalTimeout,
+        };
+        if (baseUrl is not null) clientOptions.Endpoint = baseUrl;
+        var chat = new ChatClient(model, new ApiKeyCredential(key), clientOptions).AsIChatClient();
+        return new ChatClientJudge(new OwningChatClient(chat, http), model, options, prompt, logger: logger, ownsClient: true);
+    }
+
+    /// <summary>
+    /// A judge on Anthropic's Messages API through the official SDK's IChatClient adapter, key from
+    /// ANTHROPIC_API_KEY, limits <see cref="JudgeClientOptions.Anthropic"/> (3 calls/s) unless given.
+    /// </summary>
+    /// <param name="model">The model id, e.g. <see cref="JudgeAliases.PaperPrimary"/>.</param>
+    /// <param name="options">Limits.</param>
+    /// <param name="prompt">The prompt texts.</param>
+    /// <param name="baseUrl">Another base URL (a proxy, or a test server); Anthropic's when null.</param>
+    /// <param name="logger">Where retries and failures are logged.</param>
+    /// <param name="handler">The innermost HTTP handler (tests).</param>
+    public static ChatClientJudge Anthropic(
+        string model, JudgeClientOptions? options = null, JudgePrompt? prompt = null, Uri? baseUrl = null,
+        ILogger? logger = null, HttpMessageHandler? handler = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        options ??= JudgeClientOptions.Anthropic;
+        var key = ReadKey("ANTHROPIC_API_KEY");
+        var http = JudgeHttpResilience.CreateHttpClient(options, logger, handler);
+        var client = new AnthropicClient
+        {
+            ApiKey = key,
+            HttpClient = http,
+            MaxRetries = 0,
+            Timeout = options.TotalTimeout,
+        };
+        if (baseUrl is not null) client = (AnthropicClient)client.WithOptions(o => o with { BaseUrl = baseUrl.ToString().TrimEnd('/') });
+        var chat = client.AsIChatClient(model, options.MaxOutputTokens);
+        return new ChatClientJudge(new OwningChatClient(chat, http), model, options, prompt, logger: logger, ownsClient: true);
+    }
+
+    private static string ReadKey(string variable)
+    {
+        var key = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrWhiteSpace(key))
+            throw new InvalidOperationException($"The judge needs an API key in the environment variable {variable}.");
+        return key;
+    }
+
+    // Disposes the HttpClient the SDK was given along with the chat client.
+    private sealed class OwningChatClient(IChatClient inner, HttpClient http) : DelegatingChatClient(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) http.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}
