@@ -67,5 +67,6 @@ public static class EsrCli
             GenerateCommand.Create(output),
             RandomModelCommand.Create(output),
             BenchCommand.Create(output),
+            JudgeCommand.Create(output),
         };
 }

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Esr.Kernel.Judging;
+
+namespace Esr.Cli;
+
+/// <summary>
+/// <c>esr judge</c>: grades one response with the ESR judge protocol. The judge is an alias or model id routed as
+/// ESR_SPEC §2.3, or, with <c>--base-url</c>, any OpenAI-compatible server (or an Anthropic-compatible one for a
+/// "claude" model). Keys come only from the environment. A judge failure is one stderr line and exit status 1.
+/// </summary>
+internal static class JudgeCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var judge = new Option<string>("--judge")
+        {
+            Description = $"A judge alias ({string.Join(", ", JudgeAliases.Table.Keys)}) or a model id; the paper's primary judge is {JudgeAliases.PaperPrimary}",
+            Required = true,
+        };
+        var prompt = new Option<string>("--prompt") { Description = "The prompt the steered model answered", Required = true };
+        var response = new Option<string>("--response") { Description = "The response to grade", Required = true };
+        var label = new Option<string>("--label") { Description = "The label of the unrelated (steered) feature", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print the verdict as one JSON object" };
+        var baseUrl = new Option<string?>("--base-url")
+        {
+            Description = "An endpoint's base URL (e.g. http://localhost:11434/v1 for Ollama); the model is sent as given",
+            HelpName = "url",
+        };
+        var keyVariable = new Option<string?>("--api-key-env")
+        {
+            Description = "With --base-url: the environment variable holding the key (none for a keyless local server)",
+            HelpName = "variable",
+        };
+        var cache = new Option<string?>("--cache") { Description = "A judge cache folder: a cached verdict costs no call", HelpName = "dir" };
+        var promptFile = new Option<string?>("--prompt-file")
+        {
+            Description = "A JSON file {\"system\": ..., \"instructions\": ...} overriding the judge prompt",
+            HelpName = "path",
+        };
+        var command = new Command("judge", "Grade one response with an LLM judge (ESR_SPEC §2)")
+        {
+            judge, prompt, response, label, json, baseUrl, keyVariable, cache, promptFile,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var judgePrompt = parse.GetValue(promptFile) is { } file ? JudgePrompt.Load(file) : null;
+            using var client = CreateJudge(parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt);
+            IJudge graded = parse.GetValue(cache) is { } dir ? new CachingJudge(client, new JudgeCache(dir)) : client;
+            var request = new JudgeRequest(parse.GetRequiredValue(prompt), parse.GetRequiredValue(response), parse.GetRequiredValue(label));
+            var verdict = await graded.JudgeAsync(request, cancellationToken);
+            if (!verdict.Succeeded) throw new CliInputException($"the judge failed: {verdict.Error}");
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(new
+                {
+                    judge = client.Name,
+                    attempts = verdict.Attempts?.Select(a => new { attempt_text = a.Text, score = a.Score }),
+                    raw_response = verdict.RawReply,
+                }));
+            }
+            else
+            {
+                var attempts = verdict.Attempts ?? [];
+                if (attempts.Count == 0) output.WriteLine("(no attempts)");
+                foreach (var (attempt, i) in attempts.Select((a, i) => (a, i)))
+                {
+                    var score = attempt.Score is { } s ? s.ToString("0.##", CultureInfo.InvariantCulture) : "-";
+                    output.WriteLine($"{i + 1}\t{score}\t{attempt.Text}");
+                }
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt)
+    {
+        try
+        {
+            if (baseUrl is null) return JudgeBackends.Create(aliasOrModel, prompt: prompt);
+            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)) throw new CliInputException($"--base-url is not an absolute URL: {baseUrl}");
+            var model = JudgeAliases.Resolve(aliasOrModel);
+            return JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null
+                ? JudgeBackends.Anthropic(model, prompt: prompt, baseUrl: uri)
+                : JudgeBackends.OpenAiCompatible(model, uri, keyVariable, prompt: prompt);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliInputException(e.Message);
+        }
+    }
+}
