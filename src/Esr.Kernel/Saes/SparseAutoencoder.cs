@@ -155,6 +155,21 @@ public sealed class SparseAutoencoder : IDisposable
         return _decoder[latent].to_type(ScalarType.Float32).data<float>().ToArray();
     }
 
+    /// <summary>
+    /// An SAE over only the given latents (their encoder columns, biases, thresholds and decoder rows), whose
+    /// <see cref="Encode"/> equals <see cref="EncodeLatents"/> of this one; so a hook that reads a few latents every
+    /// step selects them once. Not for TopK, whose latents depend on all the others.
+    /// </summary>
+    internal SparseAutoencoder Restricted(IReadOnlyList<int> latents)
+    {
+        if (Architecture == SaeArchitecture.TopK) throw new InvalidOperationException("a TopK SAE cannot be restricted to some latents");
+        using var scope = NewDisposeScope();
+        var index = LatentIndex(latents);
+        return new SparseAutoencoder(
+            _encoder.index_select(1, index), _encoderBias.index_select(0, index), _decoder.index_select(0, index), _decoderBias.clone(),
+            Architecture, _threshold?.index_select(0, index), null, AppliesDecoderBiasToInput, Source);
+    }
+
     /// <summary>The decoder rows of the given latents, [latents.Count, d_in] float32 on the CPU.</summary>
     internal Tensor DecoderRows(IReadOnlyList<int> latents)
     {
