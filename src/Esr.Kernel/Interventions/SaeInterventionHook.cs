@@ -19,7 +19,7 @@ namespace Esr.Kernel.Interventions;
 /// can be given to every batch row, or each row its own (or none), which is how experiments batch many latents and
 /// boosts together. Float32 decoder directions are summed first and the sum is converted to the activation's dtype.
 /// </remarks>
-public sealed class SaeInterventionHook : IActivationHook
+public sealed class SaeInterventionHook : IActivationHook, IDisposable
 {
     private readonly SparseAutoencoder? _sae;
     private readonly Plan[] _plans;            // one per row, or a single one shared by every row
@@ -130,6 +130,13 @@ public sealed class SaeInterventionHook : IActivationHook
         }
 
         return ReferenceEquals(result, activation) ? activation : result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Frees the copies of the clamped latents' weights (the SAE itself stays the caller's).</summary>
+    public void Dispose()
+    {
+        _clampReader?.Dispose();
+        _clampDirections?.Dispose();
     }
 
     /// <summary>One row's interventions reduced to what the forward pass needs.</summary>
