@@ -188,6 +188,23 @@ public class SaeInterventionHookTests
     }
 
     [Fact]
+    public void A_bfloat16_activation_is_edited_in_bfloat16_close_to_the_float32_result()
+    {
+        using var scope = NewDisposeScope();
+        using var sae = RandomSae.Create(SaeArchitecture.JumpRelu);
+        var h = Activation(8);
+        using var hook = SaeInterventionHook.ForAllRows(sae, [new AddLatent(1, 2f), new ClampLatent(4, 1f)]);
+
+        var full = hook.Apply(h, Context());
+        var half = hook.Apply(h.to_type(ScalarType.BFloat16), Context());
+
+        Assert.Equal(ScalarType.BFloat16, half.dtype);
+        // bfloat16 keeps 8 significant bits: about 0.4 % of values of a few units.
+        var difference = MaxDifference(full, half);
+        Assert.True(difference < 0.1f, $"bfloat16 differs by {difference}");
+    }
+
+    [Fact]
     public void A_latent_outside_the_SAE_is_refused_naming_the_row()
     {
         using var sae = RandomSae.Create(SaeArchitecture.Standard);

@@ -134,6 +134,31 @@ public class SaeLoaderTests
     }
 
     [Fact]
+    public void A_topk_SAELens_config_without_k_is_refused_naming_the_field()
+    {
+        using var scope = NewDisposeScope();
+        using var directory = new TemporaryDirectory();
+        WriteSaeLens(directory.Path, RandomSae.Weights(DIn, DSae, 16), new { architecture = "topk" });
+
+        var error = Assert.Throws<SaeFormatException>(() => SaeLoader.Load(directory.Path));
+
+        Assert.Contains("cfg.json", error.Message);
+        Assert.Contains("'k'", error.Message);
+    }
+
+    [Fact]
+    public void A_SAELens_config_that_is_not_JSON_is_refused_naming_the_file()
+    {
+        using var directory = new TemporaryDirectory();
+        File.WriteAllText(directory.File(SaeLoader.SaeLensConfigFile), "{ architecture: ");
+
+        var error = Assert.Throws<SaeFormatException>(() => SaeLoader.Load(directory.Path));
+
+        Assert.Contains("cfg.json", error.Message);
+        Assert.Contains("JSON", error.Message);
+    }
+
+    [Fact]
     public void A_GemmaScope_npz_loads_as_a_JumpRelu_SAE()
     {
         using var scope = NewDisposeScope();
