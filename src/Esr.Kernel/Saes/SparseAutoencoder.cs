@@ -8,17 +8,19 @@ namespace Esr.Kernel.Saes;
 /// + b_enc; the latents f = activation(pre) (<see cref="SaeArchitecture"/>); decode(f) = f·W_dec + b_dec.
 /// </summary>
 /// <remarks>
-/// The weights stay on the CPU in the dtype they were loaded in (float32 or bfloat16); inputs are converted to that
-/// dtype and the results come back on the input's device. Weight layout is SAELens's whatever the source:
+/// The weights keep the dtype they were loaded in (float32 or bfloat16) and stay on the device of the W_enc given
+/// (the loaders give CPU tensors) until <see cref="MoveTo"/>; inputs are converted to that dtype, weights are copied
+/// to an input on another device for each call (move the SAE to the model's device to avoid that), and results
+/// come back on the input's device. Weight layout is SAELens's whatever the source:
 /// W_enc [d_in, d_sae], W_dec [d_sae, d_in], so latent i's decoder direction is row i of W_dec.
 /// </remarks>
 public sealed class SparseAutoencoder : IDisposable
 {
-    private readonly Tensor _encoder;    // [d_in, d_sae]
-    private readonly Tensor _encoderBias; // [d_sae]
-    private readonly Tensor _decoder;    // [d_sae, d_in]
-    private readonly Tensor _decoderBias; // [d_in]
-    private readonly Tensor? _threshold; // [d_sae], JumpReLU only
+    private Tensor _encoder;    // [d_in, d_sae]
+    private Tensor _encoderBias; // [d_sae]
+    private Tensor _decoder;    // [d_sae, d_in]
+    private Tensor _decoderBias; // [d_in]
+    private Tensor? _threshold; // [d_sae], JumpReLU only
 
     /// <summary>The activation function.</summary>
     public SaeArchitecture Architecture { get; }
@@ -37,6 +39,9 @@ public sealed class SparseAutoencoder : IDisposable
 
     /// <summary>The dtype of the weights.</summary>
     public ScalarType Dtype => _encoder.dtype;
+
+    /// <summary>Where the weights live.</summary>
+    public Device Device => _encoder.device;
 
     /// <summary>Where the weights came from, for messages.</summary>
     public string Source { get; }
@@ -89,7 +94,8 @@ public sealed class SparseAutoencoder : IDisposable
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
             throw new SaeFormatException(source, $"W_enc has dtype {dtype}; float32 and bfloat16 are supported");
 
-        Tensor Own(Tensor tensor) => tensor.to_type(dtype).cpu().contiguous().DetachFromDisposeScope();
+        var device = encoder.device;
+        Tensor Own(Tensor tensor) => tensor.to(dtype, device).contiguous().DetachFromDisposeScope();
         _encoder = Own(encoder);
         _encoderBias = Own(encoderBias);
         _decoder = Own(decoder);
@@ -98,6 +104,23 @@ public sealed class SparseAutoencoder : IDisposable
         Architecture = architecture;
         K = k;
         AppliesDecoderBiasToInput = appliesDecoderBiasToInput;
+    }
+
+    /// <summary>Moves the weights to <paramref name="device"/> (e.g. the model's), freeing the old copies.</summary>
+    public void MoveTo(Device device)
+    {
+        Tensor Move(Tensor tensor)
+        {
+            var moved = tensor.to(device);
+            if (ReferenceEquals(moved, tensor)) return tensor;
+            tensor.Dispose();
+            return moved.DetachFromDisposeScope();
+        }
+        _encoder = Move(_encoder);
+        _encoderBias = Move(_encoderBias);
+        _decoder = Move(_decoder);
+        _decoderBias = Move(_decoderBias);
+        if (_threshold is not null) _threshold = Move(_threshold);
     }
 
     /// <summary>Refuses a model whose residual width differs from this SAE's input width.</summary>
@@ -152,7 +175,7 @@ public sealed class SparseAutoencoder : IDisposable
     {
         CheckLatent(latent);
         using var scope = NewDisposeScope();
-        return _decoder[latent].to_type(ScalarType.Float32).data<float>().ToArray();
+        return _decoder[latent].to_type(ScalarType.Float32).cpu().data<float>().ToArray();
     }
 
     /// <summary>
@@ -170,7 +193,7 @@ public sealed class SparseAutoencoder : IDisposable
             Architecture, _threshold?.index_select(0, index), null, AppliesDecoderBiasToInput, Source);
     }
 
-    /// <summary>The decoder rows of the given latents, [latents.Count, d_in] float32 on the CPU.</summary>
+    /// <summary>The decoder rows of the given latents, [latents.Count, d_in] float32 on the SAE's device.</summary>
     internal Tensor DecoderRows(IReadOnlyList<int> latents)
     {
         using var scope = NewDisposeScope();
@@ -241,7 +264,7 @@ public sealed class SparseAutoencoder : IDisposable
     private Tensor LatentIndex(IReadOnlyList<int> latents)
     {
         foreach (var latent in latents) CheckLatent(latent);
-        return tensor(latents.Select(latent => (long)latent).ToArray(), ScalarType.Int64);
+        return tensor(latents.Select(latent => (long)latent).ToArray(), ScalarType.Int64).to(_encoder.device);
     }
 
     private void CheckLatent(int latent)

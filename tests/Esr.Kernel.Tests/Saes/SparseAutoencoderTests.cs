@@ -85,6 +85,20 @@ public class SparseAutoencoderTests
     }
 
     [Fact]
+    public void Moving_to_the_device_it_is_on_changes_nothing()
+    {
+        using var scope = NewDisposeScope();
+        using var sae = RandomSae.Create(SaeArchitecture.JumpRelu);
+        var input = Inputs(6);
+        var before = sae.Encode(input).data<float>().ToArray();
+
+        sae.MoveTo(CPU);
+
+        Assert.Equal(TorchSharp.DeviceType.CPU, sae.Device.type);
+        Assert.Equal(before, sae.Encode(input).data<float>().ToArray());
+    }
+
+    [Fact]
     public void An_SAE_wider_or_narrower_than_the_model_is_refused_naming_both_widths()
     {
         using var sae = RandomSae.Create(SaeArchitecture.Standard);
