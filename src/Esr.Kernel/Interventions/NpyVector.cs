@@ -36,6 +36,20 @@ public static class NpyVector
             throw new NpyFormatException(path, $"cannot be read: {error.Message}");
         }
 
+        var (shape, data) = Parse(path, bytes);
+        if (shape.Length != 1)
+            throw new NpyFormatException(path, $"header field 'shape' is {Show(shape.ToList())} (expected one dimension, e.g. (4096,))");
+        return data;
+    }
+
+    /// <summary>
+    /// Parses the bytes of a float32 little-endian C-order .npy array of any number of dimensions (the vector
+    /// reader and the GemmaScope .npz reader share this); <paramref name="source"/> names the file in errors.
+    /// </summary>
+    /// <exception cref="NpyFormatException">The bytes are not such an array.</exception>
+    internal static (long[] Shape, float[] Data) Parse(string source, byte[] bytes)
+    {
+        var path = source;
         if (bytes.Length < Magic.Length + 2 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new NpyFormatException(path, "not a .npy file (the magic string \\x93NUMPY is missing)");
         int major = bytes[6], minor = bytes[7];
@@ -54,14 +68,15 @@ public static class NpyVector
             throw new NpyFormatException(path, $"truncated: the header claims {headerLength} bytes but the file has {bytes.Length - headerStart} after the length field");
         var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes, headerStart, (int)headerLength);
 
-        var length = ParseHeader(path, header);
+        var shape = ParseHeader(path, header);
+        var length = shape.Aggregate(1L, (a, b) => a * b);
         var dataStart = headerStart + (int)headerLength;
         var dataBytes = (long)bytes.Length - dataStart;
         if (dataBytes != length * 4L)
-            throw new NpyFormatException(path, $"the data holds {dataBytes} bytes but header field 'shape' ({length},) needs {length * 4L}");
+            throw new NpyFormatException(path, $"the data holds {dataBytes} bytes but header field 'shape' {Show(shape.ToList())} needs {length * 4L}");
         var vector = new float[length];
         for (var i = 0; i < length; i++) vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(dataStart + 4 * i));
-        return vector;
+        return (shape, vector);
     }
 
     /// <summary>Writes a vector as a version 1.0 <c>.npy</c> file that NumPy reads as a float32 array of shape (n,).</summary>
@@ -85,8 +100,8 @@ public static class NpyVector
         }
     }
 
-    /// <summary>Checks the header dict and returns the vector's length.</summary>
-    private static int ParseHeader(string path, string header)
+    /// <summary>Checks the header dict and returns the array's shape.</summary>
+    private static long[] ParseHeader(string path, string header)
     {
         Dictionary<string, object> fields;
         try
@@ -111,11 +126,13 @@ public static class NpyVector
         if (fortranOrder is not false)
             throw new NpyFormatException(path, $"header field 'fortran_order' is {Show(fortranOrder)} (expected False: C order)");
         var shape = Field("shape");
-        if (shape is not List<long> { Count: 1 } dimensions)
-            throw new NpyFormatException(path, $"header field 'shape' is {Show(shape)} (expected one dimension, e.g. (4096,))");
-        if (dimensions[0] > Array.MaxLength / 4)
-            throw new NpyFormatException(path, $"header field 'shape' is {Show(shape)}, too long for a vector");
-        return (int)dimensions[0];
+        if (shape is not List<long> dimensions)
+            throw new NpyFormatException(path, $"header field 'shape' is {Show(shape)} (expected a tuple of sizes, e.g. (4096,))");
+        var count = 1.0;
+        foreach (var size in dimensions) count *= size;
+        if (count > Array.MaxLength / 4)
+            throw new NpyFormatException(path, $"header field 'shape' is {Show(shape)}, too large to read into memory at once");
+        return [.. dimensions];
     }
 
     private static string Show(object value) => value switch

@@ -13,6 +13,9 @@ internal static class Scalars
     /// <summary>1, the alpha of a plain addition or subtraction (integral, so it also suits int64 tensors).</summary>
     public static readonly Scalar One = 1.ToScalar();
 
+    /// <summary>−1, the alpha that turns an addition into a subtraction (TorchSharp's <c>sub</c> takes no alpha).</summary>
+    public static readonly Scalar MinusOne = (-1).ToScalar();
+
     /// <summary>The fill value of a masked attention score.</summary>
     public static readonly Scalar NegativeInfinity = float.NegativeInfinity.ToScalar();
 }
