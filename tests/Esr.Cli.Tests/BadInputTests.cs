@@ -25,6 +25,7 @@ public class BadInputTests(TinyLlama tiny)
         "steer value infinite", "steer latent negative", "clamp latent not a number", "ablate empty", "ablate with an empty entry",
         "steer latent outside the sae", "sae layer outside the model", "sae missing", "sae of the wrong width", "sae config not json",
         "latents without layer", "latents top zero", "latents sae missing", "generate steer value not a number",
+        "bench steering batch zero", "bench steering sae narrower than the ablation",
     ];
 
     [Theory]
@@ -146,6 +147,8 @@ public class BadInputTests(TinyLlama tiny)
             "latents top zero" => Latents("--sae", SaeCommandTests.WriteSae(tiny.NewFolder()), "--layer", "0", "--top", "0"),
             "latents sae missing" => Latents("--sae", Path.Combine(tiny.Root, "absent.npz"), "--layer", "0"),
             "generate steer value not a number" => Generate("--sae", SaeCommandTests.WriteSae(tiny.NewFolder()), "--layer", "0", "--steer", "1=x"),
+            "bench steering batch zero" => ["bench", "steering", "--batch", "0"],
+            "bench steering sae narrower than the ablation" => ["bench", "steering", "--sae-width", "25"],
             _ => throw new ArgumentException($"no such case: {name}"),
         };
     }
