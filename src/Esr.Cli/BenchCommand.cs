@@ -59,7 +59,42 @@ internal static class BenchCommand
             return ExitCodes.Success;
         });
 
-        return new Command("bench", "Benchmarks") { engine, loadMemory };
+        return new Command("bench", "Benchmarks") { engine, loadMemory, Steering(output) };
+    }
+
+    /// <summary><c>esr bench steering</c>: generation speed with SAE interventions and readouts against none.</summary>
+    private static Command Steering(TextWriter output)
+    {
+        var batch = CliOptions.Integer("--batch", 8, "Sequences generated together", minimum: 1);
+        var promptTokens = CliOptions.Integer("--prompt-tokens", 64, "Prompt length of every sequence", minimum: 1);
+        var newTokens = CliOptions.Integer("--new-tokens", 32, "Tokens generated per sequence (greedy)", minimum: 2);
+        var repeats = CliOptions.Integer("--repeats", 3, "Runs per configuration, interleaved; the median is reported", minimum: 1);
+        var threads = CliOptions.Integer("--threads", Environment.ProcessorCount, "Threads", minimum: 1);
+        var width = CliOptions.Integer("--sae-width", 16_384, "Latents of the random SAE", minimum: SteeringBenchmark.AblatedLatents);
+        var work = new Option<string>("--work") { Description = "Directory for the random checkpoint (default: a new temp directory, deleted after)", HelpName = "dir" };
+        var command = new Command("steering",
+            "Greedy generation tokens/s of one batch unsteered, with one add-mode latent, with a 26-latent ablation and with a full-SAE readout, "
+            + "on a random 125M-parameter Llama and a random SAE, plus a full SAE encode's cost per token; a markdown table")
+        {
+            batch, promptTokens, newTokens, repeats, threads, width, work,
+        };
+        command.SetAction(parse =>
+        {
+            var directory = parse.GetValue(work) ?? Directory.CreateTempSubdirectory("esr-bench-").FullName;
+            var temporary = parse.GetValue(work) is null;
+            try
+            {
+                var result = new SteeringBenchmark(Console.Error).Measure(directory, parse.GetValue(batch), parse.GetValue(promptTokens),
+                    parse.GetValue(newTokens), parse.GetValue(repeats), parse.GetValue(threads), parse.GetValue(width));
+                output.Write(SteeringBenchmark.Markdown(result, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
+            }
+            finally
+            {
+                if (temporary) Directory.Delete(directory, recursive: true);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
     }
 
     private static int[] ParseBatches(string text)

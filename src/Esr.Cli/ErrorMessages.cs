@@ -10,6 +10,7 @@ internal static partial class ErrorMessages
     {
         // Thrown by the parts that check inputs; their messages already name the file, field or value.
         CliInputException or Kernel.Models.ModelFormatException or Kernel.Interventions.NpyFormatException
+            or Kernel.Saes.SaeFormatException or Kernel.Saes.LatentLabelFormatException
             or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException
             or FormatException or System.Text.Json.JsonException or UnauthorizedAccessException
             or ArgumentException or IOException => OneLine(Plain(error)),

@@ -65,6 +65,7 @@ public static class EsrCli
             ChatTemplateCommand.Create(output),
             LogitsCommand.Create(output),
             GenerateCommand.Create(output),
+            LatentsCommand.Create(output),
             RandomModelCommand.Create(output),
             BenchCommand.Create(output),
             JudgeCommand.Create(output),

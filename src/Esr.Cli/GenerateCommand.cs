@@ -35,18 +35,20 @@ internal static class GenerateCommand
         var paperExtraHeader = PromptText.PaperExtraHeaderOption();
         var steer = CliOptions.SteerVectors();
         var dtype = CliOptions.Dtype();
+        var sae = new SaeSteeringOptions();
         var command = new Command("generate",
             "Generate a completion of a prompt (as one chat user turn unless --raw), streaming the text followed by a newline; "
             + "stops at the model's end-of-turn tokens; special tokens are left out of the text")
         {
             model, prompt, maxTokens, temperature, topP, repetitionPenalty, seed, raw, json, paperExtraHeader, steer, dtype,
         };
+        foreach (var option in sae.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             var settings = new Settings(
                 parse.GetRequiredValue(model), parse.GetRequiredValue(prompt), parse.GetValue(raw), parse.GetValue(paperExtraHeader),
                 new SamplingOptions(parse.GetValue(temperature), parse.GetValue(topP), parse.GetValue(repetitionPenalty), parse.GetValue(maxTokens)),
-                parse.GetValue(seed), parse.GetRequiredValue(dtype), SteerVector.ReadAll(parse.GetValue(steer)));
+                parse.GetValue(seed), parse.GetRequiredValue(dtype), SteerVector.ReadAll(parse.GetValue(steer)), sae.Read(parse));
             return Task.FromResult(Run(settings, parse.GetValue(json), output, cancellationToken));
         });
         return command;
@@ -55,7 +57,7 @@ internal static class GenerateCommand
     /// <summary>What a generation was asked for; echoed in the JSON output.</summary>
     private sealed record Settings(
         string ModelDirectory, string Prompt, bool Raw, bool PaperExtraHeader, SamplingOptions Sampling, int Seed, string Dtype,
-        IReadOnlyList<SteerVector> SteerVectors);
+        IReadOnlyList<SteerVector> SteerVectors, SaeSteering? Sae);
 
     private static int Run(Settings settings, bool json, TextWriter output, CancellationToken cancellationToken)
     {
@@ -75,6 +77,9 @@ internal static class GenerateCommand
             throw new CliInputException(
                 $"{Path.Combine(directory, "config.json")}: vocab_size {model.Config.VocabularySize} is larger than the tokenizer's {tokenizer.VocabularySize} ids");
         var hooks = SteerVector.Hooks(settings.SteerVectors, model.Config);
+        IDisposable? owned = null;
+        if (settings.Sae is not null) (hooks, owned) = settings.Sae.AddTo(hooks, model);
+        using var saeHook = owned;
         var request = new GenerationRequest(promptIds, settings.Sampling, settings.Seed, stopTokenIds);
 
         var streamer = json ? null : new CompletionStreamer(tokenizer, output);
@@ -123,10 +128,48 @@ internal static class GenerateCommand
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            WriteSae(writer, settings.Sae);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
         output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    private static void WriteSae(Utf8JsonWriter writer, SaeSteering? sae)
+    {
+        if (sae is null)
+        {
+            writer.WriteNull("sae");
+            return;
+        }
+        writer.WriteStartObject("sae");
+        writer.WriteString("path", sae.SaePath);
+        writer.WriteNumber("layer", sae.Layer);
+        writer.WriteStartArray("interventions");
+        foreach (var intervention in sae.Interventions)
+        {
+            writer.WriteStartObject();
+            switch (intervention)
+            {
+                case Kernel.Interventions.AddLatent add:
+                    writer.WriteString("mode", "add");
+                    writer.WriteNumber("latent", add.Latent);
+                    writer.WriteNumber("value", add.Value);
+                    break;
+                case Kernel.Interventions.ClampLatent clamp:
+                    writer.WriteString("mode", "clamp");
+                    writer.WriteNumber("latent", clamp.Latent);
+                    writer.WriteNumber("value", clamp.Value);
+                    break;
+                case Kernel.Interventions.AblateLatents ablate:
+                    writer.WriteString("mode", "ablate");
+                    WriteIds(writer, "latents", ablate.Latents);
+                    break;
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 
     private static void WriteIds(Utf8JsonWriter writer, string name, IEnumerable<int> ids)

@@ -18,18 +18,24 @@ internal static class LogitsCommand
         };
         var steer = CliOptions.SteerVectors();
         var dtype = CliOptions.Dtype();
+        var sae = new SaeSteeringOptions();
         var command = new Command("logits", "Print a JSON array with one array of logits (float32, [vocab]) per input position")
         {
             model, ids, steer, dtype,
         };
+        foreach (var option in sae.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var tokenIds = ParseIds(parse.GetRequiredValue(ids));
             var vectors = SteerVector.ReadAll(parse.GetValue(steer));
+            var saeSteering = sae.Read(parse);
             using var loaded = ModelLoading.Load(parse.GetRequiredValue(model), CliOptions.ScalarTypeOf(parse.GetRequiredValue(dtype)));
             CheckVocabulary(tokenIds, loaded.Config.VocabularySize);
             var hooks = SteerVector.Hooks(vectors, loaded.Config);
-            var logits = loaded.Logits(tokenIds, hooks);
+            IDisposable? owned = null;
+            if (saeSteering is not null) (hooks, owned) = saeSteering.AddTo(hooks, loaded);
+            float[][] logits;
+            using (owned) logits = loaded.Logits(tokenIds, hooks);
             JsonNumbers.WriteRows(output, logits);
             output.WriteLine();
             return ExitCodes.Success;

@@ -21,6 +21,11 @@ public class BadInputTests(TinyLlama tiny)
         "steer vector fortran order", "steer vector truncated data", "steer vector of the wrong width", "steer vector block outside the model",
         "temperature negative", "temperature not a number", "top-p zero", "top-p above one", "repetition penalty zero",
         "max tokens negative", "seed not an integer", "unknown architecture",
+        "steer without sae", "sae without layer", "sae without interventions", "steer without equals", "steer value not a number",
+        "steer value infinite", "steer latent negative", "clamp latent not a number", "ablate empty", "ablate with an empty entry",
+        "steer latent outside the sae", "sae layer outside the model", "sae missing", "sae of the wrong width", "sae config not json",
+        "latents without layer", "latents top zero", "latents sae missing", "generate steer value not a number",
+        "bench steering batch zero", "bench steering sae narrower than the ablation",
     ];
 
     [Theory]
@@ -45,6 +50,13 @@ public class BadInputTests(TinyLlama tiny)
     [InlineData("ids not numbers", "--ids")]
     [InlineData("unknown dtype", "--dtype")]
     [InlineData("weights truncated", "model.safetensors")]
+    [InlineData("steer value not a number", "--steer '1=big'")]
+    [InlineData("ablate with an empty entry", "--ablate")]
+    [InlineData("steer latent outside the sae", "latent 32")]
+    [InlineData("sae of the wrong width", "d_model is 64")]
+    [InlineData("sae config not json", "cfg.json")]
+    [InlineData("sae layer outside the model", "--layer 2")]
+    [InlineData("latents without layer", "--layer")]
     public async Task The_error_line_names_the_file_field_or_option_at_fault(string name, string named)
     {
         var run = await CliRun.InProcessAsync(Args(name));
@@ -71,6 +83,8 @@ public class BadInputTests(TinyLlama tiny)
         var model = tiny.ModelDirectory;
         string[] Logits(params string[] extra) => ["logits", "--model", model, "--ids", "128000,849", .. extra];
         string[] Generate(params string[] extra) => ["generate", "--model", model, "--prompt", "Hi", .. extra];
+        string[] WithSae(params string[] extra) => Logits(["--sae", SaeCommandTests.WriteSae(tiny.NewFolder()), .. extra]);
+        string[] Latents(params string[] extra) => ["latents", "--model", model, "--text", "Hi", .. extra];
         string[] Steer(string file, int block = 0) => Logits("--steer-vector", $"{block}:{file}");
         return name switch
         {
@@ -114,6 +128,27 @@ public class BadInputTests(TinyLlama tiny)
             "max tokens negative" => Generate("--max-tokens", "-5"),
             "seed not an integer" => Generate("--seed", "1.5"),
             "unknown architecture" => ["random-model", "--out", tiny.NewFolder(), "--architecture", "gpt2"],
+            "steer without sae" => Logits("--layer", "0", "--steer", "1=2"),
+            "sae without layer" => WithSae("--steer", "1=2"),
+            "sae without interventions" => WithSae("--layer", "0"),
+            "steer without equals" => WithSae("--layer", "0", "--steer", "12"),
+            "steer value not a number" => WithSae("--layer", "0", "--steer", "1=big"),
+            "steer value infinite" => WithSae("--layer", "0", "--steer", "1=Infinity"),
+            "steer latent negative" => WithSae("--layer", "0", "--steer", "-1=2"),
+            "clamp latent not a number" => WithSae("--layer", "0", "--clamp", "x=2"),
+            "ablate empty" => WithSae("--layer", "0", "--ablate", ""),
+            "ablate with an empty entry" => WithSae("--layer", "0", "--ablate", "1,,2"),
+            "steer latent outside the sae" => WithSae("--layer", "0", "--steer", $"{SaeCommandTests.Width}=1"),
+            "sae layer outside the model" => WithSae("--layer", "2", "--steer", "1=1"),
+            "sae missing" => Logits("--sae", Path.Combine(tiny.Root, "absent-sae"), "--layer", "0", "--steer", "1=1"),
+            "sae of the wrong width" => Logits("--sae", SaeCommandTests.WriteSae(tiny.NewFolder(), dIn: 48), "--layer", "0", "--steer", "1=1"),
+            "sae config not json" => Logits("--sae", SaeWithConfig("{"), "--layer", "0", "--steer", "1=1"),
+            "latents without layer" => Latents("--sae", SaeCommandTests.WriteSae(tiny.NewFolder())),
+            "latents top zero" => Latents("--sae", SaeCommandTests.WriteSae(tiny.NewFolder()), "--layer", "0", "--top", "0"),
+            "latents sae missing" => Latents("--sae", Path.Combine(tiny.Root, "absent.npz"), "--layer", "0"),
+            "generate steer value not a number" => Generate("--sae", SaeCommandTests.WriteSae(tiny.NewFolder()), "--layer", "0", "--steer", "1=x"),
+            "bench steering batch zero" => ["bench", "steering", "--batch", "0"],
+            "bench steering sae narrower than the ablation" => ["bench", "steering", "--sae-width", "25"],
             _ => throw new ArgumentException($"no such case: {name}"),
         };
     }
@@ -134,6 +169,13 @@ public class BadInputTests(TinyLlama tiny)
         if (content is string text) File.WriteAllText(path, text);
         else File.WriteAllBytes(path, (byte[])content);
         return copy;
+    }
+
+    private string SaeWithConfig(string config)
+    {
+        var folder = SaeCommandTests.WriteSae(tiny.NewFolder());
+        File.WriteAllText(Path.Combine(folder, "cfg.json"), config);
+        return folder;
     }
 
     private string ConfigOnly()

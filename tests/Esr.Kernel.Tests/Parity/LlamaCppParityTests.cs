@@ -1,6 +1,8 @@
 using Esr.Kernel.Generation;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
+using Esr.Kernel.Saes;
+using Esr.Kernel.Tests.Saes;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -79,6 +81,27 @@ public sealed class LlamaCppParityTests(ReferenceModels models, ITestOutputHelpe
         var difference = MaxDifference(steered, reference);
         var effect = MaxDifference(steered, engine.Logits(Prompt));
         output.WriteLine($"{name}: steered at blocks.{block}.resid_post: max |Δlogit| = {difference:E2} (steering moved logits by up to {effect:F3})");
+        Assert.InRange(difference, 0, Tolerance(name));
+        Assert.True(effect > 100 * Tolerance(name), $"steering barely changed the logits ({effect})");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Add_mode_SAE_steering_matches_llama_cpp_control_vectors_of_the_decoder_directions(string name)
+    {
+        var engine = models.Engine(name);
+        var block = 1;
+        using var sae = RandomSae.Create(SaeArchitecture.Standard, dIn: engine.Config.HiddenSize, dSae: 24, seed: 9);
+        using var hook = SaeInterventionHook.ForAllRows(sae, [new AddLatent(3, 2.5f), new AddLatent(7, -1.5f)]);
+        var steered = engine.Logits(Prompt, new ActivationHooks().Add(HookPoint.ResidPost(block), hook));
+        // The control vector llama.cpp adds: Σ value × the latent's decoder direction.
+        var direction3 = sae.DecoderDirection(3);
+        var direction7 = sae.DecoderDirection(7);
+        var vector = direction3.Select((x, i) => 2.5f * x - 1.5f * direction7[i]).ToArray();
+        var reference = models.Reference(name).Logits(Prompt, [(block, vector)]);
+        var difference = MaxDifference(steered, reference);
+        var effect = MaxDifference(steered, engine.Logits(Prompt));
+        output.WriteLine($"{name}: SAE add at blocks.{block}.resid_post vs control vector: max |Δlogit| = {difference:E2} (steering moved logits by up to {effect:F3})");
         Assert.InRange(difference, 0, Tolerance(name));
         Assert.True(effect > 100 * Tolerance(name), $"steering barely changed the logits ({effect})");
     }
