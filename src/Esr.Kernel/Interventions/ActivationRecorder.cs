@@ -17,18 +17,7 @@ public sealed class ActivationRecorder : IActivationHook
     /// <inheritdoc />
     public Tensor Apply(Tensor activation, HookContext context)
     {
-        long batch = activation.shape[0], tokens = activation.shape[1], width = activation.shape[2];
-        var values = activation.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
-        var mask = context.TokenMask.data<bool>().ToArray();
-        while (_rows.Count < batch) _rows.Add([]);
-        for (var row = 0; row < batch; row++)
-        {
-            for (var token = 0; token < tokens; token++)
-            {
-                if (!mask[row * tokens + token]) continue;
-                _rows[row].Add(values.AsSpan((int)((row * tokens + token) * width), (int)width).ToArray());
-            }
-        }
+        RealTokenRows.Append(_rows, activation, context.TokenMask);
         return activation;
     }
 }

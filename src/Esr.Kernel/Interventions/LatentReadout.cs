@@ -43,18 +43,7 @@ public sealed class LatentReadout : IActivationHook, IDisposable
     {
         using var scope = NewDisposeScope();
         var latents = _chosen is not null && _owned is null ? _sae.EncodeLatents(activation, _chosen) : _reader.Encode(activation);
-        long batch = latents.shape[0], tokens = latents.shape[1], width = latents.shape[2];
-        var values = latents.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
-        var mask = context.TokenMask.cpu().data<bool>().ToArray();
-        while (_rows.Count < batch) _rows.Add([]);
-        for (var row = 0; row < batch; row++)
-        {
-            for (var token = 0; token < tokens; token++)
-            {
-                if (!mask[row * tokens + token]) continue;
-                _rows[row].Add(values.AsSpan((int)((row * tokens + token) * width), (int)width).ToArray());
-            }
-        }
+        RealTokenRows.Append(_rows, latents, context.TokenMask);
         return activation;
     }
 
