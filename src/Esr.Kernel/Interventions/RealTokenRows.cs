@@ -9,8 +9,10 @@ internal static class RealTokenRows
     public static void Append(List<List<float[]>> rows, Tensor values, Tensor tokenMask)
     {
         long batch = values.shape[0], tokens = values.shape[1], width = values.shape[2];
-        using var floats = values.to_type(ScalarType.Float32).cpu();
+        var floats = values.to_type(ScalarType.Float32).cpu();
         var data = floats.data<float>().ToArray();
+        // to_type and cpu may hand back the caller's own tensor, which must stay alive.
+        if (!ReferenceEquals(floats, values)) floats.Dispose();
         var mask = tokenMask.cpu().data<bool>().ToArray();
         while (rows.Count < batch) rows.Add([]);
         for (var row = 0; row < batch; row++)
