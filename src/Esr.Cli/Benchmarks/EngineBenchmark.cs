@@ -59,8 +59,8 @@ public sealed class EngineBenchmark(TextWriter log)
             var theirs = Enumerable.Range(0, repeats).Select(_ => reference.RunBatched(prompts, newTokens)).ToList();
             var same = ours[0].Tokens.Zip(theirs[0].Tokens).All(pair => pair.First.SequenceEqual(pair.Second));
             var row = new Row(batch,
-                Median(ours.Select(run => run.Prefill)), Median(ours.Select(run => run.Decode)),
-                Median(theirs.Select(run => run.PrefillTokensPerSecond)), Median(theirs.Select(run => run.DecodeTokensPerSecond)),
+                Statistics.Median(ours.Select(run => run.Prefill)), Statistics.Median(ours.Select(run => run.Decode)),
+                Statistics.Median(theirs.Select(run => run.PrefillTokensPerSecond)), Statistics.Median(theirs.Select(run => run.DecodeTokensPerSecond)),
                 same);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"batch {batch}: engine prefill {row.EnginePrefill:F0} tok/s, decode {row.EngineDecode:F1} tok/s; llama.cpp {row.ReferencePrefill:F0} / {row.ReferenceDecode:F1}; same greedy tokens: {same}"));
@@ -122,11 +122,5 @@ public sealed class EngineBenchmark(TextWriter log)
                 $"Loading a {memory.DataBytes / 1e9:F2} GB fp32 checkpoint: resident memory {memory.BaselineBytes / 1e9:F2} GB before, peak {memory.PeakBytes / 1e9:F2} GB; peak − baseline = {(memory.PeakBytes - memory.BaselineBytes) / (double)memory.DataBytes:F2} × the file's tensor data.");
         }
         return text.ToString();
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -73,7 +73,7 @@ public sealed class SteeringBenchmark(TextWriter log)
         {
             for (var i = 0; i < configurations.Length; i++) times[i].Add(Run(configurations[i].Hook, newTokens));
         }
-        var speeds = times.Select(list => batch * newTokens / Median(list)).ToArray();
+        var speeds = times.Select(list => batch * newTokens / Statistics.Median(list)).ToArray();
         var rows = configurations.Select((configuration, i) => new Row(configuration.Name, speeds[i], speeds[i] / speeds[0])).ToList();
         foreach (var row in rows) log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{row.Configuration}: {row.TokensPerSecond:F1} tok/s ({row.RelativeToUnsteered:F3} × unsteered)"));
 
@@ -111,7 +111,7 @@ public sealed class SteeringBenchmark(TextWriter log)
             sae.Encode(input).Dispose();
             samples.Add(clock.Elapsed.TotalSeconds * 1e6 / tokens);
         }
-        return Median(samples);
+        return Statistics.Median(samples);
     }
 
     /// <summary>The markdown table of a run.</summary>
@@ -128,11 +128,5 @@ public sealed class SteeringBenchmark(TextWriter log)
         text.AppendLine();
         text.AppendLine(invariant, $"A full SAE encode on its own: {result.FullEncodeMicrosecondsPerToken:F1} µs per token (256 tokens at once).");
         return text.ToString();
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
