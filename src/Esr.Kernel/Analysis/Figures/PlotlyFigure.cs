@@ -101,4 +101,29 @@ internal sealed class PlotlyFigure
         Add("scatter", new { x, y = Values(y.Select((v, i) => v - halfWidth[i])), mode = "lines", line = new { width = 0, color = colour }, fill = "tonexty", fillcolor = Translucent(colour, 0.2), xaxis = xAxis, yaxis = yAxis, showlegend = false, hoverinfo = "skip" });
         Add("scatter", new { x, y = Values(y), mode = markers ? "lines+markers" : "lines", name, line = new { width = lineWidth, color = colour }, marker = new { size = 8, color = colour }, xaxis = xAxis, yaxis = yAxis });
     }
+
+    /// <summary>
+    /// A panel of vertical bars in subplot k spanning the horizontal <paramref name="domain"/>: one bar per category
+    /// with ±error bars, optional text under each category and a fixed y range.
+    /// </summary>
+    public void BarPanel(int k, double[] domain, string[] categories, double[] values, double[] errors, string[] colours, string yTitle, double[]? yRange = null, string[]? labels = null)
+    {
+        string x = Axis('x', k), y = Axis('y', k);
+        Add("bar", new
+        {
+            x = categories,
+            y = Values(values),
+            marker = new { color = colours, line = new { color = "black", width = 1 } },
+            error_y = new { type = "data", array = errors, visible = true, thickness = 1.5, width = 6 },
+            text = labels,
+            textposition = labels is null ? null : "inside",
+            insidetextanchor = "start",
+            name = yTitle,
+            xaxis = x,
+            yaxis = y,
+            showlegend = false,
+        });
+        Layout(AxisKey('x', k), new { domain, anchor = y, type = "category" });
+        Layout(AxisKey('y', k), new { anchor = x, title = new { text = yTitle }, range = yRange, gridcolor = "#e5e5e5" });
+    }
 }
