@@ -20,7 +20,7 @@ internal static class FigureCommand
         ["2-degraded"] = "Figure 2's appendix variant: mean improvement over all trials (A.1.4)",
         ["3"] = "boost-level sweep (Exp 2)",
         ["4"] = "meta-prompting: baseline vs self_monitor per model (Exp 5)",
-        ["4-variants"] = "every meta-prompt variant for one model, --model (Exp 5 appendix)",
+        ["4-variants"] = "every meta-prompt variant of one --model (Exp 5 appendix)",
         ["5"] = "off-topic detector ablation (Exp 3)",
         ["7"] = "masked self-correction ratio sweep (Exp 4)",
         ["combined"] = "prompting vs fine-tuning ESR rate (degraded outputs excluded)",
@@ -47,7 +47,12 @@ internal static class FigureCommand
         var excludeDegraded = new Option<bool>("--exclude-degraded") { Description = "Drop degraded (repetitive) outputs; the paper keeps them" };
         var boostMean = new Option<double?>("--boost-mean") { Description = "Figure 3: μ of the threshold cache (default: mean of the latents' thresholds)" };
         var boostStd = new Option<double?>("--boost-std") { Description = "Figure 3: population σ of the threshold cache (default: of the latents' thresholds)" };
-        var model = new Option<string?>("--model") { Description = "Figure 4-variants: the model whose variants to draw" };
+        var model = new Option<string[]>("--model")
+        {
+            Description = "Keep only these models' trials (figure 4-variants: exactly one, the model whose variants to draw)",
+            AllowMultipleArgumentsPerToken = true,
+            HelpName = "name",
+        };
         var scale = new Option<double>("--scale") { Description = "PNG: pixels per layout unit", DefaultValueFactory = _ => 2 };
         var command = new Command("figure", "Draw a paper figure from trial results (ESR_SPEC §6)")
         {
@@ -61,7 +66,12 @@ internal static class FigureCommand
             var trials = await FigureTrialReader.ReadAsync(parse.GetRequiredValue(results), cancellationToken);
             if (trials.Count == 0) throw new CliInputException("--results holds no trial records");
             var options = new MetricOptions(ExcludeDegraded: parse.GetValue(excludeDegraded));
-            var chart = Draw(parse.GetRequiredValue(figure), trials, options, parse.GetValue(boostMean), parse.GetValue(boostStd), parse.GetValue(model));
+            var models = parse.GetValue(model) ?? [];
+            string id = parse.GetRequiredValue(figure).ToUpperInvariant();
+            var selected = Select(id, trials, models);
+            if (selected.Count == 0) throw new CliInputException($"--results holds no trials for figure {parse.GetRequiredValue(figure)}{(models.Length > 0 ? " and --model " + string.Join(", ", models) : "")}");
+            if (id == "4-VARIANTS" && models.Length != 1) throw new CliInputException("figure 4-variants needs exactly one --model");
+            var chart = Draw(id, selected, options, parse.GetValue(boostMean), parse.GetValue(boostStd), models.FirstOrDefault() ?? "");
             if (extension == ".html") await FigureExport.SaveHtmlAsync(chart, path, cancellationToken);
             else
             {
@@ -80,15 +90,33 @@ internal static class FigureCommand
         return command;
     }
 
-    private static GenericChart Draw(string figure, IReadOnlyList<TrialRecord> trials, MetricOptions options, double? boostMean, double? boostStd, string? model) =>
-        figure.ToUpperInvariant() switch
+    /// <summary>
+    /// The trials a figure pools (ESR_SPEC §2.4): the --model filter, then for the Exp-1-style figures only the
+    /// steered trials (2, 3) or the no-steering ones (A2, A3), and no fine-tuned (masked-ratio) model in 2, A2, A3
+    /// and 4. The other figures pick their conditions themselves.
+    /// </summary>
+    private static List<TrialRecord> Select(string figure, IReadOnlyList<TrialRecord> trials, IReadOnlyCollection<string> models)
+    {
+        var kept = trials.Where(t => models.Count == 0 || models.Contains(t.Model));
+        bool Tuned(TrialRecord t) => MaskedRatioFigure.RatioOf(t.Model) is not null;
+        return (figure switch
+        {
+            "2" or "2-DEGRADED" => kept.Where(t => t.Condition == "steered" && !Tuned(t)),
+            "3" => kept.Where(t => t.Condition == "steered"),
+            "A2" or "A3" => kept.Where(t => t.Condition == "no_steering" && !Tuned(t)),
+            "4" or "4-VARIANTS" => kept.Where(t => !Tuned(t)),
+            _ => kept,
+        }).ToList();
+    }
+
+    private static GenericChart Draw(string figure, IReadOnlyList<TrialRecord> trials, MetricOptions options, double? boostMean, double? boostStd, string model) =>
+        figure switch
         {
             "2" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.EsrRate, options)),
             "2-DEGRADED" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.MeanImprovementAllTrials, options), "ESR across models (mean improvement over all trials)"),
             "3" => BoostSweepChart.Create(BoostSweepFigure.Build(trials, Normalization(trials, boostMean, boostStd), options)),
             "4" => MetaPromptChart.Figure4(MetaPromptFigure.Build(trials, options: options)),
-            "4-VARIANTS" => MetaPromptChart.Variants(MetaPromptFigure.Build(trials, options: options),
-                model ?? throw new CliInputException("figure 4-variants needs --model")),
+            "4-VARIANTS" => MetaPromptChart.Variants(MetaPromptFigure.Build(trials, options: options), model),
             "5" => AblationChart.Create(AblationFigure.Build(trials, options: options)),
             "7" => MaskedRatioChart.Create(MaskedRatioFigure.Build(trials, options: options)),
             "COMBINED" => PromptingVsFinetuningChart.Create(PromptingVsFinetuningFigure.Build(trials)),

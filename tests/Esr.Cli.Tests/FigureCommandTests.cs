@@ -31,6 +31,8 @@ public sealed class FigureCommandTests : IDisposable
     {
         WriteTrials("a.jsonl", Trial("llama-3.3-70b", "steered", 10, 90), Trial("llama-3.3-70b", "steered", 30));
         WriteTrials("b.jsonl", Trial("gemma-2-2b", "steered", 40));
+        // Figure 2 pools Exp-1 steered trials only: no-steering trials and fine-tuned models stay out.
+        WriteTrials("c.jsonl", Trial("gemma-2-9b", "no_steering", 90), Trial("masked-ratio-50pct-merged", "steered", 20));
         string output = Path.Combine(directory, "figure2.html");
         var run = await CliRun.InProcessAsync("figure", "2", "--results", directory, "--out", output);
         Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
@@ -39,6 +41,20 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Contains("Llama-3.3-70B", html);
         Assert.Contains("Gemma-2-2B", html);
         Assert.Contains("ESR Rate", html);
+        Assert.DoesNotContain("Gemma-2-9B", html);
+        Assert.DoesNotContain("masked-ratio", html);
+    }
+
+    [Fact]
+    public async Task Figure_4_variants_needs_exactly_one_model()
+    {
+        string results = WriteTrials("t.jsonl", Trial("m", "steered", 10), Trial("n", "self_monitor", 20));
+        string output = Path.Combine(directory, "f.html");
+        var two = await CliRun.InProcessAsync("figure", "4-variants", "--results", results, "--out", output, "--model", "m", "n");
+        Assert.Equal(1, two.ExitCode);
+        Assert.Contains("exactly one --model", two.Stderr);
+        var one = await CliRun.InProcessAsync("figure", "4-variants", "--results", results, "--out", output, "--model", "m");
+        Assert.Equal((0, ""), (one.ExitCode, one.Stderr));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public static class MetaPromptChart
     /// <summary>
     /// Figure 4: per model (Gemma 2B, 9B, 27B, Llama 8B, 70B) a hatched translucent baseline bar and a solid
     /// self_monitor bar in the model's colour, ±1.96·SE, in three panels (mean first-attempt score, multi-attempt
-    /// %, ESR rate).
+    /// %, ESR rate). Models without the variant are left out.
     /// </summary>
     public static GenericChart Figure4(DataFrame frame, string variant = MetaPromptFigure.SelfMonitor, string title = "Meta-prompting: baseline vs self-monitor")
     {
@@ -21,7 +21,8 @@ public static class MetaPromptChart
         var figure = new PlotlyFigure(title, 1500, 520);
         var variants = Strings(frame, "variant");
         var models = Strings(frame, "model");
-        var order = ModelStyle.GemmaThenLlama(models);
+        // Only models that ran the variant: a model with just its baseline has no pair to show.
+        var order = ModelStyle.GemmaThenLlama(models.Where((m, i) => variants[i] == variant));
         for (int p = 0; p < Panels.Length; p++)
         {
             int k = p + 1;
