@@ -21,8 +21,8 @@ public static partial class MaskedRatioFigure
     /// <summary>
     /// <see cref="MaskedRatioFigureData.Ratios"/>: one row per ratio ascending (ratio_pct, model, the
     /// <see cref="EsrMetrics.ByGroups"/> columns). <see cref="MaskedRatioFigureData.Base"/>: one row for the base
-    /// model (the trials of condition <paramref name="baseCondition"/> whose model has no ratio), empty when there
-    /// are none. As the paper, each condition takes only its most recent source file.
+    /// model (the trials of condition <paramref name="baseCondition"/> whose model has no ratio, Llama-3.1-8B's when
+    /// present: <see cref="TrialSelection.FineTuningBase"/>), empty when there are none. As the paper, each condition takes only its most recent source file.
     /// </summary>
     public static MaskedRatioFigureData Build(IEnumerable<TrialRecord> trials, string baseCondition = "steered", MetricOptions? options = null)
     {
@@ -35,7 +35,7 @@ public static partial class MaskedRatioFigure
             ratios.EndRow();
         }
         var baseTrials = TrialSelection.LatestFilePer(
-            trials.Where(t => RatioOf(t.Model) is null && t.Condition == baseCondition), _ => "base").ToList();
+            TrialSelection.FineTuningBase(trials.Where(t => RatioOf(t.Model) is null && t.Condition == baseCondition)), _ => "base").ToList();
         var baseRow = new FrameBuilder();
         if (baseTrials.Count > 0)
         {

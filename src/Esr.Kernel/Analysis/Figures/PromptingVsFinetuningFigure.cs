@@ -19,8 +19,9 @@ public static class PromptingVsFinetuningFigure
 
     /// <summary>
     /// Three rows (bar, label, the <see cref="EsrMetrics.ByGroups"/> columns; esr_rate/_se drawn): baseline = the
-    /// pooled trials of condition <paramref name="baselineCondition"/> on models without a masked ratio;
-    /// meta_prompted = condition <paramref name="metaPromptCondition"/>; fine_tuned = the 50 % masked-ratio model's
+    /// pooled trials of condition <paramref name="baselineCondition"/> on models without a masked ratio (Llama-3.1-8B's
+    /// when present: <see cref="TrialSelection.FineTuningBase"/>); meta_prompted = condition
+    /// <paramref name="metaPromptCondition"/>, chosen the same way; fine_tuned = the 50 % masked-ratio model's
     /// most recent file. Degraded outputs are always excluded here, as in the paper.
     /// </summary>
     public static DataFrame Build(IEnumerable<TrialRecord> trials, string baselineCondition = "steered", string metaPromptCondition = MetaPromptFigure.SelfMonitor)
@@ -30,8 +31,8 @@ public static class PromptingVsFinetuningFigure
         var options = MetricOptions.Paper with { ExcludeDegraded = true };
         var selections = new[]
         {
-            list.Where(t => MaskedRatioFigure.RatioOf(t.Model) is null && t.Condition == baselineCondition),
-            list.Where(t => MaskedRatioFigure.RatioOf(t.Model) is null && t.Condition == metaPromptCondition),
+            TrialSelection.FineTuningBase(list.Where(t => MaskedRatioFigure.RatioOf(t.Model) is null && t.Condition == baselineCondition)),
+            TrialSelection.FineTuningBase(list.Where(t => MaskedRatioFigure.RatioOf(t.Model) is null && t.Condition == metaPromptCondition)),
             TrialSelection.LatestFilePer(list.Where(t => MaskedRatioFigure.RatioOf(t.Model) == FineTunedRatio), _ => "fine_tuned"),
         };
         var frame = new FrameBuilder();

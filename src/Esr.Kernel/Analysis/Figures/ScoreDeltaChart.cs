@@ -49,9 +49,15 @@ public static class ScoreDeltaChart
                 showgrid = true,
                 gridcolor = "#e5e5e5",
             });
-            figure.Layout(AxisKey('y', k), new { domain = new[] { bottom, top }, anchor = x, title = new { text = i == n / 2 ? "Density" : "" }, gridcolor = "#e5e5e5" });
-            figure.VerticalLine(0, x, y);
             var multi = (int)summary["multi_attempt"][i];
+            // A model without multi-attempt trials has an empty histogram: no density ticks, as in the paper.
+            double[]? yRange = multi == 0 ? [0, 1] : null;
+            figure.Layout(AxisKey('y', k), new
+            {
+                domain = new[] { bottom, top }, anchor = x, title = new { text = i == n / 2 ? "Density" : "" }, gridcolor = "#e5e5e5",
+                range = yRange, showticklabels = multi > 0,
+            });
+            figure.VerticalLine(0, x, y);
             var improved = Doubles(summary, "improvement_rate")[i];
             figure.Annotation(new
             {
@@ -66,7 +72,7 @@ public static class ScoreDeltaChart
             });
         }
         bool esr = data.RightPanel == ScoreDeltaPanel.EsrRate;
-        BarPanel(figure, n + 1, new[] { 0.64, 0.80 }, Doubles(summary, "multi_attempt_pct"), Doubles(summary, "multi_attempt_pct_se"), colours, "Multi-Attempt %", minimumMax: 0, symmetric: false);
+        BarPanel(figure, n + 1, new[] { 0.64, 0.80 }, Doubles(summary, "multi_attempt_pct"), Doubles(summary, "multi_attempt_pct_se"), colours, "Multi-Attempt %", minimumMax: 1, symmetric: false);
         BarPanel(figure, n + 2, new[] { 0.84, 1.0 },
             Doubles(summary, esr ? "esr_rate" : "msi_all_trials"), Doubles(summary, esr ? "esr_rate_se" : "msi_all_trials_se"),
             colours, esr ? "ESR Rate" : "Mean Improvement", minimumMax: esr ? 10 : 1, symmetric: !esr);

@@ -18,6 +18,18 @@ public static class TrialSelection
         return list.Where(t => (t.SourceFile ?? "") == latest[group(t)]);
     }
 
+    /// <summary>
+    /// The trials of the model the fine-tuning figures compare against: Llama-3.1-8B (the base of the paper's
+    /// fine-tuned models) when any trial is of that family, otherwise all the given trials (another base model,
+    /// e.g. the toy world's).
+    /// </summary>
+    public static IEnumerable<TrialRecord> FineTuningBase(IEnumerable<TrialRecord> trials)
+    {
+        var list = trials.ToList();
+        var llama8B = list.Where(t => ModelStyle.For(t.Model).DisplayName == "Llama-3.1-8B").ToList();
+        return llama8B.Count > 0 ? llama8B : list;
+    }
+
     /// <summary>The metrics' view of the records, with the source file added as key "file".</summary>
     public static IEnumerable<GradedTrial> Graded(IEnumerable<TrialRecord> trials) =>
         trials.Select(t =>

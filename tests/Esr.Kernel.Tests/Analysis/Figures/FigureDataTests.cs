@@ -135,7 +135,7 @@ public class FigureDataTests
     }
 
     [Fact]
-    public void Masked_ratio_sweep_takes_the_latest_file_per_model_and_a_base_row()
+    public void Masked_ratio_sweep_takes_the_latest_file_per_model_and_the_8b_base_row()
     {
         var trials = new[]
         {
@@ -145,6 +145,7 @@ public class FigureDataTests
             Trial(Llama8, "steered", [10, 30], file: "base_20251104.json"),
             Trial(Llama8, "steered", [10], file: "base_20251104.json"),
             Trial(Llama8, "steered", [10, 90], file: "base_20251001.json"),
+            Trial(Llama70, "steered", [10, 90], file: "z_other_model.json"),
         };
         var data = MaskedRatioFigure.Build(trials);
         Assert.Equal([10, 50], new[] { (int)data.Ratios["ratio_pct"][0], (int)data.Ratios["ratio_pct"][1] });
@@ -201,7 +202,7 @@ public class FigureDataTests
     {
         var trials = new[]
         {
-            Trial(Llama8, 10, 50), Trial(Llama8, "steered", [10, 50], response: RepeatedWords), Trial(Llama8, 10),
+            Trial(Llama8, 10, 50), Trial(Llama8, "steered", [10, 50], response: RepeatedWords), Trial(Llama8, 10), Trial(Llama70, 10, 90),
             Trial(Llama8, "self_monitor", [10, 40]),
             Trial("masked-ratio-50pct-merged", "steered", [10], file: "b_new"),
             Trial("masked-ratio-50pct-merged", "steered", [10, 90], file: "a_old"),
