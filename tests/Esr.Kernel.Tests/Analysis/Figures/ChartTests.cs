@@ -53,6 +53,9 @@ public class ChartTests
     {
         var json = new ChartJson(ScoreDeltaChart.Create(ScoreDeltaFigure.Build([Trial("gemma-2-2b", 30)])));
         Assert.Contains("No self-correction", json.Annotations());
+        // An empty histogram shows no density ticks; the multi-attempt axis still spans 0-1.
+        Assert.False(json.Layout.GetProperty("yaxis").GetProperty("showticklabels").GetBoolean());
+        Assert.Equal(1, json.Layout.GetProperty("xaxis2").GetProperty("range")[1].GetDouble());
         Assert.Equal(["#82E0AA"], ChartJson.Colours(json.TracesOfType("bar")[0]));
     }
 
