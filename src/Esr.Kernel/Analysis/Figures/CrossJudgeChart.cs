@@ -36,6 +36,8 @@ public static class CrossJudgeChart
             figure.BarPanel(j + 1, [j * width + 0.02, (j + 1) * width - 0.02], rows.Select(i => Strings(metrics, "display_name")[i]).ToArray(),
                 rows.Select(i => Doubles(metrics, metric)[i]).ToArray(), new double[rows.Length],
                 models.Select(m => ModelStyle.For(m).CrossJudgeColour).ToArray(), j == 0 ? axisTitle : "");
+            // One scale for every judge, so the panels compare at a glance.
+            if (j > 0) figure.Layout(AxisKey('y', j + 1), new { anchor = Axis('x', j + 1), matches = "y", gridcolor = "#e5e5e5" });
             figure.Annotation(new { text = $"<b>{distinct[j]}</b>", xref = Axis('x', j + 1) + " domain", yref = "paper", x = 0.5, y = 1.0, yanchor = "bottom", showarrow = false });
         }
         return figure.ToChart();
@@ -89,8 +91,8 @@ public static class CrossJudgeChart
                     });
                 }
                 double[] range = [0.5, CrossJudgeFigure.AttemptAxisCap + 0.5];
-                figure.Layout(AxisKey('x', k), new { domain = new[] { c * cell + 0.02, (c + 1) * cell - 0.02 }, anchor = y, range, title = new { text = r == count - 1 ? judges[c] : "" }, gridcolor = "#e5e5e5" });
-                figure.Layout(AxisKey('y', k), new { domain = new[] { 1 - (r + 1) * cell + 0.02, 1 - r * cell - 0.02 }, anchor = x, range = r == c ? null : range, title = new { text = c == 0 ? judges[r] : "" }, gridcolor = "#e5e5e5" });
+                figure.Layout(AxisKey('x', k), new { domain = new[] { c * cell + 0.05, (c + 1) * cell - 0.02 }, anchor = y, range, title = new { text = r == count - 1 ? judges[c] : "" }, gridcolor = "#e5e5e5" });
+                figure.Layout(AxisKey('y', k), new { domain = new[] { 1 - (r + 1) * cell + 0.06, 1 - r * cell - 0.02 }, anchor = x, range = r == c ? null : range, title = new { text = c == 0 ? judges[r] : "" }, gridcolor = "#e5e5e5" });
             }
         }
         return figure.ToChart();

@@ -183,6 +183,7 @@ public class ChartTests
         Assert.Equal(2, msi.TracesOfType("bar").Count);
         Assert.Equal(["#FAD7A0", "#1A5276"], ChartJson.Colours(msi.TracesOfType("bar")[0]));
         Assert.Contains("haiku", msi.Annotations().Select(a => a.Replace("<b>", "").Replace("</b>", "")));
+        Assert.Equal("y", msi.Layout.GetProperty("yaxis2").GetProperty("matches").GetString());
         var grid = new ChartJson(CrossJudgeChart.AttemptGrid(CrossJudgeFigure.AttemptPairs(grades)));
         Assert.Equal(2, grid.TracesOfType("bar").Count);
         Assert.Equal(2, grid.TracesOfType("scatter").Count);
