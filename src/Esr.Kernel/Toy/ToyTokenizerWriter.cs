@@ -155,19 +155,6 @@ public static class ToyTokenizerWriter
         };
     }
 
-    private static void WriteJson(string directory, string name, JsonObject content)
-    {
-        var path = Path.Combine(directory, name);
-        // Written beside the target and renamed over it, so a reader never sees half a file.
-        var partial = Path.Combine(directory, $".{name}.{Guid.NewGuid():N}.partial");
-        try
-        {
-            File.WriteAllText(partial, content.ToJsonString(Indented));
-            File.Move(partial, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(partial);
-        }
-    }
+    private static void WriteJson(string directory, string name, JsonObject content) =>
+        AtomicFile.Write(Path.Combine(directory, name), path => File.WriteAllText(path, content.ToJsonString(Indented)));
 }
