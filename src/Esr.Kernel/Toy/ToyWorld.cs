@@ -125,6 +125,8 @@ public sealed class ToyWorld
     /// The world sentence a text is, compared word by word (spacing does not matter), or null when the text is
     /// not a sentence of the world.
     /// </summary>
+    /// <exception cref="InvalidDataException">On the first lookup, when the world's content gives one sentence to
+    /// two owners (the message names both); the index of all sentences is built then, not when the world is read.</exception>
     public ToyWorldSentence? Find(string sentence)
     {
         ArgumentNullException.ThrowIfNull(sentence);
