@@ -46,7 +46,7 @@ public sealed class ConcretenessGraderTests : IDisposable
     [Fact]
     public async Task Labels_are_graded_in_batches_of_fifty_sent_together_with_the_specs_request_shape()
     {
-        using var server = new LoopbackServer(request => RateByLength(request) with { Delay = TimeSpan.FromMilliseconds(200) });
+        using var server = new LoopbackServer(request => RateByLength(request) with { Delay = TimeSpan.FromMilliseconds(600) });
         using var grader = Grader(server);
         var labels = Labels(120);
 
