@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using Esr.Kernel.Interventions;
+using Esr.Kernel.Judging;
+
+namespace Esr.Kernel.Experiments.Runs;
+
+/// <summary>
+/// Runs a plan: per latent, finds its threshold (source, cache or calibration, ESR_SPEC §4), batches the trials of
+/// many latents and boosts through the generator, and hands each response to a bounded channel that concurrent
+/// judge calls drain while the next batch generates; judged trials are appended to the run store in batches.
+/// Trials already stored are skipped, so a start after a crash finishes the run; cancellation stops generating
+/// and judging but stores every trial already judged.
+/// </summary>
+/// <param name="generator">The model access.</param>
+/// <param name="judge">The judge.</param>
+/// <param name="options">Batch size, judge concurrency, threshold cache and shard.</param>
+public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, RunOptions options)
+{
+    private sealed record Work(PlannedTrial Trial, double Boost, double? Threshold);
+
+    private sealed record Generated(Work Work, string Response);
+
+    /// <summary>Runs (or resumes) the request's plan, shard <see cref="RunOptions.Shard"/> of it.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled; the trials judged so far are stored.</exception>
+    public async Task<RunOutcome> RunAsync(RunRequest request, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (options.BatchSize < 1 || options.JudgeConcurrency < 1) throw new ArgumentException("batch size and judge concurrency must be at least 1");
+        var clock = Stopwatch.StartNew();
+        var trials = request.Plan.Shard(options.Shard).Trials(request.Manifest.RunSeed).ToArray();
+        var stored = request.Store.ReadTrials().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var pending = trials.Where(t => !stored.Contains(t.Key)).ToArray();
+        var already = trials.Length - pending.Length;
+        var written = 0;
+        void Report(string phase)
+        {
+            var minutes = clock.Elapsed.TotalMinutes;
+            var rate = minutes > 0 ? written / minutes : 0;
+            var left = trials.Length - already - written;
+            progress?.Report(new RunProgress(already + written, trials.Length, rate, rate > 0 ? TimeSpan.FromMinutes(left / rate) : null, phase));
+        }
+        Report("starting");
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var toJudge = Channel.CreateBounded<Generated>(new BoundedChannelOptions(options.BatchSize * 2) { SingleWriter = true });
+        var toWrite = Channel.CreateUnbounded<TrialRecord>(new UnboundedChannelOptions { SingleReader = true });
+        var producer = Task.Run(() => ProduceAsync(request, pending, toJudge.Writer, toWrite.Writer, Report, stop.Token), CancellationToken.None);
+        var judges = Enumerable.Range(0, options.JudgeConcurrency)
+            .Select(_ => Task.Run(() => JudgeAsync(request, toJudge.Reader, toWrite.Writer, stop.Token), CancellationToken.None)).ToArray();
+        var writer = Task.Run(async () =>
+        {
+            // Never cancelled: whatever was judged is stored, whatever else happens.
+            while (await toWrite.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                var batch = new List<TrialRecord>();
+                while (toWrite.Reader.TryRead(out var record)) batch.Add(record);
+                await request.Store.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                written += batch.Count;
+                Report("judging");
+            }
+        }, CancellationToken.None);
+
+        Exception? failure = null;
+        foreach (var task in judges.Prepend(producer))
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // The first real failure wins over the cancellations it caused in the other tasks.
+                if (failure is null || (failure is OperationCanceledException && e is not OperationCanceledException)) failure = e;
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        toWrite.Writer.Complete();
+        await writer.ConfigureAwait(false);
+        if (failure is not null) throw failure is OperationCanceledException ? new OperationCanceledException(failure.Message, failure, cancellationToken) : failure;
+        cancellationToken.ThrowIfCancellationRequested();
+        Report("done");
+        return new RunOutcome(trials.Length, already, written, clock.Elapsed);
+    }
+
+    private async Task ProduceAsync(
+        RunRequest request, IReadOnlyList<PlannedTrial> pending, ChannelWriter<Generated> toJudge, ChannelWriter<TrialRecord> toWrite,
+        Action<string> report, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var thresholds = new Dictionary<int, (double? Threshold, string? Error)>();
+            var batch = new List<Work>();
+            foreach (var group in pending.GroupBy(t => t.Latent))
+            {
+                var latent = group.Key;
+                if (!thresholds.TryGetValue(latent.Latent, out var found))
+                {
+                    report($"threshold of latent {latent.Latent}");
+                    thresholds[latent.Latent] = found = await ThresholdAsync(request, latent, cancellationToken).ConfigureAwait(false);
+                }
+                foreach (var trial in group)
+                {
+                    if (found.Error is not null)
+                    {
+                        await toWrite.WriteAsync(Record(request, trial, 0, null, "", null, null, found.Error), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    var boost = request.Settings.NoSteering ? 0 : trial.BoostLevel ?? found.Threshold!.Value;
+                    batch.Add(new Work(trial, boost, request.Settings.NoSteering ? 0 : found.Threshold));
+                    if (batch.Count >= options.BatchSize) await FlushAsync(request, batch, toJudge, report, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await FlushAsync(request, batch, toJudge, report, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            toJudge.Complete();
+        }
+    }
+
+    private async Task FlushAsync(RunRequest request, List<Work> batch, ChannelWriter<Generated> toJudge, Action<string> report, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0) return;
+        report($"generating {batch.Count}");
+        var jobs = batch.Select(w => new GenerationJob(
+            w.Trial.Prompt.Prompt, w.Trial.Seed, request.Settings.MaxNewTokens,
+            Interventions(request.Settings, w.Trial.Latent.Latent, w.Boost, w.Trial.Latent.Ablated))).ToArray();
+        var responses = generator.Generate(jobs, cancellationToken);
+        for (var i = 0; i < batch.Count; i++) await toJudge.WriteAsync(new Generated(batch[i], responses[i]), cancellationToken).ConfigureAwait(false);
+        batch.Clear();
+    }
+
+    private async Task JudgeAsync(RunRequest request, ChannelReader<Generated> toJudge, ChannelWriter<TrialRecord> toWrite, CancellationToken cancellationToken)
+    {
+        await foreach (var item in toJudge.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var trial = item.Work.Trial;
+            var verdict = await judge.JudgeAsync(new JudgeRequest(trial.Prompt.Prompt, item.Response, trial.Latent.Label), cancellationToken).ConfigureAwait(false);
+            await toWrite.WriteAsync(Record(request, trial, item.Work.Boost, item.Work.Threshold, item.Response, verdict, null, null), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private TrialRecord Record(
+        RunRequest request, PlannedTrial trial, double boost, double? threshold, string response, JudgeVerdict? verdict, string? error, string? latentError) =>
+        new(trial.Key, int.Parse(request.Settings.Experiment, CultureInfo.InvariantCulture), request.Manifest.Model, trial.Latent.Condition,
+            trial.Latent.Latent, trial.Latent.Label, trial.Prompt.Prompt, boost, threshold, trial.Seed, response, verdict, error)
+        {
+            Judge = judge.Name, BasePrompt = trial.Prompt.BasePrompt, AblatedLatents = trial.Latent.Ablated, LatentError = latentError,
+        };
+
+    /// <summary>The interventions of one generation: the boost (unless there is no steering), then the zero-clamps.</summary>
+    internal static IReadOnlyList<SaeIntervention> Interventions(ExperimentSettings settings, int latent, double boost, IReadOnlyList<int> ablated)
+    {
+        var list = new List<SaeIntervention>();
+        if (!settings.NoSteering) list.Add(new AddLatent(latent, (float)boost));
+        if (ablated.Count > 0) list.Add(new AblateLatents(ablated));
+        return list;
+    }
+
+    // Source threshold unless recalibrating; else the cache; else calibration, stored in the cache.
+    private async Task<(double? Threshold, string? Error)> ThresholdAsync(RunRequest request, LatentPlan latent, CancellationToken cancellationToken)
+    {
+        var settings = request.Settings;
+        if (settings.NoSteering) return (0, null);
+        if (latent.SourceThreshold is { } source && !settings.RecalibrateThresholds) return (source, null);
+        var cache = new ThresholdCache(options.ThresholdCachePath);
+        if (cache.Lookup(latent.Latent) is { } cached) return (cached, null);
+        try
+        {
+            var calibration = new LatentCalibration(generator, judge, settings, request.Manifest.RunSeed, request.CalibrationPrompts, latent);
+            var result = await ThresholdFinder.FindAsync(settings.Calibration, calibration.ScoreAsync, cancellationToken).ConfigureAwait(false);
+            var threshold = result.Rounded;
+            var achieved = settings.VerifyThreshold ? await calibration.VerifyAsync(threshold, cancellationToken).ConfigureAwait(false) : null;
+            cache.Store(latent.Latent, new ThresholdCacheEntry(threshold, achieved, ThresholdCacheConfig.From(settings.Calibration)));
+            return (threshold, null);
+        }
+        catch (ThresholdCalibrationException e)
+        {
+            return (null, $"ThresholdCalibrationException: {e.Message}");
+        }
+    }
+}
