@@ -75,7 +75,7 @@ internal static class JudgeCommand
         return command;
     }
 
-    private static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt)
+    internal static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt)
     {
         try
         {

@@ -147,6 +147,17 @@ public sealed record ExperimentSettings
         };
     }
 
+    /// <summary>
+    /// The shipped code's repetition penalty by substring of the model path, first match in this order (§1.5):
+    /// "70b" 1.2, "8b" 1.15, "27b", "9b", "2b" 1.1, otherwise 1.1.
+    /// </summary>
+    public static double RepetitionPenaltyFor(string modelPath)
+    {
+        var path = (modelPath ?? "").ToLowerInvariant();
+        if (path.Contains("70b", StringComparison.Ordinal)) return 1.2;
+        return path.Contains("8b", StringComparison.Ordinal) ? 1.15 : 1.1;
+    }
+
     /// <summary>The settings as a JSON object (the manifest's config).</summary>
     public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, TrialJson.Options)!.AsObject();
 

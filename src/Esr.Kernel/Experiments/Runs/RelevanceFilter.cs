@@ -24,29 +24,56 @@ public sealed class RelevanceFilter(
     /// <summary>How many of each prompt's most activated latents the top-100 rule drops.</summary>
     public const int TopCount = 100;
 
+    /// <summary>Prompts read per forward pass (left-padded; the readout drops padding).</summary>
+    public const int PromptsPerPass = 8;
+
     /// <summary>The candidates that pass.</summary>
     public IReadOnlySet<int> Keep(IReadOnlyList<int> candidates, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         var kept = candidates.ToHashSet();
         if (rule == RelevanceRule.None || kept.Count == 0) return kept;
-        foreach (var prompt in prompts)
+        var encoded = prompts.Select(prompt =>
+            tokenizer.Encode(template.Render([ChatMessage.User(prompt)], addGenerationPrompt: false), addSpecialTokens: false)).ToArray();
+        // All-zero reads only the candidates; top-100 needs every latent's maximum.
+        var read = rule == RelevanceRule.AllZero ? candidates.Distinct().Order().ToArray() : null;
+        foreach (var chunk in encoded.Chunk(PromptsPerPass))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var ids = tokenizer.Encode(template.Render([ChatMessage.User(prompt)], addGenerationPrompt: false), addSpecialTokens: false);
-            if (rule == RelevanceRule.AllZero)
+            foreach (var trace in Read(chunk, read))
             {
-                var read = kept.Order().ToArray();
-                var max = LatentReadout.Read(model, readoutPoint, sae, ids, read).MaxPool();
-                for (var i = 0; i < read.Length; i++)
-                    if (max[i] != 0f) kept.Remove(read[i]);
-            }
-            else
-            {
-                var max = LatentReadout.Read(model, readoutPoint, sae, ids).MaxPool();
-                foreach (var latent in Enumerable.Range(0, max.Length).OrderByDescending(i => max[i]).Take(TopCount)) kept.Remove(latent);
+                var max = trace.MaxPool();
+                if (read is not null)
+                {
+                    for (var i = 0; i < read.Length; i++)
+                        if (max[i] != 0f) kept.Remove(read[i]);
+                }
+                else
+                {
+                    foreach (var latent in Enumerable.Range(0, max.Length).OrderByDescending(i => max[i]).Take(TopCount)) kept.Remove(latent);
+                }
             }
         }
         return kept;
+    }
+
+    // One left-padded prefill of the prompts with the readout at its block; only the last position's logits are made.
+    private IReadOnlyList<LatentTrace> Read(IReadOnlyList<int[]> rows, IReadOnlyList<int>? latents)
+    {
+        var length = rows.Max(row => row.Length);
+        var ids = new long[rows.Count, length];
+        var mask = new bool[rows.Count, length];
+        for (var r = 0; r < rows.Count; r++)
+            for (var i = 0; i < rows[r].Length; i++)
+            {
+                ids[r, length - rows[r].Length + i] = rows[r][i];
+                mask[r, length - rows[r].Length + i] = true;
+            }
+        using var readout = new LatentReadout(sae, latents);
+        using var cache = new KvCache(model.Config, rows.Count, length, model.Dtype);
+        using var idTensor = TorchSharp.torch.tensor(ids);
+        using var maskTensor = TorchSharp.torch.tensor(mask);
+        using var logits = model.Forward(idTensor, maskTensor, cache, new ActivationHooks().Add(readoutPoint, readout), lastPositionOnly: true);
+        return readout.Traces;
     }
 }
