@@ -37,9 +37,10 @@ public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, Ru
         void Report(string phase)
         {
             var minutes = clock.Elapsed.TotalMinutes;
-            var rate = minutes > 0 ? written / minutes : 0;
-            var left = trials.Length - already - written;
-            progress?.Report(new RunProgress(already + written, trials.Length, rate, rate > 0 ? TimeSpan.FromMinutes(left / rate) : null, phase));
+            var done = Volatile.Read(ref written);
+            var rate = minutes > 0 ? done / minutes : 0;
+            var left = trials.Length - already - done;
+            progress?.Report(new RunProgress(already + done, trials.Length, rate, rate > 0 ? TimeSpan.FromMinutes(left / rate) : null, phase));
         }
         Report("starting");
 
@@ -57,7 +58,7 @@ public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, Ru
                 var batch = new List<TrialRecord>();
                 while (toWrite.Reader.TryRead(out var record)) batch.Add(record);
                 await request.Store.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                written += batch.Count;
+                Interlocked.Add(ref written, batch.Count);
                 Report("judging");
             }
         }, CancellationToken.None);

@@ -84,4 +84,19 @@ public sealed class PaperResultFileTests : IDisposable
         Assert.Contains("results_by_feature", error.Message);
         Assert.Contains("bad.json", error.Message);
     }
+
+    [Fact]
+    public async Task A_paper_file_as_from_results_gives_its_latents_thresholds_and_prompts_dropping_failed_latents()
+    {
+        var path = _folder.File("experiment_results_x_20251101_120000.json");
+        File.WriteAllText(path, PaperFile);
+        var settings = ExperimentSettings.ForExperiment("1") with { Model = "x" };
+
+        var plan = await ExperimentPlanner.PlanAsync(settings, new PlanInputs(1, ["unused"], l => $"l{l}", SourceResults.Load(path), null));
+
+        var latent = Assert.Single(plan.Latents);
+        Assert.Equal((7580, "Body positions", 9.4), (latent.Latent, latent.Label, latent.SourceThreshold!.Value));
+        Assert.Equal(["Explain how to calculate probability.", "How do you tie a tie?"], latent.Prompts.Select(p => p.Prompt));
+        Assert.All(latent.Prompts, p => Assert.Null(p.ReplaySeed));
+    }
 }
