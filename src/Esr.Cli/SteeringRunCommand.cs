@@ -55,13 +55,14 @@ internal static class SteeringRunCommand
         public Option<string?> Relevance { get; } = new("--relevance") { Description = "Relevance filter: all_zero (code), top100 (paper notes) or none", HelpName = "rule" };
         public Option<int> BatchSize { get; } = CliOptions.Integer("--batch-size", 16, "Generations per batch", minimum: 1);
         public Option<int> JudgeConcurrency { get; } = CliOptions.Integer("--judge-concurrency", 8, "Judge calls in flight", minimum: 1);
+        public Option<int> CalibrationConcurrency { get; } = CliOptions.Integer("--calibration-concurrency", 8, "Latents calibrating at once (their generations share batches)", minimum: 1);
         public Option<string> Dtype { get; } = CliOptions.Dtype();
 
         public IEnumerable<Option> All =>
         [
             Model, Sae, Layer, ReadoutLayer, Judge, JudgeModel, ApiKeyEnv, JudgeCache, Labels, DataDirectory, Config, Out, Shard, Seed,
             FromResults, NFeatures, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, Recalibrate,
-            ThresholdCache, Ablate, Variants, Relevance, BatchSize, JudgeConcurrency, Dtype,
+            ThresholdCache, Ablate, Variants, Relevance, BatchSize, JudgeConcurrency, CalibrationConcurrency, Dtype,
         ];
     }
 
@@ -117,7 +118,7 @@ internal static class SteeringRunCommand
         var store = new RunStore(outDirectory);
         var cachePath = parse.GetValue(o.ThresholdCache)
             ?? Path.Combine(store.Directory, ThresholdCache.FileName(settings.Model, settings.UsesAblationCache));
-        var runOptions = new RunOptions(cachePath, parse.GetValue(o.BatchSize), parse.GetValue(o.JudgeConcurrency), shard);
+        var runOptions = new RunOptions(cachePath, parse.GetValue(o.BatchSize), parse.GetValue(o.JudgeConcurrency), shard, parse.GetValue(o.CalibrationConcurrency));
         var labels = parse.GetValue(o.Labels) is { } labelFile ? LatentLabels.Load(labelFile) : null;
         var relevancePrompts = settings.RelevancePrompts is { } n ? prompts.Take(n).ToArray() : prompts;
         var relevance = new RelevanceFilter(model, tokenizer, template, sae, HookPoint.ResidPost(readout), relevancePrompts, settings.RelevanceFilter);

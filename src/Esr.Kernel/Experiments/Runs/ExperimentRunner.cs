@@ -18,6 +18,8 @@ namespace Esr.Kernel.Experiments.Runs;
 /// <param name="options">Batch size, judge concurrency, threshold cache and shard.</param>
 public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, RunOptions options)
 {
+    private readonly Lock _cacheLock = new();
+
     private sealed record Work(PlannedTrial Trial, double Boost, double? Threshold);
 
     private sealed record Generated(Work Work, string Response);
@@ -89,19 +91,26 @@ public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, Ru
         RunRequest request, IReadOnlyList<PlannedTrial> pending, ChannelWriter<Generated> toJudge, ChannelWriter<TrialRecord> toWrite,
         Action<string> report, CancellationToken cancellationToken)
     {
+        var model = new CoalescingGenerator(generator, options.BatchSize, cancellationToken);
+        var flushes = new List<Task>();
         try
         {
-            var thresholds = new Dictionary<int, (double? Threshold, string? Error)>();
-            var batch = new List<Work>();
-            foreach (var group in pending.GroupBy(t => t.Latent))
+            var groups = pending.GroupBy(t => t.Latent).ToArray();
+            var thresholds = new Dictionary<int, Task<(double? Threshold, string? Error)>>();
+            Task<(double? Threshold, string? Error)> ThresholdOf(LatentPlan latent)
             {
-                var latent = group.Key;
-                if (!thresholds.TryGetValue(latent.Latent, out var found))
-                {
-                    report($"threshold of latent {latent.Latent}");
-                    thresholds[latent.Latent] = found = await ThresholdAsync(request, latent, cancellationToken).ConfigureAwait(false);
-                }
-                foreach (var trial in group)
+                if (!thresholds.TryGetValue(latent.Latent, out var task))
+                    thresholds[latent.Latent] = task = ThresholdAsync(request, latent, model, cancellationToken);
+                return task;
+            }
+            var batch = new List<Work>();
+            for (var g = 0; g < groups.Length; g++)
+            {
+                // The next latents calibrate meanwhile; their generations share batches with these trials.
+                for (var ahead = g; ahead < Math.Min(groups.Length, g + options.CalibrationConcurrency); ahead++) _ = ThresholdOf(groups[ahead].Key);
+                report($"threshold of latent {groups[g].Key.Latent}");
+                var found = await ThresholdOf(groups[g].Key).ConfigureAwait(false);
+                foreach (var trial in groups[g])
                 {
                     if (found.Error is not null)
                     {
@@ -110,27 +119,36 @@ public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, Ru
                     }
                     var boost = request.Settings.NoSteering ? 0 : trial.BoostLevel ?? found.Threshold!.Value;
                     batch.Add(new Work(trial, boost, request.Settings.NoSteering ? 0 : found.Threshold));
-                    if (batch.Count >= options.BatchSize) await FlushAsync(request, batch, toJudge, report, cancellationToken).ConfigureAwait(false);
+                    if (batch.Count < options.BatchSize) continue;
+                    flushes.Add(FlushAsync(request, [.. batch], model, toJudge, report, cancellationToken));
+                    batch.Clear();
+                    // At most two batches ahead of the judges.
+                    if (flushes.Count(f => !f.IsCompleted) > 2) await Task.WhenAny(flushes.Where(f => !f.IsCompleted)).ConfigureAwait(false);
                 }
             }
-            await FlushAsync(request, batch, toJudge, report, cancellationToken).ConfigureAwait(false);
+            flushes.Add(FlushAsync(request, batch, model, toJudge, report, cancellationToken));
+            await Task.WhenAll(flushes).ConfigureAwait(false);
         }
         finally
         {
+            // On failure, the batches already generating still reach the judges; the failure that ended the loop is reported.
+            try { await Task.WhenAll(flushes).ConfigureAwait(false); } catch (Exception) { }
             toJudge.Complete();
+            await model.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task FlushAsync(RunRequest request, List<Work> batch, ChannelWriter<Generated> toJudge, Action<string> report, CancellationToken cancellationToken)
+    private static async Task FlushAsync(
+        RunRequest request, IReadOnlyList<Work> batch, CoalescingGenerator model, ChannelWriter<Generated> toJudge, Action<string> report,
+        CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
         report($"generating {batch.Count}");
         var jobs = batch.Select(w => new GenerationJob(
             w.Trial.Prompt.Prompt, w.Trial.Seed, request.Settings.MaxNewTokens,
             Interventions(request.Settings, w.Trial.Latent.Latent, w.Boost, w.Trial.Latent.Ablated))).ToArray();
-        var responses = generator.Generate(jobs, cancellationToken);
+        var responses = await model.GenerateAsync(jobs).ConfigureAwait(false);
         for (var i = 0; i < batch.Count; i++) await toJudge.WriteAsync(new Generated(batch[i], responses[i]), cancellationToken).ConfigureAwait(false);
-        batch.Clear();
     }
 
     private async Task JudgeAsync(RunRequest request, ChannelReader<Generated> toJudge, ChannelWriter<TrialRecord> toWrite, CancellationToken cancellationToken)
@@ -161,7 +179,8 @@ public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, Ru
     }
 
     // Source threshold unless recalibrating; else the cache; else calibration, stored in the cache.
-    private async Task<(double? Threshold, string? Error)> ThresholdAsync(RunRequest request, LatentPlan latent, CancellationToken cancellationToken)
+    private async Task<(double? Threshold, string? Error)> ThresholdAsync(
+        RunRequest request, LatentPlan latent, CoalescingGenerator model, CancellationToken cancellationToken)
     {
         var settings = request.Settings;
         if (settings.NoSteering) return (0, null);
@@ -170,11 +189,12 @@ public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, Ru
         if (cache.Lookup(latent.Latent) is { } cached) return (cached, null);
         try
         {
-            var calibration = new LatentCalibration(generator, judge, settings, request.Manifest.RunSeed, request.CalibrationPrompts, latent);
+            var calibration = new LatentCalibration(model, judge, settings, request.Manifest.RunSeed, request.CalibrationPrompts, latent);
             var result = await ThresholdFinder.FindAsync(settings.Calibration, calibration.ScoreAsync, cancellationToken).ConfigureAwait(false);
             var threshold = result.Rounded;
             var achieved = settings.VerifyThreshold ? await calibration.VerifyAsync(threshold, cancellationToken).ConfigureAwait(false) : null;
-            cache.Store(latent.Latent, new ThresholdCacheEntry(threshold, achieved, ThresholdCacheConfig.From(settings.Calibration)));
+            // Calibrations run concurrently; the cache's read-merge-write must not interleave.
+            lock (_cacheLock) cache.Store(latent.Latent, new ThresholdCacheEntry(threshold, achieved, ThresholdCacheConfig.From(settings.Calibration)));
             return (threshold, null);
         }
         catch (ThresholdCalibrationException e)

@@ -10,9 +10,9 @@ namespace Esr.Kernel.Experiments.Runs;
 /// boost); every generation gets its own seed derived from the run seed, so a repeated calibration repeats exactly.
 /// </summary>
 internal sealed class LatentCalibration(
-    ITrialGenerator generator, IJudge judge, ExperimentSettings settings, int runSeed, IReadOnlyList<string> prompts, LatentPlan latent)
+    CoalescingGenerator generator, IJudge judge, ExperimentSettings settings, int runSeed, IReadOnlyList<string> prompts, LatentPlan latent)
 {
-    private int _calls;
+    private int _calls; // only one call of a latent's search is in flight at a time
 
     /// <summary>The <see cref="CalibrationScorer"/>.</summary>
     public Task<CalibrationSample> ScoreAsync(double boost, int sample, CancellationToken cancellationToken)
@@ -33,7 +33,7 @@ internal sealed class LatentCalibration(
     {
         var job = new GenerationJob(prompt, RunSeeds.Derive(runSeed, purpose), settings.CalibrationMaxTokens,
             ExperimentRunner.Interventions(settings, latent.Latent, boost, latent.Ablated));
-        var response = generator.Generate([job], cancellationToken)[0];
+        var response = (await generator.GenerateAsync([job]).ConfigureAwait(false))[0];
         var verdict = await judge.JudgeAsync(new JudgeRequest(prompt, response, latent.Label), cancellationToken).ConfigureAwait(false);
         if (verdict.Error is not null) return CalibrationSample.Failed(verdict.Error);
         if (verdict.Attempts is not { Count: > 0 } attempts) return CalibrationSample.NoAttempts;

@@ -5,4 +5,6 @@ namespace Esr.Kernel.Experiments.Runs;
 /// <param name="BatchSize">Generations per batch (rows of many latents and boosts together).</param>
 /// <param name="JudgeConcurrency">Judge calls in flight at once, overlapping generation.</param>
 /// <param name="Shard">The slice of latents to run, null for all.</param>
-public sealed record RunOptions(string ThresholdCachePath, int BatchSize = 16, int JudgeConcurrency = 8, ShardSpec? Shard = null);
+/// <param name="CalibrationConcurrency">Latents calibrating at once (their generations share batches), as the paper's
+/// n_simultaneous_features kept several latents in flight.</param>
+public sealed record RunOptions(string ThresholdCachePath, int BatchSize = 16, int JudgeConcurrency = 8, ShardSpec? Shard = null, int CalibrationConcurrency = 8);
