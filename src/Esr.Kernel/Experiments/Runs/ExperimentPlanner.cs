@@ -16,7 +16,7 @@ public static class ExperimentPlanner
         if (needsSource && inputs.Source is null)
             throw new ArgumentException($"experiment {settings.Experiment} needs --from-results (a run folder or a paper result file)");
         var replay = settings.ReplaySourceTrials && inputs.Source is not null;
-        var source = inputs.Source is null ? null : SourceLatents(inputs.Source, requireThreshold: replay || settings.Experiment == "2");
+        var source = inputs.Source is null ? null : SourceLatents(inputs.Source, requireThreshold: replay || settings.Experiment is "2" or "5");
         IReadOnlyList<int> latents = source is not null
             ? source.Select(s => s.Latent).ToArray()
             : await (inputs.SelectLatents ?? throw new ArgumentException("a run without --from-results needs latent selection"))
