@@ -148,7 +148,7 @@ internal static class SteeringRunCommand
     {
         var defaults = ExperimentSettings.ForExperiment(experiment, paper) with
         {
-            Model = paper?.ShortName ?? Path.GetFileName(Path.GetFullPath(modelDirectory).TrimEnd(Path.DirectorySeparatorChar)),
+            Model = paper?.ShortName ?? ModelName(modelDirectory),
             RepetitionPenalty = paper?.RepetitionPenalty ?? ExperimentSettings.RepetitionPenaltyFor(modelDirectory),
             SteeringBlock = layer, ReadoutBlock = readout, SaeWidth = saeWidth,
         };
@@ -190,6 +190,20 @@ internal static class SteeringRunCommand
             s = s with { PromptVariants = variants };
         }
         return s;
+    }
+
+    /// <summary>
+    /// The folder's name, or for a Hugging Face cache snapshot (<c>models--org--name/snapshots/&lt;commit&gt;</c>) the
+    /// repository's name, so runs are named after the model rather than a commit hash.
+    /// </summary>
+    private static string ModelName(string modelDirectory)
+    {
+        var full = Path.GetFullPath(modelDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        var parent = Path.GetDirectoryName(full);
+        var repository = parent is null ? null : Path.GetFileName(Path.GetDirectoryName(parent));
+        return Path.GetFileName(parent) == "snapshots" && repository is not null && repository.StartsWith("models--", StringComparison.Ordinal)
+            ? repository[(repository.LastIndexOf("--", StringComparison.Ordinal) + 2)..]
+            : Path.GetFileName(full);
     }
 
     private static ShardSpec Shard(string text)

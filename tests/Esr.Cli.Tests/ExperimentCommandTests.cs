@@ -135,6 +135,24 @@ public class ExperimentCommandTests(TinyLlama tiny)
     }
 
     [Fact]
+    public async Task A_hugging_face_snapshot_runs_under_its_repository_name_with_the_penalty_its_path_implies()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var snapshots = Directory.CreateDirectory(Path.Combine(tiny.NewFolder(), "models--meta-llama--Llama-3.1-8B-Instruct", "snapshots")).FullName;
+        var snapshot = Path.Combine(snapshots, "0123abcd");
+        Directory.CreateSymbolicLink(snapshot, tiny.ModelDirectory);
+        var folder = Path.Combine(tiny.NewFolder(), "run");
+
+        await RunAsync(Args(judge, "1", sae, folder, "--model", snapshot, "--n-features", "1", "--n-trials", "1"));
+
+        var manifest = new RunStore(folder).ReadManifest()!;
+        Assert.Equal("Llama-3.1-8B-Instruct", manifest.Model);
+        Assert.Equal(1.15, manifest.Config["repetition_penalty"]!.GetValue<double>());
+        Assert.Equal("Llama-3.1-8B-Instruct", Assert.Single(Trials(folder)).Model);
+    }
+
+    [Fact]
     public async Task Resuming_into_a_folder_of_another_run_is_one_error_line_naming_the_field()
     {
         using var judge = ExperimentFixture.Judge();
