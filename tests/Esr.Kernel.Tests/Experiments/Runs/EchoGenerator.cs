@@ -16,6 +16,9 @@ internal sealed class EchoGenerator : ITrialGenerator
 
     public (int AfterBatches, CancellationTokenSource Source)? CancelAt { get; set; }
 
+    /// <summary>How long each batch takes, so that concurrent requests have time to queue up.</summary>
+    public TimeSpan Delay { get; init; }
+
     public static string Describe(GenerationJob job) =>
         $"{job.Prompt}|seed {job.Seed}|max {job.MaxNewTokens}|" + string.Join(",", job.Interventions.Select(i => i switch
         {
@@ -27,6 +30,7 @@ internal sealed class EchoGenerator : ITrialGenerator
     public IReadOnlyList<string> Generate(IReadOnlyList<GenerationJob> jobs, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (Delay > TimeSpan.Zero) Thread.Sleep(Delay);
         Batches++;
         BatchSizes.Add(jobs.Count);
         if (CancelAt is { } cancel && Batches > cancel.AfterBatches) cancel.Source.Cancel();

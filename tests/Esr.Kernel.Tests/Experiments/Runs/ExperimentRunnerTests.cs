@@ -62,6 +62,21 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Calibrations_of_several_latents_share_generation_batches_without_changing_the_trials()
+    {
+        var alone = (await RunAsync(Folder("alone"), Settings(), cache: Path.Combine(_folder.Path, "c-alone.json"))).Trials;
+        var slow = new EchoGenerator { Delay = TimeSpan.FromMilliseconds(30) };
+
+        var together = (await RunAsync(Folder("together"), Settings(), generator: slow, cache: Path.Combine(_folder.Path, "c-together.json"))).Trials;
+
+        // 4 latents × (3 steps + 1 verification) single-row calibrations and 12 trials in batches of at most 4.
+        Assert.True(slow.BatchSizes.Count < 16 + 3, $"batches: {string.Join(",", slow.BatchSizes)}");
+        Assert.All(slow.BatchSizes, size => Assert.InRange(size, 1, 4));
+        Assert.Equal(16 + 12, slow.BatchSizes.Sum());
+        Assert.Equal(Lines(alone), Lines(together));
+    }
+
+    [Fact]
     public async Task A_cancelled_run_keeps_what_it_finished_and_its_resume_equals_an_uninterrupted_run()
     {
         var whole = (await RunAsync(Folder("whole"), Settings())).Trials;
