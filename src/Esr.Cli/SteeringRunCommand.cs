@@ -48,6 +48,8 @@ internal static class SteeringRunCommand
         public Option<int?> CalibrationSteps { get; } = new("--calibration-steps") { Description = "Bisection steps per latent", HelpName = "n" };
         public Option<double?> RepetitionPenalty { get; } = new("--repetition-penalty") { Description = "Repetition penalty (default by model, as the shipped code)", HelpName = "number" };
         public Option<bool> NoExtraHeader { get; } = new("--no-paper-extra-header") { Description = "Do not append the paper's extra Llama assistant header (quirk 4)" };
+        public Option<bool> FreshPrompts { get; } = new("--fresh-prompts") { Description = "With --from-results: draw new prompts per latent instead of reusing the source's" };
+        public Option<int?> RelevancePrompts { get; } = new("--n-prompts") { Description = "Prompts the relevance filter reads (default all)", HelpName = "n" };
         public Option<bool> Recalibrate { get; } = new("--recalibrate-thresholds") { Description = "Ignore --from-results thresholds; calibrate on this model" };
         public Option<string?> ThresholdCache { get; } = new("--threshold-cache") { Description = "Threshold cache file (default in the run folder)", HelpName = "file.json" };
         public Option<string?> Ablate { get; } = new("--ablate") { Description = "Detectors: l1,l2,... or a JSON file with off_topic_detectors (Exp 3, 10; default the data folder's paper set)", HelpName = "list|file" };
@@ -61,7 +63,7 @@ internal static class SteeringRunCommand
         public IEnumerable<Option> All =>
         [
             Model, Sae, Layer, ReadoutLayer, Judge, JudgeModel, ApiKeyEnv, JudgeCache, Labels, DataDirectory, Config, Out, Shard, Seed,
-            FromResults, NFeatures, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, Recalibrate,
+            FromResults, NFeatures, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, FreshPrompts, RelevancePrompts, Recalibrate,
             ThresholdCache, Ablate, Variants, Relevance, BatchSize, JudgeConcurrency, CalibrationConcurrency, Dtype,
         ];
     }
@@ -161,6 +163,8 @@ internal static class SteeringRunCommand
         if (parse.GetValue(o.RepetitionPenalty) is { } penalty) s = s with { RepetitionPenalty = penalty };
         if (parse.GetValue(o.NoExtraHeader)) s = s with { PaperExtraAssistantHeader = false };
         if (parse.GetValue(o.Recalibrate)) s = s with { RecalibrateThresholds = true };
+        if (parse.GetValue(o.FreshPrompts)) s = s with { FreshPrompts = true };
+        if (parse.GetValue(o.RelevancePrompts) is { } relevancePrompts) s = s with { RelevancePrompts = relevancePrompts };
         if (parse.GetValue(o.FromResults) is { } from) s = s with { FromResults = Path.GetFullPath(from) };
         if (parse.GetValue(o.Relevance) is { } rule)
         {

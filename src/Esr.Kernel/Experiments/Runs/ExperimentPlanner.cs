@@ -28,7 +28,7 @@ public static class ExperimentPlanner
         {
             if (bySource is not null && replay)
                 return bySource[latent].Trials.Select(t => new PlannedPrompt(t.BasePrompt ?? t.Prompt, ReplaySeed: t.Seed)).ToArray();
-            if (bySource is not null && settings.Experiment != "2")
+            if (bySource is not null && settings.Experiment != "2" && !settings.FreshPrompts)
                 return bySource[latent].Trials.Select(t => new PlannedPrompt(t.BasePrompt ?? t.Prompt)).ToArray();
             return RunSeeds.Sample(inputs.Prompts, Math.Min(settings.TrialsPerFeature, inputs.Prompts.Count), RunSeeds.Random(inputs.RunSeed, $"prompts|{latent}"))
                 .Select(p => new PlannedPrompt(p)).ToArray();

@@ -77,6 +77,9 @@ public sealed record ExperimentSettings
     /// <summary>Ignore stored thresholds and calibrate on this model (Exp 4).</summary>
     public bool RecalibrateThresholds { get; init; }
 
+    /// <summary>With a source, draw fresh prompts per latent instead of reusing its prompt lists (the original's --fresh-prompts).</summary>
+    public bool FreshPrompts { get; init; }
+
     /// <summary>Replay each source trial's exact prompt and seed (Exp 3 and 10 with --from-results).</summary>
     public bool ReplaySourceTrials { get; init; }
 

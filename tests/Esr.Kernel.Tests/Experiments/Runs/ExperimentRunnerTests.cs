@@ -135,6 +135,17 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Fresh_prompts_keep_the_source_latents_but_draw_each_latents_prompts_from_the_run_seed()
+    {
+        var source = (await RunAsync(Folder("exp1"), Settings(), seed: 7)).Trials;
+        var (_, trials) = await RunAsync(Folder("fresh"), Settings() with { FreshPrompts = true }, seed: 8, source: source);
+
+        Assert.Equal(source.Select(t => t.Latent).Distinct().Order(), trials.Select(t => t.Latent).Distinct().Order());
+        Assert.All(trials.GroupBy(t => t.Latent), g => Assert.Equal(
+            RunSeeds.Sample(Prompts, 3, RunSeeds.Random(8, $"prompts|{g.Key}")).Order(), g.Select(t => t.Prompt).Order()));
+    }
+
+    [Fact]
     public async Task Boost_sweep_runs_every_level_on_every_prompt_from_the_cache_statistics()
     {
         await RunAsync(Folder("exp1"), Settings());
