@@ -70,5 +70,6 @@ public static class EsrCli
             BenchCommand.Create(output),
             JudgeCommand.Create(output),
             FigureCommand.Create(output),
+            ExperimentCommand.Create(output),
         };
 }

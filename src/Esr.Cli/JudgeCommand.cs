@@ -78,7 +78,7 @@ internal static class JudgeCommand
         return command;
     }
 
-    private static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens)
+    internal static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens)
     {
         try
         {

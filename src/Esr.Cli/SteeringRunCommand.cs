@@ -1,0 +1,277 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Esr.Kernel.Analysis;
+using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Generation;
+using Esr.Kernel.Judging;
+using Esr.Kernel.Models;
+using Esr.Kernel.Saes;
+using Esr.Kernel.Text;
+
+namespace Esr.Cli;
+
+/// <summary>
+/// <c>esr experiment &lt;1|2|3|4|5|8|10&gt;</c>: a steering run (docs/EXPERIMENTS.md). Settings are the experiment's
+/// defaults (the paper's configuration when --model is a paper short name), then <c>--config</c>, then the flags.
+/// Resumes when --out holds a partial run of the same settings; progress on stderr, one summary line (JSON) on stdout.
+/// </summary>
+internal static class SteeringRunCommand
+{
+    /// <summary>The environment variable naming the data folder (prompts.txt, meta_prompts.json, detector lists).</summary>
+    public const string DataDirectoryVariable = "ESR_DATA_DIR";
+
+    private sealed class Options
+    {
+        public Option<string> Model { get; } = new("--model") { Description = "Model directory, or a paper short name (llama-3.3-70b, llama-3.1-8b, gemma-2-2b, ...) found in the Hugging Face cache", HelpName = "dir|name", Required = true };
+        public Option<string?> Sae { get; } = new("--sae") { Description = "SAE path (a paper name's SAE by default)", HelpName = "path" };
+        public Option<int?> Layer { get; } = new("--layer") { Description = "Steering block L (blocks.L.resid_post)", HelpName = "L" };
+        public Option<int?> ReadoutLayer { get; } = new("--readout-layer") { Description = "Block the relevance filter reads (default: the paper's, else --layer)", HelpName = "L" };
+        public Option<string> Judge { get; } = new("--judge") { Description = "Judge alias or model id, or an OpenAI-compatible endpoint URL", HelpName = "alias|url", Required = true };
+        public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Model name sent to a --judge endpoint URL (default: judge)", HelpName = "name" };
+        public Option<string?> ApiKeyEnv { get; } = new("--api-key-env") { Description = "With a --judge URL: the environment variable holding its key", HelpName = "variable" };
+        public Option<string?> JudgeCache { get; } = new("--judge-cache") { Description = "A judge cache folder", HelpName = "dir" };
+        public Option<string?> Labels { get; } = new("--labels") { Description = "Label CSV (index_in_sae,label,...); without it the concreteness filter is skipped", HelpName = "csv" };
+        public Option<string?> DataDirectory { get; } = new("--data-dir") { Description = $"Folder with prompts.txt, meta_prompts.json, off_topic_detectors_paper26.json (default ${DataDirectoryVariable})", HelpName = "dir" };
+        public Option<string?> Config { get; } = new("--config") { Description = "JSON file of experiment settings (snake_case; see docs/EXPERIMENTS.md)", HelpName = "file.json" };
+        public Option<string?> Out { get; } = new("--out") { Description = "Run folder (default runs/experiment-<id>-<model>-seed<N>); resumed when it holds a partial run", HelpName = "dir" };
+        public Option<string?> Shard { get; } = new("--shard") { Description = "Run shard i of n (by latent); merge with 'esr experiment merge'", HelpName = "i/n" };
+        public Option<int> Seed { get; } = CliOptions.Integer("--seed", 0, "Run seed: latents, prompts and per-trial seeds derive from it");
+        public Option<string?> FromResults { get; } = new("--from-results") { Description = "A run folder or a paper result JSON whose latents, thresholds and prompts are reused", HelpName = "path" };
+        public Option<int?> NFeatures { get; } = new("--n-features") { Description = "Latents to select", HelpName = "n" };
+        public Option<int?> NTrials { get; } = new("--n-trials") { Description = "Prompts per latent", HelpName = "n" };
+        public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Most new tokens per trial (512)", HelpName = "n" };
+        public Option<int?> CalibrationTokens { get; } = new("--calibration-max-tokens") { Description = "Most new tokens in calibration (256)", HelpName = "n" };
+        public Option<int?> CalibrationSteps { get; } = new("--calibration-steps") { Description = "Bisection steps per latent", HelpName = "n" };
+        public Option<double?> RepetitionPenalty { get; } = new("--repetition-penalty") { Description = "Repetition penalty (default by model, as the shipped code)", HelpName = "number" };
+        public Option<bool> NoExtraHeader { get; } = new("--no-paper-extra-header") { Description = "Do not append the paper's extra Llama assistant header (quirk 4)" };
+        public Option<bool> FreshPrompts { get; } = new("--fresh-prompts") { Description = "With --from-results: draw new prompts per latent instead of reusing the source's" };
+        public Option<int?> RelevancePrompts { get; } = new("--n-prompts") { Description = "Prompts the relevance filter reads (default all)", HelpName = "n" };
+        public Option<bool> Recalibrate { get; } = new("--recalibrate-thresholds") { Description = "Ignore --from-results thresholds; calibrate on this model" };
+        public Option<string?> ThresholdCache { get; } = new("--threshold-cache") { Description = "Threshold cache file (default in the run folder)", HelpName = "file.json" };
+        public Option<string?> Ablate { get; } = new("--ablate") { Description = "Detectors: l1,l2,... or a JSON file with off_topic_detectors (Exp 3, 10; default the data folder's paper set)", HelpName = "list|file" };
+        public Option<string?> Variants { get; } = new("--variants") { Description = "Exp 5: comma-separated variant ids (default all)", HelpName = "ids" };
+        public Option<string?> Relevance { get; } = new("--relevance") { Description = "Relevance filter: all_zero (code), top100 (paper notes) or none", HelpName = "rule" };
+        public Option<int> BatchSize { get; } = CliOptions.Integer("--batch-size", 16, "Generations per batch", minimum: 1);
+        public Option<int> JudgeConcurrency { get; } = CliOptions.Integer("--judge-concurrency", 8, "Judge calls in flight", minimum: 1);
+        public Option<int> CalibrationConcurrency { get; } = CliOptions.Integer("--calibration-concurrency", 8, "Latents calibrating at once (their generations share batches)", minimum: 1);
+        public Option<string> Dtype { get; } = CliOptions.Dtype();
+
+        public IEnumerable<Option> All =>
+        [
+            Model, Sae, Layer, ReadoutLayer, Judge, JudgeModel, ApiKeyEnv, JudgeCache, Labels, DataDirectory, Config, Out, Shard, Seed,
+            FromResults, NFeatures, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, FreshPrompts, RelevancePrompts, Recalibrate,
+            ThresholdCache, Ablate, Variants, Relevance, BatchSize, JudgeConcurrency, CalibrationConcurrency, Dtype,
+        ];
+    }
+
+    public static Command Create(string experiment, string description, TextWriter output)
+    {
+        var options = new Options();
+        var command = new Command(experiment, description);
+        foreach (var option in options.All) command.Options.Add(option);
+        command.SetAction((parse, cancellationToken) => RunAsync(experiment, options, parse, output, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string experiment, Options o, ParseResult parse, TextWriter output, CancellationToken cancellationToken)
+    {
+        var modelArgument = parse.GetRequiredValue(o.Model);
+        PaperConfiguration? paper = null;
+        var modelDirectory = modelArgument;
+        if (!Directory.Exists(modelArgument))
+        {
+            try
+            {
+                paper = PaperConfigurations.Get(modelArgument);
+            }
+            catch (KeyNotFoundException e)
+            {
+                throw new CliInputException($"--model '{modelArgument}' is no directory and no paper short name: {e.Message}");
+            }
+            modelDirectory = paper.ModelDirectory();
+        }
+        var saePath = parse.GetValue(o.Sae) ?? paper?.SaePath() ?? throw new CliInputException("--sae <path> is needed for a model that is not a paper short name");
+        var layer = parse.GetValue(o.Layer) ?? paper?.SteeringBlock ?? throw new CliInputException("--layer <L> is needed for a model that is not a paper short name");
+        var readout = parse.GetValue(o.ReadoutLayer) ?? paper?.ReadoutBlock ?? layer;
+        var data = parse.GetValue(o.DataDirectory) ?? Environment.GetEnvironmentVariable(DataDirectoryVariable)
+            ?? throw new CliInputException($"--data-dir <dir> (or ${DataDirectoryVariable}) is needed: the folder holding prompts.txt");
+        var prompts = ReadPrompts(Path.Combine(data, "prompts.txt"));
+        var seed = parse.GetValue(o.Seed);
+        var shard = parse.GetValue(o.Shard) is { } shardText ? Shard(shardText) : null;
+
+        using var model = ModelLoading.Load(modelDirectory, CliOptions.ScalarTypeOf(parse.GetRequiredValue(o.Dtype)));
+        using var sae = SaeSteering.LoadFor(saePath, layer, model);
+        if (readout >= model.Config.LayerCount) throw new CliInputException($"--readout-layer {readout}: the model has blocks 0 to {model.Config.LayerCount - 1}");
+        var settings = Settings(experiment, o, parse, paper, modelDirectory, layer, readout, sae.LatentCount, data);
+
+        using var tokenizer = TextTokenizer.Load(modelDirectory);
+        var template = ChatTemplate.ForModelDirectory(modelDirectory, ChatTemplateOptions.Default with { AppendPapersExtraAssistantHeader = settings.PaperExtraAssistantHeader });
+        var generator = new SteeredGenerator(model, tokenizer, template, sae, HookPoint.ResidPost(layer), StopTokens.FromModelDirectory(modelDirectory, tokenizer),
+            new SamplingOptions(settings.Temperature, settings.TopP, settings.RepetitionPenalty, settings.MaxNewTokens));
+        using var client = CreateJudge(parse.GetRequiredValue(o.Judge), parse.GetValue(o.JudgeModel), parse.GetValue(o.ApiKeyEnv));
+        IJudge judge = parse.GetValue(o.JudgeCache) is { } cacheFolder ? new CachingJudge(client, new JudgeCache(cacheFolder)) : client;
+
+        var outDirectory = parse.GetValue(o.Out)
+            ?? Path.Combine("runs", $"experiment-{experiment}-{settings.Model}-seed{seed}" + (shard is null ? "" : $"-shard{shard.Index}of{shard.Count}"));
+        var store = new RunStore(outDirectory);
+        var cachePath = parse.GetValue(o.ThresholdCache)
+            ?? Path.Combine(store.Directory, ThresholdCache.FileName(settings.Model, settings.UsesAblationCache));
+        var runOptions = new RunOptions(cachePath, parse.GetValue(o.BatchSize), parse.GetValue(o.JudgeConcurrency), shard, parse.GetValue(o.CalibrationConcurrency));
+        var labels = parse.GetValue(o.Labels) is { } labelFile ? LatentLabels.Load(labelFile) : null;
+        var relevancePrompts = settings.RelevancePrompts is { } n ? prompts.Take(n).ToArray() : prompts;
+        var relevance = new RelevanceFilter(model, tokenizer, template, sae, HookPoint.ResidPost(readout), relevancePrompts, settings.RelevanceFilter);
+        // The concreteness grader is another component; without it (or without labels) the filter is skipped, as the spec's no-label path.
+        var inputs = new PlanInputs(seed, prompts, latent => labels?[latent] ?? LatentLabels.Placeholder(latent),
+            settings.FromResults is { } from ? SourceResults.Load(from) : null,
+            (random, ct) => LatentSelector.SelectAsync(settings, labels, random, null, (candidates, c) => Task.FromResult(relevance.Keep(candidates, c)), ct));
+        var identity = new RunIdentity(ModelIdentity.Hash(modelDirectory), ModelIdentity.Hash(saePath), RunIdentity.CurrentVersion);
+        var manifest = ExperimentRun.Manifest(settings, seed, identity, judge.Name, shard);
+
+        var outcome = await ExperimentRun.RunAsync(new ExperimentRunner(generator, judge, runOptions), store, manifest, settings, inputs, runOptions,
+            new StderrProgress(), cancellationToken);
+        var trials = store.ReadTrials();
+        var summary = EsrMetrics.Summarize(trials.Select(t => t.ToGradedTrial()));
+        output.WriteLine(JsonSerializer.Serialize(new
+        {
+            @out = store.Directory, experiment, model = settings.Model, shard = shard?.ToString(), total = outcome.Total, stored = trials.Count,
+            written = outcome.Written, already_stored = outcome.AlreadyStored, trials_per_minute = Math.Round(outcome.TrialsPerMinute, 2),
+            included = summary.Included, multi_attempt_percent = summary.MultiAttemptPercent.Value, esr_rate = summary.EsrRate.Value,
+            first_attempt_score = summary.FirstAttemptScore.Value,
+        }, TrialJson.Options));
+        return ExitCodes.Success;
+    }
+
+    private static ExperimentSettings Settings(
+        string experiment, Options o, ParseResult parse, PaperConfiguration? paper, string modelDirectory, int layer, int readout, int saeWidth, string data)
+    {
+        var defaults = ExperimentSettings.ForExperiment(experiment, paper) with
+        {
+            Model = paper?.ShortName ?? ModelName(modelDirectory),
+            RepetitionPenalty = paper?.RepetitionPenalty ?? ExperimentSettings.RepetitionPenaltyFor(modelDirectory),
+            SteeringBlock = layer, ReadoutBlock = readout, SaeWidth = saeWidth,
+        };
+        var s = parse.GetValue(o.Config) is { } file ? ExperimentSettings.Load(file, defaults) : defaults;
+        if (parse.GetValue(o.NFeatures) is { } nFeatures) s = s with { NFeatures = nFeatures };
+        if (parse.GetValue(o.NTrials) is { } nTrials) s = s with { TrialsPerFeature = nTrials };
+        if (parse.GetValue(o.MaxTokens) is { } maxTokens) s = s with { MaxNewTokens = maxTokens };
+        if (parse.GetValue(o.CalibrationTokens) is { } calibrationTokens) s = s with { CalibrationMaxTokens = calibrationTokens };
+        if (parse.GetValue(o.CalibrationSteps) is { } steps) s = s with { Calibration = s.Calibration with { Trials = steps } };
+        if (parse.GetValue(o.RepetitionPenalty) is { } penalty) s = s with { RepetitionPenalty = penalty };
+        if (parse.GetValue(o.NoExtraHeader)) s = s with { PaperExtraAssistantHeader = false };
+        if (parse.GetValue(o.Recalibrate)) s = s with { RecalibrateThresholds = true };
+        if (parse.GetValue(o.FreshPrompts)) s = s with { FreshPrompts = true };
+        if (parse.GetValue(o.RelevancePrompts) is { } relevancePrompts) s = s with { RelevancePrompts = relevancePrompts };
+        if (parse.GetValue(o.FromResults) is { } from) s = s with { FromResults = Path.GetFullPath(from) };
+        if (parse.GetValue(o.Relevance) is { } rule)
+        {
+            s = s with
+            {
+                RelevanceFilter = rule switch
+                {
+                    "all_zero" => RelevanceRule.AllZero,
+                    "top100" => RelevanceRule.Top100,
+                    "none" => RelevanceRule.None,
+                    _ => throw new CliInputException($"--relevance must be all_zero, top100 or none, not '{rule}'"),
+                },
+            };
+        }
+        if ((experiment is "3" or "10") && (parse.GetValue(o.Ablate) is not null || s.AblateLatents.Count == 0))
+            s = s with { AblateLatents = Detectors(parse.GetValue(o.Ablate) ?? Path.Combine(data, "off_topic_detectors_paper26.json")) };
+        if (experiment == "5")
+        {
+            var variants = MetaPrompts(Path.Combine(data, "meta_prompts.json")) ?? s.PromptVariants;
+            if (parse.GetValue(o.Variants) is { } ids)
+            {
+                var wanted = ids.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                foreach (var id in wanted.Where(id => variants.All(v => v.Id != id)))
+                    throw new CliInputException($"--variants: unknown variant '{id}' (known: {string.Join(", ", variants.Select(v => v.Id))})");
+                variants = variants.Where(v => wanted.Contains(v.Id)).ToArray();
+            }
+            s = s with { PromptVariants = variants };
+        }
+        return s;
+    }
+
+    /// <summary>
+    /// The folder's name, or for a Hugging Face cache snapshot (<c>models--org--name/snapshots/&lt;commit&gt;</c>) the
+    /// repository's name, so runs are named after the model rather than a commit hash.
+    /// </summary>
+    private static string ModelName(string modelDirectory)
+    {
+        var full = Path.GetFullPath(modelDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        var parent = Path.GetDirectoryName(full);
+        var repository = parent is null ? null : Path.GetFileName(Path.GetDirectoryName(parent));
+        return Path.GetFileName(parent) == "snapshots" && repository is not null && repository.StartsWith("models--", StringComparison.Ordinal)
+            ? repository[(repository.LastIndexOf("--", StringComparison.Ordinal) + 2)..]
+            : Path.GetFileName(full);
+    }
+
+    private static ShardSpec Shard(string text)
+    {
+        try
+        {
+            return ShardSpec.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CliInputException(e.Message);
+        }
+    }
+
+    private static ChatClientJudge CreateJudge(string judge, string? endpointModel, string? keyVariable) =>
+        Uri.TryCreate(judge, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? JudgeCommand.CreateJudge(endpointModel ?? "judge", judge, keyVariable, null, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens)
+            : JudgeCommand.CreateJudge(judge, null, null, null, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens);
+
+    /// <summary>The prompts file: lines split on "\n", only "\n" stripped (§1.6); blank lines skipped.</summary>
+    private static string[] ReadPrompts(string path)
+    {
+        if (!File.Exists(path)) throw new CliInputException($"{path}: no prompts file (expected one prompt per line)");
+        var prompts = File.ReadAllText(path).Split('\n').Where(line => line.Trim().Length > 0).ToArray();
+        return prompts.Length > 0 ? prompts : throw new CliInputException($"{path}: holds no prompt");
+    }
+
+    /// <summary>A comma-separated list, or a JSON file with an <c>off_topic_detectors</c> array.</summary>
+    private static int[] Detectors(string value)
+    {
+        if (!File.Exists(value)) return SaeSteeringOptions.LatentList("--ablate", value);
+        var node = JsonNode.Parse(File.ReadAllText(value));
+        var list = (node as JsonObject)?["off_topic_detectors"] as JsonArray ?? node as JsonArray
+            ?? throw new CliInputException($"{value}: expected an 'off_topic_detectors' array of latent indices");
+        return list.Select(n => n?.GetValue<int>() ?? throw new CliInputException($"{value}: off_topic_detectors holds a null")).ToArray();
+    }
+
+    /// <summary>Exp 5's templates from the data folder's meta_prompts.json ({variants:[{id, template}]}), null when absent.</summary>
+    private static PromptVariant[]? MetaPrompts(string path)
+    {
+        if (!File.Exists(path)) return null;
+        var variants = JsonNode.Parse(File.ReadAllText(path))?["variants"] as JsonArray
+            ?? throw new CliInputException($"{path}: expected a 'variants' array");
+        return variants.Select((v, i) => new PromptVariant(
+            v?["id"]?.GetValue<string>() ?? throw new CliInputException($"{path}: variants[{i}] has no string 'id'"),
+            v["template"]?.GetValue<string>() ?? throw new CliInputException($"{path}: variants[{i}] has no string 'template'"))).ToArray();
+    }
+
+    /// <summary>Progress lines on stderr, at most one every two seconds plus the last.</summary>
+    private sealed class StderrProgress : IProgress<RunProgress>
+    {
+        private readonly Stopwatch _since = Stopwatch.StartNew();
+        private TimeSpan _last = TimeSpan.FromSeconds(-10);
+
+        public void Report(RunProgress value)
+        {
+            lock (_since)
+            {
+                if (_since.Elapsed - _last < TimeSpan.FromSeconds(2) && value.Done < value.Total) return;
+                _last = _since.Elapsed;
+                var eta = value.Eta is { } left ? $", ETA {left:hh\\:mm\\:ss}" : "";
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"esr: {value.Done}/{value.Total} trials, {value.TrialsPerMinute:0.0}/min{eta} ({value.Phase})"));
+            }
+        }
+    }
+}

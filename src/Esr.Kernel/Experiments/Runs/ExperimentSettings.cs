@@ -1,0 +1,198 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Esr.Kernel.Experiments.Runs;
+
+/// <summary>
+/// Everything that decides which trials an experiment run makes and how (ESR_SPEC §1.5, §3, §4, §6): the run's
+/// config, stored in its manifest and compared on resume. Defaults are Exp 1's; <see cref="ForExperiment"/> gives
+/// each experiment's. Loaded from a JSON file (snake_case names) with the command line on top.
+/// </summary>
+public sealed record ExperimentSettings
+{
+    /// <summary>The experiment id: "1", "2", "3" (ablation, part B), "4", "5", "8" or "10".</summary>
+    public string Experiment { get; init; } = "1";
+
+    /// <summary>The model's short name (a paper short name or the model folder's name).</summary>
+    public string Model { get; init; } = "";
+
+    /// <summary>Latents to select (§3).</summary>
+    public int NFeatures { get; init; } = 500;
+
+    /// <summary>Distinct prompts per latent (5 everywhere in the paper).</summary>
+    public int TrialsPerFeature { get; init; } = 5;
+
+    /// <summary>Candidates drawn per wanted latent (3 × n_features).</summary>
+    public int CandidateMultiplier { get; init; } = 3;
+
+    /// <summary>Least concreteness score a label needs (65).</summary>
+    public double MinConcreteness { get; init; } = 65;
+
+    /// <summary>The relevance filter's rule (the code's all-zero rule by default).</summary>
+    public RelevanceRule RelevanceFilter { get; init; } = RelevanceRule.AllZero;
+
+    /// <summary>Prompts used by the relevance filter, null for all (the original's --n-prompts).</summary>
+    public int? RelevancePrompts { get; init; }
+
+    /// <summary>The threshold search (§4); the default is the Llama-3.1-8B Exp-1 preset.</summary>
+    public ThresholdSearchSettings Calibration { get; init; } = ThresholdSearchSettings.Llama8B;
+
+    /// <summary>Most new tokens inside calibration (512 // 2 = 256).</summary>
+    public int CalibrationMaxTokens { get; init; } = 256;
+
+    /// <summary>Whether a verification generation at the found threshold records its achieved score.</summary>
+    public bool VerifyThreshold { get; init; } = true;
+
+    /// <summary>Most new tokens per trial (512).</summary>
+    public int MaxNewTokens { get; init; } = 512;
+
+    /// <summary>Sampling temperature (0.6 in every experiment).</summary>
+    public double Temperature { get; init; } = 0.6;
+
+    /// <summary>Nucleus mass (1, the engine default).</summary>
+    public double TopP { get; init; } = 1.0;
+
+    /// <summary>vLLM repetition penalty; by model in the shipped code (70B 1.2, 8B 1.15, else 1.1).</summary>
+    public double RepetitionPenalty { get; init; } = 1.1;
+
+    /// <summary>The Llama extra BOS + assistant header quirk (§1.5, §11 quirk 4).</summary>
+    public bool PaperExtraAssistantHeader { get; init; } = true;
+
+    /// <summary>The steered block L (interventions at blocks.L.resid_post).</summary>
+    public int SteeringBlock { get; init; }
+
+    /// <summary>The block the relevance filter reads.</summary>
+    public int ReadoutBlock { get; init; }
+
+    /// <summary>The SAE's latent count (Exp 10 draws random latents from all of them).</summary>
+    public int SaeWidth { get; init; }
+
+    /// <summary>No intervention; thresholds recorded as 0 (Exp 8).</summary>
+    public bool NoSteering { get; init; }
+
+    /// <summary>A previous run folder or paper result JSON whose latents, thresholds and prompts are reused.</summary>
+    public string? FromResults { get; init; }
+
+    /// <summary>Ignore stored thresholds and calibrate on this model (Exp 4).</summary>
+    public bool RecalibrateThresholds { get; init; }
+
+    /// <summary>With a source, draw fresh prompts per latent instead of reusing its prompt lists (the original's --fresh-prompts).</summary>
+    public bool FreshPrompts { get; init; }
+
+    /// <summary>Replay each source trial's exact prompt and seed (Exp 3 and 10 with --from-results).</summary>
+    public bool ReplaySourceTrials { get; init; }
+
+    /// <summary>Boost levels of a sweep (10 in Exp 2); null when trials use the latent's threshold.</summary>
+    public int? BoostLevelCount { get; init; }
+
+    /// <summary>The sweep spans mean ± this many population SDs of the cache (3).</summary>
+    public double BoostRangeStd { get; init; } = 3.0;
+
+    /// <summary>Latents zero-clamped at the steering block in every generation (Exp 3's detectors).</summary>
+    public IReadOnlyList<int> AblateLatents { get; init; } = [];
+
+    /// <summary>Random ablation sets (Exp 10: 3); each draws as many latents as <see cref="AblateLatents"/> holds, excluding them.</summary>
+    public int RandomAblationSets { get; init; }
+
+    /// <summary>Set i's RNG is seeded with this + i (42 as the original).</summary>
+    public int RandomAblationBaseSeed { get; init; } = 42;
+
+    /// <summary>Meta-prompt variants (Exp 5); empty elsewhere.</summary>
+    public IReadOnlyList<PromptVariant> PromptVariants { get; init; } = [];
+
+    /// <summary>The trials' condition label for experiments with one condition.</summary>
+    [JsonIgnore]
+    public string Condition => Experiment switch
+    {
+        "2" => "boost_sweep",
+        "3" => "ablation",
+        "8" => "no_steering",
+        _ => "steered",
+    };
+
+    /// <summary>True when the run uses the separate <c>_with_ablation</c> threshold cache (ablation calibrated here).</summary>
+    [JsonIgnore]
+    public bool UsesAblationCache => AblateLatents.Count > 0 && RandomAblationSets == 0;
+
+    /// <summary>The defaults of one experiment for a paper configuration or, when null, a generic model.</summary>
+    /// <exception cref="ArgumentException">The experiment is not one of these runs.</exception>
+    public static ExperimentSettings ForExperiment(string experiment, PaperConfiguration? paper = null)
+    {
+        var basis = new ExperimentSettings { Experiment = experiment };
+        if (paper is not null)
+        {
+            basis = basis with
+            {
+                Model = paper.ShortName, Calibration = paper.Calibration, RepetitionPenalty = paper.RepetitionPenalty,
+                SteeringBlock = paper.SteeringBlock, ReadoutBlock = paper.ReadoutBlock, SaeWidth = paper.SaeWidth,
+                NFeatures = paper.ShortName == "llama-3.3-70b" ? 10 : 500,
+            };
+        }
+        return experiment switch
+        {
+            "1" or "4" or "8" => basis with { NoSteering = experiment == "8", RecalibrateThresholds = experiment == "4" },
+            // Exp 2 (70B config): target 0.5, 20 steps, bounds 0-100, prior N(20, 20), 300 latents.
+            "2" => basis with
+            {
+                BoostLevelCount = 10, NFeatures = 300,
+                Calibration = basis.Calibration with { Target = 0.5, Trials = 20, Lower = 0, Upper = 100, PriorMean = 20, PriorStd = 20 },
+            },
+            // Exp 3 ablation config: target 0.3, 20 steps, bounds 0-100, prior N(20, 20), 50 latents, one prompt per step, 512 tokens.
+            "3" => basis with
+            {
+                NFeatures = 50, CalibrationMaxTokens = 512, ReplaySourceTrials = true,
+                Calibration = basis.Calibration with { Target = 0.3, Trials = 20, Lower = 0, Upper = 100, PriorMean = 20, PriorStd = 20, SamplesPerTrial = 1 },
+            },
+            "5" => basis with { PromptVariants = PromptVariant.Paper },
+            "10" => basis with { RandomAblationSets = 3, ReplaySourceTrials = true },
+            _ => throw new ArgumentException($"experiment '{experiment}' is not a steering run (expected 1, 2, 3, 4, 5, 8 or 10)", nameof(experiment)),
+        };
+    }
+
+    /// <summary>
+    /// The shipped code's repetition penalty by substring of the model path, first match in this order (§1.5):
+    /// "70b" 1.2, "8b" 1.15, "27b", "9b", "2b" 1.1, otherwise 1.1.
+    /// </summary>
+    public static double RepetitionPenaltyFor(string modelPath)
+    {
+        var path = (modelPath ?? "").ToLowerInvariant();
+        if (path.Contains("70b", StringComparison.Ordinal)) return 1.2;
+        return path.Contains("8b", StringComparison.Ordinal) ? 1.15 : 1.1;
+    }
+
+    /// <summary>The settings as a JSON object (the manifest's config).</summary>
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, TrialJson.Options)!.AsObject();
+
+    /// <summary>Reads settings from a JSON file; absent fields keep the values of <paramref name="defaults"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a JSON object of settings; the message names the file and field.</exception>
+    public static ExperimentSettings Load(string path, ExperimentSettings defaults)
+    {
+        JsonObject file;
+        try
+        {
+            file = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                ?? throw new InvalidDataException($"{path}: expected a JSON object of experiment settings");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not JSON ({e.Message})", e);
+        }
+        var merged = defaults.ToJson();
+        var known = merged.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, value) in file)
+        {
+            if (!known.Contains(key))
+                throw new InvalidDataException($"{path}: unknown field '{key}' (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+            merged[key] = value?.DeepClone();
+        }
+        try
+        {
+            return merged.Deserialize<ExperimentSettings>(TrialJson.Options)!;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: field '{e.Path?.TrimStart('$', '.')}' has the wrong type ({e.Message})", e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Esr.Kernel.Experiments.Runs;
+
+/// <summary>
+/// A run in the paper's result layout (ESR_SPEC §5): one file per condition, named as the paper named them
+/// (<c>experiment_results_&lt;model&gt;_&lt;ts&gt;[_suffix].json</c>, <c>experiment_multi_boost_...</c>,
+/// <c>experiment_5_prompt_variants_&lt;model&gt;_&lt;variant&gt;_&lt;ts&gt;.json</c>), with the
+/// <c>experiment_config</c> fields filled from the manifest and the experiment's extras.
+/// </summary>
+public static class PaperExport
+{
+    /// <summary>The files of a run: file name → content.</summary>
+    public static IReadOnlyList<(string FileName, PaperResults Results)> FromRun(RunManifest manifest, IReadOnlyList<TrialRecord> trials)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(trials);
+        var settings = manifest.Config.Deserialize<ExperimentSettings>(TrialJson.Options)
+            ?? throw new InvalidDataException("the manifest's config is null");
+        var stamp = manifest.CreatedUtc.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var files = new List<(string, PaperResults)>();
+        foreach (var condition in trials.GroupBy(t => t.Condition))
+        {
+            var config = Config(manifest, settings);
+            var extras = new JsonObject
+            {
+                ["n_boost_levels"] = settings.BoostLevelCount,
+                ["boost_range_std"] = settings.BoostLevelCount is null ? null : settings.BoostRangeStd,
+            };
+            var name = $"experiment_results_{manifest.Model}_{stamp}";
+            switch (settings.Experiment)
+            {
+                case "2":
+                    name = $"experiment_multi_boost_{manifest.Model}_{stamp}";
+                    extras["boost_levels"] = new JsonArray((manifest.BoostLevels ?? []).Select(l => (JsonNode?)l).ToArray());
+                    extras["threshold_cache_stats"] = manifest.ThresholdCacheStats is { } stats ? new JsonObject { ["mean"] = stats.Mean, ["std"] = stats.Std } : null;
+                    break;
+                case "3":
+                    name += "_with_ablation";
+                    break;
+                case "5":
+                    var variant = settings.PromptVariants.FirstOrDefault(v => v.Id == condition.Key);
+                    name = $"experiment_5_prompt_variants_{manifest.Model}_{condition.Key}_{stamp}";
+                    config["prompt_variant_id"] = condition.Key;
+                    config["prompt_variant_template"] = variant?.Template;
+                    extras["experiment_metadata"] = new JsonObject
+                    {
+                        ["experiment_name"] = "experiment_5_prompt_variants", ["prompt_variant_id"] = condition.Key,
+                        ["prompt_variant_template"] = variant?.Template, ["source_results_file"] = settings.FromResults,
+                    };
+                    break;
+                case "8":
+                    name += "_no_steering_baseline";
+                    break;
+                case "10":
+                    name += "_" + condition.Key;
+                    break;
+            }
+            var ablated = condition.First().AblatedLatents;
+            if (ablated.Count > 0)
+            {
+                extras["ablated_latents"] = new JsonArray(ablated.Select(l => (JsonNode?)l).ToArray());
+                extras["num_ablated_latents"] = ablated.Count;
+            }
+            files.Add((name + ".json", new PaperResults(config, condition.ToArray(), extras)));
+        }
+        return files;
+    }
+
+    private static JsonObject Config(RunManifest manifest, ExperimentSettings settings) => new()
+    {
+        ["prompts_file"] = "prompts.txt",
+        ["model_name"] = manifest.Model,
+        ["labels_file"] = null,
+        ["judge_model_name"] = manifest.Judge,
+        ["disable_steering"] = settings.NoSteering,
+        ["target_score_normalized"] = settings.Calibration.Target,
+        ["threshold_n_trials"] = settings.Calibration.Trials,
+        ["threshold_samples_per_trial"] = settings.Calibration.SamplesPerTrial,
+        ["per_prompt_calibration"] = false,
+        ["threshold_lower_bound"] = settings.Calibration.Lower,
+        ["threshold_upper_bound"] = settings.Calibration.Upper,
+        ["threshold_prior_mean"] = settings.Calibration.PriorMean,
+        ["threshold_prior_std"] = settings.Calibration.PriorStd,
+        ["n_possible_seeds"] = RunSeeds.MaxSeed,
+        ["seed_start"] = 0,
+        ["max_completion_tokens"] = settings.MaxNewTokens,
+        ["n_trials_per_feature"] = settings.TrialsPerFeature,
+        ["n_features"] = settings.NFeatures,
+        ["n_simultaneous_features"] = null,
+        ["min_feature_concreteness"] = settings.MinConcreteness,
+        ["source_results_file"] = settings.FromResults,
+    };
+}

@@ -1,0 +1,127 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Esr.Kernel.Experiments.Runs;
+
+/// <summary>
+/// A run folder: <c>trials.jsonl</c>, append-only, one <see cref="TrialRecord"/> per line, and
+/// <c>manifest.json</c>, the <see cref="RunManifest"/>. Appends are flushed and fsynced per batch, so a process
+/// killed at any point leaves whole lines plus at most one torn last line, which <see cref="ReadTrials"/> cuts off.
+/// </summary>
+public sealed class RunStore
+{
+    /// <summary>The trials file's name.</summary>
+    public const string TrialsFile = "trials.jsonl";
+
+    /// <summary>The manifest file's name.</summary>
+    public const string ManifestFile = "manifest.json";
+
+    /// <summary>Opens (and creates) a run folder.</summary>
+    public RunStore(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (File.Exists(directory)) throw new IOException($"{directory} is a file; expected a run folder");
+        Directory = System.IO.Directory.CreateDirectory(directory).FullName;
+    }
+
+    /// <summary>The run folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>The trials file.</summary>
+    public string TrialsPath => Path.Combine(Directory, TrialsFile);
+
+    /// <summary>The manifest file.</summary>
+    public string ManifestPath => Path.Combine(Directory, ManifestFile);
+
+    /// <summary>True when the folder holds a run (a manifest or trials).</summary>
+    public static bool Exists(string directory) =>
+        File.Exists(Path.Combine(directory, ManifestFile)) || File.Exists(Path.Combine(directory, TrialsFile));
+
+    /// <summary>
+    /// Every stored trial, in file order. A last line without its line break is a write the process did not finish:
+    /// it is cut off the file (so the next append starts on a clean line) and not returned.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A complete line is not a trial; the message names file and line.</exception>
+    public IReadOnlyList<TrialRecord> ReadTrials()
+    {
+        if (!File.Exists(TrialsPath)) return [];
+        var bytes = File.ReadAllBytes(TrialsPath);
+        var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        if (complete < bytes.Length)
+        {
+            using var stream = new FileStream(TrialsPath, FileMode.Open, FileAccess.Write);
+            stream.SetLength(complete);
+            stream.Flush(flushToDisk: true);
+        }
+        var records = new List<TrialRecord>();
+        var lines = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            try
+            {
+                records.Add(TrialJson.Parse(lines[i]));
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{TrialsPath}, line {i + 1}: not a trial record ({e.Message})", e);
+            }
+        }
+        return records;
+    }
+
+    /// <summary>Appends trials as whole lines and makes them durable (flush plus fsync) before returning.</summary>
+    public async Task AppendAsync(IReadOnlyCollection<TrialRecord> records, CancellationToken cancellationToken = default)
+    {
+        if (records.Count == 0) return;
+        var text = new StringBuilder();
+        foreach (var record in records) text.Append(TrialJson.Line(record)).Append('\n');
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        // One write of whole lines: a kill can only tear the last of them, which the reader cuts off.
+        await using var stream = new FileStream(TrialsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>The manifest, or null when none was written yet.</summary>
+    /// <exception cref="InvalidDataException">The manifest is not valid JSON of a manifest.</exception>
+    public RunManifest? ReadManifest()
+    {
+        if (!File.Exists(ManifestPath)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(ManifestPath), TrialJson.Options)
+                ?? throw new InvalidDataException($"{ManifestPath}: holds null; expected a run manifest object");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{ManifestPath}: not a run manifest ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Writes the manifest atomically.</summary>
+    public Task WriteManifestAsync(RunManifest manifest, CancellationToken cancellationToken = default) =>
+        AtomicFile.WriteAllTextAsync(ManifestPath, JsonSerializer.Serialize(manifest, TrialJson.Indented), cancellationToken);
+
+    /// <summary>
+    /// Starts a run in this folder or resumes the one it holds: with no manifest, writes <paramref name="fresh"/>;
+    /// with one, checks that <paramref name="fresh"/> may continue it and returns the stored manifest (its boost
+    /// levels and creation time win).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The folder holds a different run; the message names the field.</exception>
+    public async Task<RunManifest> StartOrResumeAsync(RunManifest fresh, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fresh);
+        if (ReadManifest() is { } stored)
+        {
+            if (stored.FirstMismatch(fresh) is { } field)
+                throw new InvalidDataException(
+                    $"{ManifestPath}: the folder holds a different run ({field} differs); use another --out folder or the same settings");
+            return stored;
+        }
+        if (File.Exists(TrialsPath) && new FileInfo(TrialsPath).Length > 0)
+            throw new InvalidDataException($"{TrialsPath}: trials without a manifest; refusing to add to a run of unknown settings");
+        await WriteManifestAsync(fresh, cancellationToken).ConfigureAwait(false);
+        return fresh;
+    }
+}

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Esr.Kernel.Analysis;
+using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Tests.Judging;
+
+namespace Esr.Cli.Tests;
+
+/// <summary><c>esr experiment</c> end to end on the tiny random Llama, with the loopback judge.</summary>
+[Collection(TinyLlamaCollection.Name)]
+public class ExperimentCommandTests(TinyLlama tiny)
+{
+    // Small defaults; an option in "more" replaces the default of the same name.
+    private string[] Args(LoopbackServer judge, string experiment, string sae, string outDirectory, params string[] more)
+    {
+        var options = new List<(string Name, string? Value)>
+        {
+            ("--model", tiny.ModelDirectory), ("--sae", sae), ("--layer", "1"), ("--readout-layer", "1"),
+            ("--judge", new Uri(judge.BaseUrl, "/v1").ToString()), ("--data-dir", ExperimentFixture.DataDirectory), ("--out", outDirectory),
+            ("--seed", "3"), ("--n-features", "3"), ("--n-trials", "2"), ("--max-tokens", "5"), ("--calibration-max-tokens", "3"),
+            ("--calibration-steps", "2"), ("--batch-size", "4"), ("--judge-concurrency", "2"),
+        };
+        for (var i = 0; i < more.Length; i += 2)
+        {
+            options.RemoveAll(o => o.Name == more[i]);
+            options.Add((more[i], more[i + 1]));
+        }
+        return ["experiment", experiment, .. options.SelectMany(o => new[] { o.Name, o.Value! })];
+    }
+
+    private static IReadOnlyList<TrialRecord> Trials(string folder) => new RunStore(folder).ReadTrials();
+
+    private static string[] Lines(IEnumerable<TrialRecord> trials) => trials.OrderBy(t => t.Key, StringComparer.Ordinal).Select(TrialJson.Line).ToArray();
+
+    private static async Task<JsonElement> RunAsync(string[] args)
+    {
+        var run = await CliRun.InProcessAsync(args);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Single(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        return JsonDocument.Parse(run.Stdout).RootElement;
+    }
+
+    [Fact]
+    public async Task Experiment_1_selects_dead_latents_calibrates_them_and_stores_judged_trials_with_a_manifest()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var folder = Path.Combine(tiny.NewFolder(), "exp1");
+
+        var summary = await RunAsync(Args(judge, "1", sae, folder));
+
+        var trials = Trials(folder);
+        Assert.Equal(6, trials.Count);
+        Assert.Equal(6, summary.GetProperty("stored").GetInt32());
+        Assert.All(trials, t => Assert.InRange(t.Latent, 0, ExperimentFixture.DeadLatents - 1));
+        Assert.All(trials, t => Assert.Equal(($"feature_{t.Latent}", "steered", 1, "judge"), (t.LatentLabel, t.Condition, t.Experiment, t.Judge)));
+        Assert.All(trials, t => Assert.NotEmpty(t.Verdict!.Attempts!));
+        Assert.All(trials, t => Assert.Equal(t.Threshold, t.Boost));
+        var metrics = EsrMetrics.Summarize(trials.Select(t => t.ToGradedTrial()));
+        Assert.Equal(metrics.Included, summary.GetProperty("included").GetInt32());
+        Assert.Equal(metrics.EsrRate.Value, summary.GetProperty("esr_rate").GetDouble(), 9);
+        var manifest = new RunStore(folder).ReadManifest()!;
+        Assert.StartsWith("sha256:", manifest.ModelHash);
+        Assert.StartsWith("on", manifest.Quirks["llama_extra_assistant_header"]);
+        Assert.Equal(3, manifest.Config["n_features"]!.GetValue<int>());
+        Assert.Equal(trials.Select(t => t.Latent).Distinct().Order(), manifest.SelectedLatents!.Order());
+        var cache = new ThresholdCache(Path.Combine(folder, ThresholdCache.FileName("tiny-llama"))).ReadAll();
+        Assert.Equal(manifest.SelectedLatents!.Order(), cache.Keys.Order());
+        // Two bisection steps plus one verification per latent, then the six trials.
+        Assert.Equal(3 * 3 + 6, judge.Count);
+    }
+
+    [Fact]
+    public async Task Experiments_2_3_4_5_8_and_10_run_from_an_experiment_1_folder_with_their_counts_and_conditions()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var root = tiny.NewFolder();
+        var exp1 = Path.Combine(root, "exp1");
+        await RunAsync(Args(judge, "1", sae, exp1));
+        var source = Trials(exp1);
+        string Run(string id) => Path.Combine(root, "exp" + id);
+
+        await RunAsync(Args(judge, "2", sae, Run("2"), "--from-results", exp1, "--threshold-cache", Path.Combine(exp1, ThresholdCache.FileName("tiny-llama"))));
+        await RunAsync(Args(judge, "3", sae, Run("3"), "--from-results", exp1, "--ablate", "30,31"));
+        await RunAsync(Args(judge, "4", sae, Run("4"), "--from-results", exp1));
+        await RunAsync(Args(judge, "5", sae, Run("5"), "--from-results", exp1, "--variants", "self_monitor,ignore_latent_label"));
+        await RunAsync(Args(judge, "8", sae, Run("8"), "--from-results", exp1));
+        await RunAsync(Args(judge, "10", sae, Run("10"), "--from-results", exp1, "--ablate", "30,31"));
+
+        Assert.Equal(6 * 10, Trials(Run("2")).Count);
+        Assert.Equal(10, new RunStore(Run("2")).ReadManifest()!.BoostLevels!.Count);
+        var ablation = Trials(Run("3"));
+        Assert.Equal(source.Select(t => (t.Latent, t.Prompt, t.Seed, t.Boost)).Order(), ablation.Select(t => (t.Latent, t.Prompt, t.Seed, t.Boost)).Order());
+        Assert.All(ablation, t => Assert.Equal([30, 31], t.AblatedLatents));
+        Assert.Equal(6, Trials(Run("4")).Count);
+        Assert.Equal(3, new ThresholdCache(Path.Combine(Run("4"), ThresholdCache.FileName("tiny-llama"))).ReadAll().Count);
+        var variants = Trials(Run("5"));
+        Assert.Equal(["ignore_latent_label", "self_monitor"], variants.Select(t => t.Condition).Distinct().Order());
+        Assert.All(variants.Where(t => t.Condition == "self_monitor"), t => Assert.EndsWith(" If you notice yourself going off-topic, stop and force yourself to get back on track.", t.Prompt));
+        Assert.All(Trials(Run("8")), t => Assert.Equal((0.0, "no_steering"), (t.Boost, t.Condition)));
+        var random = Trials(Run("10"));
+        Assert.Equal(3 * 6, random.Count);
+        Assert.All(random, t => Assert.DoesNotContain(30, t.AblatedLatents));
+        Assert.All(random, t => Assert.Equal(2, t.AblatedLatents.Count));
+    }
+
+    [Fact]
+    public async Task Two_shards_merged_equal_the_unsharded_run_and_export_imports_back()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var root = tiny.NewFolder();
+        await RunAsync(Args(judge, "1", sae, Path.Combine(root, "whole")));
+        await RunAsync(Args(judge, "1", sae, Path.Combine(root, "s0"), "--shard", "0/2"));
+        await RunAsync(Args(judge, "1", sae, Path.Combine(root, "s1"), "--shard", "1/2"));
+
+        var merge = await RunAsync(["experiment", "merge", "--out", Path.Combine(root, "merged"), Path.Combine(root, "s0"), Path.Combine(root, "s1")]);
+
+        Assert.Equal(6, merge.GetProperty("trials").GetInt32());
+        Assert.Equal(Lines(Trials(Path.Combine(root, "whole"))), Lines(Trials(Path.Combine(root, "merged"))));
+        var export = await CliRun.InProcessAsync("experiment", "export", "--run", Path.Combine(root, "merged"), "--format", "paper", "--out", Path.Combine(root, "paper"));
+        Assert.Equal(0, export.ExitCode);
+        var file = export.Stdout.Trim();
+        Assert.Matches(@"experiment_results_tiny-llama_\d{8}_\d{6}\.json$", file);
+        var imported = PaperResultFile.Read(file).Trials;
+        Assert.Equal(
+            Trials(Path.Combine(root, "whole")).Select(t => (t.Latent, t.Prompt, t.Seed, t.Response, t.Boost)).Order(),
+            imported.Select(t => (t.Latent, t.Prompt, t.Seed, t.Response, t.Boost)).Order());
+        var (ours, theirs) = (EsrMetrics.Summarize(Trials(Path.Combine(root, "whole")).Select(t => t.ToGradedTrial())), EsrMetrics.Summarize(imported.Select(t => t.ToGradedTrial())));
+        Assert.Equal((ours.Included, ours.MultiAttempt, ours.Improved), (theirs.Included, theirs.MultiAttempt, theirs.Improved));
+        Assert.Equal(ours.FirstAttemptScore.Value, theirs.FirstAttemptScore.Value, 9);
+    }
+
+    [Fact]
+    public async Task A_hugging_face_snapshot_runs_under_its_repository_name_with_the_penalty_its_path_implies()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var snapshots = Directory.CreateDirectory(Path.Combine(tiny.NewFolder(), "models--meta-llama--Llama-3.1-8B-Instruct", "snapshots")).FullName;
+        var snapshot = Path.Combine(snapshots, "0123abcd");
+        Directory.CreateSymbolicLink(snapshot, tiny.ModelDirectory);
+        var folder = Path.Combine(tiny.NewFolder(), "run");
+
+        await RunAsync(Args(judge, "1", sae, folder, "--model", snapshot, "--n-features", "1", "--n-trials", "1"));
+
+        var manifest = new RunStore(folder).ReadManifest()!;
+        Assert.Equal("Llama-3.1-8B-Instruct", manifest.Model);
+        Assert.Equal(1.15, manifest.Config["repetition_penalty"]!.GetValue<double>());
+        Assert.Equal("Llama-3.1-8B-Instruct", Assert.Single(Trials(folder)).Model);
+    }
+
+    [Fact]
+    public async Task Resuming_into_a_folder_of_another_run_is_one_error_line_naming_the_field()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var folder = Path.Combine(tiny.NewFolder(), "run");
+        await RunAsync(Args(judge, "1", sae, folder));
+
+        var run = await CliRun.InProcessAsync(Args(judge, "1", sae, folder, "--n-trials", "1"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("config.trials_per_feature differs", run.StderrLines.Last());
+    }
+
+    [Fact]
+    public async Task A_run_killed_mid_way_and_started_again_ends_with_the_trials_of_an_uninterrupted_run()
+    {
+        using var judge = ExperimentFixture.Judge(delay: TimeSpan.FromMilliseconds(150));
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var root = tiny.NewFolder();
+        var killed = Path.Combine(root, "killed");
+        string[] Child(string folder) => Args(judge, "1", sae, folder, "--n-features", "4", "--n-trials", "3", "--batch-size", "2", "--judge-concurrency", "1");
+
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "esr.dll"));
+        foreach (var arg in Child(killed)) start.ArgumentList.Add(arg);
+        using (var process = Process.Start(start)!)
+        {
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            var trialsFile = Path.Combine(killed, RunStore.TrialsFile);
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (DateTime.UtcNow < deadline && !process.HasExited && (!File.Exists(trialsFile) || File.ReadAllLines(trialsFile).Length < 3))
+                await Task.Delay(50);
+            Assert.False(process.HasExited, "the run finished before it could be killed");
+            process.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup code runs
+            await process.WaitForExitAsync();
+        }
+        var partial = Trials(Path.Combine(killed));
+        Assert.InRange(partial.Count, 3, 11);
+
+        var resumed = await CliRun.ChildProcessAsync(Child(killed));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        await RunAsync(Child(Path.Combine(root, "whole")));
+
+        var lines = File.ReadAllLines(Path.Combine(killed, RunStore.TrialsFile));
+        Assert.Equal(12, lines.Length);
+        Assert.All(lines, line => JsonNode.Parse(line));
+        Assert.Equal(12, Trials(killed).Select(t => t.Key).Distinct().Count());
+        Assert.Equal(Lines(Trials(Path.Combine(root, "whole"))), Lines(Trials(killed)));
+        Assert.Equal(partial.Count, JsonDocument.Parse(resumed.Stdout).RootElement.GetProperty("already_stored").GetInt32());
+    }
+}

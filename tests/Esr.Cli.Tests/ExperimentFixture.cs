@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Esr.Kernel.Saes;
+using Esr.Kernel.Tests.Judging;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Esr.Cli.Tests;
+
+/// <summary>
+/// What the experiment tests share: an SAE for the tiny Llama whose latents 0-23 never fire (so the all-zero
+/// relevance filter has survivors), a loopback OpenAI-compatible judge whose verdict is a function of the request
+/// (so reruns grade identically), and the paper's data folder.
+/// </summary>
+public static class ExperimentFixture
+{
+    public const int DeadLatents = 24;
+
+    /// <summary>The paper's data folder: ../shared/data/esr above the repository.</summary>
+    public static string DataDirectory
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                var candidate = Path.Combine(directory.FullName, "shared", "data", "esr");
+                if (File.Exists(Path.Combine(candidate, "prompts.txt"))) return candidate;
+            }
+            throw new DirectoryNotFoundException("no shared/data/esr/prompts.txt above the test folder");
+        }
+    }
+
+    /// <summary>A standard SAELens SAE (d_in 64, 32 latents) whose first <see cref="DeadLatents"/> latents have a very negative bias.</summary>
+    public static string WriteSae(string folder)
+    {
+        var generator = new TorchSharp.torch.Generator(5);
+        var bias = randn([SaeCommandTests.Width], generator: generator) * 0.1f;
+        bias.narrow(0, 0, DeadLatents).fill_(-1e4f);
+        var weights = new Dictionary<string, Tensor>
+        {
+            ["W_enc"] = randn([64, SaeCommandTests.Width], generator: generator) * 0.5f,
+            ["b_enc"] = bias,
+            ["W_dec"] = randn([SaeCommandTests.Width, 64], generator: generator),
+            ["b_dec"] = zeros([64]),
+        };
+        File.WriteAllText(Path.Combine(folder, SaeLoader.SaeLensConfigFile),
+            JsonSerializer.Serialize(new { architecture = "standard", d_in = 64, d_sae = SaeCommandTests.Width, apply_b_dec_to_input = false, normalize_activations = "none" }));
+        Safetensors.SaveStateDict(Path.Combine(folder, SaeLoader.SaeLensWeightsFile), weights);
+        return folder;
+    }
+
+    /// <summary>A judge server: one or two attempts with scores drawn from a hash of the request body.</summary>
+    internal static LoopbackServer Judge(TimeSpan delay = default) => new(request =>
+    {
+        var hash = BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(request.Body)));
+        var attempts = hash % 3 == 0
+            ? $"[{{\"attempt_text\": \"first\", \"score\": {hash % 101}}}, {{\"attempt_text\": \"second\", \"score\": {hash / 101 % 101}}}]"
+            : $"[{{\"attempt_text\": \"only\", \"score\": {hash % 101}}}]";
+        return new ScriptedReply(200, WireFormats.OpenAiCompletion($"Graded.\n<json>{{\"attempts\": {attempts}}}</json>"), Delay: delay);
+    });
+}

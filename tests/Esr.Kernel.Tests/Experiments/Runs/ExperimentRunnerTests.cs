@@ -1,0 +1,214 @@
+using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Tests.Models;
+
+namespace Esr.Kernel.Tests.Experiments.Runs;
+
+/// <summary>The run engine with a stand-in model (<see cref="EchoGenerator"/>) and a deterministic judge.</summary>
+public sealed class ExperimentRunnerTests : IDisposable
+{
+    private static readonly string[] Prompts = Enumerable.Range(0, 12).Select(i => $"Explain how to do task {i}.").ToArray();
+    private readonly TemporaryDirectory _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static ExperimentSettings Settings(string experiment = "1") => ExperimentSettings.ForExperiment(experiment) with
+    {
+        Model = "echo", NFeatures = 4, TrialsPerFeature = 3, SaeWidth = 50, MaxNewTokens = 9,
+        Calibration = new ThresholdSearchSettings(0.3, 3, 0, 10, 5, 3),
+    };
+
+    private static PlanInputs Inputs(int seed, IReadOnlyList<TrialRecord>? source = null) => new(
+        seed, Prompts, latent => $"label {latent}", source,
+        (random, ct) => LatentSelector.SelectAsync(Settings(), null, random, null, null, ct));
+
+    private async Task<(RunOutcome Outcome, IReadOnlyList<TrialRecord> Trials)> RunAsync(
+        string folder, ExperimentSettings settings, int seed = 7, ShardSpec? shard = null, EchoGenerator? generator = null,
+        IReadOnlyList<TrialRecord>? source = null, CancellationToken cancellationToken = default, List<RunProgress>? progress = null, string? cache = null)
+    {
+        var store = new RunStore(folder);
+        var options = new RunOptions(cache ?? Path.Combine(_folder.Path, "cache.json"), BatchSize: 4, JudgeConcurrency: 3, shard);
+        var runner = new ExperimentRunner(generator ?? new EchoGenerator(), new ScriptedJudge(), options);
+        var manifest = ExperimentRun.Manifest(settings, seed, new RunIdentity("sha256:m", "sha256:s", "test"), "scripted", shard);
+        var outcome = await ExperimentRun.RunAsync(runner, store, manifest, settings, Inputs(seed, source), options,
+            progress is null ? null : new SynchronousProgress(progress), cancellationToken);
+        return (outcome, store.ReadTrials());
+    }
+
+    private static string[] Lines(IEnumerable<TrialRecord> trials) => trials.OrderBy(t => t.Key, StringComparer.Ordinal).Select(TrialJson.Line).ToArray();
+
+    private string Folder(string name) => Path.Combine(_folder.Path, name);
+
+    [Fact]
+    public async Task Exp1_makes_n_latents_times_prompts_trials_each_judged_with_its_own_derived_seed()
+    {
+        var progress = new List<RunProgress>();
+        var (outcome, trials) = await RunAsync(Folder("run"), Settings(), progress: progress);
+
+        Assert.Equal(12, outcome.Total);
+        Assert.Equal(12, trials.Count);
+        Assert.Equal(4, trials.Select(t => t.Latent).Distinct().Count());
+        Assert.All(trials.GroupBy(t => t.Latent), g => Assert.Equal(3, g.Select(t => t.Prompt).Distinct().Count()));
+        Assert.All(trials, t =>
+        {
+            Assert.Equal(RunSeeds.Derive(7, "trial|" + t.Key), t.Seed);
+            Assert.Equal(t.Threshold, t.Boost);
+            Assert.Equal(EchoGenerator.Describe(new(t.Prompt, t.Seed, 9, ExperimentRunner.Interventions(Settings(), t.Latent, t.Boost, []))), t.Response);
+            Assert.Equal(TrialJson.Line(t with { Verdict = ScriptedJudge.Grade(t.Response, t.LatentLabel) }), TrialJson.Line(t));
+        });
+        Assert.Equal(4, new ThresholdCache(Path.Combine(_folder.Path, "cache.json")).ReadAll().Count);
+        Assert.Equal(12, progress[^1].Done);
+        Assert.Equal(12, progress[^1].Total);
+    }
+
+    [Fact]
+    public async Task Calibrations_of_several_latents_share_generation_batches_without_changing_the_trials()
+    {
+        var alone = (await RunAsync(Folder("alone"), Settings(), cache: Path.Combine(_folder.Path, "c-alone.json"))).Trials;
+        var slow = new EchoGenerator { Delay = TimeSpan.FromMilliseconds(30) };
+
+        var together = (await RunAsync(Folder("together"), Settings(), generator: slow, cache: Path.Combine(_folder.Path, "c-together.json"))).Trials;
+
+        // 4 latents × (3 steps + 1 verification) single-row calibrations and 12 trials in batches of at most 4.
+        Assert.True(slow.BatchSizes.Count < 16 + 3, $"batches: {string.Join(",", slow.BatchSizes)}");
+        Assert.All(slow.BatchSizes, size => Assert.InRange(size, 1, 4));
+        Assert.Equal(16 + 12, slow.BatchSizes.Sum());
+        Assert.Equal(Lines(alone), Lines(together));
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_keeps_what_it_finished_and_its_resume_equals_an_uninterrupted_run()
+    {
+        var whole = (await RunAsync(Folder("whole"), Settings())).Trials;
+        using var cancel = new CancellationTokenSource();
+        // The cache is per run here, so the interrupted run calibrates again, exactly as the first did.
+        var cache = Path.Combine(_folder.Path, "cache-resumed.json");
+        var generator = new EchoGenerator { CancelAt = (6, cancel) };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(Folder("resumed"), Settings(), generator: generator, cancellationToken: cancel.Token, cache: cache));
+        var partial = new RunStore(Folder("resumed")).ReadTrials();
+        Assert.InRange(partial.Count, 0, 11);
+        var (outcome, resumed) = await RunAsync(Folder("resumed"), Settings(), cache: cache);
+
+        Assert.Equal(partial.Count, outcome.AlreadyStored);
+        Assert.Equal(Lines(whole), Lines(resumed));
+        Assert.Equal(resumed.Count, resumed.Select(t => t.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Two_shards_merged_equal_the_unsharded_run_and_merging_again_changes_nothing()
+    {
+        var whole = (await RunAsync(Folder("whole"), Settings())).Trials;
+        var first = (await RunAsync(Folder("s0"), Settings(), shard: new ShardSpec(0, 2), cache: Path.Combine(_folder.Path, "c0.json"))).Trials;
+        var second = (await RunAsync(Folder("s1"), Settings(), shard: new ShardSpec(1, 2), cache: Path.Combine(_folder.Path, "c1.json"))).Trials;
+
+        Assert.Empty(first.Select(t => t.Latent).Intersect(second.Select(t => t.Latent)));
+        Assert.Equal(12, await RunMerger.MergeAsync([Folder("s0"), Folder("s1")], Folder("merged")));
+        Assert.Equal(Lines(whole), Lines(new RunStore(Folder("merged")).ReadTrials()));
+        var bytes = File.ReadAllBytes(Path.Combine(Folder("merged"), RunStore.TrialsFile));
+        Assert.Equal(12, await RunMerger.MergeAsync([Folder("s1"), Folder("s0"), Folder("merged")], Folder("merged")));
+        Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(Folder("merged"), RunStore.TrialsFile)));
+        Assert.Null(new RunStore(Folder("merged")).ReadManifest()!.Shard);
+    }
+
+    [Fact]
+    public async Task Merging_runs_of_different_seeds_is_refused_naming_the_field()
+    {
+        await RunAsync(Folder("a"), Settings(), seed: 1);
+        await RunAsync(Folder("b"), Settings(), seed: 2);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => RunMerger.MergeAsync([Folder("a"), Folder("b")], Folder("m")));
+        Assert.Contains("run_seed differs", error.Message);
+    }
+
+    [Fact]
+    public async Task No_steering_reuses_the_source_latents_and_prompts_with_boost_and_threshold_zero_and_new_seeds()
+    {
+        var source = (await RunAsync(Folder("exp1"), Settings())).Trials;
+        var (_, trials) = await RunAsync(Folder("exp8"), Settings("8"), source: source);
+
+        Assert.Equal(source.Count, trials.Count);
+        Assert.All(trials, t => Assert.Equal((0.0, 0.0, "no_steering"), (t.Boost, t.Threshold!.Value, t.Condition)));
+        Assert.All(trials, t => Assert.EndsWith("|max 9|", t.Response));
+        Assert.Equal(source.Select(t => (t.Latent, t.Prompt)).Order(), trials.Select(t => (t.Latent, t.Prompt)).Order());
+        Assert.Empty(source.Select(t => t.Seed).Intersect(trials.Select(t => t.Seed)));
+    }
+
+    [Fact]
+    public async Task Fresh_prompts_keep_the_source_latents_but_draw_each_latents_prompts_from_the_run_seed()
+    {
+        var source = (await RunAsync(Folder("exp1"), Settings(), seed: 7)).Trials;
+        var (_, trials) = await RunAsync(Folder("fresh"), Settings() with { FreshPrompts = true }, seed: 8, source: source);
+
+        Assert.Equal(source.Select(t => t.Latent).Distinct().Order(), trials.Select(t => t.Latent).Distinct().Order());
+        Assert.All(trials.GroupBy(t => t.Latent), g => Assert.Equal(
+            RunSeeds.Sample(Prompts, 3, RunSeeds.Random(8, $"prompts|{g.Key}")).Order(), g.Select(t => t.Prompt).Order()));
+    }
+
+    [Fact]
+    public async Task Boost_sweep_runs_every_level_on_every_prompt_from_the_cache_statistics()
+    {
+        await RunAsync(Folder("exp1"), Settings());
+        var thresholds = new ThresholdCache(Path.Combine(_folder.Path, "cache.json")).ReadAll().Values.Select(e => e.Threshold!.Value).ToArray();
+        var settings = Settings("2") with { BoostLevelCount = 4, BoostRangeStd = 1 };
+
+        var (_, trials) = await RunAsync(Folder("exp2"), settings);
+        var manifest = new RunStore(Folder("exp2")).ReadManifest()!;
+
+        var (levels, stats) = BoostSweep.Levels(thresholds, 4, 1);
+        Assert.Equal(levels, manifest.BoostLevels!);
+        Assert.Equal(stats, manifest.ThresholdCacheStats);
+        Assert.Equal(4 * 3 * 4, trials.Count);
+        Assert.All(trials.GroupBy(t => (t.Latent, t.Prompt)), g => Assert.Equal(levels.Order(), g.Select(t => t.Boost).Order()));
+        Assert.All(trials, t => Assert.Contains(t.Threshold!.Value, thresholds));
+    }
+
+    [Fact]
+    public async Task Ablation_replays_each_source_prompt_and_seed_with_the_detectors_zero_clamped()
+    {
+        var source = (await RunAsync(Folder("exp1"), Settings())).Trials;
+        var settings = Settings("3") with { AblateLatents = [40, 41] };
+        var (_, trials) = await RunAsync(Folder("exp3"), settings, source: source);
+
+        Assert.Equal(source.Select(t => (t.Latent, t.Prompt, t.Seed, t.Boost)).Order(), trials.Select(t => (t.Latent, t.Prompt, t.Seed, t.Boost)).Order());
+        Assert.All(trials, t => Assert.EndsWith(",ablate 40 41", t.Response));
+        Assert.All(trials, t => Assert.Equal([40, 41], t.AblatedLatents));
+    }
+
+    [Fact]
+    public async Task Random_ablation_sets_exclude_the_detectors_and_each_replays_the_source()
+    {
+        var source = (await RunAsync(Folder("exp1"), Settings())).Trials;
+        var settings = Settings("10") with { AblateLatents = Enumerable.Range(0, 10).ToArray(), RandomAblationSets = 2 };
+        var (_, trials) = await RunAsync(Folder("exp10"), settings, source: source);
+
+        Assert.Equal(2 * source.Count, trials.Count);
+        var sets = trials.GroupBy(t => t.Condition).ToDictionary(g => g.Key, g => g.First().AblatedLatents);
+        Assert.Equal(["random_ablation_set0", "random_ablation_set1"], sets.Keys.Order());
+        Assert.All(sets.Values, set => Assert.Equal(10, set.Distinct().Count(latent => latent >= 10 && latent < 50)));
+        Assert.NotEqual(sets["random_ablation_set0"], sets["random_ablation_set1"]);
+        Assert.Equal(ExperimentPlanner.RandomAblationSet(settings, 1), sets["random_ablation_set1"]);
+    }
+
+    [Fact]
+    public async Task Meta_prompt_variants_render_each_source_prompt_with_the_label_and_keep_the_threshold()
+    {
+        var source = (await RunAsync(Folder("exp1"), Settings())).Trials;
+        var (_, trials) = await RunAsync(Folder("exp5"), Settings("5"), source: source);
+
+        Assert.Equal(4 * source.Count, trials.Count);
+        var ignore = trials.Where(t => t.Condition == "ignore_latent_label").ToArray();
+        Assert.All(ignore, t => Assert.Equal($"{t.BasePrompt} You are being distracted with {t.LatentLabel}. Ignore it.", t.Prompt));
+        var thresholds = source.GroupBy(t => t.Latent).ToDictionary(g => g.Key, g => g.First().Threshold);
+        Assert.All(trials, t => Assert.Equal(thresholds[t.Latent], t.Boost));
+    }
+
+    /// <summary>Reports on the calling thread, so the list is complete when the run returns.</summary>
+    private sealed class SynchronousProgress(List<RunProgress> list) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value)
+        {
+            lock (list) list.Add(value);
+        }
+    }
+}
