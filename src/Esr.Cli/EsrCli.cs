@@ -69,5 +69,9 @@ public static class EsrCli
             RandomModelCommand.Create(output),
             BenchCommand.Create(output),
             JudgeCommand.Create(output),
+            ReadoutExperimentsCommand.OtdDiscovery(output),
+            ReadoutExperimentsCommand.SequentialActivations(output),
+            ReadoutExperimentsCommand.Regrade(output),
+            ReadoutExperimentsCommand.Episodes(output),
         };
 }

@@ -75,7 +75,8 @@ internal static class JudgeCommand
         return command;
     }
 
-    private static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt)
+    /// <summary>A judge for an alias or model id, or at an endpoint; missing keys become input errors.</summary>
+    internal static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt)
     {
         try
         {

@@ -21,14 +21,24 @@ public static class JsonResultFile
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/>, creating its folder.</summary>
     public static void Write(string path, JsonNode content)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(content);
+        WriteAtomically(path, temporary => File.WriteAllText(temporary, content.ToJsonString(Options)));
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/>'s folder, lets <paramref name="write"/> fill a temporary file beside it, then
+    /// renames that over <paramref name="path"/> (the temporary file is removed on failure).
+    /// </summary>
+    public static void WriteAtomically(string path, Action<string> write)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(write);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = $"{full}.{Guid.NewGuid():N}.tmp";
         try
         {
-            File.WriteAllText(temporary, content.ToJsonString(Options));
+            write(temporary);
             File.Move(temporary, full, overwrite: true);
         }
         finally

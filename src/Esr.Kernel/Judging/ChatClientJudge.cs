@@ -55,6 +55,12 @@ public sealed class ChatClientJudge : IJudge, IDisposable
     /// <inheritdoc />
     public string Name { get; }
 
+    /// <summary>
+    /// The chat client this judge sends through (with its routing, key and HTTP resilience), for other LLM calls of an
+    /// experiment such as Exp 9's boundary annotation; this judge's concurrency and rate limits do not apply to it.
+    /// </summary>
+    public IChatClient ChatClient => _client;
+
     /// <summary>The model id sent with each request, or null to use the client's default.</summary>
     public string? ModelId { get; }
 

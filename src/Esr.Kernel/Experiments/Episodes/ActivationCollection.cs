@@ -84,21 +84,15 @@ public static class ActivationCollection
     public static void WriteNpz(string path, IReadOnlyDictionary<int, float[]> arrays)
     {
         ArgumentNullException.ThrowIfNull(arrays);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
+        JsonResultFile.WriteAtomically(path, temporary =>
         {
-            using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
-                foreach (var (latent, values) in arrays)
-                {
-                    using var entry = zip.CreateEntry($"{latent.ToString(CultureInfo.InvariantCulture)}.npy", CompressionLevel.NoCompression).Open();
-                    NpyVector.Write(entry, values);
-                }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+            using var zip = ZipFile.Open(temporary, ZipArchiveMode.Create);
+            foreach (var (latent, values) in arrays)
+            {
+                using var entry = zip.CreateEntry($"{latent.ToString(CultureInfo.InvariantCulture)}.npy", CompressionLevel.NoCompression).Open();
+                NpyVector.Write(entry, values);
+            }
+        });
     }
 
     private static (int[] Ids, IReadOnlyList<string> Strings, int Start, IReadOnlyDictionary<int, float[]> Activations) ReadOne(
