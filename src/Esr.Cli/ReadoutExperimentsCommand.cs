@@ -122,8 +122,8 @@ internal static class ReadoutExperimentsCommand
         var trials = TrialsOption();
         var judges = new Option<string[]>("--judge")
         {
-            Description = "A cross-judge alias or model id; repeat for several (the paper: gpt-5-mini, qwen3-32b, gemini-2.5-flash, sonnet-4.5)",
-            Required = true,
+            Description = $"A cross-judge alias or model id; repeat for several (default: the paper's {string.Join(", ", CrossJudgeRegrader.PaperJudgeAliases)})",
+            DefaultValueFactory = _ => [.. CrossJudgeRegrader.PaperJudgeAliases],
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
@@ -227,6 +227,8 @@ internal static class ReadoutExperimentsCommand
             var result = await EpisodePipeline.RunAsync(
                 loaded.Readout, records, new BoundaryAnnotator(judge.ChatClient, judge.ModelId), folder, labelled, options, cancellationToken);
             SaveCsv(result.Overlay, Path.Combine(folder, "experiment_9_aligned_overlay.csv"));
+            SaveCsv(result.BaselineComparison(), Path.Combine(folder, "experiment_9_baseline_comparison.csv"));
+            SaveCsv(result.SummaryTable(), Path.Combine(folder, "summary_table.csv"));
             SaveCsv(RegionStatistics.Table(result.OffTopicDetectors.Latents, labelTable is null ? null : l => labelTable[l]), Path.Combine(folder, "otd_table.csv"));
             SaveCsv(RegionStatistics.Table(result.Backtracking.Latents, labelTable is null ? null : l => labelTable[l]), Path.Combine(folder, "backtracking_table.csv"));
             output.WriteLine($"{result.Episodes.Count} episodes, {result.Activations.Count} with valid boundaries, "

@@ -143,7 +143,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         Assert.Equal("", run.Stderr);
         Assert.Equal(0, run.ExitCode);
         Assert.StartsWith("2 episodes, 2 with valid boundaries, 1 baseline", run.Stdout);
-        foreach (var file in new[] { "episodes.json", "episodes_annotated.json", "episode_metadata.json", "analysis_results.json", "baseline_stats.json", "experiment_9_aligned_overlay.csv", "otd_table.csv", "backtracking_table.csv" })
+        foreach (var file in new[] { "episodes.json", "episodes_annotated.json", "episode_metadata.json", "analysis_results.json", "baseline_stats.json", "experiment_9_aligned_overlay.csv", "experiment_9_baseline_comparison.csv", "summary_table.csv", "otd_table.csv", "backtracking_table.csv" })
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(outDir, "activations"), "*.npz").Length);
     }

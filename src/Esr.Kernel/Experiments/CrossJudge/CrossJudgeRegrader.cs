@@ -10,6 +10,13 @@ namespace Esr.Kernel.Experiments.CrossJudge;
 /// </summary>
 public static class CrossJudgeRegrader
 {
+    /// <summary>
+    /// The cross-judges the paper reports beside its Haiku 4.5 original (5 judges in all): GPT-5-Mini, Qwen3-32B,
+    /// Gemini-2.5-Flash and Claude Sonnet 4.5. (The script itself ran every alias without "haiku", a list that
+    /// also holds gemini-2.0-flash, gemini-2.5-pro, gemini-3-flash and sonnet twice.)
+    /// </summary>
+    public static IReadOnlyList<string> PaperJudgeAliases { get; } = ["gpt-5-mini", "qwen3-32b", "gemini-2.5-flash", "sonnet-4.5"];
+
     /// <summary>Regrades; files are written to <paramref name="outputDirectory"/> when it is not null.</summary>
     /// <param name="sample">The trials.</param>
     /// <param name="judges">The cross-judges, in order.</param>

@@ -41,6 +41,13 @@ public class EpisodePipelineTests(TinyChatModel tiny)
         Assert.All(alone.Zip(first.Activations[11]), pair => Assert.Equal(pair.First, pair.Second, 1e-5f));
         Assert.Equal((3, 2), (result.OffTopicDetectors.Group.LatentCount, result.Backtracking.Group.LatentCount));
         Assert.Equal(20, result.Overlay.Rows.Count);
+        var bars = result.BaselineComparison();
+        Assert.Equal(result.OffTopicDetectors.Group.OffTopicMean, (double)bars["mean"][0]!, 12);
+        Assert.Equal(result.Baseline.OffTopicDetectorMeans.Single(), (double)bars["mean"][2]!, 12);
+        Assert.Equal(1.0, (double)bars["ratio_to_baseline"][2]!, 12); // latent 7 is always active, so the baseline is not 0
+        var summary = result.SummaryTable();
+        Assert.Equal(["OTDs (3)", "Backtracking (2)"], [(string)summary["group"][0], (string)summary["group"][1]]);
+        Assert.Equal(result.Backtracking.Group.CohensD, (double)summary["cohens_d"][1]!, 12);
 
         using (var annotated = JsonDocument.Parse(File.ReadAllText(folder.File("episodes_annotated.json"))))
         {
