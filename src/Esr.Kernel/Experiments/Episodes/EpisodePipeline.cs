@@ -7,7 +7,8 @@ namespace Esr.Kernel.Experiments.Episodes;
 /// collection, region statistics, baseline; writes the paper's files into the output folder (its
 /// <c>activation_stats</c> folder): <c>backtracking_latent_candidates.json</c> (when labels are given),
 /// <c>episodes.json</c>, <c>episodes_annotated.json</c>, <c>episode_metadata.json</c>,
-/// <c>activations/&lt;id&gt;.npz</c>, <c>analysis_results.json</c>, <c>baseline_stats.json</c>.
+/// <c>activations/&lt;id&gt;.npz</c>, <c>analysis_results.json</c>, <c>summary_table.tex</c>, <c>otd_table.tex</c>,
+/// <c>backtracking_table.tex</c>, <c>baseline_stats.json</c>.
 /// </summary>
 public static class EpisodePipeline
 {
@@ -28,9 +29,10 @@ public static class EpisodePipeline
         ArgumentNullException.ThrowIfNull(annotator);
         options ??= new EpisodePipelineOptions();
         Directory.CreateDirectory(outputDirectory);
-        if (labels is not null)
+        var labelled = labels?.ToList();
+        if (labelled is not null)
         {
-            var candidates = BacktrackingKeywords.Candidates(labels);
+            var candidates = BacktrackingKeywords.Candidates(labelled);
             JsonResultFile.Write(Path.Combine(outputDirectory, "backtracking_latent_candidates.json"), new JsonArray(candidates
                 .Select(c => (JsonNode)new JsonObject { ["feature_index"] = c.Latent, ["label"] = c.Label, ["score"] = c.Score }).ToArray()));
         }
@@ -48,6 +50,11 @@ public static class EpisodePipeline
         var otd = RegionStatistics.ForGroup(activations, options.OffTopicDetectors);
         var backtracking = RegionStatistics.ForGroup(activations, options.BacktrackingLatents);
         JsonResultFile.Write(Path.Combine(outputDirectory, "analysis_results.json"), RegionStatistics.AnalysisJson(activations.Count, otd, backtracking));
+        var byLatent = labelled?.GroupBy(l => l.Latent).ToDictionary(g => g.Key, g => g.First().Label);
+        Func<int, string>? label = byLatent is null ? null : l => byLatent.TryGetValue(l, out var text) ? text : "";
+        WriteText(Path.Combine(outputDirectory, "summary_table.tex"), EpisodeTables.Summary(otd.Group, backtracking.Group));
+        WriteText(Path.Combine(outputDirectory, "otd_table.tex"), EpisodeTables.OffTopicDetectors(otd.Latents, label));
+        WriteText(Path.Combine(outputDirectory, "backtracking_table.tex"), EpisodeTables.Backtracking(backtracking.Latents, label));
 
         var baselineEpisodes = EpisodeExtraction.Baseline(trials, options.BaselineLimit, options.BaselineSeed, options.BaselineMinimumScore);
         var baseline = BaselineStatistics.Of(
@@ -57,6 +64,8 @@ public static class EpisodePipeline
         var overlay = AlignedOverlay.Build(activations, [("otd", options.OffTopicDetectors), ("bt", options.BacktrackingLatents)], options.WindowBefore, options.WindowAfter);
         return new EpisodePipelineResult(episodes, annotations, activations, otd, backtracking, baseline, overlay, AlignedOverlay.MedianCorrectionLength(activations));
     }
+
+    private static void WriteText(string path, string text) => JsonResultFile.WriteAtomically(path, temporary => File.WriteAllText(temporary, text));
 
     private static JsonObject AnnotatedJson(IReadOnlyList<Episode> episodes, IReadOnlyList<BoundaryAnnotation> annotations) => new()
     {

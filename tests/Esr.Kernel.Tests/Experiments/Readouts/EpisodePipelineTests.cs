@@ -83,5 +83,8 @@ public class EpisodePipelineTests(TinyChatModel tiny)
         using (var candidates = JsonDocument.Parse(File.ReadAllText(folder.File("backtracking_latent_candidates.json"))))
             Assert.Equal(12, candidates.RootElement.EnumerateArray().Single().GetProperty("feature_index").GetInt32());
         Assert.Equal(3, JsonDocument.Parse(File.ReadAllText(folder.File("episodes.json"))).RootElement.GetArrayLength());
+        Assert.Contains("OTDs (3)", File.ReadAllText(folder.File("summary_table.tex")));
+        Assert.Contains("12 & Self-correction after an error & ", File.ReadAllText(folder.File("backtracking_table.tex")));
+        Assert.Contains(@"\begin{tabular}", File.ReadAllText(folder.File("otd_table.tex")));
     }
 }
