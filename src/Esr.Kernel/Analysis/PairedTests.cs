@@ -8,15 +8,20 @@ namespace Esr.Kernel.Analysis;
 /// </summary>
 /// <remarks>
 /// The Wilcoxon test follows SciPy's <c>wilcoxon(x, y, alternative="greater")</c> defaults: zero differences are
-/// dropped ("wilcox"), the statistic is the sum of the ranks of the positive differences (average ranks for ties),
-/// and the p-value comes from the exact null distribution when at most 50 differences remain with no ties among
-/// their absolute values, else from the normal approximation with the tie-corrected variance and no continuity
-/// correction.
+/// dropped ("wilcox"), the statistic is T+, the sum of the ranks of the positive differences (average ranks for
+/// ties), and the normal approximation has the tie-corrected variance and no continuity correction. Which null
+/// distribution gives the p-value is <see cref="WilcoxonMethod"/>: by default the exact one when at most 50
+/// differences, none zero and no tied magnitudes, else the normal approximation (SciPy up to 1.12); or recent
+/// SciPy's rule, which instead enumerates every sign flip when zeros or ties meet at most 13 differences.
 /// </remarks>
 public static class PairedTests
 {
     /// <summary>The most non-zero differences for which the exact Wilcoxon distribution is used (SciPy's limit).</summary>
     public const int ExactWilcoxonLimit = 50;
+
+    /// <summary>With <see cref="WilcoxonMethod.SmallSamplePermutation"/>, the most differences (zeros included) for which ties or zeros
+    /// lead to enumerating every sign flip.</summary>
+    public const int PermutationWilcoxonLimit = 13;
 
     /// <summary>What a test reports when it cannot run (unequal lengths, no usable differences): statistic 0, p 1.</summary>
     public static TestResult Failed { get; } = new(0, 1);
@@ -25,20 +30,25 @@ public static class PairedTests
     /// One-sided Wilcoxon signed-rank test that <paramref name="x"/> − <paramref name="y"/> tends to be greater than 0.
     /// Unequal lengths, or no non-zero difference, give <see cref="Failed"/> (as the paper's code reports a failed call).
     /// </summary>
-    public static TestResult WilcoxonGreater(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    public static TestResult WilcoxonGreater(IReadOnlyList<double> x, IReadOnlyList<double> y, WilcoxonMethod method = WilcoxonMethod.ExactOrNormal)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Count != y.Count) return Failed;
-        var differences = x.Zip(y, (a, b) => a - b).Where(d => d != 0).ToArray();
+        var all = x.Zip(y, (a, b) => a - b).ToArray();
+        var differences = all.Where(d => d != 0).ToArray();
         int n = differences.Length;
+        bool zeros = n < all.Length;
         if (n == 0 || differences.Any(double.IsNaN)) return Failed;
 
         var ranks = AverageRanks(differences.Select(Math.Abs).ToArray(), out var tieGroups);
         double rPlus = 0;
         for (int i = 0; i < n; i++) if (differences[i] > 0) rPlus += ranks[i];
+        bool exact = all.Length <= ExactWilcoxonLimit && !zeros && tieGroups.Count == 0;
 
-        if (n <= ExactWilcoxonLimit && tieGroups.Count == 0) return new(rPlus, ExactUpperTail(n, rPlus));
+        if (exact) return new(rPlus, ExactUpperTail(n, rPlus));
+        if (method == WilcoxonMethod.SmallSamplePermutation && all.Length <= PermutationWilcoxonLimit)
+            return new(rPlus, SignFlipUpperTail(ranks, rPlus));
         double mean = n * (n + 1) / 4.0;
         double variance = n * (n + 1) * (2.0 * n + 1) / 24.0 - tieGroups.Sum(t => (double)t * t * t - t) / 48.0;
         if (variance <= 0) return Failed;
@@ -132,6 +142,22 @@ public static class PairedTests
             start = end + 1;
         }
         return ranks;
+    }
+
+    // The share of the 2^n sign flips of the non-zero differences whose T+ reaches the observed one (SciPy's exact
+    // permutation test; the tolerance matches its comparison of floating statistics).
+    private static double SignFlipUpperTail(double[] ranks, double rPlus)
+    {
+        int n = ranks.Length;
+        double tolerance = Math.Abs(rPlus) * 1e-14;
+        long reached = 0;
+        for (long pattern = 0; pattern < 1L << n; pattern++)
+        {
+            double sum = 0;
+            for (int i = 0; i < n; i++) if ((pattern >> i & 1) == 1) sum += ranks[i];
+            if (sum >= rPlus - tolerance) reached++;
+        }
+        return reached / Math.Pow(2, n);
     }
 
     // P(T+ >= rPlus) under the null: each of the ranks 1..n is positive with probability 1/2, independently.

@@ -5,14 +5,30 @@ namespace Esr.Kernel.Tests.Analysis;
 public class PairedTestsTests
 {
     [Fact]
-    public void Wilcoxon_without_ties_uses_the_exact_distribution_and_drops_zero_differences()
+    public void Wilcoxon_without_ties_or_zeros_uses_the_exact_distribution()
     {
-        // Differences 0, 1, 2, -3, 4: the zero is dropped; ranks 1..4, T+ = 1 + 2 + 4 = 7. Of the 16 sign patterns,
-        // 5 reach a positive-rank sum >= 7 (sums 7, 7, 8, 9, 10), so p = 5/16 (SciPy: statistic 7, p 0.3125).
-        var result = PairedTests.WilcoxonGreater([5, 3, 4, 1, 9], [5, 2, 2, 4, 5]);
+        // Differences 1, 2, -3, 4: ranks 1..4, T+ = 1 + 2 + 4 = 7. Of the 16 sign patterns, 5 reach a positive-rank
+        // sum >= 7 (sums 7, 7, 8, 9, 10), so p = 5/16 (SciPy: statistic 7, p 0.3125).
+        var result = PairedTests.WilcoxonGreater([3, 4, 4, 9], [2, 2, 7, 5]);
 
         Assert.Equal(7, result.Statistic);
         Assert.Equal(5.0 / 16, result.PValue, 12);
+    }
+
+    [Fact]
+    public void Wilcoxon_drops_zero_differences_and_then_approximates_or_enumerates_sign_flips()
+    {
+        // Differences 0, 1, 2, -3, 4: the zero is dropped (T+ = 7 over n = 4). By default a zero rules the exact
+        // distribution out: mean 5, variance 4·5·9/24 = 7.5, z = 2/√7.5, p = 1 − Φ(z) = 0.2326044. Enumerating the
+        // 16 sign flips of ranks 1..4 instead gives 5/16.
+        double[] x = [5, 3, 4, 1, 9], y = [5, 2, 2, 4, 5];
+
+        var normal = PairedTests.WilcoxonGreater(x, y);
+        var flips = PairedTests.WilcoxonGreater(x, y, WilcoxonMethod.SmallSamplePermutation);
+
+        Assert.Equal(7, normal.Statistic);
+        Assert.Equal(0.23260440922607087, normal.PValue, 9);
+        Assert.Equal(new TestResult(7, 5.0 / 16), flips);
     }
 
     [Fact]
@@ -24,6 +40,8 @@ public class PairedTestsTests
 
         Assert.Equal(11.5, result.Statistic);
         Assert.Equal(0.13815145866874176, result.PValue, 9);
+        // Sign flips: T+ >= 11.5 iff the ranks left out sum to <= 3.5: {}, {1.5}, {1.5'}, {1.5, 1.5'}, {3.5}, {3.5'}.
+        Assert.Equal(6.0 / 32, PairedTests.WilcoxonGreater([2, 2, 4, 0, 3], [1, 1, 2, 2, 0], WilcoxonMethod.SmallSamplePermutation).PValue, 12);
     }
 
     [Fact]

@@ -47,8 +47,8 @@ public static class EpisodePipeline
         var activations = ActivationCollection.Collect(model, episodes.Zip(annotations).ToList(), latents, options.Mapping, cancellationToken);
         ActivationCollection.Write(outputDirectory, activations, options.OffTopicDetectors, options.BacktrackingLatents);
 
-        var otd = RegionStatistics.ForGroup(activations, options.OffTopicDetectors);
-        var backtracking = RegionStatistics.ForGroup(activations, options.BacktrackingLatents);
+        var otd = RegionStatistics.ForGroup(activations, options.OffTopicDetectors, options.Wilcoxon);
+        var backtracking = RegionStatistics.ForGroup(activations, options.BacktrackingLatents, options.Wilcoxon);
         JsonResultFile.Write(Path.Combine(outputDirectory, "analysis_results.json"), RegionStatistics.AnalysisJson(activations.Count, otd, backtracking));
         var byLatent = labelled?.GroupBy(l => l.Latent).ToDictionary(g => g.Key, g => g.First().Label);
         Func<int, string>? label = byLatent is null ? null : l => byLatent.TryGetValue(l, out var text) ? text : "";

@@ -1,3 +1,4 @@
+using Esr.Kernel.Analysis;
 using Esr.Kernel.Experiments.Detectors;
 
 namespace Esr.Kernel.Experiments.Episodes;
@@ -16,6 +17,9 @@ public sealed record EpisodePipelineOptions
 
     /// <summary>[QUIRK] How character boundaries become tokens; the paper's rule lands ≈17 characters early.</summary>
     public BoundaryMapping Mapping { get; init; } = BoundaryMapping.Paper;
+
+    /// <summary>Which null distribution the Wilcoxon p-values use (SciPy's, whose small-sample rule changed over releases).</summary>
+    public WilcoxonMethod Wilcoxon { get; init; } = WilcoxonMethod.ExactOrNormal;
 
     /// <summary>Baseline episodes drawn (50).</summary>
     public int BaselineLimit { get; init; } = 50;

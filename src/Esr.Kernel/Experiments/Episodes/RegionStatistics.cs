@@ -17,7 +17,7 @@ public static class RegionStatistics
     public const int MinimumEpisodes = 2;
 
     /// <summary>The latent's statistics, or null when it has fewer than 2 off-topic or on-topic episode values.</summary>
-    public static LatentRegionStats? ForLatent(IReadOnlyList<EpisodeActivations> episodes, int latent)
+    public static LatentRegionStats? ForLatent(IReadOnlyList<EpisodeActivations> episodes, int latent, WilcoxonMethod wilcoxon = WilcoxonMethod.ExactOrNormal)
     {
         ArgumentNullException.ThrowIfNull(episodes);
         List<double> off = [], correction = [], on = [];
@@ -31,21 +31,22 @@ public static class RegionStatistics
         if (off.Count < MinimumEpisodes || on.Count < MinimumEpisodes) return null;
         return new LatentRegionStats(
             latent, RegionSummary.Of(off), RegionSummary.Of(correction), RegionSummary.Of(on),
-            PairedTests.WilcoxonGreater(off, on), PairedTests.PairedTOneTailed(off, on), PairedTests.CohensD(off, on), PairedTests.CliffsDelta(off, on));
+            PairedTests.WilcoxonGreater(off, on, wilcoxon), PairedTests.PairedTOneTailed(off, on), PairedTests.CohensD(off, on), PairedTests.CliffsDelta(off, on));
     }
 
     /// <summary>The group's statistics and those of each of its latents that produced some.</summary>
-    public static (GroupRegionStats Group, IReadOnlyList<LatentRegionStats> Latents) ForGroup(IReadOnlyList<EpisodeActivations> episodes, IReadOnlyList<int> latents)
+    public static (GroupRegionStats Group, IReadOnlyList<LatentRegionStats> Latents) ForGroup(
+        IReadOnlyList<EpisodeActivations> episodes, IReadOnlyList<int> latents, WilcoxonMethod wilcoxon = WilcoxonMethod.ExactOrNormal)
     {
         ArgumentNullException.ThrowIfNull(latents);
-        var stats = latents.Select(l => ForLatent(episodes, l)).OfType<LatentRegionStats>().ToList();
+        var stats = latents.Select(l => ForLatent(episodes, l, wilcoxon)).OfType<LatentRegionStats>().ToList();
         var off = stats.Select(s => s.OffTopic.Mean).ToList();
         var on = stats.Select(s => s.OnTopic.Mean).ToList();
         var correction = stats.Select(s => s.Correction.Mean).Where(double.IsFinite).ToList();
         var group = new GroupRegionStats(
             latents.Count, stats.Count,
             Mean(off), PairedTests.PopulationSd(off), Mean(correction), PairedTests.PopulationSd(correction), Mean(on), PairedTests.PopulationSd(on),
-            PairedTests.WilcoxonGreater(off, on), PairedTests.PairedTOneTailed(off, on), PairedTests.CohensD(off, on));
+            PairedTests.WilcoxonGreater(off, on, wilcoxon), PairedTests.PairedTOneTailed(off, on), PairedTests.CohensD(off, on));
         return (group, stats);
     }
 

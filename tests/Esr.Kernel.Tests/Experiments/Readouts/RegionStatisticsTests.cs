@@ -49,8 +49,11 @@ public class RegionStatisticsTests
         Assert.Equal(2.5 / 6, group.OffTopicMean, 12);  // latent means 0.8333 and 0
         Assert.Equal(2.5 / 6, group.OffTopicSd, 12);
         Assert.Equal(2, group.CorrectionMean, 12);
-        // Latent-level differences 0.41667 and 0: the zero is dropped, one positive rank, exact p = 1/2.
-        Assert.Equal(new TestResult(1, 0.5), group.Wilcoxon);
+        // Latent-level differences 0.41667 and 0: the zero is dropped and rules the exact distribution out; one
+        // positive rank, mean 1/2, variance 1/4, z = 1, p = 1 − Φ(1) = 0.1586553. Enumerating sign flips: 1/2.
+        Assert.Equal(1, group.Wilcoxon.Statistic);
+        Assert.Equal(0.15865525393145707, group.Wilcoxon.PValue, 9);
+        Assert.Equal(new TestResult(1, 0.5), RegionStatistics.ForGroup(Three, [1, 2], WilcoxonMethod.SmallSamplePermutation).Group.Wilcoxon);
         // d = 0.41667, 0: t = 1 with 1 df (Cauchy), one-tailed p = 1/4.
         Assert.Equal(1, group.TTest.Statistic, 12);
         Assert.Equal(0.25, group.TTest.PValue, 12);
