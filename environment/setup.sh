@@ -12,6 +12,8 @@ need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 command -v ldconfig >/dev/null || need_apt+=(libc-bin)
+# PNG figures are rendered by headless Chromium (Analysis/Figures/FigureExport); Debian packages it as chromium.
+command -v chromium >/dev/null || need_apt+=(chromium)
 if ((${#need_apt[@]})); then
   log "installing ${need_apt[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

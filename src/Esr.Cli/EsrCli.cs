@@ -69,6 +69,7 @@ public static class EsrCli
             RandomModelCommand.Create(output),
             BenchCommand.Create(output),
             JudgeCommand.Create(output),
+            FigureCommand.Create(output),
             ReadoutExperimentsCommand.OtdDiscovery(output),
             ReadoutExperimentsCommand.SequentialActivations(output),
             ReadoutExperimentsCommand.Regrade(output),

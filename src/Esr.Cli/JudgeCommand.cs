@@ -7,8 +7,8 @@ namespace Esr.Cli;
 
 /// <summary>
 /// <c>esr judge</c>: grades one response with the ESR judge protocol. The judge is an alias or model id routed as
-/// ESR_SPEC §2.3, or, with <c>--base-url</c>, any OpenAI-compatible server (or an Anthropic-compatible one for a
-/// "claude" model). Keys come only from the environment. A judge failure is one stderr line and exit status 1.
+/// ESR_SPEC §2.3, a model run by this engine (<c>local:&lt;model dir&gt;</c>), or, with <c>--base-url</c>, any
+/// OpenAI-compatible server (or an Anthropic-compatible one for a "claude" model). Keys come only from the environment. A judge failure is one stderr line and exit status 1.
 /// </summary>
 internal static class JudgeCommand
 {
@@ -16,7 +16,8 @@ internal static class JudgeCommand
     {
         var judge = new Option<string>("--judge")
         {
-            Description = $"A judge alias ({string.Join(", ", JudgeAliases.Table.Keys)}) or a model id; the paper's primary judge is {JudgeAliases.PaperPrimary}",
+            Description = $"A judge alias ({string.Join(", ", JudgeAliases.Table.Keys)}), a model id, or {LocalChatClient.Prefix}<model dir> "
+                + $"for a local Llama or Gemma-2 run by this engine; the paper's primary judge is {JudgeAliases.PaperPrimary}",
             Required = true,
         };
         var prompt = new Option<string>("--prompt") { Description = "The prompt the steered model answered", Required = true };
@@ -39,14 +40,16 @@ internal static class JudgeCommand
             Description = "A JSON file {\"system\": ..., \"instructions\": ...} overriding the judge prompt",
             HelpName = "path",
         };
+        var maxTokens = CliOptions.Integer("--max-tokens", JudgeClientOptions.OpenAiCompatible.MaxOutputTokens, "The judge's output token cap", minimum: 1);
         var command = new Command("judge", "Grade one response with an LLM judge (ESR_SPEC §2)")
         {
-            judge, prompt, response, label, json, baseUrl, keyVariable, cache, promptFile,
+            judge, prompt, response, label, json, baseUrl, keyVariable, cache, promptFile, maxTokens,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var judgePrompt = parse.GetValue(promptFile) is { } file ? JudgePrompt.Load(file) : null;
-            using var client = CreateJudge(parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt);
+            using var client = CreateJudge(
+                parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt, parse.GetValue(maxTokens));
             IJudge graded = parse.GetValue(cache) is { } dir ? new CachingJudge(client, new JudgeCache(dir)) : client;
             var request = new JudgeRequest(parse.GetRequiredValue(prompt), parse.GetRequiredValue(response), parse.GetRequiredValue(label));
             var verdict = await graded.JudgeAsync(request, cancellationToken);
@@ -75,19 +78,23 @@ internal static class JudgeCommand
         return command;
     }
 
-    /// <summary>A judge for an alias or model id, or at an endpoint; missing keys become input errors.</summary>
-    internal static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt)
+    /// <summary>A judge for an alias, model id or local model, or at an endpoint; missing keys become input errors.</summary>
+    internal static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens)
     {
         try
         {
-            if (baseUrl is null) return JudgeBackends.Create(aliasOrModel, prompt: prompt);
+            if (baseUrl is null)
+            {
+                var (client, name, limits) = JudgeBackends.CreateClient(aliasOrModel);
+                return new ChatClientJudge(client, name, limits with { MaxOutputTokens = maxTokens }, prompt, ownsClient: true);
+            }
             if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)) throw new CliInputException($"--base-url is not an absolute URL: {baseUrl}");
             var model = JudgeAliases.Resolve(aliasOrModel);
             return JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null
-                ? JudgeBackends.Anthropic(model, prompt: prompt, baseUrl: uri)
-                : JudgeBackends.OpenAiCompatible(model, uri, keyVariable, prompt: prompt);
+                ? JudgeBackends.Anthropic(model, JudgeClientOptions.Anthropic with { MaxOutputTokens = maxTokens }, prompt, uri)
+                : JudgeBackends.OpenAiCompatible(model, uri, keyVariable, JudgeClientOptions.OpenAiCompatible with { MaxOutputTokens = maxTokens }, prompt);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException)
         {
             throw new CliInputException(e.Message);
         }

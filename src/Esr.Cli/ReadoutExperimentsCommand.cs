@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.CrossJudge;
 using Esr.Kernel.Experiments.Detectors;
@@ -146,13 +145,14 @@ internal static class ReadoutExperimentsCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var records = ReadTrials(parse.GetRequiredValue(trials));
+            var records = await ReadTrialsAsync(parse.GetRequiredValue(trials), cancellationToken);
             var sample = CrossJudgeSampler.Select(records, new CrossJudgeSamplingOptions
             {
                 Seed = parse.GetValue(seed), SampleCount = parse.GetValue(samples), MinimumPerModel = parse.GetValue(perModel),
             });
             var created = parse.GetRequiredValue(judges)
-                .Select(alias => new CrossJudgeEntry(alias, JudgeCommand.CreateJudge(alias, parse.GetValue(baseUrl), parse.GetValue(keyVariable), null))).ToList();
+                .Select(alias => new CrossJudgeEntry(alias, JudgeCommand.CreateJudge(
+                    alias, parse.GetValue(baseUrl), parse.GetValue(keyVariable), null, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens))).ToList();
             try
             {
                 var folder = parse.GetRequiredValue(outDir);
@@ -162,7 +162,7 @@ internal static class ReadoutExperimentsCommand
                 var agreement = CrossJudgeAnalysis.Agreement(rows, analysis);
                 SaveCsv(CrossJudgeAnalysis.RowsFrame(rows), Path.Combine(folder, "experiment_7_cross_judge_trials.csv"));
                 SaveCsv(CrossJudgeAnalysis.AgreementFrame(agreement), Path.Combine(folder, "experiment_7_judge_agreement_metrics.csv"));
-                SaveCsv(CrossJudgeAnalysis.ByJudgeAndModel(rows), Path.Combine(folder, "experiment_7_cross_judge_by_model.csv"));
+                SaveCsv(Kernel.Analysis.Figures.CrossJudgeFigure.Metrics(CrossJudgeAnalysis.RowsFrame(rows)), Path.Combine(folder, "experiment_7_cross_judge_by_model.csv"));
                 output.WriteLine($"regraded {sample.Trials.Count} trials ({sample.SelfCorrectionCount} multi-attempt) with {sets.Count} judges "
                     + $"({string.Join(", ", sets.Select(s => $"{s.Alias}: {s.Errors} errors"))}); wrote {folder}");
             }
@@ -208,7 +208,7 @@ internal static class ReadoutExperimentsCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var records = ReadTrials(parse.GetRequiredValue(trials));
+            var records = await ReadTrialsAsync(parse.GetRequiredValue(trials), cancellationToken);
             var labelTable = parse.GetValue(labels) is { } csv ? LatentLabels.Load(csv) : null;
             using var loaded = LoadReadout(parse.GetRequiredValue(model), parse.GetRequiredValue(sae), Required(parse.GetValue(layer), "--layer"), null, false, parse.GetRequiredValue(dtype));
             var options = new EpisodePipelineOptions
@@ -221,11 +221,12 @@ internal static class ReadoutExperimentsCommand
                 BaselineLimit = parse.GetValue(baselineLimit),
             };
             RequireLatents(loaded.Readout.Sae, [.. options.OffTopicDetectors, .. options.BacktrackingLatents]);
-            using var judge = JudgeCommand.CreateJudge(parse.GetRequiredValue(annotator), parse.GetValue(baseUrl), parse.GetValue(keyVariable), null);
+            var (chat, modelId) = AnnotatorClient(parse.GetRequiredValue(annotator), parse.GetValue(baseUrl), parse.GetValue(keyVariable));
+            using var owned = chat;
             var folder = parse.GetRequiredValue(outDir);
             var labelled = labelTable is null ? null : Enumerable.Range(0, loaded.Readout.Sae.LatentCount).Where(labelTable.HasLabel).Select(l => (l, labelTable[l]));
             var result = await EpisodePipeline.RunAsync(
-                loaded.Readout, records, new BoundaryAnnotator(judge.ChatClient, judge.ModelId), folder, labelled, options, cancellationToken);
+                loaded.Readout, records, new BoundaryAnnotator(chat, modelId), folder, labelled, options, cancellationToken);
             SaveCsv(result.Overlay, Path.Combine(folder, "experiment_9_aligned_overlay.csv"));
             SaveCsv(result.BaselineComparison(), Path.Combine(folder, "experiment_9_baseline_comparison.csv"));
             SaveCsv(result.SummaryTable(), Path.Combine(folder, "summary_table.csv"));
@@ -240,28 +241,32 @@ internal static class ReadoutExperimentsCommand
         return command;
     }
 
-    /// <summary>Reads trials: one <see cref="TrialRecord"/> JSON object per line (blank lines skipped).</summary>
-    /// <exception cref="CliInputException">The file is missing or a line is not a trial (the message names file and line).</exception>
-    internal static IReadOnlyList<TrialRecord> ReadTrials(string path)
+    // Trials from one JSONL file, read as `esr figure` reads them.
+    private static async Task<IReadOnlyList<TrialRecord>> ReadTrialsAsync(string path, CancellationToken cancellationToken) =>
+        File.Exists(path)
+            ? await FigureTrialReader.ReadAsync([path], cancellationToken)
+            : throw new CliInputException($"--trials '{path}': no such file");
+
+    // The annotator's chat client: routed like a judge (alias, model id or local:<dir>), or at an endpoint.
+    private static (Microsoft.Extensions.AI.IChatClient Client, string ModelId) AnnotatorClient(string aliasOrModel, string? baseUrl, string? keyVariable)
     {
-        if (!File.Exists(path)) throw new CliInputException($"--trials '{path}': no such file");
-        var trials = new List<TrialRecord>();
-        int number = 0;
-        foreach (var line in File.ReadLines(path))
+        try
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            try
+            if (baseUrl is null)
             {
-                trials.Add(JsonSerializer.Deserialize<TrialRecord>(line, JsonSerializerOptions.Web)
-                    ?? throw new CliInputException($"{path}:{number}: expected a trial object, got null"));
+                var (client, name, _) = JudgeBackends.CreateClient(aliasOrModel);
+                return (client, name);
             }
-            catch (JsonException e)
-            {
-                throw new CliInputException($"{path}:{number}: not a trial record ({e.Message})");
-            }
+            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)) throw new CliInputException($"--base-url is not an absolute URL: {baseUrl}");
+            var model = JudgeAliases.Resolve(aliasOrModel);
+            return (JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null
+                ? JudgeBackends.AnthropicChatClient(model, JudgeClientOptions.Anthropic, uri)
+                : JudgeBackends.OpenAiChatClient(model, uri, keyVariable, JudgeClientOptions.OpenAiCompatible), model);
         }
-        return trials;
+        catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException)
+        {
+            throw new CliInputException(e.Message);
+        }
     }
 
     private static Option<string> SaeOption() =>

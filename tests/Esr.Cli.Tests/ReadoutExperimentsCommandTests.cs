@@ -124,7 +124,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Stdout);
         Assert.Single(run.StderrLines);
-        Assert.Contains("trials.jsonl:2", run.Stderr);
+        Assert.Contains("trials.jsonl line 2", run.Stderr);
     }
 
     [Fact]

@@ -13,7 +13,9 @@ namespace Esr.Cli.Benchmarks;
 /// <summary>
 /// What SAE steering costs during generation: greedy tokens/s of the same batch unsteered, with one add-mode latent,
 /// with a 26-latent ablation (the paper's off-topic-detector count), and with a readout of every latent at every token;
-/// plus the cost per token of a full SAE encode on its own. Random ~125M-parameter Llama, random SAE.
+/// plus the cost per token of a full SAE encode on its own, and each intervention hook's own cost per decoding step
+/// (timed in isolation, so it can be set against the step time even when a busy machine blurs the end-to-end ratios).
+/// Random ~125M-parameter Llama, random SAE.
 /// </summary>
 public sealed class SteeringBenchmark(TextWriter log)
 {
@@ -23,8 +25,10 @@ public sealed class SteeringBenchmark(TextWriter log)
     /// <summary>One configuration's median generation speed.</summary>
     public sealed record Row(string Configuration, double TokensPerSecond, double RelativeToUnsteered);
 
-    /// <summary>A finished run: the rows and the stand-alone full-encode cost.</summary>
-    public sealed record Result(IReadOnlyList<Row> Rows, double FullEncodeMicrosecondsPerToken, int Batch, int PromptTokens, int NewTokens, int SaeWidth, int Block);
+    /// <summary>A finished run: the rows, the stand-alone full-encode cost and the hooks' own costs per decoding step.</summary>
+    public sealed record Result(
+        IReadOnlyList<Row> Rows, double FullEncodeMicrosecondsPerToken, int Batch, int PromptTokens, int NewTokens, int SaeWidth, int Block,
+        double AddHookMicrosecondsPerStep, double AblateHookMicrosecondsPerStep);
 
     /// <summary>Runs every configuration <paramref name="repeats"/> times, interleaved, and reports medians.</summary>
     public Result Measure(string workDirectory, int batch, int promptTokens, int newTokens, int repeats, int threads, int saeWidth, TinySpec? model = null)
@@ -79,7 +83,28 @@ public sealed class SteeringBenchmark(TextWriter log)
 
         var encodeCost = FullEncodeCost(sae, spec.HiddenSize, tokens: 256, repeats);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"full encode: {encodeCost:F1} µs per token"));
-        return new Result(rows, encodeCost, batch, promptTokens, newTokens, saeWidth, block);
+        var addCost = DecodeStepHookCost(add, point, batch, promptTokens, spec.HiddenSize);
+        var ablateCost = DecodeStepHookCost(ablate, point, batch, promptTokens, spec.HiddenSize);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hook per decoding step: add {addCost:F1} µs, ablate {ablateCost:F1} µs"));
+        return new Result(rows, encodeCost, batch, promptTokens, newTokens, saeWidth, block, addCost, ablateCost);
+    }
+
+    /// <summary>The median time of one hook call on a decoding step's activation [batch, 1, d], in microseconds.</summary>
+    private static double DecodeStepHookCost(IActivationHook hook, HookPoint point, int batch, int startSlot, int width)
+    {
+        using var scope = NewDisposeScope();
+        var activation = randn([batch, 1, width], generator: new TorchSharp.torch.Generator(7));
+        var context = new HookContext(point, startSlot, ones([batch, 1], ScalarType.Bool), full([batch, 1], startSlot, ScalarType.Int64));
+        var samples = new List<double>();
+        for (var i = 0; i < 220; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = hook.Apply(activation, context);
+            var elapsed = clock.Elapsed.TotalSeconds * 1e6;
+            if (!ReferenceEquals(result, activation)) result.Dispose();
+            if (i >= 20) samples.Add(elapsed); // the first calls warm up
+        }
+        return Statistics.Median(samples);
     }
 
     private static SparseAutoencoder RandomSae(int dIn, int width)
@@ -127,6 +152,10 @@ public sealed class SteeringBenchmark(TextWriter log)
         foreach (var row in result.Rows) text.AppendLine(invariant, $"| {row.Configuration} | {row.TokensPerSecond:F1} | {row.RelativeToUnsteered:F3} |");
         text.AppendLine();
         text.AppendLine(invariant, $"A full SAE encode on its own: {result.FullEncodeMicrosecondsPerToken:F1} µs per token (256 tokens at once).");
+        var step = 1e6 * result.Batch / result.Rows[0].TokensPerSecond;
+        text.AppendLine(invariant, $"Hook calls on one decoding step's [{result.Batch}, 1, d] activation, timed alone (medians of 200): add "
+            + $"{result.AddHookMicrosecondsPerStep:F1} µs, 26-latent ablation {result.AblateHookMicrosecondsPerStep:F1} µs, against an unsteered generation "
+            + $"step of {step / 1000:F1} ms, prefill amortised ({100 * result.AddHookMicrosecondsPerStep / step:F2} % and {100 * result.AblateHookMicrosecondsPerStep / step:F2} %).");
         return text.ToString();
     }
 }

@@ -20,11 +20,9 @@ public static class EsrMetrics
         var deltasMulti = new List<double>();
         var deltasAll = new List<double>();
         int degraded = 0, multi = 0, improved = 0;
-        foreach (var trial in trials)
+        foreach (var (_, scores, isDegraded) in Included(trials))
         {
-            var scores = trial.IncludedScores();
-            if (scores is null) continue;
-            if (DegradedText.IsDegraded(trial.Response))
+            if (isDegraded)
             {
                 degraded++;
                 if (options.ExcludeDegraded) continue;
@@ -49,6 +47,26 @@ public static class EsrMetrics
             Estimate.Percentage(improved, multi, z, options.Proportions),
             Estimate.Mean(deltasMulti, z),
             Estimate.Mean(deltasAll, z));
+    }
+
+    /// <summary>
+    /// The trials the metrics count, with their non-null attempt scores in order: the ESR_SPEC §2.4 inclusion rules,
+    /// then the degraded filter when <paramref name="options"/> asks for it. Figures read per-trial values here.
+    /// </summary>
+    public static IEnumerable<(GradedTrial Trial, IReadOnlyList<double> Scores)> Counted(IEnumerable<GradedTrial> trials, MetricOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        bool exclude = (options ?? MetricOptions.Paper).ExcludeDegraded;
+        return Included(trials).Where(t => !(exclude && t.Degraded)).Select(t => (t.Trial, t.Scores));
+    }
+
+    private static IEnumerable<(GradedTrial Trial, IReadOnlyList<double> Scores, bool Degraded)> Included(IEnumerable<GradedTrial> trials)
+    {
+        foreach (var trial in trials)
+        {
+            var scores = trial.IncludedScores();
+            if (scores is not null) yield return (trial, scores, DegradedText.IsDegraded(trial.Response));
+        }
     }
 
     /// <summary>
@@ -89,7 +107,7 @@ public static class EsrMetrics
         return new DataFrame(frameColumns);
     }
 
-    private static Estimate Pick(EsrSummary summary, string column) => column switch
+    internal static Estimate Pick(EsrSummary summary, string column) => column switch
     {
         "first_attempt_score" => summary.FirstAttemptScore,
         "multi_attempt_pct" => summary.MultiAttemptPercent,

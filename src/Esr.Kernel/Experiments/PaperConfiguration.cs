@@ -4,7 +4,7 @@ namespace Esr.Kernel.Experiments;
 
 /// <summary>
 /// One of the paper's five model + SAE set-ups (ESR_SPEC §1.1, §1.5, §4), as data. Blocks are 0-based decoder
-/// blocks: steering at <c>blocks.{SteeringBlock}.resid_post</c>, readouts at <c>blocks.{ReadoutBlock}.resid_post</c>.
+/// blocks: steering at <c>blocks.{SteeringBlock}.{SaeSite}</c>, readouts at <c>blocks.{ReadoutBlock}.{SaeSite}</c>.
 /// </summary>
 /// <param name="ShortName">The name it is looked up by, e.g. "gemma-2-2b".</param>
 /// <param name="PaperName">The model's name in the paper.</param>
@@ -36,11 +36,24 @@ public sealed record PaperConfiguration(
     ThresholdSearchSettings Calibration,
     string? NeuronpediaId)
 {
-    /// <summary>The hook point steered.</summary>
-    public HookPoint SteeringHook => HookPoint.ResidPost(SteeringBlock);
+    /// <summary>
+    /// The hook site the SAE encodes at, for readouts and for clamps and ablations. <b>[QUIRK, ESR_SPEC §1.3]</b> The
+    /// paper's vLLM fork encoded the Gemma-2 MLP branch output (<see cref="HookPoint.MlpOut"/>), not the residual
+    /// stream, so the Gemma configurations default to that site to reproduce the paper's readouts, relevance filter and
+    /// clamps; the Llama ones use <see cref="HookPoint.ResidualPost"/>, as the fork did. Add-mode steering is the same at
+    /// either site (the branch output is added to the residual stream), up to float rounding.
+    /// <see cref="OnResidualStream"/> gives the clean variant.
+    /// </summary>
+    public string SaeSite { get; init; } = HookPoint.ResidualPost;
+
+    /// <summary>The hook point steered (adds, clamps and ablations).</summary>
+    public HookPoint SteeringHook => new(SteeringBlock, SaeSite);
 
     /// <summary>The hook point read by the SAE.</summary>
-    public HookPoint ReadoutHook => HookPoint.ResidPost(ReadoutBlock);
+    public HookPoint ReadoutHook => new(ReadoutBlock, SaeSite);
+
+    /// <summary>This configuration with the SAE on the true residual stream (the clean port of the Gemma quirk).</summary>
+    public PaperConfiguration OnResidualStream() => this with { SaeSite = HookPoint.ResidualPost };
 
     /// <summary>The local snapshot of <see cref="ModelRepo"/> in the Hugging Face cache.</summary>
     /// <exception cref="DirectoryNotFoundException">Not downloaded; the message names the path expected.</exception>
@@ -72,13 +85,13 @@ public static class PaperConfigurations
     public static PaperConfiguration Llama70B { get; } = new(
         "llama-3.3-70b", "Llama-3.3-70B-Instruct", "meta-llama/Meta-Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct",
         8192, 80, "Goodfire/Llama-3.3-70B-Instruct-SAE-l50", "Llama-3.3-70B-Instruct-SAE-l50.pt", 65_536,
-        SteeringBlock: 33, ReadoutBlock: 50, RepetitionPenalty: 1.2, ThresholdSearchSettings.Llama70B, NeuronpediaId: null);
+        SteeringBlock: 33, ReadoutBlock: 50, RepetitionPenalty: 1.2, ThresholdSearchSettings.Llama70B, "llama3.3-70b-it/50-resid-post-gf");
 
     /// <summary>Llama-3.1-8B-Instruct as the shipped (fork) configuration ran it: steered at block 12, read at 19.</summary>
     public static PaperConfiguration Llama8B { get; } = new(
         "llama-3.1-8b", "Llama-3.1-8B-Instruct", "meta-llama/Meta-Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct",
         4096, 32, "Goodfire/Llama-3.1-8B-Instruct-SAE-l19", "Llama-3.1-8B-Instruct-SAE-l19.pth", 65_536,
-        SteeringBlock: 12, ReadoutBlock: 19, RepetitionPenalty: 1.15, ThresholdSearchSettings.Llama8B, NeuronpediaId: null);
+        SteeringBlock: 12, ReadoutBlock: 19, RepetitionPenalty: 1.15, ThresholdSearchSettings.Llama8B, "llama3.1-8b-it/19-resid-post-gf");
 
     /// <summary>Llama-3.1-8B-Instruct as the paper's Table 1 states it: steered at block 19.</summary>
     public static PaperConfiguration Llama8BPaperLayer { get; } = Llama8B with { ShortName = "llama-3.1-8b-l19", SteeringBlock = 19 };
@@ -87,13 +100,19 @@ public static class PaperConfigurations
     public static PaperConfiguration Gemma2B { get; } = new(
         "gemma-2-2b", "Gemma-2-2B-it", "google/gemma-2-2b-it-res-16k-layer-16", "google/gemma-2-2b-it",
         2304, 26, "google/gemma-scope-2b-pt-res", "layer_16/width_16k/average_l0_78/params.npz", 16_384,
-        SteeringBlock: 16, ReadoutBlock: 16, RepetitionPenalty: 1.1, ThresholdSearchSettings.Gemma2B, "gemma-2-2b/16-gemmascope-res-16k");
+        SteeringBlock: 16, ReadoutBlock: 16, RepetitionPenalty: 1.1, ThresholdSearchSettings.Gemma2B, "gemma-2-2b/16-gemmascope-res-16k")
+    {
+        SaeSite = HookPoint.MlpOut,
+    };
 
     /// <summary>Gemma-2-9B-it with GemmaScope's PT layer-26 16k SAE (canonical = average_l0_116).</summary>
     public static PaperConfiguration Gemma9B { get; } = new(
         "gemma-2-9b", "Gemma-2-9B-it", "google/gemma-2-9b-res-16k-layer-26", "google/gemma-2-9b-it",
         3584, 42, "google/gemma-scope-9b-pt-res", "layer_26/width_16k/average_l0_116/params.npz", 16_384,
-        SteeringBlock: 26, ReadoutBlock: 26, RepetitionPenalty: 1.1, ThresholdSearchSettings.Gemma9B, "gemma-2-9b/26-gemmascope-res-16k");
+        SteeringBlock: 26, ReadoutBlock: 26, RepetitionPenalty: 1.1, ThresholdSearchSettings.Gemma9B, "gemma-2-9b/26-gemmascope-res-16k")
+    {
+        SaeSite = HookPoint.MlpOut,
+    };
 
     /// <summary>
     /// Gemma-2-27B-it with GemmaScope's PT layer-22 131k SAE. Which folder is "canonical" (average_l0_82 or _118) is
@@ -103,7 +122,10 @@ public static class PaperConfigurations
     public static PaperConfiguration Gemma27B { get; } = new(
         "gemma-2-27b", "Gemma-2-27B-it", "google/gemma-2-27b-it-res-131k-layer-22", "google/gemma-2-27b-it",
         4608, 46, "google/gemma-scope-27b-pt-res", "layer_22/width_131k/average_l0_82/params.npz", 131_072,
-        SteeringBlock: 22, ReadoutBlock: 22, RepetitionPenalty: 1.1, ThresholdSearchSettings.Gemma27B, "gemma-2-27b/22-gemmascope-res-131k");
+        SteeringBlock: 22, ReadoutBlock: 22, RepetitionPenalty: 1.1, ThresholdSearchSettings.Gemma27B, "gemma-2-27b/22-gemmascope-res-131k")
+    {
+        SaeSite = HookPoint.MlpOut,
+    };
 
     /// <summary>All configurations, the paper's five plus the second Llama-3.1-8B steering block.</summary>
     public static IReadOnlyList<PaperConfiguration> All { get; } = [Llama70B, Llama8B, Llama8BPaperLayer, Gemma2B, Gemma9B, Gemma27B];

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using static TorchSharp.torch;
 
 namespace Esr.Kernel.Interventions;
 
@@ -43,16 +44,72 @@ public static class NpyVector
     }
 
     /// <summary>
-    /// Parses the bytes of a float32 little-endian C-order .npy array of any number of dimensions (the vector
-    /// reader and the GemmaScope .npz reader share this); <paramref name="source"/> names the file in errors.
+    /// Parses the bytes of a float32 little-endian C-order .npy array of any number of dimensions into one managed
+    /// array (at most <see cref="Array.MaxLength"/> elements); <paramref name="source"/> names the file in errors.
     /// </summary>
     /// <exception cref="NpyFormatException">The bytes are not such an array.</exception>
     internal static (long[] Shape, float[] Data) Parse(string source, byte[] bytes)
     {
-        var path = source;
-        if (bytes.Length < Magic.Length + 2 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        var (shape, dataStart) = ReadHeader(source, new MemoryStream(bytes, writable: false), bytes.Length);
+        var length = CheckDataLength(source, shape, bytes.Length - dataStart);
+        if (length > Array.MaxLength)
+            throw new NpyFormatException(source, $"header field 'shape' is {Show(shape.ToList())}, too large to read into memory at once");
+        var vector = new float[length];
+        for (var i = 0; i < length; i++) vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan((int)dataStart + 4 * i));
+        return (shape, vector);
+    }
+
+    /// <summary>The default chunk of <see cref="ReadTensor"/>: 64 MiB.</summary>
+    internal const int DefaultChunkBytes = 64 << 20;
+
+    /// <summary>
+    /// Reads a float32 little-endian C-order .npy array from a stream straight into a new float32 tensor,
+    /// <paramref name="chunkBytes"/> at a time, so an array larger than any managed array (GemmaScope 27B's 131k-wide
+    /// matrices are 2.4 GB) is never held twice nor in one <c>byte[]</c>.
+    /// </summary>
+    /// <param name="source">Names the array in errors.</param>
+    /// <param name="stream">Positioned at the start of the .npy data (e.g. an opened zip entry).</param>
+    /// <param name="streamLength">The .npy's length in bytes (a zip entry's uncompressed length).</param>
+    /// <param name="chunkBytes">Bytes read per step (a multiple of 4).</param>
+    /// <exception cref="NpyFormatException">The stream is not such an array, or its data is shorter or longer than its shape.</exception>
+    internal static Tensor ReadTensor(string source, Stream stream, long streamLength, int chunkBytes = DefaultChunkBytes)
+    {
+        if (chunkBytes < 4 || chunkBytes % 4 != 0) throw new ArgumentOutOfRangeException(nameof(chunkBytes), chunkBytes, "a positive multiple of 4");
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("reading .npy data in place needs a little-endian machine");
+        var (shape, dataStart) = ReadHeader(source, stream, streamLength);
+        var length = CheckDataLength(source, shape, streamLength - dataStart);
+        var result = empty(shape, ScalarType.Float32);
+        try
+        {
+            using var flat = result.view(-1);
+            for (long done = 0; done < length;)
+            {
+                var count = Math.Min(chunkBytes / 4, length - done);
+                using var part = flat.narrow(0, done, count);
+                stream.ReadExactly(part.bytes);
+                done += count;
+            }
+            return result;
+        }
+        catch (EndOfStreamException)
+        {
+            result.Dispose();
+            throw new NpyFormatException(source, "truncated: the data ended before its shape was filled");
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the magic, version and header dict; returns the shape and the offset of the data.</summary>
+    private static (long[] Shape, long DataStart) ReadHeader(string path, Stream stream, long totalLength)
+    {
+        Span<byte> prefix = stackalloc byte[12];
+        if (totalLength < Magic.Length + 2 || ReadUpTo(stream, prefix[..8]) < 8 || !prefix[..Magic.Length].SequenceEqual(Magic))
             throw new NpyFormatException(path, "not a .npy file (the magic string \\x93NUMPY is missing)");
-        int major = bytes[6], minor = bytes[7];
+        int major = prefix[6], minor = prefix[7];
         var lengthSize = major switch
         {
             1 => 2,
@@ -60,23 +117,34 @@ public static class NpyVector
             _ => throw new NpyFormatException(path, $"format version {major}.{minor} is not supported (expected 1.0, 2.0 or 3.0)"),
         };
         var headerStart = 8 + lengthSize;
-        if (bytes.Length < headerStart) throw new NpyFormatException(path, "truncated before the header length");
+        if (totalLength < headerStart || ReadUpTo(stream, prefix[8..headerStart]) < lengthSize)
+            throw new NpyFormatException(path, "truncated before the header length");
         long headerLength = lengthSize == 2
-            ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8))
-            : BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        if (headerStart + headerLength > bytes.Length)
-            throw new NpyFormatException(path, $"truncated: the header claims {headerLength} bytes but the file has {bytes.Length - headerStart} after the length field");
-        var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes, headerStart, (int)headerLength);
+            ? BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..])
+            : BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
+        if (headerStart + headerLength > totalLength)
+            throw new NpyFormatException(path, $"truncated: the header claims {headerLength} bytes but the file has {totalLength - headerStart} after the length field");
+        var headerBytes = new byte[headerLength];
+        if (ReadUpTo(stream, headerBytes) < headerLength)
+            throw new NpyFormatException(path, $"truncated inside the {headerLength}-byte header");
+        var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
+        return (ParseHeader(path, header), headerStart + headerLength);
+    }
 
-        var shape = ParseHeader(path, header);
+    private static int ReadUpTo(Stream stream, Span<byte> buffer)
+    {
+        var total = 0;
+        for (int read; total < buffer.Length && (read = stream.Read(buffer[total..])) > 0;) total += read;
+        return total;
+    }
+
+    /// <summary>The element count of the shape, checked against the bytes after the header.</summary>
+    private static long CheckDataLength(string path, long[] shape, long dataBytes)
+    {
         var length = shape.Aggregate(1L, (a, b) => a * b);
-        var dataStart = headerStart + (int)headerLength;
-        var dataBytes = (long)bytes.Length - dataStart;
         if (dataBytes != length * 4L)
             throw new NpyFormatException(path, $"the data holds {dataBytes} bytes but header field 'shape' {Show(shape.ToList())} needs {length * 4L}");
-        var vector = new float[length];
-        for (var i = 0; i < length; i++) vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(dataStart + 4 * i));
-        return (shape, vector);
+        return length;
     }
 
     /// <summary>Writes a vector as a version 1.0 <c>.npy</c> file that NumPy reads as a float32 array of shape (n,).</summary>
@@ -137,8 +205,8 @@ public static class NpyVector
             throw new NpyFormatException(path, $"header field 'shape' is {Show(shape)} (expected a tuple of sizes, e.g. (4096,))");
         var count = 1.0;
         foreach (var size in dimensions) count *= size;
-        if (count > Array.MaxLength / 4)
-            throw new NpyFormatException(path, $"header field 'shape' is {Show(shape)}, too large to read into memory at once");
+        if (dimensions.Any(size => size < 0) || count > long.MaxValue / 8)
+            throw new NpyFormatException(path, $"header field 'shape' is {Show(shape)} (expected non-negative sizes of an array that fits in memory)");
         return [.. dimensions];
     }
 

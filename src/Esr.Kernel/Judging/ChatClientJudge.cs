@@ -21,8 +21,7 @@ public sealed class ChatClientJudge : IJudge, IDisposable
     private readonly IChatClient _client;
     private readonly bool _ownsClient;
     private readonly JudgeClientOptions _options;
-    private readonly SemaphoreSlim _concurrency;
-    private readonly RateGate _rate;
+    private readonly ChatCallGate _gate;
     private readonly ILogger _logger;
 
     /// <summary>A judge over <paramref name="client"/>.</summary>
@@ -43,23 +42,15 @@ public sealed class ChatClientJudge : IJudge, IDisposable
         _client = client;
         _ownsClient = ownsClient;
         _options = options ?? JudgeClientOptions.OpenAiCompatible;
-        if (_options.MaxConcurrency < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxConcurrency must be at least 1.");
         Name = name;
         ModelId = modelId;
         Prompt = prompt ?? JudgePrompt.Default;
-        _concurrency = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
-        _rate = new RateGate(_options.MaxCallsPerSecond, time ?? TimeProvider.System);
+        _gate = new ChatCallGate(_options, time);
         _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
     public string Name { get; }
-
-    /// <summary>
-    /// The chat client this judge sends through (with its routing, key and HTTP resilience), for other LLM calls of an
-    /// experiment such as Exp 9's boundary annotation; this judge's concurrency and rate limits do not apply to it.
-    /// </summary>
-    public IChatClient ChatClient => _client;
 
     /// <summary>The model id sent with each request, or null to use the client's default.</summary>
     public string? ModelId { get; }
@@ -78,25 +69,14 @@ public sealed class ChatClientJudge : IJudge, IDisposable
         ];
         var chatOptions = new ChatOptions { MaxOutputTokens = _options.MaxOutputTokens, ModelId = ModelId };
 
-        await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        string text;
         try
         {
-            await _rate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            budget.CancelAfter(_options.TotalTimeout);
-            ChatResponse response;
-            try
-            {
-                response = await _client.GetResponseAsync(messages, chatOptions, budget.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return Fail(null, "TimeoutError", $"No reply within {_options.TotalTimeout.TotalSeconds:0.#} s");
-            }
-            var text = response.Text;
-            var verdict = JudgeReplyParser.Parse(text);
-            if (!verdict.Succeeded) _logger.LogWarning("Judge {Name} reply unreadable: {Error}", Name, verdict.Error);
-            return verdict;
+            text = (await _gate.SendAsync(_client, messages, chatOptions, cancellationToken).ConfigureAwait(false)).Text;
+        }
+        catch (ChatCallGate.BudgetExceededException e)
+        {
+            return Fail(null, "TimeoutError", e.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -106,10 +86,9 @@ public sealed class ChatClientJudge : IJudge, IDisposable
         {
             return Fail(null, e.GetType().Name, e.Message);
         }
-        finally
-        {
-            _concurrency.Release();
-        }
+        var verdict = JudgeReplyParser.Parse(text);
+        if (!verdict.Succeeded) _logger.LogWarning("Judge {Name} reply unreadable: {Error}", Name, verdict.Error);
+        return verdict;
     }
 
     private JudgeVerdict Fail(string? raw, string type, string message)
@@ -123,6 +102,6 @@ public sealed class ChatClientJudge : IJudge, IDisposable
     public void Dispose()
     {
         if (_ownsClient) _client.Dispose();
-        _concurrency.Dispose();
+        _gate.Dispose();
     }
 }

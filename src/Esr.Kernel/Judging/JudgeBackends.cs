@@ -19,19 +19,53 @@ public static class JudgeBackends
     public static Uri OpenRouterBaseUrl { get; } = new("https://openrouter.ai/api/v1");
 
     /// <summary>
-    /// A judge for an alias or model id routed as ESR_SPEC §2.3 says (see <see cref="JudgeAliases.Route"/>), with the
-    /// provider's default limits unless <paramref name="options"/> is given.
+    /// A judge for an alias or model id routed as ESR_SPEC §2.3 says (see <see cref="JudgeAliases.Route"/>), or a local
+    /// model as <c>local:&lt;model directory&gt;</c> (<see cref="LocalChatClient"/>), with the provider's default limits
+    /// unless <paramref name="options"/> is given.
     /// </summary>
     /// <exception cref="InvalidOperationException">The provider's key variable is not set.</exception>
     public static ChatClientJudge Create(string aliasOrModel, JudgeClientOptions? options = null, JudgePrompt? prompt = null, ILogger? logger = null)
     {
-        var model = JudgeAliases.Resolve(aliasOrModel);
-        return JudgeAliases.Route(model) switch
+        var (client, name, limits) = CreateClient(aliasOrModel, options, logger);
+        return new ChatClientJudge(client, name, limits, prompt, logger: logger, ownsClient: true);
+    }
+
+    /// <summary>
+    /// A concreteness grader (ESR_SPEC §3) on the same backends as <see cref="Create"/>; the paper's grader is
+    /// <see cref="ConcretenessGrader.PaperModel"/> (alias <c>sonnet</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The provider's key variable is not set.</exception>
+    public static ConcretenessGrader CreateGrader(
+        string aliasOrModel, ConcretenessCache? cache = null, JudgeClientOptions? options = null, JudgePrompt? prompt = null, ILogger? logger = null)
+    {
+        var (client, name, limits) = CreateClient(aliasOrModel, options, logger);
+        return new ConcretenessGrader(client, name, cache, prompt, limits, logger: logger, ownsClient: true);
+    }
+
+    /// <summary>
+    /// The chat client for an alias, model id or <c>local:&lt;dir&gt;</c>, with the name judges and caches use and the
+    /// limits that apply (the given ones, or the provider's defaults; one call at a time for a local model).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The provider's key variable is not set.</exception>
+    public static (IChatClient Client, string Name, JudgeClientOptions Options) CreateClient(
+        string aliasOrModel, JudgeClientOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(aliasOrModel);
+        if (aliasOrModel.StartsWith(LocalChatClient.Prefix, StringComparison.Ordinal))
         {
-            JudgeProvider.Anthropic => Anthropic(model, options, prompt, logger: logger),
-            JudgeProvider.OpenRouter => OpenAiCompatible(model, OpenRouterBaseUrl, "OPENROUTER_API_KEY", options, prompt, logger),
-            _ => OpenAiCompatible(model, null, "OPENAI_API_KEY", options, prompt, logger),
+            var local = LocalChatClient.Load(aliasOrModel[LocalChatClient.Prefix.Length..]);
+            return (local, local.ModelId, options ?? JudgeClientOptions.Local);
+        }
+        var model = JudgeAliases.Resolve(aliasOrModel);
+        var provider = JudgeAliases.Route(model);
+        options ??= provider == JudgeProvider.Anthropic ? JudgeClientOptions.Anthropic : JudgeClientOptions.OpenAiCompatible;
+        var client = provider switch
+        {
+            JudgeProvider.Anthropic => AnthropicChatClient(model, options, logger: logger),
+            JudgeProvider.OpenRouter => OpenAiChatClient(model, OpenRouterBaseUrl, "OPENROUTER_API_KEY", options, logger),
+            _ => OpenAiChatClient(model, null, "OPENAI_API_KEY", options, logger),
         };
+        return (client, model, options);
     }
 
     /// <summary>
@@ -49,8 +83,20 @@ public static class JudgeBackends
         string model, Uri? baseUrl, string? apiKeyVariable, JudgeClientOptions? options = null, JudgePrompt? prompt = null,
         ILogger? logger = null, HttpMessageHandler? handler = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(model);
         options ??= JudgeClientOptions.OpenAiCompatible;
+        var client = OpenAiChatClient(model, baseUrl, apiKeyVariable, options, logger, handler);
+        return new ChatClientJudge(client, model, options, prompt, logger: logger, ownsClient: true);
+    }
+
+    /// <summary>
+    /// The chat client behind <see cref="OpenAiCompatible"/> (retry and timeout pipeline included), for a
+    /// <see cref="ConcretenessGrader"/> or any other caller; it owns its HttpClient.
+    /// </summary>
+    public static IChatClient OpenAiChatClient(
+        string model, Uri? baseUrl, string? apiKeyVariable, JudgeClientOptions options, ILogger? logger = null, HttpMessageHandler? handler = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentNullException.ThrowIfNull(options);
         var key = apiKeyVariable is null ? "no-key" : ReadKey(apiKeyVariable);
         var http = JudgeHttpResilience.CreateHttpClient(options, logger, handler);
         var clientOptions = new OpenAIClientOptions
@@ -61,7 +107,7 @@ public static class JudgeBackends
         };
         if (baseUrl is not null) clientOptions.Endpoint = baseUrl;
         var chat = new ChatClient(model, new ApiKeyCredential(key), clientOptions).AsIChatClient();
-        return new ChatClientJudge(new OwningChatClient(chat, http), model, options, prompt, logger: logger, ownsClient: true);
+        return new OwningChatClient(chat, http);
     }
 
     /// <summary>
@@ -78,8 +124,17 @@ public static class JudgeBackends
         string model, JudgeClientOptions? options = null, JudgePrompt? prompt = null, Uri? baseUrl = null,
         ILogger? logger = null, HttpMessageHandler? handler = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(model);
         options ??= JudgeClientOptions.Anthropic;
+        var client = AnthropicChatClient(model, options, baseUrl, logger, handler);
+        return new ChatClientJudge(client, model, options, prompt, logger: logger, ownsClient: true);
+    }
+
+    /// <summary>The chat client behind <see cref="Anthropic"/>; it owns its HttpClient.</summary>
+    public static IChatClient AnthropicChatClient(
+        string model, JudgeClientOptions options, Uri? baseUrl = null, ILogger? logger = null, HttpMessageHandler? handler = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentNullException.ThrowIfNull(options);
         var key = ReadKey("ANTHROPIC_API_KEY");
         var http = JudgeHttpResilience.CreateHttpClient(options, logger, handler);
         var client = new AnthropicClient
@@ -90,8 +145,7 @@ public static class JudgeBackends
             Timeout = options.TotalTimeout,
         };
         if (baseUrl is not null) client = (AnthropicClient)client.WithOptions(o => o with { BaseUrl = baseUrl.ToString().TrimEnd('/') });
-        var chat = client.AsIChatClient(model, options.MaxOutputTokens);
-        return new ChatClientJudge(new OwningChatClient(chat, http), model, options, prompt, logger: logger, ownsClient: true);
+        return new OwningChatClient(client.AsIChatClient(model, options.MaxOutputTokens), http);
     }
 
     private static string ReadKey(string variable)

@@ -34,6 +34,9 @@ public sealed record JudgeClientOptions
     /// <summary>Defaults for Anthropic: ESR_SPEC §2.3's client-side limit of 3 calls per second.</summary>
     public static JudgeClientOptions Anthropic { get; } = new() { MaxCallsPerSecond = 3 };
 
+    /// <summary>Defaults for a model run by this engine (<see cref="LocalChatClient"/>): one call at a time, no retries.</summary>
+    public static JudgeClientOptions Local { get; } = new() { MaxConcurrency = 1, MaxRetries = 0, RequestTimeout = TimeSpan.FromHours(1) };
+
     /// <summary>Defaults for OpenAI-compatible endpoints: 50 concurrent calls, no rate limit.</summary>
     public static JudgeClientOptions OpenAiCompatible { get; } = new();
 }

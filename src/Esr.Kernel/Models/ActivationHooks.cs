@@ -18,6 +18,10 @@ public sealed class ActivationHooks
     /// <summary>The hook points that have hooks.</summary>
     public IEnumerable<HookPoint> Points => _hooks.Keys;
 
+    /// <summary>Whether block <paramref name="block"/> has hooks inside it (at <c>attn_out</c> or <c>mlp_out</c>).</summary>
+    internal bool HasBranchHooks(int block) =>
+        _hooks.ContainsKey(new HookPoint(block, HookPoint.AttentionOut)) || _hooks.ContainsKey(new HookPoint(block, HookPoint.MlpOut));
+
     internal Tensor Run(HookPoint point, Tensor activation, Func<HookContext> context)
     {
         if (!_hooks.TryGetValue(point, out var list)) return activation;

@@ -132,9 +132,17 @@ public sealed class CausalLanguageModel : nn.Module
         for (var layer = 0; layer < layers.Count; layer++)
         {
             var mask = Config.SlidingLayers[layer] ? slidingMask! : fullMask;
-            x = layers[layer].Forward(x, rotary, mask, cache, startSlot);
-            if (hooks is not null)
-                x = hooks.Run(HookPoint.ResidPost(layer), x, () => new HookContext(HookPoint.ResidPost(layer), startSlot, tokenMask, positions));
+            if (hooks is null)
+            {
+                x = layers[layer].Forward(x, rotary, mask, cache, startSlot);
+                continue;
+            }
+            var block = layer;
+            Tensor Run(string site, Tensor activation) =>
+                hooks.Run(new HookPoint(block, site), activation, () => new HookContext(new HookPoint(block, site), startSlot, tokenMask, positions));
+            x = Run(HookPoint.ResidualPre, x);
+            x = layers[layer].Forward(x, rotary, mask, cache, startSlot, hooks.HasBranchHooks(layer) ? Run : null);
+            x = Run(HookPoint.ResidualPost, x);
         }
         if (lastPositionOnly) x = x.narrow(1, x.shape[1] - 1, 1);
         var logits = nn.functional.linear(norm.forward(x), outputProjection ?? embedding).to_type(ScalarType.Float32);

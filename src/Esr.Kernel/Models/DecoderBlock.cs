@@ -47,13 +47,20 @@ internal sealed class DecoderBlock : nn.Module
         }
     }
 
-    public Tensor Forward(Tensor x, (Tensor Cos, Tensor Sin) rotary, Tensor mask, KvCache cache, int startSlot)
+    /// <summary>The block's output; <paramref name="branchHook"/> (site, branch output) may replace each branch's output before it is added.</summary>
+    public Tensor Forward(
+        Tensor x, (Tensor Cos, Tensor Sin) rotary, Tensor mask, KvCache cache, int startSlot,
+        Func<string, Tensor, Tensor>? branchHook = null)
     {
         using var scope = NewDisposeScope();
         var attended = attention.Forward(attentionNorm.forward(x), rotary, mask, cache, startSlot);
-        x = x.add(attentionOutputNorm?.forward(attended) ?? attended, Scalars.One);
+        attended = attentionOutputNorm?.forward(attended) ?? attended;
+        if (branchHook is not null) attended = branchHook(HookPoint.AttentionOut, attended);
+        x = x.add(attended, Scalars.One);
         var fed = feedForward.forward(feedForwardNorm.forward(x));
-        x = x.add(feedForwardOutputNorm?.forward(fed) ?? fed, Scalars.One);
+        fed = feedForwardOutputNorm?.forward(fed) ?? fed;
+        if (branchHook is not null) fed = branchHook(HookPoint.MlpOut, fed);
+        x = x.add(fed, Scalars.One);
         return x.MoveToOuterDisposeScope();
     }
 }

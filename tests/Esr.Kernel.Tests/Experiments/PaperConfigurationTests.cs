@@ -27,19 +27,19 @@ public sealed class PaperConfigurationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("llama-3.3-70b", 8192, 65_536, 33, 50, 1.2, 100)]
-    [InlineData("llama-3.1-8b", 4096, 65_536, 12, 19, 1.15, 50)]
-    [InlineData("llama-3.1-8b-l19", 4096, 65_536, 19, 19, 1.15, 50)]
-    [InlineData("gemma-2-2b", 2304, 16_384, 16, 16, 1.1, 300)]
-    [InlineData("gemma-2-9b", 3584, 16_384, 26, 26, 1.1, 560)]
-    [InlineData("GEMMA-2-27B", 4608, 131_072, 22, 22, 1.1, 5000)]
-    public void The_registry_holds_the_papers_numbers(string name, int dModel, int width, int steer, int read, double penalty, double upper)
+    [InlineData("llama-3.3-70b", 8192, 65_536, 33, 50, 1.2, 100, "resid_post")]
+    [InlineData("llama-3.1-8b", 4096, 65_536, 12, 19, 1.15, 50, "resid_post")]
+    [InlineData("llama-3.1-8b-l19", 4096, 65_536, 19, 19, 1.15, 50, "resid_post")]
+    [InlineData("gemma-2-2b", 2304, 16_384, 16, 16, 1.1, 300, "mlp_out")]
+    [InlineData("gemma-2-9b", 3584, 16_384, 26, 26, 1.1, 560, "mlp_out")]
+    [InlineData("GEMMA-2-27B", 4608, 131_072, 22, 22, 1.1, 5000, "mlp_out")]
+    public void The_registry_holds_the_papers_numbers(string name, int dModel, int width, int steer, int read, double penalty, double upper, string site)
     {
         var config = PaperConfigurations.Get(name);
         Assert.Equal(dModel, config.DModel);
         Assert.Equal(width, config.SaeWidth);
-        Assert.Equal(HookPoint.ResidPost(steer), config.SteeringHook);
-        Assert.Equal(HookPoint.ResidPost(read), config.ReadoutHook);
+        Assert.Equal(HookPoint.Parse($"blocks.{steer}.{site}"), config.SteeringHook);
+        Assert.Equal(HookPoint.Parse($"blocks.{read}.{site}"), config.ReadoutHook);
         Assert.Equal(penalty, config.RepetitionPenalty);
         Assert.Equal(upper, config.Calibration.Upper);
         Assert.Equal(0.3, config.Calibration.Target);
@@ -52,6 +52,15 @@ public sealed class PaperConfigurationTests : IDisposable
         Assert.Same(ThresholdSearchSettings.Llama70B, PaperConfigurations.Llama70B.Calibration);
         Assert.Same(ThresholdSearchSettings.Llama8B, PaperConfigurations.Llama8BPaperLayer.Calibration);
         Assert.Same(ThresholdSearchSettings.Gemma27B, PaperConfigurations.Gemma27B.Calibration);
+    }
+
+    [Fact]
+    public void The_gemma_quirk_can_be_switched_to_the_residual_stream()
+    {
+        var clean = PaperConfigurations.Gemma9B.OnResidualStream();
+        Assert.Equal(HookPoint.ResidPost(26), clean.ReadoutHook);
+        Assert.Equal(HookPoint.ResidPost(26), clean.SteeringHook);
+        Assert.Equal(HookPoint.MlpOutput(26), PaperConfigurations.Gemma9B.ReadoutHook);
     }
 
     [Fact]
@@ -122,7 +131,9 @@ public sealed class PaperConfigurationTests : IDisposable
     public void Neuronpedia_links_exist_only_where_the_sae_is_hosted()
     {
         Assert.Equal(new Uri("https://www.neuronpedia.org/gemma-2-2b/16-gemmascope-res-16k/42"), PaperConfigurations.Gemma2B.NeuronpediaLink(42));
-        Assert.Null(PaperConfigurations.Llama70B.NeuronpediaLink(42));
+        Assert.Equal(new Uri("https://www.neuronpedia.org/llama3.3-70b-it/50-resid-post-gf/42"), PaperConfigurations.Llama70B.NeuronpediaLink(42));
+        Assert.Equal(new Uri("https://www.neuronpedia.org/llama3.1-8b-it/19-resid-post-gf/7"), PaperConfigurations.Llama8BPaperLayer.NeuronpediaLink(7));
+        Assert.Null((PaperConfigurations.Gemma2B with { NeuronpediaId = null }).NeuronpediaLink(42));
         Assert.Throws<ArgumentOutOfRangeException>(() => PaperConfigurations.Gemma2B.NeuronpediaLink(16_384));
     }
 }

@@ -44,12 +44,12 @@ public class SaeLoaderTests
         return stream.ToArray();
     }
 
-    private static void WriteNpz(string path, IEnumerable<(string Name, byte[] Bytes)> arrays)
+    private static void WriteNpz(string path, IEnumerable<(string Name, byte[] Bytes)> arrays, CompressionLevel compression = CompressionLevel.Optimal)
     {
         using var archive = ZipFile.Open(path, ZipArchiveMode.Create);
         foreach (var (name, bytes) in arrays)
         {
-            using var stream = archive.CreateEntry(name + ".npy").Open();
+            using var stream = archive.CreateEntry(name + ".npy", compression).Open();
             stream.Write(bytes);
         }
     }
@@ -173,6 +173,27 @@ public class SaeLoaderTests
         Assert.False(sae.AppliesDecoderBiasToInput);
         using var expected = new SparseAutoencoder(weights["W_enc"], weights["b_enc"], weights["W_dec"], weights["b_dec"], SaeArchitecture.JumpRelu, weights["threshold"]);
         AssertEncodesLike(expected, sae);
+    }
+
+    [Theory]
+    [InlineData(4, CompressionLevel.Optimal)]
+    [InlineData(12, CompressionLevel.Optimal)]
+    [InlineData(12, CompressionLevel.NoCompression)]
+    [InlineData(1 << 20, CompressionLevel.NoCompression)]
+    public void A_GemmaScope_npz_streamed_in_chunks_of_any_size_loads_the_same_weights(int chunkBytes, CompressionLevel compression)
+    {
+        using var scope = NewDisposeScope();
+        using var directory = new TemporaryDirectory();
+        var weights = RandomSae.Weights(DIn, DSae, 21);
+        var path = directory.File("params.npz");
+        WriteNpz(path, weights.Select(pair => (pair.Key, Npy(pair.Value))), compression);
+
+        // W_enc holds 8 × 24 floats: 4-byte chunks read it in 192 steps, 12-byte ones in 64 that straddle its rows.
+        using var sae = SaeLoader.LoadGemmaScope(path, null, chunkBytes);
+
+        using var expected = new SparseAutoencoder(weights["W_enc"], weights["b_enc"], weights["W_dec"], weights["b_dec"], SaeArchitecture.JumpRelu, weights["threshold"]);
+        AssertEncodesLike(expected, sae);
+        for (var latent = 0; latent < DSae; latent++) Assert.Equal(expected.DecoderDirection(latent), sae.DecoderDirection(latent));
     }
 
     [Fact]

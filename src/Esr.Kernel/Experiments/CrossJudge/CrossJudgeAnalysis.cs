@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Esr.Kernel.Analysis;
 using Esr.Kernel.Judging;
 using Microsoft.Data.Analysis;
 
@@ -8,7 +7,7 @@ namespace Esr.Kernel.Experiments.CrossJudge;
 /// <summary>
 /// The analysis of Experiment 7 (<c>plot_exp7.py</c>): one row per (judge, trial), the original grade once per trial
 /// as its own judge, new grades with an error or no scored attempt dropped; per-pair agreement metrics; and the
-/// per-(judge, target model) metrics of Figures A.4-A.5.
+/// rows frame that <see cref="Analysis.Figures.CrossJudgeFigure"/> turns into Figures A.4-A.6.
 /// </summary>
 public static partial class CrossJudgeAnalysis
 {
@@ -59,13 +58,16 @@ public static partial class CrossJudgeAnalysis
         return agreements;
     }
 
-    /// <summary>The rows as a DataFrame (the paper's <c>experiment_7_cross_judge_trials.csv</c>).</summary>
+    /// <summary>
+    /// The rows as a DataFrame (the paper's <c>experiment_7_cross_judge_trials.csv</c>), with the columns
+    /// <see cref="Analysis.Figures.CrossJudgeFigure"/> reads for Figures A.4-A.6.
+    /// </summary>
     public static DataFrame RowsFrame(IReadOnlyList<CrossJudgeRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         return new DataFrame(
             new StringDataFrameColumn("judge", rows.Select(r => r.Judge)),
-            new StringDataFrameColumn("trial", rows.Select(r => r.TrialKey)),
+            new StringDataFrameColumn("trial_id", rows.Select(r => r.TrialKey)),
             new StringDataFrameColumn("target_model", rows.Select(r => r.TargetModel)),
             new DoubleDataFrameColumn("first_score", rows.Select(r => r.FirstScore)),
             new DoubleDataFrameColumn("last_score", rows.Select(r => r.LastScore)),
@@ -89,20 +91,6 @@ public static partial class CrossJudgeAnalysis
             new DoubleDataFrameColumn("attempt_count_agreement", agreements.Select(a => a.AttemptCountAgreement)));
     }
 
-    /// <summary>
-    /// Multi-attempt %, ESR rate and MSI per (judge, target model), with <see cref="EsrMetrics.ByGroups"/>'s columns
-    /// (Figures A.4 and A.5 plot <c>msi</c> and <c>esr_rate</c>).
-    /// </summary>
-    public static DataFrame ByJudgeAndModel(IReadOnlyList<CrossJudgeRow> rows, MetricOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        var trials = rows.Select(r => new GradedTrial("", Scores(r))
-        {
-            Keys = new Dictionary<string, string> { ["judge"] = r.Judge, ["target_model"] = r.TargetModel },
-        });
-        return EsrMetrics.ByGroups(trials, ["judge", "target_model"], options);
-    }
-
     /// <summary>The target model by the paper plot's file-name patterns, "" when none matches.</summary>
     public static string TargetModelFromFileName(string fileName)
     {
@@ -119,16 +107,12 @@ public static partial class CrossJudgeAnalysis
     private static void AddRow(List<CrossJudgeRow> rows, string judge, SampledTrial sampled, JudgeVerdict? grade, CrossJudgeAnalysisOptions options)
     {
         if (grade is null) return;
-        var scores = GradedTrial.FromVerdict(sampled.Trial.Response, grade).IncludedScores();
+        var scores = Analysis.GradedTrial.FromVerdict(sampled.Trial.Response, grade).IncludedScores();
         if (scores is null) return;
         var target = options.TargetModelFromFileName && sampled.Trial.SourceFile is { } file ? TargetModelFromFileName(file) : sampled.TargetModel;
         double first = scores[0], last = scores[^1];
         rows.Add(new CrossJudgeRow(judge, sampled.Key, target, first, last, scores.Count, scores.Count > 1 ? last - first : 0));
     }
-
-    // The row's scores as attempts: the first, then the last for multi-attempt rows padded to the attempt count.
-    private static IReadOnlyList<Attempt> Scores(CrossJudgeRow row) =>
-        Enumerable.Range(0, row.Attempts).Select(i => new Attempt("", i == 0 ? row.FirstScore : i == row.Attempts - 1 ? row.LastScore : null)).ToList();
 
     private static double Pearson(double[] x, double[] y)
     {

@@ -166,18 +166,18 @@ public class CrossJudgeTests
     }
 
     [Fact]
-    public void Per_judge_and_model_metrics_count_multi_attempt_and_esr_rows()
+    public void The_rows_frame_feeds_the_cross_judge_figure()
     {
         CrossJudgeRow[] rows =
         [
-            new("A", "t1", "M", 10, 10, 1, 0), new("A", "t2", "M", 20, 50, 2, 30), new("A", "t3", "M", 30, 10, 3, -20), new("A", "t4", "M", 40, 40, 1, 0),
+            new("A", "t1", "Llama-3.3-70B", 10, 10, 1, 0), new("A", "t2", "Llama-3.3-70B", 20, 50, 2, 30),
+            new("A", "t3", "Llama-3.3-70B", 30, 10, 3, -20), new("A", "t4", "Llama-3.3-70B", 40, 40, 1, 0),
         ];
 
-        var frame = CrossJudgeAnalysis.ByJudgeAndModel(rows);
+        var metrics = Esr.Kernel.Analysis.Figures.CrossJudgeFigure.Metrics(CrossJudgeAnalysis.RowsFrame(rows));
 
-        Assert.Equal(50.0, (double)frame["multi_attempt_pct"][0]!, 12); // 2 of 4
-        Assert.Equal(25.0, (double)frame["esr_rate"][0]!, 12);          // 1 of 4 improves
-        Assert.Equal(5.0, (double)frame["msi"][0]!, 12);                // (30 − 20)/2
-        Assert.Equal(25.0, (double)frame["first_attempt_score"][0]!, 12);
+        Assert.Equal(50.0, (double)metrics["multi_attempt_pct"][0]!, 12); // 2 of 4
+        Assert.Equal(25.0, (double)metrics["esr_rate"][0]!, 12);          // 1 of 4 improves
+        Assert.Equal(5.0, (double)metrics["msi"][0]!, 12);                // (30 − 20)/2
     }
 }

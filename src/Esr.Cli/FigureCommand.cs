@@ -1,0 +1,143 @@
+using System.CommandLine;
+using Esr.Kernel.Analysis;
+using Esr.Kernel.Analysis.Figures;
+using Esr.Kernel.Experiments;
+using Plotly.NET;
+
+namespace Esr.Cli;
+
+/// <summary>
+/// <c>esr figure</c>: draws one of the paper's trial-based figures (ESR_SPEC §6) from result files, to a
+/// self-contained HTML page or a PNG (rendered by headless Chromium). Figures 6, A.4-A.6, A.15 and A.16 plot
+/// readouts and cross-judge grades rather than trials; they are drawn from notebooks or code.
+/// </summary>
+internal static class FigureCommand
+{
+    /// <summary>The figure ids and what they draw.</summary>
+    public static IReadOnlyDictionary<string, string> Figures { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["2"] = "ESR across models (Exp 1)",
+        ["2-degraded"] = "Figure 2's appendix variant: mean improvement over all trials (A.1.4)",
+        ["3"] = "boost-level sweep (Exp 2)",
+        ["4"] = "meta-prompting: baseline vs self_monitor per model (Exp 5)",
+        ["4-variants"] = "every meta-prompt variant of one --model (Exp 5 appendix)",
+        ["5"] = "off-topic detector ablation (Exp 3)",
+        ["7"] = "masked self-correction ratio sweep (Exp 4)",
+        ["combined"] = "prompting vs fine-tuning ESR rate (degraded outputs excluded)",
+        ["A2"] = "no-steering baseline, Figure-2 layout with mean improvement (Exp 8)",
+        ["A3"] = "no-steering first-attempt scores (Exp 8)",
+        ["A14"] = "random-latent ablation control, per-file aggregation (Exp 10)",
+    };
+
+    public static Command Create(TextWriter output)
+    {
+        var figure = new Argument<string>("figure")
+        {
+            Description = "Which figure: " + string.Join(", ", Figures.Select(f => $"{f.Key} ({f.Value})")),
+        };
+        figure.AcceptOnlyFromAmong([.. Figures.Keys]);
+        var results = new Option<string[]>("--results")
+        {
+            Description = "JSONL files of trial records, or folders searched for *.jsonl",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+            HelpName = "path",
+        };
+        var outPath = new Option<string>("--out") { Description = "The figure file: .html (self-contained) or .png", Required = true, HelpName = "file" };
+        var excludeDegraded = new Option<bool>("--exclude-degraded") { Description = "Drop degraded (repetitive) outputs; the paper keeps them" };
+        var boostMean = new Option<double?>("--boost-mean") { Description = "Figure 3: μ of the threshold cache (default: mean of the latents' thresholds)" };
+        var boostStd = new Option<double?>("--boost-std") { Description = "Figure 3: population σ of the threshold cache (default: of the latents' thresholds)" };
+        var model = new Option<string[]>("--model")
+        {
+            Description = "Keep only these models' trials (figure 4-variants: exactly one, the model whose variants to draw)",
+            AllowMultipleArgumentsPerToken = true,
+            HelpName = "name",
+        };
+        var scale = new Option<double>("--scale") { Description = "PNG: pixels per layout unit", DefaultValueFactory = _ => 2 };
+        var command = new Command("figure", "Draw a paper figure from trial results (ESR_SPEC §6)")
+        {
+            figure, results, outPath, excludeDegraded, boostMean, boostStd, model, scale,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string path = parse.GetRequiredValue(outPath);
+            string extension = Path.GetExtension(path).ToLowerInvariant();
+            if (extension is not (".html" or ".png")) throw new CliInputException($"--out must end in .html or .png: {path}");
+            var trials = await FigureTrialReader.ReadAsync(parse.GetRequiredValue(results), cancellationToken);
+            if (trials.Count == 0) throw new CliInputException("--results holds no trial records");
+            var options = new MetricOptions(ExcludeDegraded: parse.GetValue(excludeDegraded));
+            var models = parse.GetValue(model) ?? [];
+            string id = parse.GetRequiredValue(figure).ToUpperInvariant();
+            var selected = Select(id, trials, models);
+            if (selected.Count == 0) throw new CliInputException($"--results holds no trials for figure {parse.GetRequiredValue(figure)}{(models.Length > 0 ? " and --model " + string.Join(", ", models) : "")}");
+            if (id == "4-VARIANTS" && models.Length != 1) throw new CliInputException("figure 4-variants needs exactly one --model");
+            var chart = Draw(id, selected, options, parse.GetValue(boostMean), parse.GetValue(boostStd), models.FirstOrDefault() ?? "");
+            if (extension == ".html") await FigureExport.SaveHtmlAsync(chart, path, cancellationToken);
+            else
+            {
+                try
+                {
+                    await FigureExport.SavePngAsync(chart, path, parse.GetValue(scale), cancellationToken);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new CliInputException(e.Message);
+                }
+            }
+            output.WriteLine(path);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// The trials a figure pools (ESR_SPEC §2.4): the --model filter, then for the Exp-1-style figures only the
+    /// steered trials (2, 3) or the no-steering ones (A2, A3), and no fine-tuned (masked-ratio) model in 2, A2, A3
+    /// and 4. The other figures pick their conditions themselves.
+    /// </summary>
+    private static List<TrialRecord> Select(string figure, IReadOnlyList<TrialRecord> trials, IReadOnlyCollection<string> models)
+    {
+        var kept = trials.Where(t => models.Count == 0 || models.Contains(t.Model));
+        bool Tuned(TrialRecord t) => MaskedRatioFigure.RatioOf(t.Model) is not null;
+        return (figure switch
+        {
+            "2" or "2-DEGRADED" => kept.Where(t => t.Condition == "steered" && !Tuned(t)),
+            "3" => kept.Where(t => t.Condition == "steered"),
+            "A2" or "A3" => kept.Where(t => t.Condition == "no_steering" && !Tuned(t)),
+            "4" or "4-VARIANTS" => kept.Where(t => !Tuned(t)),
+            _ => kept,
+        }).ToList();
+    }
+
+    private static GenericChart Draw(string figure, IReadOnlyList<TrialRecord> trials, MetricOptions options, double? boostMean, double? boostStd, string model) =>
+        figure switch
+        {
+            "2" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.EsrRate, options)),
+            "2-DEGRADED" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.MeanImprovementAllTrials, options), "ESR across models (mean improvement over all trials)"),
+            "3" => BoostSweepChart.Create(BoostSweepFigure.Build(trials, Normalization(trials, boostMean, boostStd), options)),
+            "4" => MetaPromptChart.Figure4(MetaPromptFigure.Build(trials, options: options)),
+            "4-VARIANTS" => MetaPromptChart.Variants(MetaPromptFigure.Build(trials, options: options), model),
+            "5" => AblationChart.Create(AblationFigure.Build(trials, options: options)),
+            "7" => MaskedRatioChart.Create(MaskedRatioFigure.Build(trials, options: options)),
+            "COMBINED" => PromptingVsFinetuningChart.Create(PromptingVsFinetuningFigure.Build(trials)),
+            "A2" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.MeanImprovementAllTrials, options), "No-steering baseline"),
+            "A3" => FirstAttemptChart.Create(FirstAttemptFigure.Build(trials, options)),
+            "A14" => FileAggregateChart.Create(FileAggregateFigure.Build(trials, options: options)),
+            _ => throw new CliInputException($"unknown figure {figure}"),
+        };
+
+    // Without the cache's statistics, the latents' own thresholds (one per latent) stand in for the cache.
+    private static BoostNormalization Normalization(IReadOnlyList<TrialRecord> trials, double? mean, double? std)
+    {
+        if (mean is { } m && std is { } s)
+        {
+            if (!(s > 0)) throw new CliInputException($"--boost-std must be positive, got {s}");
+            return new(m, s);
+        }
+        if (mean is not null || std is not null) throw new CliInputException("give both --boost-mean and --boost-std, or neither");
+        var thresholds = trials.Where(t => t.Threshold is not null).GroupBy(t => (t.Model, t.Latent)).Select(g => g.First().Threshold!.Value).ToList();
+        if (thresholds.Count < 2) throw new CliInputException("figure 3 needs --boost-mean and --boost-std (the trials carry fewer than two latent thresholds)");
+        var stats = BoostNormalization.FromThresholds(thresholds);
+        return stats.StandardDeviation > 0 ? stats : throw new CliInputException("figure 3 needs --boost-mean and --boost-std (the latents' thresholds are all equal)");
+    }
+}

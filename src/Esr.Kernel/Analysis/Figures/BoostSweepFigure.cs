@@ -1,0 +1,50 @@
+using Esr.Kernel.Experiments;
+using Microsoft.Data.Analysis;
+
+namespace Esr.Kernel.Analysis.Figures;
+
+/// <summary>Figure 3 (Exp 2): ESR metrics per boost level, smoothed across levels (ESR_SPEC §6).</summary>
+public static class BoostSweepFigure
+{
+    /// <summary>The three plotted series, top to bottom.</summary>
+    public static IReadOnlyList<string> Series { get; } = ["multi_attempt_pct", "improvement_rate", "esr_rate"];
+
+    /// <summary>Fewest levels that are smoothed.</summary>
+    public const int MinimumLevelsToSmooth = 3;
+
+    /// <summary>
+    /// One row per (model, exact boost value), boosts ascending: model, boost, level (0-based index within the
+    /// model), normalized_boost = (boost − μ)/σ, the <see cref="EsrMetrics.ByGroups"/> columns, and for each of
+    /// <see cref="Series"/> the columns _smoothed and _se_smoothed: the value and SE series filtered with a Gaussian
+    /// of σ = 0.5 levels (reflect boundary) when the model has at least 3 levels, else copied. Undefined values (an
+    /// improvement rate with no multi-attempt trial) enter the smoothing as 0.
+    /// </summary>
+    public static DataFrame Build(IEnumerable<TrialRecord> trials, BoostNormalization normalization, MetricOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        ArgumentNullException.ThrowIfNull(normalization);
+        var frame = new FrameBuilder();
+        foreach (var model in trials.GroupBy(t => t.Model).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var levels = model.GroupBy(t => t.Boost).OrderBy(g => g.Key)
+                .Select(g => (Boost: g.Key, Summary: EsrMetrics.Summarize(TrialSelection.Graded(g), options))).ToList();
+            var smoothed = Series.ToDictionary(s => s, s => (
+                Value: Smooth(levels.Select(l => EsrMetrics.Pick(l.Summary, s).Value).ToList()),
+                Se: Smooth(levels.Select(l => EsrMetrics.Pick(l.Summary, s).StandardError).ToList())));
+            for (int i = 0; i < levels.Count; i++)
+            {
+                frame.Add("model", model.Key).Add("boost", levels[i].Boost).Add("level", i)
+                    .Add("normalized_boost", normalization.Normalize(levels[i].Boost)).Add(levels[i].Summary);
+                foreach (var s in Series) frame.Add(s + "_smoothed", smoothed[s].Value[i]).Add(s + "_se_smoothed", smoothed[s].Se[i]);
+                frame.EndRow();
+            }
+        }
+        return frame.ToFrame();
+    }
+
+    private static double[] Smooth(IReadOnlyList<double> values)
+    {
+        var filled = values.Select(v => double.IsNaN(v) ? 0 : v).ToList();
+        return filled.Count >= MinimumLevelsToSmooth ? GaussianSmoothing.Filter(filled, GaussianSmoothing.Figure3Sigma) : filled.ToArray();
+    }
+}
