@@ -71,5 +71,9 @@ public static class EsrCli
             JudgeCommand.Create(output),
             FigureCommand.Create(output),
             ExperimentCommand.Create(output),
+            ReadoutExperimentsCommand.OtdDiscovery(output),
+            ReadoutExperimentsCommand.SequentialActivations(output),
+            ReadoutExperimentsCommand.Regrade(output),
+            ReadoutExperimentsCommand.Episodes(output),
         };
 }

@@ -78,6 +78,7 @@ internal static class JudgeCommand
         return command;
     }
 
+    /// <summary>A judge for an alias, model id or local model, or at an endpoint; missing keys become input errors.</summary>
     internal static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens)
     {
         try

@@ -60,16 +60,18 @@ public sealed class LatentReadout : IActivationHook, IDisposable
     /// <param name="tokenIds">The sequence, e.g. a templated conversation.</param>
     /// <param name="latents">The latents to read; null reads all.</param>
     /// <param name="interventions">Steering active while reading; null or empty for none.</param>
+    /// <param name="steeringPoint">Where the interventions apply, when not at <paramref name="point"/> (the paper's
+    /// 70B steers at block 33 and reads at block 50 with the same SAE).</param>
     /// <exception cref="ArgumentException">The SAE does not fit the model.</exception>
     public static LatentTrace Read(
         CausalLanguageModel model, HookPoint point, SparseAutoencoder sae, IReadOnlyList<int> tokenIds,
-        IReadOnlyList<int>? latents = null, IReadOnlyList<SaeIntervention>? interventions = null)
+        IReadOnlyList<int>? latents = null, IReadOnlyList<SaeIntervention>? interventions = null, HookPoint? steeringPoint = null)
     {
         sae.EnsureFits(model.Config.HiddenSize);
         using var readout = new LatentReadout(sae, latents);
         using var steering = interventions is { Count: > 0 } ? SaeInterventionHook.ForAllRows(sae, interventions) : null;
         var hooks = new ActivationHooks();
-        if (steering is not null) hooks.Add(point, steering);
+        if (steering is not null) hooks.Add(steeringPoint ?? point, steering);
         hooks.Add(point, readout);
         model.Logits(tokenIds, hooks);
         return readout.Traces[0];

@@ -150,11 +150,18 @@ public static class NpyVector
     /// <summary>Writes a vector as a version 1.0 <c>.npy</c> file that NumPy reads as a float32 array of shape (n,).</summary>
     public static void Write(string path, ReadOnlySpan<float> vector)
     {
+        using var stream = File.Create(path);
+        Write(stream, vector);
+    }
+
+    /// <summary>Writes a vector in <c>.npy</c> format to a stream (e.g. an entry of a <c>.npz</c> archive).</summary>
+    public static void Write(Stream stream, ReadOnlySpan<float> vector)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         var dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({vector.Length.ToString(CultureInfo.InvariantCulture)},), }}";
         // NumPy pads the header with spaces and ends it with a newline so that the data starts at a multiple of 64.
         var unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
         var header = dict + new string(' ', (64 - unpadded % 64) % 64) + "\n";
-        using var stream = File.Create(path);
         stream.Write(Magic);
         stream.Write([1, 0]);
         Span<byte> scratch = stackalloc byte[4];

@@ -1,0 +1,64 @@
+using Esr.Kernel.Analysis;
+using Microsoft.Data.Analysis;
+
+namespace Esr.Kernel.Experiments.Episodes;
+
+/// <summary>What the episode pipeline produced, beside its files.</summary>
+/// <param name="Episodes">The extracted episodes.</param>
+/// <param name="Annotations">Their boundary annotations, in episode order.</param>
+/// <param name="Activations">The valid episodes' activations.</param>
+/// <param name="OffTopicDetectors">OTD group and per-latent region statistics.</param>
+/// <param name="Backtracking">Backtracking group and per-latent region statistics.</param>
+/// <param name="Baseline">The baseline statistics.</param>
+/// <param name="Overlay">Figure A.15's window data (columns otd_* and bt_*).</param>
+/// <param name="MedianCorrectionLength">Figure A.15's median correction length in tokens.</param>
+public sealed record EpisodePipelineResult(
+    IReadOnlyList<Episode> Episodes,
+    IReadOnlyList<BoundaryAnnotation> Annotations,
+    IReadOnlyList<EpisodeActivations> Activations,
+    (GroupRegionStats Group, IReadOnlyList<LatentRegionStats> Latents) OffTopicDetectors,
+    (GroupRegionStats Group, IReadOnlyList<LatentRegionStats> Latents) Backtracking,
+    BaselineStatistics Baseline,
+    DataFrame Overlay,
+    double MedianCorrectionLength)
+{
+    /// <summary>
+    /// Figure A.16's bars: self-correction off-topic and on-topic (the OTD group's latent-level mean ± population SD)
+    /// and the no-self-correction baseline (mean ± SD across episodes), each with its ratio to the baseline.
+    /// </summary>
+    public DataFrame BaselineComparison()
+    {
+        var group = OffTopicDetectors.Group;
+        var baselineMeans = Baseline.OffTopicDetectorMeans;
+        double baseline = baselineMeans.Count == 0 ? double.NaN : baselineMeans.Average();
+        double[] means = [group.OffTopicMean, group.OnTopicMean, baseline];
+        return new DataFrame(
+            new StringDataFrameColumn("condition", ["Self-correction off-topic", "Self-correction on-topic", "No self-correction baseline"]),
+            new DoubleDataFrameColumn("mean", means),
+            new DoubleDataFrameColumn("sd", [group.OffTopicSd, group.OnTopicSd, PairedTests.PopulationSd(baselineMeans)]),
+            new DoubleDataFrameColumn("ratio_to_baseline", means.Select(m => m / baseline)));
+    }
+
+    /// <summary>
+    /// The summary table (rows "OTDs (n)" and "Backtracking (n)"): each region's latent-level mean and SD, the
+    /// group's one-sided Wilcoxon p (off-topic &gt; on-topic) and Cohen's d.
+    /// </summary>
+    public DataFrame SummaryTable()
+    {
+        (string Name, GroupRegionStats Stats)[] rows =
+        [
+            ($"OTDs ({OffTopicDetectors.Group.LatentCount})", OffTopicDetectors.Group),
+            ($"Backtracking ({Backtracking.Group.LatentCount})", Backtracking.Group),
+        ];
+        return new DataFrame(
+            new StringDataFrameColumn("group", rows.Select(r => r.Name)),
+            new DoubleDataFrameColumn("off_topic_mean", rows.Select(r => r.Stats.OffTopicMean)),
+            new DoubleDataFrameColumn("off_topic_sd", rows.Select(r => r.Stats.OffTopicSd)),
+            new DoubleDataFrameColumn("correction_mean", rows.Select(r => r.Stats.CorrectionMean)),
+            new DoubleDataFrameColumn("correction_sd", rows.Select(r => r.Stats.CorrectionSd)),
+            new DoubleDataFrameColumn("on_topic_mean", rows.Select(r => r.Stats.OnTopicMean)),
+            new DoubleDataFrameColumn("on_topic_sd", rows.Select(r => r.Stats.OnTopicSd)),
+            new DoubleDataFrameColumn("wilcoxon_p", rows.Select(r => r.Stats.Wilcoxon.PValue)),
+            new DoubleDataFrameColumn("cohens_d", rows.Select(r => r.Stats.CohensD)));
+    }
+}
