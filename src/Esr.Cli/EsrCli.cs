@@ -71,9 +71,5 @@ public static class EsrCli
             JudgeCommand.Create(output),
             FigureCommand.Create(output),
             ExperimentCommand.Create(output),
-            ReadoutExperimentsCommand.OtdDiscovery(output),
-            ReadoutExperimentsCommand.SequentialActivations(output),
-            ReadoutExperimentsCommand.Regrade(output),
-            ReadoutExperimentsCommand.Episodes(output),
         };
 }

@@ -15,14 +15,14 @@ using Microsoft.Data.Analysis;
 namespace Esr.Cli;
 
 /// <summary>
-/// The readout and regrading experiments as commands: <c>esr otd-discovery</c> (Exp 3 part A),
-/// <c>esr sequential-activations</c> (Exp 6), <c>esr regrade</c> (Exp 7) and <c>esr episodes</c> (Exp 9). Each is
+/// The readout and regrading experiments as commands: <c>esr experiment 3a</c> (Exp 3 part A),
+/// <c>esr experiment 6</c> (Exp 6), <c>esr experiment 7</c> (Exp 7) and <c>esr experiment 9</c> (Exp 9). Each is
 /// a thin shell over the Kernel driver of the same experiment; trials are read from JSON lines of
 /// <see cref="TrialRecord"/> (property names in any case).
 /// </summary>
 internal static class ReadoutExperimentsCommand
 {
-    /// <summary><c>esr otd-discovery</c>.</summary>
+    /// <summary><c>esr experiment 3a</c>.</summary>
     public static Command OtdDiscovery(TextWriter output)
     {
         var model = CliOptions.ModelDirectory();
@@ -39,7 +39,7 @@ internal static class ReadoutExperimentsCommand
         var share = CliOptions.Number("--min-shuffled-fraction", 0.8, "Share of shuffled samples a detector must fire on", v => v is >= 0 and <= 1, "in [0, 1]");
         var header = PromptText.PaperExtraHeaderOption();
         var dtype = CliOptions.Dtype();
-        var command = new Command("otd-discovery",
+        var command = new Command("3a",
             "Experiment 3 part A: find off-topic detector latents by contrasting prompts paired with their own and with other prompts' responses (ESR_SPEC §7.1)")
         {
             model, sae, layer, prompts, outFile, seed, maxTokens, temperature, penalty, batch, epsilon, share, header, dtype,
@@ -66,7 +66,7 @@ internal static class ReadoutExperimentsCommand
         return command;
     }
 
-    /// <summary><c>esr sequential-activations</c>.</summary>
+    /// <summary><c>esr experiment 6</c>.</summary>
     public static Command SequentialActivations(TextWriter output)
     {
         var model = CliOptions.ModelDirectory();
@@ -84,7 +84,7 @@ internal static class ReadoutExperimentsCommand
         var outFile = new Option<string>("--out") { Description = "The JSON to write (experiment_6_sequential_activations.json)", HelpName = "file.json", Required = true };
         var table = new Option<string?>("--table") { Description = "Also write Figure 6's per-token table as CSV", HelpName = "file.csv" };
         var dtype = CliOptions.Dtype();
-        var command = new Command("sequential-activations",
+        var command = new Command("6",
             "Experiment 6: per-token activations of the distractor, the off-topic detectors and latent 33044 over one steered example (ESR_SPEC §6)")
         {
             model, sae, layer, steerLayer, example, detectors, interest, unsteered, outFile, table, dtype,
@@ -115,7 +115,7 @@ internal static class ReadoutExperimentsCommand
         return command;
     }
 
-    /// <summary><c>esr regrade</c>.</summary>
+    /// <summary><c>esr experiment 7</c>.</summary>
     public static Command Regrade(TextWriter output)
     {
         var trials = TrialsOption();
@@ -138,7 +138,7 @@ internal static class ReadoutExperimentsCommand
         };
         var baseUrl = new Option<string?>("--base-url") { Description = "An OpenAI-compatible endpoint for every judge", HelpName = "url" };
         var keyVariable = new Option<string?>("--api-key-env") { Description = "With --base-url: the environment variable holding the key", HelpName = "variable" };
-        var command = new Command("regrade",
+        var command = new Command("7",
             "Experiment 7: sample trials (every multi-attempt one, per-model and overall top-ups), regrade them with other judges, and compare (ESR_SPEC §6)")
         {
             trials, judges, outDir, samples, perModel, seed, concurrency, originalName, baseUrl, keyVariable,
@@ -175,7 +175,7 @@ internal static class ReadoutExperimentsCommand
         return command;
     }
 
-    /// <summary><c>esr episodes</c>.</summary>
+    /// <summary><c>esr experiment 9</c>.</summary>
     public static Command Episodes(TextWriter output)
     {
         var trials = TrialsOption();
@@ -201,7 +201,7 @@ internal static class ReadoutExperimentsCommand
         var excludeAblation = new Option<bool>("--exclude-ablation") { Description = "Leave out trials of ablation runs (the paper includes them)" };
         var baselineLimit = CliOptions.Integer("--baseline-limit", 50, "Baseline episodes drawn", minimum: 0);
         var dtype = CliOptions.Dtype();
-        var command = new Command("episodes",
+        var command = new Command("9",
             "Experiment 9: self-correction episodes, boundary annotation, unsteered activations and region statistics (ESR_SPEC §7.2)")
         {
             trials, model, sae, layer, annotator, baseUrl, keyVariable, outDir, labels, detectors, backtracking, aligned, excludeAblation, baselineLimit, dtype,

@@ -37,7 +37,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         File.WriteAllText(prompts, "Explain how to tie a tie.\nHow do you bake bread?");
         var outFile = Path.Combine(folder, "off_topic_detectors_tiny.json");
 
-        var run = await CliRun.InProcessAsync("otd-discovery", "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
+        var run = await CliRun.InProcessAsync("experiment", "3a", "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
             "--layer", "1", "--prompts", prompts, "--out", outFile, "--max-tokens", "3", "--seed", "2");
 
         Assert.Equal("", run.Stderr);
@@ -61,7 +61,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         var outFile = Path.Combine(folder, "experiment_6_sequential_activations.json");
         var table = Path.Combine(folder, "figure6.csv");
 
-        var run = await CliRun.InProcessAsync("sequential-activations", "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
+        var run = await CliRun.InProcessAsync("experiment", "6", "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
             "--layer", "1", "--steer-layer", "0", "--example", example, "--detectors", WriteDetectors(1, 2, 3), "--interest-latents", "3", "--out", outFile, "--table", table);
 
         Assert.Equal("", run.Stderr);
@@ -82,7 +82,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         var example = Path.Combine(folder, "example.json");
         File.WriteAllText(example, JsonSerializer.Serialize(new { feature_idx = 4, feature_label = "x", prompt = "p", seed = 1, threshold = 1.0, response = "r" }));
 
-        var run = await CliRun.InProcessAsync("sequential-activations", "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
+        var run = await CliRun.InProcessAsync("experiment", "6", "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
             "--layer", "1", "--example", example, "--out", Path.Combine(folder, "out.json"));
 
         Assert.Equal(1, run.ExitCode);
@@ -98,7 +98,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         var trials = WriteTrials(Trial(1, 1, "resp a", 10, 80), Trial(2, 2, "resp b", 50), Trial(3, 3, "resp c", 60));
         var outDir = tiny.NewFolder();
 
-        var run = await CliRun.InProcessAsync("regrade", "--trials", trials, "--judge", "judge-a", "--judge", "judge-b",
+        var run = await CliRun.InProcessAsync("experiment", "7", "--trials", trials, "--judge", "judge-a", "--judge", "judge-b",
             "--base-url", new Uri(server.BaseUrl, "/v1").ToString(), "--out", outDir);
 
         Assert.Equal("", run.Stderr);
@@ -119,7 +119,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         var path = Path.Combine(tiny.NewFolder(), "trials.jsonl");
         File.WriteAllText(path, "\n{not json\n");
 
-        var run = await CliRun.InProcessAsync("regrade", "--trials", path, "--judge", "x", "--out", tiny.NewFolder());
+        var run = await CliRun.InProcessAsync("experiment", "7", "--trials", path, "--judge", "x", "--out", tiny.NewFolder());
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Stdout);
@@ -136,7 +136,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         var trials = WriteTrials(Trial(4, 1, response, 10, 80), Trial(4, 2, response.Replace("leg", "foot", StringComparison.Ordinal), 20, 70), Trial(4, 3, "Bread is baked.", 90));
         var outDir = tiny.NewFolder();
 
-        var run = await CliRun.InProcessAsync("episodes", "--trials", trials, "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
+        var run = await CliRun.InProcessAsync("experiment", "9", "--trials", trials, "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
             "--layer", "1", "--annotator", "annotator-model", "--base-url", new Uri(server.BaseUrl, "/v1").ToString(), "--out", outDir,
             "--detectors", WriteDetectors(1, 2, 3), "--backtracking-latents", "5,6");
 
