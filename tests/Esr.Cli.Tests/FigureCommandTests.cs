@@ -122,25 +122,19 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Equal([70.0], trials.Single(t => t.Verdict!.Attempts!.Count == 2).Verdict!.Attempts!.Skip(1).Select(a => a.Score!.Value));
     }
 
-    [Fact]
-    public async Task A_file_of_another_kind_fails_with_one_line_naming_it()
+    // An old JSONL dump named directly, and a JSON file of another kind met inside a searched folder.
+    [Theory]
+    [InlineData("old.jsonl", "{}", false, "old.jsonl: expected a run folder")]
+    [InlineData("labels.json", "{\"labels\": []}", true, "labels.json: missing object 'experiment_config'")]
+    public async Task A_file_that_is_neither_a_run_nor_a_paper_result_fails_with_one_line_naming_it(
+        string name, string content, bool searchFolder, string message)
     {
-        string path = Path.Combine(directory, "old.jsonl");
-        await File.WriteAllTextAsync(path, "{}\n");
-        var run = await CliRun.InProcessAsync("figure", "2", "--results", path, "--out", Path.Combine(directory, "f.html"));
+        string path = Path.Combine(directory, name);
+        await File.WriteAllTextAsync(path, content);
+        var run = await CliRun.InProcessAsync("figure", "2", "--results", searchFolder ? directory : path, "--out", Path.Combine(directory, "f.html"));
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Stdout);
-        Assert.Contains("old.jsonl: expected a run folder", Assert.Single(run.StderrLines));
-    }
-
-    [Fact]
-    public async Task A_json_file_that_is_not_a_paper_result_fails_naming_the_missing_field()
-    {
-        string path = Path.Combine(directory, "labels.json");
-        await File.WriteAllTextAsync(path, "{\"labels\": []}");
-        var run = await CliRun.InProcessAsync("figure", "2", "--results", directory, "--out", Path.Combine(directory, "f.html"));
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("labels.json: missing object 'experiment_config'", Assert.Single(run.StderrLines));
+        Assert.Contains(message, Assert.Single(run.StderrLines));
     }
 
     [Fact]
