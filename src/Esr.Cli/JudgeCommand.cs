@@ -48,7 +48,7 @@ internal static class JudgeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var judgePrompt = parse.GetValue(promptFile) is { } file ? JudgePrompt.Load(file) : null;
-            using var client = CreateJudge(
+            using var client = JudgeFactory.CreateChatJudge(
                 parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt, parse.GetValue(maxTokens));
             IJudge graded = parse.GetValue(cache) is { } dir ? new CachingJudge(client, new JudgeCache(dir)) : client;
             var request = new JudgeRequest(parse.GetRequiredValue(prompt), parse.GetRequiredValue(response), parse.GetRequiredValue(label));
@@ -76,26 +76,5 @@ internal static class JudgeCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    internal static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens)
-    {
-        try
-        {
-            if (baseUrl is null)
-            {
-                var (client, name, limits) = JudgeBackends.CreateClient(aliasOrModel);
-                return new ChatClientJudge(client, name, limits with { MaxOutputTokens = maxTokens }, prompt, ownsClient: true);
-            }
-            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)) throw new CliInputException($"--base-url is not an absolute URL: {baseUrl}");
-            var model = JudgeAliases.Resolve(aliasOrModel);
-            return JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null
-                ? JudgeBackends.Anthropic(model, JudgeClientOptions.Anthropic with { MaxOutputTokens = maxTokens }, prompt, uri)
-                : JudgeBackends.OpenAiCompatible(model, uri, keyVariable, JudgeClientOptions.OpenAiCompatible with { MaxOutputTokens = maxTokens }, prompt);
-        }
-        catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException)
-        {
-            throw new CliInputException(e.Message);
-        }
     }
 }
