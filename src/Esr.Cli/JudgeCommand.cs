@@ -16,8 +16,9 @@ internal static class JudgeCommand
     {
         var judge = new Option<string>("--judge")
         {
-            Description = $"A judge alias ({string.Join(", ", JudgeAliases.Table.Keys)}), a model id, or {LocalChatClient.Prefix}<model dir> "
-                + $"for a local Llama or Gemma-2 run by this engine; the paper's primary judge is {JudgeAliases.PaperPrimary}",
+            Description = $"A judge alias ({string.Join(", ", JudgeAliases.Table.Keys)}), a model id, {LocalChatClient.Prefix}<model dir> "
+                + $"for a local Llama or Gemma-2 run by this engine, or {JudgeFactory.Toy} for the toy world's exact judge (no model); "
+                + $"the paper's primary judge is {JudgeAliases.PaperPrimary}",
             Required = true,
         };
         var prompt = new Option<string>("--prompt") { Description = "The prompt the steered model answered", Required = true };
@@ -48,8 +49,9 @@ internal static class JudgeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var judgePrompt = parse.GetValue(promptFile) is { } file ? JudgePrompt.Load(file) : null;
-            using var client = JudgeFactory.CreateChatJudge(
+            var client = JudgeFactory.Create(
                 parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt, parse.GetValue(maxTokens));
+            using var owned = client as IDisposable;
             IJudge graded = parse.GetValue(cache) is { } dir ? new CachingJudge(client, new JudgeCache(dir)) : client;
             var request = new JudgeRequest(parse.GetRequiredValue(prompt), parse.GetRequiredValue(response), parse.GetRequiredValue(label));
             var verdict = await graded.JudgeAsync(request, cancellationToken);

@@ -1,15 +1,19 @@
 using Esr.Kernel.Judging;
+using Esr.Kernel.Toy;
 
 namespace Esr.Cli;
 
 /// <summary>
-/// The one place the CLI turns a judge or grader argument into a backend: an alias or model id routed as ESR_SPEC
-/// §2.3, a local model (<c>local:&lt;dir&gt;</c>), or an OpenAI-compatible endpoint URL (an Anthropic-compatible one
-/// for a "claude" model without a key variable). Keys come only from the environment; a missing one is one error
-/// line naming its variable.
+/// The one place the CLI turns a judge or grader argument into a backend: the toy world's exact judge
+/// (<see cref="Toy"/>), an alias or model id routed as ESR_SPEC §2.3, a local model (<c>local:&lt;dir&gt;</c>), or an
+/// OpenAI-compatible endpoint URL (an Anthropic-compatible one for a "claude" model without a key variable). Keys come
+/// only from the environment; a missing one is one error line naming its variable.
 /// </summary>
 internal static class JudgeFactory
 {
+    /// <summary>The <c>--judge</c> value of the toy world's exact judge (<see cref="ToyJudge"/>), which calls no model.</summary>
+    public const string Toy = "toy";
+
     /// <summary>The <c>--grader</c> value that skips the concreteness filter.</summary>
     public const string NoGrader = "none";
 
@@ -32,13 +36,30 @@ internal static class JudgeFactory
     public static bool IsEndpoint(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
-    /// <summary>A chat-model judge.</summary>
-    /// <param name="aliasOrModel">Alias, model id or <c>local:&lt;dir&gt;</c>; with <paramref name="baseUrl"/>, the model sent to it.</param>
-    /// <param name="baseUrl">An endpoint's base URL, or null to route <paramref name="aliasOrModel"/>.</param>
-    /// <param name="keyVariable">With <paramref name="baseUrl"/>: the variable holding its key, null for a keyless server.</param>
+    /// <summary>
+    /// A judge; the caller disposes it when it is <see cref="IDisposable"/> (the chat judges are).
+    /// </summary>
+    /// <param name="judge"><see cref="Toy"/>, an alias, a model id, <c>local:&lt;dir&gt;</c>, or an endpoint URL.</param>
+    /// <param name="baseUrl">An endpoint's base URL to which <paramref name="judge"/> is sent as the model, or null.</param>
+    /// <param name="keyVariable">With an endpoint: the variable holding its key, null for a keyless server.</param>
     /// <param name="prompt">Overriding prompt texts, or null.</param>
-    /// <param name="maxTokens">The judge's output token cap.</param>
-    public static ChatClientJudge CreateChatJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens) =>
+    /// <param name="maxTokens">A chat judge's output token cap.</param>
+    /// <param name="endpointModel">The model sent when <paramref name="judge"/> is itself a URL ("judge" when null).</param>
+    public static IJudge Create(string judge, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens, string? endpointModel = null)
+    {
+        if (judge == Toy)
+        {
+            return baseUrl is null && prompt is null
+                ? new ToyJudge()
+                : throw new CliInputException("--judge toy calls no model: it takes no --base-url or --prompt-file");
+        }
+        if (!IsEndpoint(judge)) return CreateChatJudge(judge, baseUrl, keyVariable, prompt, maxTokens);
+        return baseUrl is null
+            ? CreateChatJudge(endpointModel ?? "judge", judge, keyVariable, prompt, maxTokens)
+            : throw new CliInputException($"--judge {judge} is an endpoint URL already; --base-url is for a model name");
+    }
+
+    private static ChatClientJudge CreateChatJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens) =>
         Backend("--judge", () =>
         {
             if (baseUrl is null)

@@ -30,7 +30,7 @@ internal static class SteeringRunCommand
         public Option<string?> Sae { get; } = new("--sae") { Description = "SAE path (a paper name's SAE by default)", HelpName = "path" };
         public Option<int?> Layer { get; } = new("--layer") { Description = "Steering block L (blocks.L.resid_post)", HelpName = "L" };
         public Option<int?> ReadoutLayer { get; } = new("--readout-layer") { Description = "Block the relevance filter reads (default: the paper's, else --layer)", HelpName = "L" };
-        public Option<string> Judge { get; } = new("--judge") { Description = "Judge alias or model id, or an OpenAI-compatible endpoint URL", HelpName = "alias|url", Required = true };
+        public Option<string> Judge { get; } = new("--judge") { Description = $"Judge alias or model id, {LocalChatClient.Prefix}<dir>, an OpenAI-compatible endpoint URL, or {JudgeFactory.Toy} (the toy world's exact judge, no model)", HelpName = "alias|url|toy", Required = true };
         public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Model name sent to a --judge endpoint URL (default: judge)", HelpName = "name" };
         public Option<string?> ApiKeyEnv { get; } = new("--api-key-env") { Description = "With a --judge or --grader URL: the environment variable holding its key", HelpName = "variable" };
         public Option<string?> JudgeCache { get; } = new("--judge-cache") { Description = "A judge cache folder", HelpName = "dir" };
@@ -127,7 +127,9 @@ internal static class SteeringRunCommand
         var template = ChatTemplate.ForModelDirectory(modelDirectory, ChatTemplateOptions.Default with { AppendPapersExtraAssistantHeader = settings.PaperExtraAssistantHeader });
         var generator = new SteeredGenerator(model, tokenizer, template, sae, HookPoint.ResidPost(layer), StopTokens.FromModelDirectory(modelDirectory, tokenizer),
             new SamplingOptions(settings.Temperature, settings.TopP, settings.RepetitionPenalty, settings.MaxNewTokens));
-        using var client = CreateJudge(parse.GetRequiredValue(o.Judge), parse.GetValue(o.JudgeModel), parse.GetValue(o.ApiKeyEnv));
+        var client = JudgeFactory.Create(parse.GetRequiredValue(o.Judge), null, parse.GetValue(o.ApiKeyEnv), null,
+            JudgeClientOptions.OpenAiCompatible.MaxOutputTokens, parse.GetValue(o.JudgeModel));
+        using var owned = client as IDisposable;
         IJudge judge = parse.GetValue(o.JudgeCache) is { } cacheFolder ? new CachingJudge(client, new JudgeCache(cacheFolder)) : client;
 
         var outDirectory = parse.GetValue(o.Out)
@@ -235,11 +237,6 @@ internal static class SteeringRunCommand
             throw new CliInputException(e.Message);
         }
     }
-
-    private static ChatClientJudge CreateJudge(string judge, string? endpointModel, string? keyVariable) =>
-        JudgeFactory.IsEndpoint(judge)
-            ? JudgeFactory.CreateChatJudge(endpointModel ?? "judge", judge, keyVariable, null, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens)
-            : JudgeFactory.CreateChatJudge(judge, null, null, null, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens);
 
     /// <summary>
     /// The concreteness grader (ESR_SPEC §3 step 2): --grader, else the paper's when there are labels; none without

@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Judging;
+using Esr.Kernel.Toy;
 using Esr.Kernel.Tests.Judging;
 
 namespace Esr.Cli.Tests;
@@ -266,5 +268,33 @@ public class ExperimentCommandTests(TinyLlama tiny)
         Assert.Equal("", run.Stdout);
         Assert.Contains(variable, Assert.Single(run.StderrLines));
         Assert.Equal(0, judge.Count);
+    }
+
+    [Fact]
+    public async Task Experiment_1_with_the_toy_judge_needs_no_server_and_stores_exactly_judged_trials()
+    {
+        var data = tiny.NewFolder();
+        var world = ToyWorld.Default;
+        File.WriteAllLines(Path.Combine(data, "prompts.txt"), world.Tasks.Select(t => world.TaskPrompt(t.Id, 0)));
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var folder = Path.Combine(tiny.NewFolder(), "toy");
+        using var unused = ExperimentFixture.Judge();
+
+        var summary = await RunAsync(Args(unused, "1", sae, folder, "--judge", "toy", "--data-dir", data));
+
+        var trials = Trials(folder);
+        Assert.Equal(6, trials.Count);
+        Assert.Equal(6, summary.GetProperty("stored").GetInt32());
+        Assert.Equal(0, unused.Count);
+        Assert.Equal("toy-exact", new RunStore(folder).ReadManifest()!.Judge);
+        // The tiny model's text is no sentence of the world: every scored attempt is garbage, 0.
+        Assert.All(trials, t => Assert.Equal(("toy-exact", null, null), (t.Judge, t.Error, t.Verdict!.Error)));
+        Assert.All(trials, t => Assert.All(t.Verdict!.Attempts!, a => Assert.Equal(0, a.Score)));
+        var expected = new ToyJudge();
+        foreach (var t in trials)
+        {
+            var verdict = await expected.JudgeAsync(new JudgeRequest(t.Prompt, t.Response, t.LatentLabel));
+            Assert.Equal(verdict.Attempts!.Select(a => a.Score), t.Verdict!.Attempts!.Select(a => a.Score));
+        }
     }
 }
