@@ -38,7 +38,7 @@ internal static class FigureCommand
         figure.AcceptOnlyFromAmong([.. Figures.Keys]);
         var results = new Option<string[]>("--results")
         {
-            Description = "JSONL files of trial records, or folders searched for *.jsonl",
+            Description = "Run folders (or their trials.jsonl), paper result .json files, or folders searched for both",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
             HelpName = "path",
@@ -63,7 +63,7 @@ internal static class FigureCommand
             string path = parse.GetRequiredValue(outPath);
             string extension = Path.GetExtension(path).ToLowerInvariant();
             if (extension is not (".html" or ".png")) throw new CliInputException($"--out must end in .html or .png: {path}");
-            var trials = await FigureTrialReader.ReadAsync(parse.GetRequiredValue(results), cancellationToken);
+            var trials = FigureTrialReader.Read(parse.GetRequiredValue(results), cancellationToken);
             if (trials.Count == 0) throw new CliInputException("--results holds no trial records");
             var options = new MetricOptions(ExcludeDegraded: parse.GetValue(excludeDegraded));
             var models = parse.GetValue(model) ?? [];
@@ -92,7 +92,7 @@ internal static class FigureCommand
 
     /// <summary>
     /// The trials a figure pools (ESR_SPEC §2.4): the --model filter, then for the Exp-1-style figures only the
-    /// steered trials (2, 3) or the no-steering ones (A2, A3), and no fine-tuned (masked-ratio) model in 2, A2, A3
+    /// steered trials (2), the boost sweep's (3) or the no-steering ones (A2, A3), and no fine-tuned (masked-ratio) model in 2, A2, A3
     /// and 4. The other figures pick their conditions themselves.
     /// </summary>
     private static List<TrialRecord> Select(string figure, IReadOnlyList<TrialRecord> trials, IReadOnlyCollection<string> models)
@@ -102,7 +102,7 @@ internal static class FigureCommand
         return (figure switch
         {
             "2" or "2-DEGRADED" => kept.Where(t => t.Condition == "steered" && !Tuned(t)),
-            "3" => kept.Where(t => t.Condition == "steered"),
+            "3" => kept.Where(t => t.Condition == "boost_sweep"),
             "A2" or "A3" => kept.Where(t => t.Condition == "no_steering" && !Tuned(t)),
             "4" or "4-VARIANTS" => kept.Where(t => !Tuned(t)),
             _ => kept,

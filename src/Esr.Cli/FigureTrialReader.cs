@@ -1,47 +1,49 @@
-using System.Text.Json;
 using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.Runs;
 
 namespace Esr.Cli;
 
 /// <summary>
-/// Reads the trials <c>esr figure</c> plots: JSONL files of <see cref="TrialRecord"/> (System.Text.Json web
-/// defaults), given as files or as folders searched for *.jsonl. The one place to change when runs are read from
-/// the run store or the paper's result JSON.
+/// Finds and reads the trials <c>esr figure</c> plots: run folders (<see cref="RunStore"/>: <c>trials.jsonl</c> plus
+/// <c>manifest.json</c>) and the paper's result JSON files (ESR_SPEC §5, <see cref="PaperResultFile"/>), both read by
+/// <see cref="SourceResults.Load"/>. A path is a run folder, a run's <c>trials.jsonl</c>, a paper <c>.json</c> file,
+/// or a folder searched below for run folders (read whole, not entered) and <c>*.json</c> paper files.
 /// </summary>
 internal static class FigureTrialReader
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
-    public static async Task<IReadOnlyList<TrialRecord>> ReadAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
+    /// <summary>Every trial of every source, sources in path order and, inside a folder, in ordinal name order.</summary>
+    /// <exception cref="CliInputException">A path does not exist or names a file of another kind.</exception>
+    /// <exception cref="InvalidDataException">A source is malformed; the message names file and line or field.</exception>
+    public static IReadOnlyList<TrialRecord> Read(IEnumerable<string> paths, CancellationToken cancellationToken)
     {
         var trials = new List<TrialRecord>();
-        foreach (var file in paths.SelectMany(Files))
+        // A run given twice (as its folder and its trials.jsonl, or inside two given folders) counts once.
+        foreach (var source in paths.SelectMany(Sources).Distinct(StringComparer.Ordinal))
         {
-            int line = 0;
-            foreach (var text in await File.ReadAllLinesAsync(file, cancellationToken))
-            {
-                line++;
-                if (string.IsNullOrWhiteSpace(text)) continue;
-                TrialRecord? trial;
-                try
-                {
-                    trial = JsonSerializer.Deserialize<TrialRecord>(text, Options);
-                }
-                catch (JsonException e)
-                {
-                    throw new CliInputException($"{file} line {line}: not a trial record ({e.Message})");
-                }
-                trials.Add(trial ?? throw new CliInputException($"{file} line {line}: expected a trial record object, found null"));
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            trials.AddRange(SourceResults.Load(source));
         }
         return trials;
     }
 
-    private static IEnumerable<string> Files(string path)
+    private static IEnumerable<string> Sources(string path)
     {
-        if (File.Exists(path)) return [path];
-        if (Directory.Exists(path))
-            return Directory.EnumerateFiles(path, "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        if (File.Exists(path))
+        {
+            var full = Path.GetFullPath(path);
+            if (Path.GetFileName(full) == RunStore.TrialsFile) return [Path.GetDirectoryName(full)!];
+            if (Path.GetExtension(full).Equals(".json", StringComparison.OrdinalIgnoreCase)) return [full];
+            throw new CliInputException($"--results {path}: expected a run folder, its {RunStore.TrialsFile}, or a paper result .json file");
+        }
+        if (Directory.Exists(path)) return Walk(Path.GetFullPath(path));
         throw new CliInputException($"--results: no such file or folder: {path}");
+    }
+
+    private static IEnumerable<string> Walk(string directory)
+    {
+        if (RunStore.Exists(directory)) return [directory];
+        var files = Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal);
+        var below = Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal).SelectMany(Walk);
+        return files.Concat(below).ToList();
     }
 }

@@ -16,8 +16,9 @@ internal static class JudgeCommand
     {
         var judge = new Option<string>("--judge")
         {
-            Description = $"A judge alias ({string.Join(", ", JudgeAliases.Table.Keys)}), a model id, or {LocalChatClient.Prefix}<model dir> "
-                + $"for a local Llama or Gemma-2 run by this engine; the paper's primary judge is {JudgeAliases.PaperPrimary}",
+            Description = $"A judge alias ({string.Join(", ", JudgeAliases.Table.Keys)}), a model id, {LocalChatClient.Prefix}<model dir> "
+                + $"for a local Llama or Gemma-2 run by this engine, or {JudgeFactory.Toy} for the toy world's exact judge (no model); "
+                + $"the paper's primary judge is {JudgeAliases.PaperPrimary}",
             Required = true,
         };
         var prompt = new Option<string>("--prompt") { Description = "The prompt the steered model answered", Required = true };
@@ -48,8 +49,9 @@ internal static class JudgeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var judgePrompt = parse.GetValue(promptFile) is { } file ? JudgePrompt.Load(file) : null;
-            using var client = CreateJudge(
+            var client = JudgeFactory.Create(
                 parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt, parse.GetValue(maxTokens));
+            using var owned = client as IDisposable;
             IJudge graded = parse.GetValue(cache) is { } dir ? new CachingJudge(client, new JudgeCache(dir)) : client;
             var request = new JudgeRequest(parse.GetRequiredValue(prompt), parse.GetRequiredValue(response), parse.GetRequiredValue(label));
             var verdict = await graded.JudgeAsync(request, cancellationToken);
@@ -76,27 +78,5 @@ internal static class JudgeCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>A judge for an alias, model id or local model, or at an endpoint; missing keys become input errors.</summary>
-    internal static ChatClientJudge CreateJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens)
-    {
-        try
-        {
-            if (baseUrl is null)
-            {
-                var (client, name, limits) = JudgeBackends.CreateClient(aliasOrModel);
-                return new ChatClientJudge(client, name, limits with { MaxOutputTokens = maxTokens }, prompt, ownsClient: true);
-            }
-            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)) throw new CliInputException($"--base-url is not an absolute URL: {baseUrl}");
-            var model = JudgeAliases.Resolve(aliasOrModel);
-            return JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null
-                ? JudgeBackends.Anthropic(model, JudgeClientOptions.Anthropic with { MaxOutputTokens = maxTokens }, prompt, uri)
-                : JudgeBackends.OpenAiCompatible(model, uri, keyVariable, JudgeClientOptions.OpenAiCompatible with { MaxOutputTokens = maxTokens }, prompt);
-        }
-        catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException)
-        {
-            throw new CliInputException(e.Message);
-        }
     }
 }

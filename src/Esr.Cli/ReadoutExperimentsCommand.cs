@@ -17,8 +17,8 @@ namespace Esr.Cli;
 /// <summary>
 /// The readout and regrading experiments as commands: <c>esr experiment 3a</c> (Exp 3 part A),
 /// <c>esr experiment 6</c> (Exp 6), <c>esr experiment 7</c> (Exp 7) and <c>esr experiment 9</c> (Exp 9). Each is
-/// a thin shell over the Kernel driver of the same experiment; trials are read from JSON lines of
-/// <see cref="TrialRecord"/> (property names in any case).
+/// a thin shell over the Kernel driver of the same experiment; trials are read as `esr figure` reads them, as
+/// <see cref="TrialRecord"/>s of run folders and paper result files.
 /// </summary>
 internal static class ReadoutExperimentsCommand
 {
@@ -151,7 +151,7 @@ internal static class ReadoutExperimentsCommand
                 Seed = parse.GetValue(seed), SampleCount = parse.GetValue(samples), MinimumPerModel = parse.GetValue(perModel),
             });
             var created = parse.GetRequiredValue(judges)
-                .Select(alias => new CrossJudgeEntry(alias, JudgeCommand.CreateJudge(
+                .Select(alias => new CrossJudgeEntry(alias, JudgeFactory.Create(
                     alias, parse.GetValue(baseUrl), parse.GetValue(keyVariable), null, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens))).ToList();
             try
             {
@@ -168,7 +168,7 @@ internal static class ReadoutExperimentsCommand
             }
             finally
             {
-                foreach (var entry in created) ((IDisposable)entry.Judge).Dispose();
+                foreach (var entry in created) (entry.Judge as IDisposable)?.Dispose();
             }
             return ExitCodes.Success;
         });
@@ -241,11 +241,11 @@ internal static class ReadoutExperimentsCommand
         return command;
     }
 
-    // Trials from one JSONL file, read as `esr figure` reads them.
-    private static async Task<IReadOnlyList<TrialRecord>> ReadTrialsAsync(string path, CancellationToken cancellationToken) =>
-        File.Exists(path)
-            ? await FigureTrialReader.ReadAsync([path], cancellationToken)
-            : throw new CliInputException($"--trials '{path}': no such file");
+    // Trials of run folders and paper result files, read as `esr figure` reads them.
+    private static Task<IReadOnlyList<TrialRecord>> ReadTrialsAsync(string path, CancellationToken cancellationToken) =>
+        File.Exists(path) || Directory.Exists(path)
+            ? Task.FromResult(FigureTrialReader.Read([path], cancellationToken))
+            : throw new CliInputException($"--trials '{path}': no such file or folder");
 
     // The annotator's chat client: routed like a judge (alias, model id or local:<dir>), or at an endpoint.
     private static (Microsoft.Extensions.AI.IChatClient Client, string ModelId) AnnotatorClient(string aliasOrModel, string? baseUrl, string? keyVariable)
@@ -282,8 +282,8 @@ internal static class ReadoutExperimentsCommand
 
     private static Option<string> TrialsOption() => new("--trials")
     {
-        Description = "The trials: JSON lines of trial records (as runs store them)",
-        HelpName = "file.jsonl",
+        Description = "The trials: a run folder, a paper result .json, or a folder of them (as esr figure reads them)",
+        HelpName = "run dir|paper.json|dir",
         Required = true,
     };
 

@@ -30,11 +30,23 @@ internal static class SteeringRunCommand
         public Option<string?> Sae { get; } = new("--sae") { Description = "SAE path (a paper name's SAE by default)", HelpName = "path" };
         public Option<int?> Layer { get; } = new("--layer") { Description = "Steering block L (blocks.L.resid_post)", HelpName = "L" };
         public Option<int?> ReadoutLayer { get; } = new("--readout-layer") { Description = "Block the relevance filter reads (default: the paper's, else --layer)", HelpName = "L" };
-        public Option<string> Judge { get; } = new("--judge") { Description = "Judge alias or model id, or an OpenAI-compatible endpoint URL", HelpName = "alias|url", Required = true };
+        public Option<string> Judge { get; } = new("--judge") { Description = $"Judge alias or model id, {LocalChatClient.Prefix}<dir>, an OpenAI-compatible endpoint URL, or {JudgeFactory.Toy} (the toy world's exact judge, no model)", HelpName = "alias|url|toy", Required = true };
         public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Model name sent to a --judge endpoint URL (default: judge)", HelpName = "name" };
-        public Option<string?> ApiKeyEnv { get; } = new("--api-key-env") { Description = "With a --judge URL: the environment variable holding its key", HelpName = "variable" };
+        public Option<string?> ApiKeyEnv { get; } = new("--api-key-env") { Description = "With a --judge or --grader URL: the environment variable holding its key", HelpName = "variable" };
         public Option<string?> JudgeCache { get; } = new("--judge-cache") { Description = "A judge cache folder", HelpName = "dir" };
         public Option<string?> Labels { get; } = new("--labels") { Description = "Label CSV (index_in_sae,label,...); without it the concreteness filter is skipped", HelpName = "csv" };
+        public Option<string?> Grader { get; } = new("--grader")
+        {
+            Description = $"Concreteness grader of the --labels: alias, model id, {LocalChatClient.Prefix}<dir>, an OpenAI-compatible endpoint URL, "
+                + $"or {JudgeFactory.NoGrader} to skip the filter (default with --labels: the paper's {ConcretenessGrader.PaperModel})",
+            HelpName = "alias|model|url|none",
+        };
+        public Option<string?> GraderModel { get; } = new("--grader-model") { Description = "Model name sent to a --grader endpoint URL (default: grader)", HelpName = "name" };
+        public Option<string?> GraderCache { get; } = new("--grader-cache")
+        {
+            Description = $"Concreteness score cache, shared by runs and shards (default ${JudgeFactory.CacheVariable}/concreteness, else $XDG_CACHE_HOME/esr/concreteness, else ~/.cache/esr/concreteness)",
+            HelpName = "dir",
+        };
         public Option<string?> DataDirectory { get; } = new("--data-dir") { Description = $"Folder with prompts.txt, meta_prompts.json, off_topic_detectors_paper26.json (default ${DataDirectoryVariable})", HelpName = "dir" };
         public Option<string?> Config { get; } = new("--config") { Description = "JSON file of experiment settings (snake_case; see docs/EXPERIMENTS.md)", HelpName = "file.json" };
         public Option<string?> Out { get; } = new("--out") { Description = "Run folder (default runs/experiment-<id>-<model>-seed<N>); resumed when it holds a partial run", HelpName = "dir" };
@@ -62,7 +74,7 @@ internal static class SteeringRunCommand
 
         public IEnumerable<Option> All =>
         [
-            Model, Sae, Layer, ReadoutLayer, Judge, JudgeModel, ApiKeyEnv, JudgeCache, Labels, DataDirectory, Config, Out, Shard, Seed,
+            Model, Sae, Layer, ReadoutLayer, Judge, JudgeModel, ApiKeyEnv, JudgeCache, Labels, Grader, GraderModel, GraderCache, DataDirectory, Config, Out, Shard, Seed,
             FromResults, NFeatures, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, FreshPrompts, RelevancePrompts, Recalibrate,
             ThresholdCache, Ablate, Variants, Relevance, BatchSize, JudgeConcurrency, CalibrationConcurrency, Dtype,
         ];
@@ -102,17 +114,22 @@ internal static class SteeringRunCommand
         var prompts = ReadPrompts(Path.Combine(data, "prompts.txt"));
         var seed = parse.GetValue(o.Seed);
         var shard = parse.GetValue(o.Shard) is { } shardText ? Shard(shardText) : null;
+        var labels = parse.GetValue(o.Labels) is { } labelFile ? LatentLabels.Load(labelFile) : null;
+        // Made before the model loads, so a missing key fails at once rather than after minutes of loading.
+        using var grader = CreateGrader(o, parse, labels is not null);
 
         using var model = ModelLoading.Load(modelDirectory, CliOptions.ScalarTypeOf(parse.GetRequiredValue(o.Dtype)));
         using var sae = SaeSteering.LoadFor(saePath, layer, model);
         if (readout >= model.Config.LayerCount) throw new CliInputException($"--readout-layer {readout}: the model has blocks 0 to {model.Config.LayerCount - 1}");
-        var settings = Settings(experiment, o, parse, paper, modelDirectory, layer, readout, sae.LatentCount, data);
+        var settings = Settings(experiment, o, parse, paper, modelDirectory, layer, readout, sae.LatentCount, data) with { ConcretenessGrader = grader?.Name };
 
         using var tokenizer = TextTokenizer.Load(modelDirectory);
         var template = ChatTemplate.ForModelDirectory(modelDirectory, ChatTemplateOptions.Default with { AppendPapersExtraAssistantHeader = settings.PaperExtraAssistantHeader });
         var generator = new SteeredGenerator(model, tokenizer, template, sae, HookPoint.ResidPost(layer), StopTokens.FromModelDirectory(modelDirectory, tokenizer),
             new SamplingOptions(settings.Temperature, settings.TopP, settings.RepetitionPenalty, settings.MaxNewTokens));
-        using var client = CreateJudge(parse.GetRequiredValue(o.Judge), parse.GetValue(o.JudgeModel), parse.GetValue(o.ApiKeyEnv));
+        var client = JudgeFactory.Create(parse.GetRequiredValue(o.Judge), null, parse.GetValue(o.ApiKeyEnv), null,
+            JudgeClientOptions.OpenAiCompatible.MaxOutputTokens, parse.GetValue(o.JudgeModel));
+        using var owned = client as IDisposable;
         IJudge judge = parse.GetValue(o.JudgeCache) is { } cacheFolder ? new CachingJudge(client, new JudgeCache(cacheFolder)) : client;
 
         var outDirectory = parse.GetValue(o.Out)
@@ -121,13 +138,12 @@ internal static class SteeringRunCommand
         var cachePath = parse.GetValue(o.ThresholdCache)
             ?? Path.Combine(store.Directory, ThresholdCache.FileName(settings.Model, settings.UsesAblationCache));
         var runOptions = new RunOptions(cachePath, parse.GetValue(o.BatchSize), parse.GetValue(o.JudgeConcurrency), shard, parse.GetValue(o.CalibrationConcurrency));
-        var labels = parse.GetValue(o.Labels) is { } labelFile ? LatentLabels.Load(labelFile) : null;
         var relevancePrompts = settings.RelevancePrompts is { } n ? prompts.Take(n).ToArray() : prompts;
         var relevance = new RelevanceFilter(model, tokenizer, template, sae, HookPoint.ResidPost(readout), relevancePrompts, settings.RelevanceFilter);
-        // The concreteness grader is another component; without it (or without labels) the filter is skipped, as the spec's no-label path.
+        ConcretenessGrading? concreteness = grader is null ? null : grader.GradeAsync;
         var inputs = new PlanInputs(seed, prompts, latent => labels?[latent] ?? LatentLabels.Placeholder(latent),
             settings.FromResults is { } from ? SourceResults.Load(from) : null,
-            (random, ct) => LatentSelector.SelectAsync(settings, labels, random, null, (candidates, c) => Task.FromResult(relevance.Keep(candidates, c)), ct));
+            (random, ct) => LatentSelector.SelectAsync(settings, labels, random, concreteness, (candidates, c) => Task.FromResult(relevance.Keep(candidates, c)), ct));
         var identity = new RunIdentity(ModelIdentity.Hash(modelDirectory), ModelIdentity.Hash(saePath), RunIdentity.CurrentVersion);
         var manifest = ExperimentRun.Manifest(settings, seed, identity, judge.Name, shard);
 
@@ -222,10 +238,22 @@ internal static class SteeringRunCommand
         }
     }
 
-    private static ChatClientJudge CreateJudge(string judge, string? endpointModel, string? keyVariable) =>
-        Uri.TryCreate(judge, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? JudgeCommand.CreateJudge(endpointModel ?? "judge", judge, keyVariable, null, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens)
-            : JudgeCommand.CreateJudge(judge, null, null, null, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens);
+    /// <summary>
+    /// The concreteness grader (ESR_SPEC §3 step 2): --grader, else the paper's when there are labels; none without
+    /// labels (the spec's no-label path), where a --grader other than none is refused.
+    /// </summary>
+    private static ConcretenessGrader? CreateGrader(Options o, ParseResult parse, bool hasLabels)
+    {
+        var choice = parse.GetValue(o.Grader);
+        if (!hasLabels)
+        {
+            return choice is null or JudgeFactory.NoGrader
+                ? null
+                : throw new CliInputException($"--grader {choice} needs --labels: the grader rates label texts");
+        }
+        return JudgeFactory.CreateGrader(choice ?? ConcretenessGrader.PaperModel, parse.GetValue(o.GraderModel) ?? "grader",
+            parse.GetValue(o.ApiKeyEnv), parse.GetValue(o.GraderCache) ?? JudgeFactory.DefaultGraderCache);
+    }
 
     /// <summary>The prompts file: lines split on "\n", only "\n" stripped (§1.6); blank lines skipped.</summary>
     private static string[] ReadPrompts(string path)

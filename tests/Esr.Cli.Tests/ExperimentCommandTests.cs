@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Judging;
+using Esr.Kernel.Toy;
 using Esr.Kernel.Tests.Judging;
 
 namespace Esr.Cli.Tests;
@@ -204,5 +207,94 @@ public class ExperimentCommandTests(TinyLlama tiny)
         Assert.Equal(12, Trials(killed).Select(t => t.Key).Distinct().Count());
         Assert.Equal(Lines(Trials(Path.Combine(root, "whole"))), Lines(Trials(killed)));
         Assert.Equal(partial.Count, JsonDocument.Parse(resumed.Stdout).RootElement.GetProperty("already_stored").GetInt32());
+    }
+
+    /// <summary>A grader server: "topic i" rates 65 for even i (kept: the threshold is inclusive) and 64.9 for odd i.</summary>
+    private static LoopbackServer Grader() => new(request =>
+    {
+        using var body = JsonDocument.Parse(request.Body);
+        var user = body.RootElement.GetProperty("messages")[1].GetProperty("content").GetString()!;
+        var labels = JsonSerializer.Deserialize<string[]>(user[user.LastIndexOf("\n\n[", StringComparison.Ordinal)..].Trim())!;
+        var rated = labels.Select(label => new { label, justification = "j", rating = int.Parse(label[6..]) % 2 == 0 ? 65 : 64.9 });
+        return new ScriptedReply(200, WireFormats.OpenAiCompletion(JsonSerializer.Serialize(rated)));
+    });
+
+    private string WriteLabels()
+    {
+        var path = Path.Combine(tiny.NewFolder(), "labels.csv");
+        File.WriteAllLines(path, ["index_in_sae,label", .. Enumerable.Range(0, SaeCommandTests.Width).Select(i => $"{i},topic {i}")]);
+        return path;
+    }
+
+    [Fact]
+    public async Task With_labels_the_grader_drops_latents_rated_below_65_and_is_recorded_in_the_config()
+    {
+        using var judge = ExperimentFixture.Judge();
+        using var grader = Grader();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var (folder, cache) = (Path.Combine(tiny.NewFolder(), "run"), Path.Combine(tiny.NewFolder(), "grades"));
+
+        await RunAsync(Args(judge, "1", sae, folder, "--labels", WriteLabels(), "--grader", new Uri(grader.BaseUrl, "/v1").ToString(),
+            "--grader-cache", cache, "--n-trials", "1"));
+
+        var graded = grader.Received.SelectMany(r => Regex.Matches(r.Body, @"topic (\d+)").Select(m => int.Parse(m.Groups[1].Value))).ToHashSet();
+        Assert.Contains(graded, latent => latent % 2 == 1);
+        var manifest = new RunStore(folder).ReadManifest()!;
+        Assert.NotEmpty(manifest.SelectedLatents!);
+        Assert.All(manifest.SelectedLatents!, latent => Assert.True(latent % 2 == 0 && graded.Contains(latent), $"latent {latent}"));
+        Assert.All(Trials(folder), t => Assert.Equal($"topic {t.Latent}", t.LatentLabel));
+        Assert.Equal("grader", manifest.Config["concreteness_grader"]!.GetValue<string>());
+        Assert.Equal(graded.Count, Directory.EnumerateFiles(cache, "*.json", SearchOption.AllDirectories).Count());
+
+        // "none" skips the filter: no grading call, and the config says so.
+        var skipped = Path.Combine(tiny.NewFolder(), "none");
+        var calls = grader.Count;
+        await RunAsync(Args(judge, "1", sae, skipped, "--labels", WriteLabels(), "--grader", "none", "--n-features", "1", "--n-trials", "1"));
+        Assert.Equal(calls, grader.Count);
+        Assert.Null(new RunStore(skipped).ReadManifest()!.Config["concreteness_grader"]);
+    }
+
+    [Fact]
+    public async Task A_grader_without_its_api_key_is_one_error_line_naming_the_variable()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var variable = "ESR_TEST_UNSET_KEY_" + Guid.NewGuid().ToString("N");
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+
+        var run = await CliRun.InProcessAsync(Args(judge, "1", sae, Path.Combine(tiny.NewFolder(), "run"), "--labels", WriteLabels(),
+            "--grader", "http://127.0.0.1:9/v1", "--api-key-env", variable));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains(variable, Assert.Single(run.StderrLines));
+        Assert.Equal(0, judge.Count);
+    }
+
+    [Fact]
+    public async Task Experiment_1_with_the_toy_judge_needs_no_server_and_stores_exactly_judged_trials()
+    {
+        var data = tiny.NewFolder();
+        var world = ToyWorld.Default;
+        File.WriteAllLines(Path.Combine(data, "prompts.txt"), world.Tasks.Select(t => world.TaskPrompt(t.Id, 0)));
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var folder = Path.Combine(tiny.NewFolder(), "toy");
+        using var unused = ExperimentFixture.Judge();
+
+        var summary = await RunAsync(Args(unused, "1", sae, folder, "--judge", "toy", "--data-dir", data));
+
+        var trials = Trials(folder);
+        Assert.Equal(6, trials.Count);
+        Assert.Equal(6, summary.GetProperty("stored").GetInt32());
+        Assert.Equal(0, unused.Count);
+        Assert.Equal("toy-exact", new RunStore(folder).ReadManifest()!.Judge);
+        // The tiny model's text is no sentence of the world: every scored attempt is garbage, 0.
+        Assert.All(trials, t => Assert.Equal(("toy-exact", null, null), (t.Judge, t.Error, t.Verdict!.Error)));
+        Assert.All(trials, t => Assert.All(t.Verdict!.Attempts!, a => Assert.Equal(0, a.Score)));
+        var expected = new ToyJudge();
+        foreach (var t in trials)
+        {
+            var verdict = await expected.JudgeAsync(new JudgeRequest(t.Prompt, t.Response, t.LatentLabel));
+            Assert.Equal(verdict.Attempts!.Select(a => a.Score), t.Verdict!.Attempts!.Select(a => a.Score));
+        }
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Judging;
 
 namespace Esr.Cli.Tests;
@@ -18,21 +18,33 @@ public sealed class FigureCommandTests : IDisposable
             new JudgeVerdict(scores.Select(s => new Attempt("text", s)).ToList(), "{}", null), null)
         { AblatedLatents = condition == "ablation" ? [1, 2] : [] };
 
-    private string WriteTrials(string name, params TrialRecord[] trials)
+    private Task<string> WriteRunAsync(string name, params TrialRecord[] trials) =>
+        TestRuns.WriteAsync(Path.Combine(directory, name), trials);
+
+    // The paper's result files of a run, as `esr experiment export` writes them.
+    private static async Task<IReadOnlyList<string>> ExportAsync(string run, string folder)
     {
-        string path = Path.Combine(directory, name);
-        var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        File.WriteAllLines(path, trials.Select(t => JsonSerializer.Serialize(t, web)));
-        return path;
+        var store = new RunStore(run);
+        var paths = new List<string>();
+        foreach (var (fileName, results) in PaperExport.FromRun(store.ReadManifest()!, store.ReadTrials()))
+        {
+            paths.Add(Path.Combine(folder, fileName));
+            await PaperResultFile.WriteAsync(paths[^1], results);
+        }
+        return paths;
     }
 
+    private async Task<string> WriteTrialsAsync(string name, params TrialRecord[] trials) =>
+        Path.Combine(await WriteRunAsync(name, trials), RunStore.TrialsFile);
+
     [Fact]
-    public async Task Figure_2_from_a_results_folder_writes_a_self_contained_html_page()
+    public async Task Figure_2_from_a_folder_of_run_folders_writes_a_self_contained_html_page()
     {
-        WriteTrials("a.jsonl", Trial("llama-3.3-70b", "steered", 10, 90), Trial("llama-3.3-70b", "steered", 30));
-        WriteTrials("b.jsonl", Trial("gemma-2-2b", "steered", 40));
+        await WriteRunAsync("a", Trial("llama-3.3-70b", "steered", 10, 90), Trial("llama-3.3-70b", "steered", 30));
+        await WriteRunAsync(Path.Combine("nested", "b"), Trial("gemma-2-2b", "steered", 40));
         // Figure 2 pools Exp-1 steered trials only: no-steering trials and fine-tuned models stay out.
-        WriteTrials("c.jsonl", Trial("gemma-2-9b", "no_steering", 90), Trial("masked-ratio-50pct-merged", "steered", 20));
+        await WriteRunAsync("c", Trial("gemma-2-9b", "no_steering", 90));
+        await WriteRunAsync("d", Trial("masked-ratio-50pct-merged", "steered", 20));
         string output = Path.Combine(directory, "figure2.html");
         var run = await CliRun.InProcessAsync("figure", "2", "--results", directory, "--out", output);
         Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
@@ -46,9 +58,79 @@ public sealed class FigureCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Figure_2_draws_a_run_folder_and_a_paper_file_written_by_the_exporter()
+    {
+        string llama = await WriteRunAsync("llama", Trial("llama-3.3-70b", "steered", 10, 90));
+        string gemma = await WriteRunAsync("gemma", Trial("gemma-2-2b", "steered", 40), Trial("gemma-2-2b", "steered", 20, 60));
+        string exported = Directory.CreateDirectory(Path.Combine(directory, "paper")).FullName;
+        string paperFile = Assert.Single(await ExportAsync(gemma, exported));
+        Directory.Delete(gemma, recursive: true);
+        string output = Path.Combine(directory, "figure2.html");
+
+        var run = await CliRun.InProcessAsync("figure", "2", "--results", llama, paperFile, "--out", output);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        string html = await File.ReadAllTextAsync(output);
+        Assert.Contains("Llama-3.3-70B", html);
+        Assert.Contains("Gemma-2-2B", html);
+    }
+
+    [Fact]
+    public async Task Figure_3_draws_the_boost_sweep_trials_of_a_run()
+    {
+        TrialRecord Level(double boost, params double[] scores) => Trial("gemma-2-2b", "boost_sweep", scores) with { Boost = boost };
+        string run = await WriteRunAsync("sweep", Level(2, 10), Level(4, 20, 80), Level(8, 30));
+        string output = Path.Combine(directory, "figure3.html");
+
+        var drawn = await CliRun.InProcessAsync("figure", "3", "--results", run, "--out", output, "--boost-mean", "4", "--boost-std", "2");
+        // Exp-1 steered trials are not a sweep: alone they leave figure 3 nothing to draw.
+        var steered = await CliRun.InProcessAsync("figure", "3", "--results", await WriteRunAsync("exp1", Trial("m", "steered", 10)),
+            "--out", output, "--boost-mean", "4", "--boost-std", "2");
+
+        Assert.Equal((0, ""), (drawn.ExitCode, drawn.Stderr));
+        Assert.Contains("Gemma-2-2B", await File.ReadAllTextAsync(output));
+        Assert.Equal(1, steered.ExitCode);
+        Assert.Contains("no trials for figure 3", steered.Stderr);
+    }
+
+    [Fact]
+    public async Task A_folder_yields_its_runs_whole_and_its_paper_files_and_a_run_given_twice_counts_once()
+    {
+        string run = await WriteRunAsync("run", Trial("m", "steered", 10), Trial("m", "steered", 20, 70));
+        // An export kept inside the run folder is not read again: a run folder is read as a run only.
+        await ExportAsync(run, run);
+        string other = await WriteRunAsync("other", Trial("n", "steered", 30), Trial("n", "steered", 5));
+        string exports = Directory.CreateDirectory(Path.Combine(directory, "exports")).FullName;
+        await ExportAsync(other, exports);
+        Directory.Delete(other, recursive: true);
+
+        var trials = FigureTrialReader.Read([directory, Path.Combine(run, RunStore.TrialsFile)], CancellationToken.None);
+
+        Assert.Equal(4, trials.Count);
+        Assert.Equal(["m", "m", "n", "n"], trials.Select(t => t.Model).Order(StringComparer.Ordinal));
+        Assert.All(trials.Where(t => t.Model == "n"), t => Assert.StartsWith("experiment_results_n_", t.SourceFile));
+        Assert.Equal([70.0], trials.Single(t => t.Verdict!.Attempts!.Count == 2).Verdict!.Attempts!.Skip(1).Select(a => a.Score!.Value));
+    }
+
+    // An old JSONL dump named directly, and a JSON file of another kind met inside a searched folder.
+    [Theory]
+    [InlineData("old.jsonl", "{}", false, "old.jsonl: expected a run folder")]
+    [InlineData("labels.json", "{\"labels\": []}", true, "labels.json: missing object 'experiment_config'")]
+    public async Task A_file_that_is_neither_a_run_nor_a_paper_result_fails_with_one_line_naming_it(
+        string name, string content, bool searchFolder, string message)
+    {
+        string path = Path.Combine(directory, name);
+        await File.WriteAllTextAsync(path, content);
+        var run = await CliRun.InProcessAsync("figure", "2", "--results", searchFolder ? directory : path, "--out", Path.Combine(directory, "f.html"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains(message, Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
     public async Task Figure_4_variants_needs_exactly_one_model()
     {
-        string results = WriteTrials("t.jsonl", Trial("m", "steered", 10), Trial("n", "self_monitor", 20));
+        string results = await WriteTrialsAsync("t", Trial("m", "steered", 10), Trial("n", "self_monitor", 20));
         string output = Path.Combine(directory, "f.html");
         var two = await CliRun.InProcessAsync("figure", "4-variants", "--results", results, "--out", output, "--model", "m", "n");
         Assert.Equal(1, two.ExitCode);
@@ -60,7 +142,7 @@ public sealed class FigureCommandTests : IDisposable
     [Fact]
     public async Task Figure_5_renders_a_png()
     {
-        string results = WriteTrials("t.jsonl", Trial("m", "steered", 10, 50), Trial("m", "steered", 20), Trial("m", "ablation", 30));
+        string results = await WriteTrialsAsync("t", Trial("m", "steered", 10, 50), Trial("m", "steered", 20), Trial("m", "ablation", 30));
         string output = Path.Combine(directory, "figure5.png");
         var run = await CliRun.InProcessAsync("figure", "5", "--results", results, "--out", output, "--scale", "1");
         Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
@@ -71,13 +153,13 @@ public sealed class FigureCommandTests : IDisposable
     [Fact]
     public async Task A_malformed_line_fails_with_one_line_naming_the_file_and_line()
     {
-        string results = WriteTrials("t.jsonl", Trial("m", "steered", 10));
+        string results = await WriteTrialsAsync("t", Trial("m", "steered", 10));
         File.AppendAllText(results, "{not json\n");
         var run = await CliRun.InProcessAsync("figure", "2", "--results", results, "--out", Path.Combine(directory, "f.html"));
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Stdout);
         Assert.Single(run.StderrLines);
-        Assert.Contains("t.jsonl line 2", run.Stderr);
+        Assert.Contains("trials.jsonl, line 2", run.Stderr);
     }
 
     [Theory]
@@ -85,7 +167,7 @@ public sealed class FigureCommandTests : IDisposable
     [InlineData("figure.html", "figure 3 needs --boost-mean and --boost-std")]
     public async Task Unusable_requests_fail_with_one_line(string output, string message)
     {
-        string results = WriteTrials("t.jsonl", Trial("m", "steered", 10));
+        string results = await WriteTrialsAsync("t", Trial("m", "boost_sweep", 10));
         var run = await CliRun.InProcessAsync("figure", "3", "--results", results, "--out", Path.Combine(directory, output));
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Stdout);

@@ -53,4 +53,33 @@ public sealed class JudgeCommandTests : IDisposable
         Assert.Single(run.StderrLines);
         Assert.StartsWith("esr: the judge failed:", run.Stderr);
     }
+
+    [Fact]
+    public async Task The_toy_judge_grades_a_toy_world_response_exactly_without_a_server()
+    {
+        // Attempt 1: one bread step, two volcano sentences -> 100/3; a marker; attempt 2: a bread step, a coffee step -> 50.
+        const string response = "First, stir in the yeast. Volcanoes form where molten rock rises through the crust of the earth. "
+            + "The molten rock inside a volcano is called magma. Wait, that is not right. "
+            + "To begin, mix flour, water and salt in a large bowl. Then, grind the beans to a medium texture.";
+
+        var run = await CliRun.InProcessAsync("judge", "--judge", "toy", "--prompt", "Explain how to bake bread.", "--response", response,
+            "--label", "volcanoes", "--json");
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        using var document = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("toy-exact", document.RootElement.GetProperty("judge").GetString());
+        var attempts = document.RootElement.GetProperty("attempts").EnumerateArray().ToArray();
+        Assert.Equal([100.0 / 3, 50.0], attempts.Select(a => a.GetProperty("score").GetDouble()));
+        Assert.StartsWith("Wait, that is not right. To begin,", attempts[1].GetProperty("attempt_text").GetString());
+    }
+
+    [Fact]
+    public async Task The_toy_judge_refuses_an_endpoint()
+    {
+        var run = await CliRun.InProcessAsync("judge", "--judge", "toy", "--base-url", "http://127.0.0.1:9/v1",
+            "--prompt", "Explain how to bake bread.", "--response", "First, stir in the yeast.", "--label", "x");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("--judge toy calls no model", Assert.Single(run.StderrLines));
+    }
 }

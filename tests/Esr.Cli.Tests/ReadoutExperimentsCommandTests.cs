@@ -15,12 +15,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
             SourceFile = "experiment_results_tiny_20260101_000000.json",
         };
 
-    private string WriteTrials(params TrialRecord[] trials)
-    {
-        var path = Path.Combine(tiny.NewFolder(), "trials.jsonl");
-        File.WriteAllLines(path, trials.Select(t => JsonSerializer.Serialize(t, JsonSerializerOptions.Web)));
-        return path;
-    }
+    private Task<string> WriteTrials(params TrialRecord[] trials) => TestRuns.WriteAsync(tiny.NewFolder(), trials);
 
     private string WriteDetectors(params int[] latents)
     {
@@ -95,7 +90,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
     public async Task Regrade_samples_regrades_with_each_judge_and_writes_the_agreement_tables()
     {
         using var server = new LoopbackServer(_ => new ScriptedReply(200, WireFormats.OpenAiCompletion(WireFormats.TwoAttempts)));
-        var trials = WriteTrials(Trial(1, 1, "resp a", 10, 80), Trial(2, 2, "resp b", 50), Trial(3, 3, "resp c", 60));
+        var trials = await WriteTrials(Trial(1, 1, "resp a", 10, 80), Trial(2, 2, "resp b", 50), Trial(3, 3, "resp c", 60));
         var outDir = tiny.NewFolder();
 
         var run = await CliRun.InProcessAsync("experiment", "7", "--trials", trials, "--judge", "judge-a", "--judge", "judge-b",
@@ -116,15 +111,15 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
     [Fact]
     public async Task Regrade_with_a_bad_trial_line_is_one_stderr_line_naming_the_file_and_line()
     {
-        var path = Path.Combine(tiny.NewFolder(), "trials.jsonl");
-        File.WriteAllText(path, "\n{not json\n");
+        var path = Path.Combine(await WriteTrials(Trial(1, 1, "resp a", 10)), "trials.jsonl");
+        File.AppendAllText(path, "{not json\n");
 
         var run = await CliRun.InProcessAsync("experiment", "7", "--trials", path, "--judge", "x", "--out", tiny.NewFolder());
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Stdout);
         Assert.Single(run.StderrLines);
-        Assert.Contains("trials.jsonl line 2", run.Stderr);
+        Assert.Contains("trials.jsonl, line 2", run.Stderr);
     }
 
     [Fact]
@@ -133,7 +128,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         const string response = "Stand on one leg now. Wait, wrong topic! Bread needs flour, water and heat.";
         using var server = new LoopbackServer(_ => new ScriptedReply(200, WireFormats.OpenAiCompletion(
             "```json\n{\"off_topic_char_start\": 0, \"correction_char_start\": 22, \"on_topic_char_start\": 41, \"correction_phrase\": \"Wait\", \"notes\": \"\"}\n```")));
-        var trials = WriteTrials(Trial(4, 1, response, 10, 80), Trial(4, 2, response.Replace("leg", "foot", StringComparison.Ordinal), 20, 70), Trial(4, 3, "Bread is baked.", 90));
+        var trials = await WriteTrials(Trial(4, 1, response, 10, 80), Trial(4, 2, response.Replace("leg", "foot", StringComparison.Ordinal), 20, 70), Trial(4, 3, "Bread is baked.", 90));
         var outDir = tiny.NewFolder();
 
         var run = await CliRun.InProcessAsync("experiment", "9", "--trials", trials, "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),

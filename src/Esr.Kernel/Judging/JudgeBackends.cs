@@ -152,7 +152,7 @@ public static class JudgeBackends
     {
         var key = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrWhiteSpace(key))
-            throw new InvalidOperationException($"The judge needs an API key in the environment variable {variable}.");
+            throw new InvalidOperationException($"no API key: the environment variable {variable} is not set.");
         return key;
     }
 

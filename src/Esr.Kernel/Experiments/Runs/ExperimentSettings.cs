@@ -29,6 +29,9 @@ public sealed record ExperimentSettings
     /// <summary>Least concreteness score a label needs (65).</summary>
     public double MinConcreteness { get; init; } = 65;
 
+    /// <summary>The concreteness grader's name (its model id), or null when the concreteness filter is skipped.</summary>
+    public string? ConcretenessGrader { get; init; }
+
     /// <summary>The relevance filter's rule (the code's all-zero rule by default).</summary>
     public RelevanceRule RelevanceFilter { get; init; } = RelevanceRule.AllZero;
 

@@ -1,0 +1,112 @@
+using Esr.Kernel.Judging;
+using Esr.Kernel.Toy;
+
+namespace Esr.Cli;
+
+/// <summary>
+/// The one place the CLI turns a judge or grader argument into a backend: the toy world's exact judge
+/// (<see cref="Toy"/>), an alias or model id routed as ESR_SPEC §2.3, a local model (<c>local:&lt;dir&gt;</c>), or an
+/// OpenAI-compatible endpoint URL (an Anthropic-compatible one for a "claude" model without a key variable). Keys come
+/// only from the environment; a missing one is one error line naming its variable.
+/// </summary>
+internal static class JudgeFactory
+{
+    /// <summary>The <c>--judge</c> value of the toy world's exact judge (<see cref="ToyJudge"/>), which calls no model.</summary>
+    public const string Toy = "toy";
+
+    /// <summary>The <c>--grader</c> value that skips the concreteness filter.</summary>
+    public const string NoGrader = "none";
+
+    /// <summary>The environment variable naming the user cache root (else <c>$XDG_CACHE_HOME/esr</c>, else <c>~/.cache/esr</c>).</summary>
+    public const string CacheVariable = "ESR_CACHE_DIR";
+
+    /// <summary>The default concreteness cache, shared by every run and shard of this user.</summary>
+    public static string DefaultGraderCache
+    {
+        get
+        {
+            var root = Environment.GetEnvironmentVariable(CacheVariable) is { Length: > 0 } esr ? esr
+                : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? Path.Combine(xdg, "esr")
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "esr");
+            return Path.Combine(root, "concreteness");
+        }
+    }
+
+    /// <summary>True when <paramref name="value"/> is an http(s) URL, i.e. names an endpoint rather than a model.</summary>
+    public static bool IsEndpoint(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    /// <summary>
+    /// A judge; the caller disposes it when it is <see cref="IDisposable"/> (the chat judges are).
+    /// </summary>
+    /// <param name="judge"><see cref="Toy"/>, an alias, a model id, <c>local:&lt;dir&gt;</c>, or an endpoint URL.</param>
+    /// <param name="baseUrl">An endpoint's base URL to which <paramref name="judge"/> is sent as the model, or null.</param>
+    /// <param name="keyVariable">With an endpoint: the variable holding its key, null for a keyless server.</param>
+    /// <param name="prompt">Overriding prompt texts, or null.</param>
+    /// <param name="maxTokens">A chat judge's output token cap.</param>
+    /// <param name="endpointModel">The model sent when <paramref name="judge"/> is itself a URL ("judge" when null).</param>
+    public static IJudge Create(string judge, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens, string? endpointModel = null)
+    {
+        if (judge == Toy)
+        {
+            return baseUrl is null && prompt is null
+                ? new ToyJudge()
+                : throw new CliInputException("--judge toy calls no model: it takes no --base-url or --prompt-file");
+        }
+        if (!IsEndpoint(judge)) return CreateChatJudge(judge, baseUrl, keyVariable, prompt, maxTokens);
+        return baseUrl is null
+            ? CreateChatJudge(endpointModel ?? "judge", judge, keyVariable, prompt, maxTokens)
+            : throw new CliInputException($"--judge {judge} is an endpoint URL already; --base-url is for a model name");
+    }
+
+    private static ChatClientJudge CreateChatJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens) =>
+        Backend("--judge", () =>
+        {
+            if (baseUrl is null)
+            {
+                var (client, name, limits) = JudgeBackends.CreateClient(aliasOrModel);
+                return new ChatClientJudge(client, name, limits with { MaxOutputTokens = maxTokens }, prompt, ownsClient: true);
+            }
+            var uri = Endpoint("--base-url", baseUrl);
+            var model = JudgeAliases.Resolve(aliasOrModel);
+            return JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null
+                ? JudgeBackends.Anthropic(model, JudgeClientOptions.Anthropic with { MaxOutputTokens = maxTokens }, prompt, uri)
+                : JudgeBackends.OpenAiCompatible(model, uri, keyVariable, JudgeClientOptions.OpenAiCompatible with { MaxOutputTokens = maxTokens }, prompt);
+        });
+
+    /// <summary>
+    /// The concreteness grader of <c>esr experiment</c>, or null when <paramref name="grader"/> is <see cref="NoGrader"/>.
+    /// </summary>
+    /// <param name="grader">Alias, model id, <c>local:&lt;dir&gt;</c>, an endpoint URL, or <see cref="NoGrader"/>.</param>
+    /// <param name="endpointModel">The model name sent to an endpoint URL.</param>
+    /// <param name="keyVariable">With an endpoint URL: the variable holding its key, null for a keyless server.</param>
+    /// <param name="cacheDirectory">The score cache folder.</param>
+    public static ConcretenessGrader? CreateGrader(string grader, string endpointModel, string? keyVariable, string cacheDirectory)
+    {
+        if (grader == NoGrader) return null;
+        return Backend($"--grader {grader}", () =>
+        {
+            var cache = new ConcretenessCache(cacheDirectory);
+            if (!IsEndpoint(grader)) return JudgeBackends.CreateGrader(grader, cache);
+            var options = JudgeClientOptions.OpenAiCompatible;
+            var client = JudgeBackends.OpenAiChatClient(endpointModel, Endpoint("--grader", grader), keyVariable, options);
+            return new ConcretenessGrader(client, endpointModel, cache, options: options, ownsClient: true);
+        });
+    }
+
+    private static Uri Endpoint(string option, string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new CliInputException($"{option} is not an absolute URL: {url}");
+
+    // A backend that cannot start (no key, no local model folder) is bad input, said in one line with the option.
+    private static T Backend<T>(string option, Func<T> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException)
+        {
+            throw new CliInputException($"{option}: {e.Message}");
+        }
+    }
+}
