@@ -1,0 +1,58 @@
+using Esr.Kernel.Text;
+
+namespace Esr.Kernel.Toy;
+
+/// <summary>
+/// Turns an episode into a training sequence: the conversation (user prompt, assistant answer) rendered by the
+/// model's chat template and tokenized, with a mask of the tokens the loss is taken on.
+/// </summary>
+public static class ToyExampleEncoder
+{
+    /// <summary>Encodes an episode.</summary>
+    /// <param name="tokenizer">The toy tokenizer (word-level: whitespace leaves no token).</param>
+    /// <param name="template">The chat template, e.g. from <see cref="ChatTemplate.ForModelDirectory"/>.</param>
+    /// <param name="episode">The episode.</param>
+    /// <returns>
+    /// The ids of the rendered conversation, exactly <c>tokenizer.Encode(template.Render([user, assistant],
+    /// addGenerationPrompt: false))</c>, and for each id whether the loss is taken on predicting it: true for the
+    /// answer tokens of segments with <see cref="ToySegment.InLoss"/> and for the end-of-turn token after the
+    /// answer; false for the prompt, the headers and the masked spans.
+    /// </returns>
+    /// <exception cref="ArgumentException">The template renders the answer in a way the segments cannot be found in
+    /// (it does not end the generation prompt where the answer starts), or the tokenizer merges tokens across
+    /// segment boundaries.</exception>
+    public static (int[] Ids, bool[] LossMask) Encode(TextTokenizer tokenizer, ChatTemplate template, ToyEpisode episode)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(episode);
+        var user = ChatMessage.User(episode.Prompt);
+        var answer = episode.Answer;
+        var prefix = template.Render([user], addGenerationPrompt: true);
+        var full = template.Render([user, ChatMessage.Assistant(answer)], addGenerationPrompt: false);
+        if (!full.StartsWith(prefix + answer, StringComparison.Ordinal))
+            throw new ArgumentException(
+                $"The template {template.Name} does not render the answer right after its generation prompt; the " +
+                "answer's segments cannot be located.", nameof(template));
+
+        var ids = new List<int>();
+        var mask = new List<bool>();
+        void Add(string text, bool inLoss)
+        {
+            var piece = tokenizer.Encode(text);
+            ids.AddRange(piece);
+            mask.AddRange(Enumerable.Repeat(inLoss, piece.Length));
+        }
+        Add(prefix, false);
+        foreach (var segment in episode.Segments)
+            Add(segment.Text, segment.InLoss);
+        Add(full[(prefix.Length + answer.Length)..], true); // the end-of-turn token
+
+        var whole = tokenizer.Encode(full);
+        if (!whole.AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids)))
+            throw new ArgumentException(
+                $"Tokenizing the segments one by one with '{tokenizer.SourcePath}' does not give the ids of the whole " +
+                "conversation; the loss mask needs a tokenizer that splits at whitespace.", nameof(tokenizer));
+        return (whole, mask.ToArray());
+    }
+}

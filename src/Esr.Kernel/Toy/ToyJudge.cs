@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Esr.Kernel.Judging;
+
+namespace Esr.Kernel.Toy;
+
+/// <summary>
+/// The exact judge of the toy world (ESR_SPEC §2's protocol, without a model): the response is split into
+/// sentences at "."; each is looked up in the world (marker, the prompt's task, another task, a subject, or
+/// garbage); attempts are split at markers; an attempt's score is 100 × the share of on-task sentences among its
+/// scored sentences. Markers and a truncated last sentence are not scored.
+/// </summary>
+/// <remarks>
+/// The prompt's task is found by its name anywhere in the prompt, so every template (and any wrapping text) works;
+/// a prompt that names a subject and no task is a "tell me about" prompt, whose on-topic sentences are the
+/// subject's. The unrelated feature's label is not used.
+/// </remarks>
+public sealed class ToyJudge : IJudge
+{
+    private readonly ToyWorld _world;
+
+    /// <summary>Creates the judge for a world (the default world when null).</summary>
+    public ToyJudge(ToyWorld? world = null) => _world = world ?? ToyWorld.Default;
+
+    /// <inheritdoc />
+    public string Name => "toy-exact";
+
+    /// <inheritdoc />
+    /// <remarks>Nothing is sent anywhere; the texts describe the rule, and their hash versions cached grades.</remarks>
+    public JudgePrompt Prompt { get; } = new(
+        "The exact judge of the toy world; no model is called.",
+        "Split the response into sentences at each period. Classify each as a self-correction marker, a sentence " +
+        "of the prompt's task, of another task, of an off-topic subject, or garbage. Start a new attempt at each " +
+        "marker. Score an attempt 100 times the share of on-task sentences among its sentences, leaving out " +
+        "markers and a truncated last sentence; a part without such sentences is no attempt.");
+
+    /// <inheritdoc />
+    public Task<JudgeVerdict> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        ToyClassification classification;
+        try
+        {
+            classification = Classify(request.Prompt, request.Response);
+        }
+        catch (ArgumentException e)
+        {
+            return Task.FromResult(JudgeVerdict.Failed(null, nameof(ArgumentException), e.Message));
+        }
+        var attempts = classification.Attempts
+            .Select(a => new Attempt(string.Join(' ', a.Select(s => s.Text)), ToyClassification.Score(a))).ToArray();
+        return Task.FromResult(new JudgeVerdict(attempts, Describe(classification, attempts), null));
+    }
+
+    /// <summary>Splits a response into sentences and classifies each against the prompt's task.</summary>
+    /// <exception cref="ArgumentException">The prompt names no task or subject of the world, or several.</exception>
+    public ToyClassification Classify(string prompt, string response)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(response);
+        var (task, subject) = FindTopic(prompt);
+        var sentences = new List<ToyJudgedSentence>();
+        var segment = 0;
+        var start = 0;
+        for (var end = response.IndexOf('.'); end >= 0; end = response.IndexOf('.', start))
+        {
+            var sentence = Classify(response[start..(end + 1)].Trim(), task, subject, ref segment);
+            sentences.Add(sentence);
+            start = end + 1;
+        }
+        var tail = response[start..].Trim();
+        if (tail.Length > 0)
+        {
+            sentences.Add(_world.StartsSentence(tail)
+                ? new ToyJudgedSentence(tail, ToySentenceKind.Unfinished, null, null, segment)
+                : new ToyJudgedSentence(tail, ToySentenceKind.Garbage, null, null, segment));
+        }
+        return new ToyClassification(task, subject, sentences);
+    }
+
+    private ToyJudgedSentence Classify(string text, int? task, int? subject, ref int segment)
+    {
+        switch (_world.Find(text))
+        {
+            case { Source: ToySentenceSource.Marker }:
+                segment++;
+                return new ToyJudgedSentence(text, ToySentenceKind.Marker, null, null, segment);
+            case { Source: ToySentenceSource.Task, Id: var id }:
+                return new ToyJudgedSentence(text, id == task ? ToySentenceKind.OnTask : ToySentenceKind.OtherTask,
+                    id, null, segment);
+            case { Source: ToySentenceSource.Subject, Id: var id }:
+                return new ToyJudgedSentence(text, id == subject ? ToySentenceKind.OnTask : ToySentenceKind.Subject,
+                    null, id, segment);
+            default:
+                return new ToyJudgedSentence(text, ToySentenceKind.Garbage, null, null, segment);
+        }
+    }
+
+    /// <summary>The task a prompt names; failing that, the subject.</summary>
+    private (int? Task, int? Subject) FindTopic(string prompt)
+    {
+        var words = $" {ToyWorld.Key(prompt)} ";
+        var tasks = _world.Tasks.Where(t => words.Contains($" {ToyWorld.Key(t.Name)} ", StringComparison.Ordinal))
+            .Select(t => t.Id).ToArray();
+        if (tasks.Length == 1)
+            return (tasks[0], null);
+        var subjects = _world.Subjects.Where(s => words.Contains($" {ToyWorld.Key(s.Name)} ", StringComparison.Ordinal))
+            .Select(s => s.Id).ToArray();
+        if (tasks.Length == 0 && subjects.Length == 1)
+            return (null, subjects[0]);
+        throw new ArgumentException(tasks.Length + subjects.Length == 0
+            ? $"The prompt names no task or subject of the toy world: \"{prompt}\"."
+            : $"The prompt names several tasks or subjects of the toy world: \"{prompt}\".", nameof(prompt));
+    }
+
+    // One line per sentence, then the attempts as the LLM judges write them, so JudgeReplyParser reads it back.
+    private string Describe(ToyClassification classification, IReadOnlyList<Attempt> attempts)
+    {
+        var text = new StringBuilder();
+        foreach (var sentence in classification.Sentences)
+        {
+            var owner = sentence switch
+            {
+                { Task: { } t } => $" ({_world.Tasks[t].Name})",
+                { Subject: { } s } => $" ({_world.Subjects[s].Name})",
+                _ => "",
+            };
+            text.Append(CultureInfo.InvariantCulture, $"[{sentence.Segment}] {sentence.Kind}{owner}: {sentence.Text}\n");
+        }
+        var json = new JsonObject
+        {
+            ["attempts"] = new JsonArray(attempts.Select(a => (JsonNode)new JsonObject
+            {
+                ["attempt_text"] = a.Text, ["score"] = a.Score,
+            }).ToArray()),
+        };
+        return text.Append("<json>").Append(json.ToJsonString(JsonOptions)).Append("</json>").ToString();
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}

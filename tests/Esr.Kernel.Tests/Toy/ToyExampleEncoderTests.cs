@@ -1,0 +1,58 @@
+using Esr.Kernel.Text;
+using Esr.Kernel.Toy;
+
+namespace Esr.Kernel.Tests.Toy;
+
+/// <summary><see cref="ToyExampleEncoder"/>: the training sequence and its loss mask.</summary>
+public sealed class ToyExampleEncoderTests(ToyModelDirectory model) : IClassFixture<ToyModelDirectory>
+{
+    private static readonly ToyEpisodeGenerator Generator = new(ToyWorld.Default);
+
+    [Fact]
+    public void The_ids_are_the_rendered_conversation_tokenized()
+    {
+        foreach (var episode in Generator.Generate(new ToyMixture(0.25, 0.25, 0.25, 0.25), 40, seed: 9))
+        {
+            var (ids, mask) = ToyExampleEncoder.Encode(model.Tokenizer, model.Template, episode);
+            var rendered = model.Template.Render(
+                [ChatMessage.User(episode.Prompt), ChatMessage.Assistant(episode.Answer)], addGenerationPrompt: false);
+            Assert.Equal(model.Tokenizer.Encode(rendered), ids);
+            Assert.Equal(ids.Length, mask.Length);
+        }
+    }
+
+    [Fact]
+    public void The_loss_covers_the_answer_without_its_masked_span_and_the_end_of_turn()
+    {
+        var episode = Generator.Generate(new ToyMixture(0, 0, 1, 0), 10, seed: 6).First();
+        var (ids, mask) = ToyExampleEncoder.Encode(model.Tokenizer, model.Template, episode);
+        var trained = ids.Where((_, i) => mask[i]).ToArray();
+        var kept = string.Join(' ', episode.Segments.Where(s => s.InLoss).Select(s => s.Text));
+        Assert.Equal([.. model.Tokenizer.Encode(kept), model.Tokenizer.TokenToId(ToyTokenizerWriter.EndOfTurn)!.Value], trained);
+        Assert.True(mask[^1]);
+
+        // The untrained tokens are the prompt with its headers, then the subject sentences.
+        var prefix = model.Template.Render([ChatMessage.User(episode.Prompt)], addGenerationPrompt: true);
+        var masked = string.Join(' ', episode.Segments.Where(s => !s.InLoss).Select(s => s.Text));
+        Assert.Equal([.. model.Tokenizer.Encode(prefix), .. model.Tokenizer.Encode(masked)], ids.Where((_, i) => !mask[i]));
+    }
+
+    [Fact]
+    public void A_normal_episode_trains_on_every_answer_token_and_nothing_before()
+    {
+        var episode = Generator.Generate(ToyMixture.Base, 10, seed: 6).First(e => e.Kind == ToyEpisodeKind.Normal);
+        var (ids, mask) = ToyExampleEncoder.Encode(model.Tokenizer, model.Template, episode);
+        var prefixLength = model.Tokenizer.Encode(
+            model.Template.Render([ChatMessage.User(episode.Prompt)], addGenerationPrompt: true)).Length;
+        Assert.All(mask.Take(prefixLength), Assert.False);
+        Assert.All(mask.Skip(prefixLength), Assert.True);
+    }
+
+    [Fact]
+    public void A_template_that_adds_text_after_the_generation_prompt_is_rejected()
+    {
+        var paper = new Llama30ChatTemplate(ChatTemplateOptions.PaperReproduction, ToyTokenizerWriter.BeginOfText);
+        var episode = Generator.Generate(ToyMixture.Base, 1, seed: 1)[0];
+        Assert.Throws<ArgumentException>(() => ToyExampleEncoder.Encode(model.Tokenizer, paper, episode));
+    }
+}
