@@ -69,5 +69,6 @@ public static class EsrCli
             RandomModelCommand.Create(output),
             BenchCommand.Create(output),
             JudgeCommand.Create(output),
+            ToyCommand.Create(output),
         };
 }

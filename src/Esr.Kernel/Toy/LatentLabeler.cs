@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Toy;
+
+/// <summary>One latent's label: the token category holding the largest share of its activation mass.</summary>
+/// <param name="Latent">Index in the SAE.</param>
+/// <param name="Label">The category, e.g. "subject:volcanoes", "task:bake bread", "marker", "shared".</param>
+/// <param name="Purity">That category's share of the latent's total activation (0 when it never fires).</param>
+/// <param name="Mass">The latent's total activation over the labelling tokens.</param>
+public sealed record LatentLabel(int Latent, string Label, double Purity, double Mass);
+
+/// <summary>Labels SAE latents by what the toy world knows about the tokens they fire on.</summary>
+public static class LatentLabeler
+{
+    /// <summary>The label of a latent that never fired.</summary>
+    public const string Dead = "dead";
+
+    /// <summary>Labels every latent from activations [tokens, d_sae] and the category of each token.</summary>
+    public static IReadOnlyList<LatentLabel> Label(Tensor latentActivations, IReadOnlyList<string> tokenCategories)
+    {
+        if (latentActivations.shape[0] != tokenCategories.Count)
+            throw new ArgumentException($"{latentActivations.shape[0]} activation rows but {tokenCategories.Count} token categories", nameof(tokenCategories));
+        var categories = tokenCategories.Distinct().Order(StringComparer.Ordinal).ToArray();
+        var indexOf = categories.Select((name, index) => (name, index)).ToDictionary(pair => pair.name, pair => (long)pair.index);
+        using var scope = NewDisposeScope();
+        // mass[c, latent] = Σ over tokens of category c of the latent's activation.
+        var oneHot = zeros(categories.Length, tokenCategories.Count, ScalarType.Float64);
+        var rows = tensor(tokenCategories.Select(category => indexOf[category]).ToArray());
+        oneHot.scatter_(0, rows.unsqueeze(0), ones(1, tokenCategories.Count, ScalarType.Float64));
+        var mass = oneHot.matmul(latentActivations.to_type(ScalarType.Float64)); // [categories, d_sae]
+        var total = mass.sum([0L]).data<double>().ToArray();
+        var best = mass.max(0);
+        var top = best.values.data<double>().ToArray();
+        var arg = best.indexes.data<long>().ToArray();
+        return total.Select((sum, latent) => sum > 0
+            ? new LatentLabel(latent, categories[arg[latent]], top[latent] / sum, sum)
+            : new LatentLabel(latent, Dead, 0, 0)).ToArray();
+    }
+
+    /// <summary>The category of a token id: subject, task or marker when the world's word belongs only there.</summary>
+    public static string CategoryOf(ToyWorld world, ToyWordInfo? word) => word switch
+    {
+        null => "special",
+        { OnlySubject: { } subject } => $"subject:{world.Subjects[subject].Name}",
+        { OnlyTask: { } task } => $"task:{world.Tasks[task].Name}",
+        { OnlyMarker: true } => "marker",
+        { Role: true } => "role",
+        { Template: true } => "template",
+        { Shared: true } => "shared",
+        _ => "mixed",
+    };
+
+    /// <summary>Writes the labels CSV <see cref="Saes.LatentLabels"/> reads (index_in_sae,label,purity,mass), atomically.</summary>
+    public static void Save(string path, IReadOnlyList<LatentLabel> labels)
+    {
+        var text = new StringBuilder("index_in_sae,label,purity,mass\n");
+        foreach (var label in labels)
+            text.Append(CultureInfo.InvariantCulture, $"{label.Latent},\"{label.Label.Replace("\"", "\"\"")}\",{label.Purity:F4},{label.Mass:G6}\n");
+        AtomicFile.Write(path, temporary => File.WriteAllText(temporary, text.ToString()));
+    }
+
+    /// <summary>
+    /// Per subject name, the latent labelled with it that carries the most activation mass among those of purity at
+    /// least <paramref name="minimumPurity"/>; subjects without such a latent are absent.
+    /// </summary>
+    public static IReadOnlyDictionary<string, LatentLabel> SubjectLatents(IReadOnlyList<LatentLabel> labels, double minimumPurity = 0.5) =>
+        labels.Where(label => label.Label.StartsWith("subject:", StringComparison.Ordinal) && label.Purity >= minimumPurity)
+            .GroupBy(label => label.Label["subject:".Length..])
+            .ToDictionary(group => group.Key, group => group.MaxBy(label => label.Mass)!);
+}
