@@ -18,19 +18,22 @@ public sealed record ToyZooSettings(
     TrainingSettings Base, TrainingSettings FineTune, SaeTrainingSettings Sae,
     int BaseEpisodes, int FineTuneEpisodes, int SaeEpisodes, (double Low, double High) SteeringBoosts, int Seed)
 {
-    /// <summary>The committed zoo (toy/zoo): three sizes, ratios 0/30/60/90 % at size m, steering-aware fine-tunes of every size.</summary>
+    /// <summary>
+    /// The committed zoo (toy/zoo): three sizes, ratios 0/30/60/90 % at size m, steering-aware fine-tunes of every size.
+    /// Sized for a shared 2-core machine: short schedules at small batches (see docs/TOY_WORLD.md for what that costs).
+    /// </summary>
     public static ToyZooSettings Default { get; } = new(
         Sizes:
         [
-            new ToySize("s", Layers: 2, Hidden: 64, Heads: 4, FeedForward: 176, SaeBlock: 0, SaeLatents: 512),
-            new ToySize("m", Layers: 3, Hidden: 96, Heads: 4, FeedForward: 256, SaeBlock: 1, SaeLatents: 768),
-            new ToySize("l", Layers: 4, Hidden: 128, Heads: 4, FeedForward: 352, SaeBlock: 1, SaeLatents: 1024),
+            new ToySize("s", Layers: 1, Hidden: 48, Heads: 4, FeedForward: 128, SaeBlock: 0, SaeLatents: 256),
+            new ToySize("m", Layers: 2, Hidden: 64, Heads: 4, FeedForward: 176, SaeBlock: 0, SaeLatents: 512),
+            new ToySize("l", Layers: 3, Hidden: 96, Heads: 4, FeedForward: 256, SaeBlock: 1, SaeLatents: 768),
         ],
         MainSize: "m",
         Ratios: [0.3, 0.6, 0.9],
         SteeringAwareRatio: 0.3,
-        Base: new TrainingSettings(Steps: 500, BatchSize: 32, LearningRate: 3e-3, WarmupSteps: 30, Seed: 1),
-        FineTune: new TrainingSettings(Steps: 150, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 15, Seed: 2),
-        Sae: new SaeTrainingSettings(Latents: 0, L1Coefficient: 0.25, Steps: 1500, BatchSize: 512, LearningRate: 2e-3, Seed: 3),
-        BaseEpisodes: 20000, FineTuneEpisodes: 6000, SaeEpisodes: 1200, SteeringBoosts: (0.4, 0.8), Seed: 6);
+        Base: new TrainingSettings(Steps: 400, BatchSize: 16, LearningRate: 5e-3, WarmupSteps: 20, Seed: 1),
+        FineTune: new TrainingSettings(Steps: 100, BatchSize: 16, LearningRate: 1.5e-3, WarmupSteps: 10, Seed: 2, LogEvery: 25),
+        Sae: new SaeTrainingSettings(Latents: 0, L1Coefficient: 0.25, Steps: 1000, BatchSize: 512, LearningRate: 3e-3, Seed: 3),
+        BaseEpisodes: 8000, FineTuneEpisodes: 3000, SaeEpisodes: 600, SteeringBoosts: (0.4, 0.8), Seed: 6);
 }
