@@ -18,7 +18,8 @@ public static class ToyExampleEncoder
     /// answer tokens of segments with <see cref="ToySegment.InLoss"/> and for the end-of-turn token after the
     /// answer; false for the prompt, the headers and the masked spans.
     /// </returns>
-    /// <exception cref="ArgumentException">The template renders the answer in a way the segments cannot be found in
+    /// <exception cref="ArgumentException">A segment is empty or starts or ends with whitespace (the template trims
+    /// the answer, so the segments would not line up with it); the template renders the answer in a way the segments cannot be found in
     /// (it does not end the generation prompt where the answer starts), or the tokenizer merges tokens across
     /// segment boundaries.</exception>
     public static (int[] Ids, bool[] LossMask) Encode(TextTokenizer tokenizer, ChatTemplate template, ToyEpisode episode)
@@ -26,6 +27,10 @@ public static class ToyExampleEncoder
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(episode);
+        if (episode.Segments.FirstOrDefault(s => s.Text.Length == 0 || s.Text.Trim().Length != s.Text.Length) is { } bad)
+            throw new ArgumentException(
+                $"Segment \"{bad.Text}\" is empty or has whitespace at an end; segments are joined by single spaces.",
+                nameof(episode));
         var user = ChatMessage.User(episode.Prompt);
         var answer = episode.Answer;
         var prefix = template.Render([user], addGenerationPrompt: true);

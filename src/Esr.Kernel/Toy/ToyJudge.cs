@@ -20,9 +20,16 @@ namespace Esr.Kernel.Toy;
 public sealed class ToyJudge : IJudge
 {
     private readonly ToyWorld _world;
+    private readonly (string Words, int Id)[] _taskNames;
+    private readonly (string Words, int Id)[] _subjectNames;
 
     /// <summary>Creates the judge for a world (the default world when null).</summary>
-    public ToyJudge(ToyWorld? world = null) => _world = world ?? ToyWorld.Default;
+    public ToyJudge(ToyWorld? world = null)
+    {
+        _world = world ?? ToyWorld.Default;
+        _taskNames = _world.Tasks.Select(t => ($" {ToyWorld.Key(t.Name)} ", t.Id)).ToArray();
+        _subjectNames = _world.Subjects.Select(s => ($" {ToyWorld.Key(s.Name)} ", s.Id)).ToArray();
+    }
 
     /// <inheritdoc />
     public string Name => "toy-exact";
@@ -103,12 +110,10 @@ public sealed class ToyJudge : IJudge
     private (int? Task, int? Subject) FindTopic(string prompt)
     {
         var words = $" {ToyWorld.Key(prompt)} ";
-        var tasks = _world.Tasks.Where(t => words.Contains($" {ToyWorld.Key(t.Name)} ", StringComparison.Ordinal))
-            .Select(t => t.Id).ToArray();
+        var tasks = _taskNames.Where(t => words.Contains(t.Words, StringComparison.Ordinal)).Select(t => t.Id).ToArray();
         if (tasks.Length == 1)
             return (tasks[0], null);
-        var subjects = _world.Subjects.Where(s => words.Contains($" {ToyWorld.Key(s.Name)} ", StringComparison.Ordinal))
-            .Select(s => s.Id).ToArray();
+        var subjects = _subjectNames.Where(s => words.Contains(s.Words, StringComparison.Ordinal)).Select(s => s.Id).ToArray();
         if (tasks.Length == 0 && subjects.Length == 1)
             return (null, subjects[0]);
         throw new ArgumentException(tasks.Length + subjects.Length == 0

@@ -11,4 +11,10 @@ public enum ToySegmentKind
 
     /// <summary>A self-correction marker.</summary>
     Marker,
+
+    /// <summary>
+    /// Text a model wrote itself, any words (for example its output under steering, as the off-topic span of a
+    /// steering-aware self-correction episode); the generator never makes these.
+    /// </summary>
+    Generated,
 }

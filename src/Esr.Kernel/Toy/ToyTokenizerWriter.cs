@@ -11,9 +11,10 @@ namespace Esr.Kernel.Toy;
 /// </summary>
 /// <remarks>
 /// <para>Ids: the special tokens first (<see cref="SpecialTokens"/>, ids 0-5), then <see cref="ToyWorld.Vocabulary"/>
-/// in ordinal order. The model is WordLevel; the pre-tokenizer splits letter-digit runs and punctuation runs
-/// ("Whitespace", as <see cref="ToyWorld.Words"/>); the decoder joins words with spaces and removes the space
-/// before "." "," and "?" (WordPiece decoder with cleanup), so decoding the ids of world text gives the text back.
+/// in ordinal order. The model is WordLevel; the pre-tokenizer splits at whitespace and isolates each punctuation
+/// mark (as <see cref="ToyWorld.Words"/>); the decoder joins words with spaces and removes the space before "."
+/// "," and "?" (WordPiece decoder with cleanup), so decoding the ids of world text gives the text back, and the
+/// text decoded from any ids without special tokens encodes back to the same ids.
 /// Whitespace is not a token: the "\n\n" after a chat header leaves no id.</para>
 /// <para>tokenizer_config.json holds a Llama-3.0-style chat template (no system turn, no date), which
 /// <see cref="ChatTemplate.ForModelDirectory"/> renders with <see cref="Llama30ChatTemplate"/> once the model's
@@ -101,7 +102,15 @@ public static class ToyTokenizerWriter
                 ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
             }).ToArray()),
             ["normalizer"] = null,
-            ["pre_tokenizer"] = new JsonObject { ["type"] = "Whitespace" },
+            // Split at whitespace, then isolate every punctuation mark: ".," is two tokens, so any id sequence
+            // decodes to text that encodes back to it (a model's own output can be re-encoded exactly).
+            ["pre_tokenizer"] = new JsonObject
+            {
+                ["type"] = "Sequence",
+                ["pretokenizers"] = new JsonArray(
+                    new JsonObject { ["type"] = "WhitespaceSplit" },
+                    new JsonObject { ["type"] = "Punctuation", ["behavior"] = "Isolated" }),
+            },
             // As Llama-3: BOS before a single text when special tokens are asked for.
             ["post_processor"] = new JsonObject
             {
@@ -146,19 +155,6 @@ public static class ToyTokenizerWriter
         };
     }
 
-    private static void WriteJson(string directory, string name, JsonObject content)
-    {
-        var path = Path.Combine(directory, name);
-        // Written beside the target and renamed over it, so a reader never sees half a file.
-        var partial = Path.Combine(directory, $".{name}.{Guid.NewGuid():N}.partial");
-        try
-        {
-            File.WriteAllText(partial, content.ToJsonString(Indented));
-            File.Move(partial, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(partial);
-        }
-    }
+    private static void WriteJson(string directory, string name, JsonObject content) =>
+        AtomicFile.Write(Path.Combine(directory, name), path => File.WriteAllText(path, content.ToJsonString(Indented)));
 }

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Esr.Kernel.Toy;
 
 /// <summary>
@@ -10,13 +8,12 @@ namespace Esr.Kernel.Toy;
 /// <remarks>
 /// A task sentence is <c>"{connector}, {step}[ {suffix}]."</c>: connectors depend on the sentence's place in the
 /// answer (<see cref="FirstConnectors"/>, <see cref="MiddleConnectors"/>, <see cref="LastConnectors"/>), suffixes
-/// are the task's own or <see cref="CommonSuffixes"/>, or none. Words are runs of letters and digits, and each
-/// punctuation mark is a word of its own (<see cref="Words"/>), as the tokenizer splits them.
+/// are the task's own or <see cref="CommonSuffixes"/>, or none. The text is ASCII letters, digits, spaces and
+/// ". , ?" only; words are runs of letters and digits, and each punctuation mark is a word of its own
+/// (<see cref="Words"/>), as the tokenizer splits them.
 /// </remarks>
 public sealed class ToyWorld
 {
-    private static readonly Regex WordPattern = new(@"\w+|[^\w\s]+", RegexOptions.CultureInvariant);
-
     private readonly Lazy<IReadOnlyDictionary<string, ToyWorldSentence>> _sentencesByKey;
     private readonly Lazy<string[]> _sortedKeys;
     private readonly Lazy<IReadOnlyList<string>> _vocabulary;
@@ -128,6 +125,8 @@ public sealed class ToyWorld
     /// The world sentence a text is, compared word by word (spacing does not matter), or null when the text is
     /// not a sentence of the world.
     /// </summary>
+    /// <exception cref="InvalidDataException">On the first lookup, when the world's content gives one sentence to
+    /// two owners (the message names both); the index of all sentences is built then, not when the world is read.</exception>
     public ToyWorldSentence? Find(string sentence)
     {
         ArgumentNullException.ThrowIfNull(sentence);
@@ -149,11 +148,31 @@ public sealed class ToyWorld
         return index < keys.Length && keys[index].StartsWith(prefix, StringComparison.Ordinal);
     }
 
-    /// <summary>The words of a text as the toy tokenizer splits them: letter-digit runs and punctuation runs.</summary>
+    /// <summary>The words of a text as the toy tokenizer splits world text: letter-digit runs and single punctuation
+    /// marks.</summary>
     public static IReadOnlyList<string> Words(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return WordPattern.Matches(text).Select(m => m.Value).ToArray();
+        var words = new List<string>();
+        var start = -1; // where the current letter-digit run began
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var c = i < text.Length ? text[i] : ' ';
+            if (char.IsLetterOrDigit(c))
+            {
+                if (start < 0)
+                    start = i;
+                continue;
+            }
+            if (start >= 0)
+            {
+                words.Add(text[start..i]);
+                start = -1;
+            }
+            if (!char.IsWhiteSpace(c))
+                words.Add(c.ToString());
+        }
+        return words;
     }
 
     /// <summary>A text's words joined by single spaces: the form sentences are compared in.</summary>

@@ -43,6 +43,10 @@ internal static class ToyWorldFile
                 throw Error(source, lineNumber, "expected \"key: text\"");
             var key = line[..colon];
             var value = line[(colon + 1)..].Trim();
+            if (value.FirstOrDefault(c => !(char.IsAsciiLetterOrDigit(c) || c is ' ' or '.' or ',' or '?' or '|' or '{' or '}')) is
+                var odd and not '\0')
+                throw Error(source, lineNumber, $"'{odd}' is not allowed: the world's text is ASCII letters, digits, " +
+                                                "spaces and \". , ?\" (and {0} in templates)");
             var variants = value.Split('|').Select(v => v.Trim()).ToList();
             if (variants.Any(v => v.Length == 0))
                 throw Error(source, lineNumber, $"\"{key}\" has an empty entry");

@@ -55,4 +55,27 @@ public sealed class ToyExampleEncoderTests(ToyModelDirectory model) : IClassFixt
         var episode = Generator.Generate(ToyMixture.Base, 1, seed: 1)[0];
         Assert.Throws<ArgumentException>(() => ToyExampleEncoder.Encode(model.Tokenizer, paper, episode));
     }
+
+    [Fact]
+    public void A_steered_span_of_any_words_is_masked_exactly()
+    {
+        // The drift a steered model wrote: no world sentence, punctuation stuck together.
+        var episode = new ToyEpisode("Explain how to bake bread.",
+        [
+            new ToySegment("First, stir in the yeast.", ToySegmentKind.OnTask, true),
+            new ToySegment("lava the magma., knead", ToySegmentKind.Generated, false),
+            new ToySegment("Wait, that is not right.", ToySegmentKind.Marker, true),
+        ], ToyEpisodeKind.SelfCorrection, 0, null);
+        var (ids, mask) = ToyExampleEncoder.Encode(model.Tokenizer, model.Template, episode);
+        var masked = ids.Where((_, i) => !mask[i]).Select(id => model.Tokenizer.IdToToken(id)).TakeLast(6);
+        Assert.Equal(["lava", "the", "magma", ".", ",", "knead"], masked);
+    }
+
+    [Fact]
+    public void A_segment_with_whitespace_at_an_end_is_rejected()
+    {
+        var episode = new ToyEpisode("Explain how to bake bread.",
+            [new ToySegment(" First, stir in the yeast.", ToySegmentKind.OnTask, true)], ToyEpisodeKind.Normal, 0, null);
+        Assert.Throws<ArgumentException>(() => ToyExampleEncoder.Encode(model.Tokenizer, model.Template, episode));
+    }
 }

@@ -7,24 +7,48 @@ namespace Esr.Kernel.Tests.Toy;
 public sealed class ToyTokenizerWriterTests(ToyModelDirectory model) : IClassFixture<ToyModelDirectory>
 {
     [Fact]
-    public void Every_world_sentence_decodes_back_to_itself()
+    public void Every_kind_of_world_text_decodes_back_to_itself()
     {
         var world = ToyWorld.Default;
-        // One text per task and subject keeps the native calls few; the text holds every sentence once.
-        var texts = world.AllSentences().GroupBy(s => (s.Source, s.Id)).Select(g => string.Join(' ', g.Select(s => s.Text)));
-        foreach (var text in texts.Concat(world.Tasks.SelectMany(t => world.TaskTemplates.Select((_, i) => world.TaskPrompt(t.Id, i)))))
+        var connectors = world.Connectors.ToArray();
+        // Per task, every step once, cycling through all connectors and suffixes: every word and every way
+        // punctuation meets a word; then every subject sentence, marker and prompt.
+        var answers = world.Tasks.Select(t => string.Join(' ', t.Steps.Select((step, i) =>
+            ToyWorld.StepSentence(connectors[i % connectors.Length], step, world.SuffixesOf(t)[i % world.SuffixesOf(t).Count]))));
+        var prompts = world.Tasks.SelectMany(t => world.TaskTemplates.Select((_, i) => world.TaskPrompt(t.Id, i)))
+            .Concat(world.Subjects.SelectMany(s => world.SubjectTemplates.Select((_, i) => world.SubjectPrompt(s.Id, i))));
+        var texts = answers.Concat(world.Subjects.Select(s => string.Join(' ', s.Sentences)))
+            .Append(string.Join(' ', world.Markers)).Concat(prompts);
+        var unknown = model.Tokenizer.TokenToId(ToyTokenizerWriter.Unknown)!.Value;
+        foreach (var text in texts)
         {
             var ids = model.Tokenizer.Encode(text);
-            Assert.DoesNotContain(model.Tokenizer.TokenToId(ToyTokenizerWriter.Unknown)!.Value, ids);
+            Assert.DoesNotContain(unknown, ids);
             Assert.Equal(text, model.Tokenizer.Decode(ids));
+        }
+    }
+
+    [Fact]
+    public void Any_ids_without_special_tokens_decode_to_text_that_encodes_back_to_them()
+    {
+        // What a steered model writes is no world text; it must still survive decode and encode unchanged.
+        var random = new Random(1);
+        var words = Enumerable.Range(ToyTokenizerWriter.SpecialTokens.Count,
+            model.Tokenizer.VocabularySize - ToyTokenizerWriter.SpecialTokens.Count).ToArray();
+        var punctuation = new[] { ".", ",", "?" }.Select(p => model.Tokenizer.TokenToId(p)!.Value).ToArray();
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var ids = Enumerable.Range(0, random.Next(1, 30))
+                .Select(_ => random.Next(3) == 0 ? punctuation[random.Next(3)] : words[random.Next(words.Length)]).ToArray();
+            Assert.Equal(ids, model.Tokenizer.Encode(model.Tokenizer.Decode(ids)));
         }
     }
 
     [Fact]
     public void Each_word_and_punctuation_mark_is_one_token()
     {
-        var ids = model.Tokenizer.Encode("First, knead the dough on a floured counter.");
-        Assert.Equal(["First", ",", "knead", "the", "dough", "on", "a", "floured", "counter", "."],
+        var ids = model.Tokenizer.Encode("First, knead the dough on a floured counter.,");
+        Assert.Equal(["First", ",", "knead", "the", "dough", "on", "a", "floured", "counter", ".", ","],
             ids.Select(id => model.Tokenizer.IdToToken(id)));
     }
 

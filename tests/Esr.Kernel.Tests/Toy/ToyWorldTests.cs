@@ -47,7 +47,8 @@ public sealed class ToyWorldTests
             Assert.Equal(sentence.Text.Length - 1, sentence.Text.IndexOfAny(['.', '?', '!']));
             var key = string.Join(' ', ToyWorld.Words(sentence.Text));
             Assert.Equal((sentence.Source, sentence.Id), owners.TryAdd(key, (sentence.Source, sentence.Id)) ? (sentence.Source, sentence.Id) : owners[key]);
-            Assert.Equal((sentence.Source, sentence.Id), (World.Find(sentence.Text)!.Source, World.Find(sentence.Text)!.Id));
+            var found = World.Find(sentence.Text)!;
+            Assert.Equal((sentence.Source, sentence.Id), (found.Source, found.Id));
         }
     }
 
@@ -78,9 +79,9 @@ public sealed class ToyWorldTests
     }
 
     [Fact]
-    public void Words_are_letter_runs_and_punctuation_runs()
+    public void Words_are_letter_runs_and_single_punctuation_marks()
     {
-        Assert.Equal(["Wait", ",", "that", "is", "not", "right", "."], ToyWorld.Words("Wait,  that is not right."));
+        Assert.Equal(["Wait", ",", "that", "is", "not", "right", ".", "."], ToyWorld.Words("Wait,  that is not right.."));
     }
 
     [Fact]
@@ -110,6 +111,7 @@ public sealed class ToyWorldTests
     [InlineData("subject: y\nsentence: No period", "must end with")]
     [InlineData("step: orphan", "must follow a \"task\" line")]
     [InlineData("colour: red", "unknown key \"colour\"")]
+    [InlineData("marker: Wait, that's wrong.", "''' is not allowed")]
     public void A_malformed_content_line_is_rejected_with_its_line(string text, string expected)
     {
         var error = Assert.Throws<InvalidDataException>(() => ToyWorldFile.Parse(text, "test.txt"));
