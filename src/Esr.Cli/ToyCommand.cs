@@ -64,9 +64,10 @@ internal static class ToyCommand
         var models = new Option<string[]>("--model") { Description = "Models to measure (default: all)", HelpName = "name", AllowMultipleArgumentsPerToken = true };
         var prompts = CliOptions.Integer("--prompts", 48, "Task prompts per boost", minimum: 1);
         var boosts = new Option<double[]>("--boost") { Description = "Further boosts to measure, in median residual norms (the calibrated one is always measured)", HelpName = "norms", AllowMultipleArgumentsPerToken = true };
+        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the answers", HelpName = "t", DefaultValueFactory = _ => 0.3 };
         var evaluate = new Command("eval", "Measure zoo models: unsteered score, calibrated subject-latent threshold (first attempt 30), ESR under steering, make-up of the lost text")
         {
-            evalZoo, models, prompts, boosts, threads,
+            evalZoo, models, prompts, boosts, temperature, threads,
         };
         evaluate.SetAction(async (parse, cancellationToken) =>
         {
@@ -78,6 +79,7 @@ internal static class ToyCommand
             foreach (var entry in ToyZoo.Read(folder).Where(entry => chosen.Length == 0 || chosen.Contains(entry.Name)))
             {
                 using var evaluation = ToyEvaluation.ForZooModel(folder, entry);
+                evaluation.Sampling = evaluation.Sampling with { Temperature = parse.GetValue(temperature) };
                 var threshold = (await evaluation.CalibrateAsync(cancellationToken: cancellationToken)).Threshold;
                 foreach (var boost in new[] { 0, threshold }.Concat(parse.GetValue(boosts) ?? []))
                 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Esr.Kernel.Text;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Toy;
@@ -39,7 +40,38 @@ public static class LatentLabeler
             : new LatentLabel(latent, Dead, 0, 0)).ToArray();
     }
 
-    /// <summary>The category of a token id: subject, task or marker when the world's word belongs only there.</summary>
+    /// <summary>
+    /// The category of every token of an encoded episode (aligned with <see cref="ToyExampleEncoder.Encode"/>'s ids):
+    /// answer tokens take their sentence's category (the subject of a subject sentence, the task of a step, marker);
+    /// prompt and header tokens take their word's category from <paramref name="words"/>, or "prompt"; the closing
+    /// end-of-turn is "special".
+    /// </summary>
+    public static string[] Categories(ToyWorld world, ToyTokenCategories words, TextTokenizer tokenizer, ChatTemplate template, ToyEpisode episode)
+    {
+        var categories = new List<string>();
+        foreach (var id in tokenizer.Encode(template.Render([ChatMessage.User(episode.Prompt)], addGenerationPrompt: true)))
+        {
+            var word = tokenizer.IdToToken(id) is { } token ? words.Find(token) : null;
+            var category = CategoryOf(world, word);
+            categories.Add(category.StartsWith("subject:", StringComparison.Ordinal) ? category : "prompt");
+        }
+        foreach (var segment in episode.Segments)
+        {
+            var category = segment.Kind switch
+            {
+                ToySegmentKind.Subject when episode.Subject is { } subject => $"subject:{world.Subjects[subject].Name}",
+                ToySegmentKind.OnTask when episode.Task is { } task => $"task:{world.Tasks[task].Name}",
+                ToySegmentKind.Marker => "marker",
+                _ => "mixed",
+            };
+            categories.AddRange(Enumerable.Repeat(category, tokenizer.Encode(segment.Text).Length));
+        }
+        var (ids, _) = ToyExampleEncoder.Encode(tokenizer, template, episode);
+        categories.AddRange(Enumerable.Repeat("special", ids.Length - categories.Count));
+        return categories.ToArray();
+    }
+
+    /// <summary>The category of a word: subject, task or marker when the world's word belongs only there.</summary>
     public static string CategoryOf(ToyWorld world, ToyWordInfo? word) => word switch
     {
         null => "special",

@@ -65,7 +65,7 @@ public static class SteeredCorrections
                 var drift = Cut(results[row].TokenIds, period, plan.Sentences, stopTokens);
                 if (drift.Count == 0) continue;
                 var segments = plan.Leading
-                    .Append(new ToySegment(tokenizer.Decode(drift), ToySegmentKind.Subject, InLoss: false))
+                    .Append(new ToySegment(tokenizer.Decode(drift), ToySegmentKind.Generated, InLoss: false))
                     .Concat(plan.Tail).ToArray();
                 try
                 {

@@ -29,8 +29,8 @@ public sealed class ToyEvaluation(
     private readonly ToyWorld _world = world ?? ToyWorld.Default;
     private readonly ToyJudge _judge = new(world);
 
-    /// <summary>Sampling of every generation: the paper's temperature-sampled answers, long enough for a restart.</summary>
-    public SamplingOptions Sampling { get; init; } = new(Temperature: 0.7, MaxNewTokens: 96);
+    /// <summary>Sampling of every generation: temperature 0.3 (the short-trained toy models write garbage more often at 0.7), long enough for a restart.</summary>
+    public SamplingOptions Sampling { get; set; } = new(Temperature: 0.3, MaxNewTokens: 96);
 
     /// <summary>Loads a zoo model with its SAE and the subject latents from zoo.json.</summary>
     public static ToyEvaluation ForZooModel(string zooFolder, ToyZooEntry entry)
@@ -40,7 +40,19 @@ public sealed class ToyEvaluation(
         var tokenizer = TextTokenizer.Load(folder);
         return new ToyEvaluation(model, tokenizer, ChatTemplate.ForModelDirectory(folder), StopTokens.FromModelDirectory(folder, tokenizer),
             SaeLoader.Load(Path.Combine(folder, ToyZoo.SaeFolder)), HookPoint.ResidPost(entry.SaeBlock),
-            entry.SubjectLatents.Values.Order().ToArray(), entry.MedianResidualNorm);
+            SteeredLatents(folder, entry), entry.MedianResidualNorm);
+    }
+
+    /// <summary>
+    /// The subject latents of zoo.json (purity ≥ 0.5); where there are none, every latent labels.csv labels with a
+    /// subject, whatever its purity (so a model whose SAE found no clean subject latent is still measured).
+    /// </summary>
+    private static int[] SteeredLatents(string folder, ToyZooEntry entry)
+    {
+        if (entry.SubjectLatents.Count > 0) return entry.SubjectLatents.Values.Order().ToArray();
+        var labels = LatentLabels.Load(Path.Combine(folder, ToyZoo.LabelsFile));
+        var latents = Enumerable.Range(0, labels.RowCount).Where(latent => labels[latent].StartsWith("subject:", StringComparison.Ordinal)).ToArray();
+        return latents.Length > 0 ? latents : throw new InvalidDataException($"{folder}: no latent is labelled with a subject");
     }
 
     /// <summary>

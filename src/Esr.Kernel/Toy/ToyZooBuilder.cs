@@ -39,9 +39,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         var baseCorpus = episodes.Generate(ToyMixture.Base, settings.BaseEpisodes, settings.Seed).Select(Encode).ToArray();
         var saeCorpus = episodes.Generate(ToyMixture.SelfCorrection(0.3), settings.SaeEpisodes, settings.Seed + 1)
             .Select(episode => (Episode: episode, Encoded: Encode(episode))).ToArray();
-        var categories = new ToyTokenCategories(_world);
-        var categoryOfId = Enumerable.Range(0, tokenizer.VocabularySize)
-            .Select(id => LatentLabeler.CategoryOf(_world, tokenizer.IdToToken(id) is { } token ? categories.Find(token) : null)).ToArray();
+        var words = new ToyTokenCategories(_world);
+        var saeCategories = saeCorpus.SelectMany(pair => LatentLabeler.Categories(_world, words, tokenizer, template, pair.Episode)).ToArray();
 
         var entries = new List<ToyZooEntry>();
         foreach (var size in settings.Sizes)
@@ -61,13 +60,13 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             using var baseModel = CausalLanguageModel.Load(Path.Combine(zooFolder, baseName));
 
             log?.Report($"{baseName}: SAE on {point}");
-            var (activations, ids) = SaeTrainer.CollectActivations(baseModel, saeCorpus.Select(pair => pair.Encoded.Ids).ToArray(), point, cancellationToken: cancellationToken);
+            var (activations, _) = SaeTrainer.CollectActivations(baseModel, saeCorpus.Select(pair => pair.Encoded.Ids).ToArray(), point, cancellationToken: cancellationToken);
             using var _activations = activations;
             using var trainedSae = SaeTrainer.Train(activations, settings.Sae with { Latents = size.SaeLatents }, Report(log, $"{baseName} SAE"), cancellationToken);
             var statistics = SaeTrainer.Measure(trainedSae, activations);
             IReadOnlyList<LatentLabel> labels;
             using (var latents = SaeTrainer.Encode(trainedSae, activations))
-                labels = LatentLabeler.Label(latents, ids.Select(id => categoryOfId[id]).ToArray());
+                labels = LatentLabeler.Label(latents, saeCategories);
             var medianNorm = activations.norm(1).median().item<float>();
             var subjectLatents = LatentLabeler.SubjectLatents(labels).ToDictionary(pair => pair.Key, pair => pair.Value.Latent);
             log?.Report($"{baseName}: SAE FVU {statistics.FractionOfVarianceUnexplained:F3}, L0 {statistics.MeanL0:F1}, dead {statistics.DeadLatents}, subjects with a latent {subjectLatents.Count}/{_world.Subjects.Count}, median norm {medianNorm:F2}");

@@ -32,7 +32,7 @@ public sealed record ToyZooSettings(
         MainSize: "m",
         Ratios: [0.3, 0.6, 0.9],
         SteeringAwareRatio: 0.3,
-        Base: new TrainingSettings(Steps: 400, BatchSize: 16, LearningRate: 5e-3, WarmupSteps: 20, Seed: 1),
+        Base: new TrainingSettings(Steps: 600, BatchSize: 16, LearningRate: 5e-3, WarmupSteps: 20, Seed: 1),
         FineTune: new TrainingSettings(Steps: 100, BatchSize: 16, LearningRate: 1.5e-3, WarmupSteps: 10, Seed: 2, LogEvery: 25),
         Sae: new SaeTrainingSettings(Latents: 0, L1Coefficient: 0.25, Steps: 1000, BatchSize: 512, LearningRate: 3e-3, Seed: 3),
         BaseEpisodes: 8000, FineTuneEpisodes: 3000, SaeEpisodes: 600, SteeringBoosts: (0.4, 0.8), Seed: 6);
