@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Esr.Kernel.Models;
 using Esr.Kernel.Text;
 using static TorchSharp.torch;
 
@@ -23,14 +24,8 @@ public static class LatentLabeler
     {
         if (latentActivations.shape[0] != tokenCategories.Count)
             throw new ArgumentException($"{latentActivations.shape[0]} activation rows but {tokenCategories.Count} token categories", nameof(tokenCategories));
-        var categories = tokenCategories.Distinct().Order(StringComparer.Ordinal).ToArray();
-        var indexOf = categories.Select((name, index) => (name, index)).ToDictionary(pair => pair.name, pair => (long)pair.index);
         using var scope = NewDisposeScope();
-        // mass[c, latent] = Σ over tokens of category c of the latent's activation.
-        var oneHot = zeros(categories.Length, tokenCategories.Count, ScalarType.Float64);
-        var rows = tensor(tokenCategories.Select(category => indexOf[category]).ToArray());
-        oneHot.scatter_(0, rows.unsqueeze(0), ones(1, tokenCategories.Count, ScalarType.Float64));
-        var mass = oneHot.matmul(latentActivations.to_type(ScalarType.Float64)); // [categories, d_sae]
+        var (categories, mass) = MassByCategory(latentActivations, tokenCategories);
         var total = mass.sum([0L]).data<double>().ToArray();
         var best = mass.max(0);
         var top = best.values.data<double>().ToArray();
@@ -38,6 +33,41 @@ public static class LatentLabeler
         return total.Select((sum, latent) => sum > 0
             ? new LatentLabel(latent, categories[arg[latent]], top[latent] / sum, sum)
             : new LatentLabel(latent, Dead, 0, 0)).ToArray();
+    }
+
+    /// <summary>
+    /// For each category starting with <paramref name="prefix"/> (e.g. "subject:"), the latent that category picks:
+    /// the one maximising mass_c · share_c, its activation mass on the category's tokens times the share of its whole
+    /// mass that is there (strong and selective), with that share as its purity for the category.
+    /// </summary>
+    public static IReadOnlyDictionary<string, LatentLabel> BestLatents(Tensor latentActivations, IReadOnlyList<string> tokenCategories, string prefix)
+    {
+        using var scope = NewDisposeScope();
+        var (categories, mass) = MassByCategory(latentActivations, tokenCategories);
+        var total = mass.sum([0L]).clamp_min(Scalars.Tiny);
+        var result = new Dictionary<string, LatentLabel>();
+        for (var c = 0; c < categories.Length; c++)
+        {
+            if (!categories[c].StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var row = mass[c];
+            var share = row.div(total);
+            var latent = (int)row.mul(share).argmax().item<long>();
+            result[categories[c][prefix.Length..]] = new LatentLabel(latent, categories[c], share[latent].item<double>(), row[latent].item<double>());
+        }
+        return result;
+    }
+
+    /// <summary>The sorted categories and mass[c, latent] = Σ over tokens of category c of the latent's activation (float64).</summary>
+    private static (string[] Categories, Tensor Mass) MassByCategory(Tensor latentActivations, IReadOnlyList<string> tokenCategories)
+    {
+        if (latentActivations.shape[0] != tokenCategories.Count)
+            throw new ArgumentException($"{latentActivations.shape[0]} activation rows but {tokenCategories.Count} token categories", nameof(tokenCategories));
+        var categories = tokenCategories.Distinct().Order(StringComparer.Ordinal).ToArray();
+        var indexOf = categories.Select((name, index) => (name, index)).ToDictionary(pair => pair.name, pair => (long)pair.index);
+        var oneHot = zeros(categories.Length, tokenCategories.Count, ScalarType.Float64);
+        var rows = tensor(tokenCategories.Select(category => indexOf[category]).ToArray());
+        oneHot.scatter_(0, rows.unsqueeze(0), ones(1, tokenCategories.Count, ScalarType.Float64));
+        return (categories, oneHot.matmul(latentActivations.to_type(ScalarType.Float64)));
     }
 
     /// <summary>

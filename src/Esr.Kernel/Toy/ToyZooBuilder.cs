@@ -65,11 +65,15 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             using var trainedSae = SaeTrainer.Train(activations, settings.Sae with { Latents = size.SaeLatents }, Report(log, $"{baseName} SAE"), cancellationToken);
             var statistics = SaeTrainer.Measure(trainedSae, activations);
             IReadOnlyList<LatentLabel> labels;
+            Dictionary<string, int> subjectLatents;
             using (var latents = SaeTrainer.Encode(trainedSae, activations))
+            {
                 labels = LatentLabeler.Label(latents, saeCategories);
+                subjectLatents = LatentLabeler.BestLatents(latents, saeCategories, "subject:").ToDictionary(pair => pair.Key, pair => pair.Value.Latent);
+            }
             var medianNorm = activations.norm(1).median().item<float>();
-            var subjectLatents = LatentLabeler.SubjectLatents(labels).ToDictionary(pair => pair.Key, pair => pair.Value.Latent);
-            log?.Report($"{baseName}: SAE FVU {statistics.FractionOfVarianceUnexplained:F3}, L0 {statistics.MeanL0:F1}, dead {statistics.DeadLatents}, subjects with a latent {subjectLatents.Count}/{_world.Subjects.Count}, median norm {medianNorm:F2}");
+            var clean = LatentLabeler.SubjectLatents(labels).Count;
+            log?.Report($"{baseName}: SAE FVU {statistics.FractionOfVarianceUnexplained:F3}, L0 {statistics.MeanL0:F1}, dead {statistics.DeadLatents}, subjects with a clean latent (top label, purity >= 0.5) {clean}/{_world.Subjects.Count}, median norm {medianNorm:F2}");
             var saveSae = (string folder) =>
             {
                 trainedSae.Save(Path.Combine(folder, ToyZoo.SaeFolder), point, ScalarType.BFloat16);

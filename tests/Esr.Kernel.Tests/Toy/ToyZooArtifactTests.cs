@@ -27,7 +27,8 @@ public sealed class ToyZooArtifactTests
             Assert.Equal(entry.Parameters, model.parameters().Sum(parameter => parameter.numel()));
             sae.EnsureFits(model.Config.HiddenSize, entry.Name);
             Assert.Equal(sae.LatentCount, labels.RowCount);
-            foreach (var (subject, latent) in entry.SubjectLatents) Assert.Equal($"subject:{subject}", labels[latent]);
+            Assert.Equal(ToyWorld.Default.Subjects.Select(subject => subject.Name).Order(), entry.SubjectLatents.Keys.Order());
+            Assert.All(entry.SubjectLatents.Values, latent => Assert.InRange(latent, 0, sae.LatentCount - 1));
         }
         var total = Directory.EnumerateFiles(Zoo, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
         Assert.True(total <= 40L << 20, $"the zoo takes {total} bytes (at most 40 MiB)");
