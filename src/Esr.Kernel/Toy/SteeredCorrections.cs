@@ -9,7 +9,8 @@ namespace Esr.Kernel.Toy;
 /// <summary>
 /// Steering-aware self-correction episodes: the off-topic span is the model's own output while the subject's latent
 /// is add-steered (cut after 1-3 sentences), followed by a marker and a fresh on-task answer. The span is masked
-/// from the loss; the same steering is attached to the sequence, so the fine-tune sees it in the forward pass.
+/// from the loss; the same steering is attached to the sequence for the positions up to the end of the drift, so the
+/// fine-tune sees the steered drift in the forward pass and learns the marker and answer on the unsteered stream after it.
 /// </summary>
 public static class SteeredCorrections
 {
@@ -70,7 +71,9 @@ public static class SteeredCorrections
                 try
                 {
                     var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, plan.Episode with { Segments = segments });
-                    sequences.Add(new TrainingSequence(ids, mask, plan.Steering));
+                    // Steered through the drift only: the marker and answer are learned on the unsteered stream, so the
+                    // loss cannot be lowered by cancelling the steering, only by noticing the steered drift and restarting.
+                    sequences.Add(new TrainingSequence(ids, mask, plan.Steering, plan.PromptIds.Length + drift.Count));
                 }
                 catch (ArgumentException)
                 {

@@ -43,17 +43,11 @@ public sealed class ToyEvaluation(
             SteeredLatents(folder, entry), entry.MedianResidualNorm);
     }
 
-    /// <summary>
-    /// The subject latents of zoo.json (purity ≥ 0.5); where there are none, every latent labels.csv labels with a
-    /// subject, whatever its purity (so a model whose SAE found no clean subject latent is still measured).
-    /// </summary>
-    private static int[] SteeredLatents(string folder, ToyZooEntry entry)
-    {
-        if (entry.SubjectLatents.Count > 0) return entry.SubjectLatents.Values.Order().ToArray();
-        var labels = LatentLabels.Load(Path.Combine(folder, ToyZoo.LabelsFile));
-        var latents = Enumerable.Range(0, labels.RowCount).Where(latent => labels[latent].StartsWith("subject:", StringComparison.Ordinal)).ToArray();
-        return latents.Length > 0 ? latents : throw new InvalidDataException($"{folder}: no latent is labelled with a subject");
-    }
+    /// <summary>The subject latents zoo.json lists for the model.</summary>
+    private static int[] SteeredLatents(string folder, ToyZooEntry entry) =>
+        entry.SubjectLatents.Count > 0
+            ? entry.SubjectLatents.Values.Order().ToArray()
+            : throw new InvalidDataException($"{folder}: zoo.json lists no subject latents for {entry.Name}");
 
     /// <summary>
     /// Generates answers to <paramref name="count"/> task prompts (seeded choice of task, template and steered latent)

@@ -5,7 +5,7 @@ namespace Esr.Kernel.Toy;
 /// <param name="MainSize">The size that also gets the self-correction fine-tunes.</param>
 /// <param name="Ratios">Self-correction mixing ratios of the fine-tunes of the main size (0 is the base itself).</param>
 /// <param name="SteeringAwareRatio">The share of task episodes that are steered self-corrections in a steering-aware fine-tune.</param>
-/// <param name="Base">Training of every base model (its Steps scaled per size by nothing: one schedule).</param>
+/// <param name="Base">Training of every base model (one schedule for every size).</param>
 /// <param name="FineTune">Training of every fine-tune.</param>
 /// <param name="Sae">SAE training (Latents comes from the size).</param>
 /// <param name="BaseEpisodes">Episodes in the base corpus.</param>

@@ -1,4 +1,6 @@
+using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
+using Esr.Kernel.Saes;
 using Esr.Kernel.Tests.Models;
 using Esr.Kernel.Toy;
 using static TorchSharp.torch;
@@ -52,6 +54,27 @@ public sealed class ToyTrainerTests
         // Only the second token is a target; what follows it can change nothing (causal attention, no loss there).
         foreach (var ((name, a), (_, b)) in first.Weights().Zip(second.Weights()))
             Assert.True(a.eq(b).all().item<bool>(), $"{name} differs");
+    }
+
+    [Fact]
+    public void Steering_limited_to_the_first_positions_leaves_the_later_ones_as_unsteered_training_does()
+    {
+        var data = MiniatureWorld.Sequences(20, seed: 6);
+        using var sae = new SparseAutoencoder(randn(32, 8), zeros(8), randn(8, 32), zeros(32), SaeArchitecture.Standard);
+        var steering = new TrainingSteering(sae, HookPoint.ResidPost(0));
+        IReadOnlyList<SaeIntervention> push = [new AddLatent(3, 5f)];
+        var settings = Short with { Steps = 2, WarmupSteps = 1 };
+        Tensor[] Trained(IReadOnlyList<TrainingSequence> sequences)
+        {
+            using var model = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 12);
+            ToyTrainer.Train(model, sequences, settings, steering);
+            return model.Weights().Select(weight => weight.Destination.clone()).ToArray();
+        }
+        var plain = Trained(data);
+        var steeredNowhere = Trained(data.Select(sequence => sequence with { Steering = push, SteeredPositions = 0 }).ToArray());
+        var steeredEverywhere = Trained(data.Select(sequence => sequence with { Steering = push }).ToArray());
+        Assert.All(plain.Zip(steeredNowhere), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>()));
+        Assert.False(plain[0].eq(steeredEverywhere[0]).all().item<bool>());
     }
 
     [Fact]
