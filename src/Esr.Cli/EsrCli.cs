@@ -71,5 +71,6 @@ public static class EsrCli
             JudgeCommand.Create(output),
             FigureCommand.Create(output),
             ExperimentCommand.Create(output),
+            ToyCommand.Create(output),
         };
 }

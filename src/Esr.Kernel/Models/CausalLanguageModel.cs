@@ -1,5 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Models;
@@ -46,6 +49,41 @@ public sealed class CausalLanguageModel : nn.Module
         RegisterComponents();
         // The model owns its weights for its whole life, even when built inside a caller's dispose scope.
         foreach (var parameter in parameters()) parameter.DetachFromDisposeScope();
+    }
+
+    /// <summary>
+    /// A model with fresh random weights for training from scratch, initialised as Llama is: every matrix (embedding,
+    /// projections) drawn from N(0, 0.02²) by a generator seeded with <paramref name="seed"/>, norm weights one.
+    /// Its parameters track gradients (see <see cref="TrackGradients"/>).
+    /// </summary>
+    /// <param name="config">The shape; only Llama is supported for training.</param>
+    /// <param name="seed">Seeds the initialisation; the same seed gives the same weights.</param>
+    public static CausalLanguageModel Create(ModelConfig config, long seed)
+    {
+        if (config.Architecture != ModelArchitecture.Llama)
+            throw new ArgumentException($"only Llama models can be created for training (got {config.Architecture})", nameof(config));
+        var model = new CausalLanguageModel(config, ScalarType.Float32);
+        using (no_grad())
+        {
+            // An explicit generator: the global one may have been used by anything before.
+            using var generator = new Generator((ulong)seed);
+            using var std = InitialWeightStd.ToScalar();
+            foreach (var (_, weight) in model.Weights())
+            {
+                if (weight.dim() >= 2) weight.copy_(randn(weight.shape, generator: generator).mul_(std));
+            }
+        }
+        model.TrackGradients(true);
+        return model;
+    }
+
+    /// <summary>The standard deviation of freshly initialised matrices (Llama's <c>initializer_range</c>).</summary>
+    public const double InitialWeightStd = 0.02;
+
+    /// <summary>Turns gradient tracking of every parameter on (to train it) or off (loaded models start off).</summary>
+    public void TrackGradients(bool enabled)
+    {
+        foreach (var parameter in parameters()) parameter.requires_grad = enabled;
     }
 
     /// <summary>
@@ -120,8 +158,28 @@ public sealed class CausalLanguageModel : nn.Module
     /// <returns>float32 logits [batch, tokens or 1, vocab].</returns>
     public Tensor Forward(Tensor inputIds, Tensor? tokenMask, KvCache cache, ActivationHooks? hooks = null, bool lastPositionOnly = false)
     {
-        using var scope = NewDisposeScope();
         using var _ = no_grad();
+        return Run(inputIds, tokenMask, cache, hooks, lastPositionOnly);
+    }
+
+    /// <summary>
+    /// Logits of whole sequences with autograd on, for training: every row starts at position 0 and every token is
+    /// real (pad at the end and mask the loss instead; causal attention keeps real tokens from seeing it). Hooks run
+    /// inside the graph, so an edit they make (e.g. steering) is part of what the gradients see.
+    /// </summary>
+    /// <param name="inputIds">[batch, tokens] int64.</param>
+    /// <param name="hooks">Hooks to run at hook points, or null.</param>
+    /// <returns>float32 logits [batch, tokens, vocab] attached to the graph.</returns>
+    public Tensor ForwardWithGradients(Tensor inputIds, ActivationHooks? hooks = null)
+    {
+        using var cache = new KvCache(Config, (int)inputIds.shape[0], (int)inputIds.shape[1], Dtype);
+        using var _ = enable_grad();
+        return Run(inputIds, null, cache, hooks, lastPositionOnly: false);
+    }
+
+    private Tensor Run(Tensor inputIds, Tensor? tokenMask, KvCache cache, ActivationHooks? hooks, bool lastPositionOnly)
+    {
+        using var scope = NewDisposeScope();
         tokenMask ??= ones_like(inputIds, ScalarType.Bool);
         var (startSlot, positions) = cache.Reserve(tokenMask);
         var rotary = _rotary.For(positions, Dtype);
@@ -148,6 +206,29 @@ public sealed class CausalLanguageModel : nn.Module
         var logits = nn.functional.linear(norm.forward(x), outputProjection ?? embedding).to_type(ScalarType.Float32);
         if (_finalSoftcap is { } cap) logits = logits.div(cap).tanh().mul(cap);
         return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Saves the model as a Hugging Face Llama directory: config.json (with <paramref name="extraConfig"/> fields, e.g.
+    /// token ids, added) and model.safetensors with the names <see cref="Load"/> reads, stored in
+    /// <paramref name="dtype"/>. Each file is written to a temporary name and renamed, so readers never see half a file.
+    /// </summary>
+    /// <param name="directory">Created if needed.</param>
+    /// <param name="dtype">Float32 (exact) or BFloat16 (rounded).</param>
+    /// <param name="extraConfig">Further config.json fields, or null.</param>
+    public void Save(string directory, ScalarType dtype, JsonObject? extraConfig = null)
+    {
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
+            throw new ArgumentException($"dtype {dtype} is not supported (expected Float32 or BFloat16)", nameof(dtype));
+        Directory.CreateDirectory(directory);
+        var config = Config.ToJson(dtype == ScalarType.BFloat16 ? "bfloat16" : "float32");
+        foreach (var (key, value) in extraConfig ?? []) config[key] = value?.DeepClone();
+        AtomicFile.Write(Path.Combine(directory, "config.json"),
+            temporary => File.WriteAllText(temporary, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var tensors = Weights().ToDictionary(weight => weight.Name, weight => weight.Destination.detach().to_type(dtype).contiguous());
+        AtomicFile.Write(Path.Combine(directory, "model.safetensors"), temporary => Safetensors.SaveStateDict(temporary, tensors));
     }
 
     /// <summary>Logits at every position of one token sequence, with optional hooks.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Esr.Kernel.Models;
 
@@ -56,6 +57,51 @@ public sealed record ModelConfig
             throw new ModelFormatException(path, $"not valid JSON: {error.Message}");
         }
         using (document) return Parse(new JsonFields(path, document.RootElement));
+    }
+
+    /// <summary>The config.json fields <see cref="Load"/> reads back into this configuration.</summary>
+    /// <param name="torchDtype">The <c>torch_dtype</c> to declare, e.g. "float32" or "bfloat16".</param>
+    public JsonObject ToJson(string torchDtype)
+    {
+        var gemma = Architecture == ModelArchitecture.Gemma2;
+        var json = new JsonObject
+        {
+            ["model_type"] = gemma ? "gemma2" : "llama",
+            ["architectures"] = new JsonArray(gemma ? "Gemma2ForCausalLM" : "LlamaForCausalLM"),
+            ["vocab_size"] = VocabularySize,
+            ["hidden_size"] = HiddenSize,
+            ["intermediate_size"] = IntermediateSize,
+            ["num_hidden_layers"] = LayerCount,
+            ["num_attention_heads"] = HeadCount,
+            ["num_key_value_heads"] = KeyValueHeadCount,
+            ["head_dim"] = HeadDimension,
+            ["rms_norm_eps"] = RmsNormEpsilon,
+            ["rope_theta"] = RopeTheta,
+            ["rope_scaling"] = RopeScaling is { } scaling
+                ? new JsonObject
+                {
+                    ["rope_type"] = "llama3",
+                    ["factor"] = scaling.Factor,
+                    ["low_freq_factor"] = scaling.LowFrequencyFactor,
+                    ["high_freq_factor"] = scaling.HighFrequencyFactor,
+                    ["original_max_position_embeddings"] = scaling.OriginalMaxPositionEmbeddings,
+                }
+                : null,
+            ["tie_word_embeddings"] = TieWordEmbeddings,
+            ["max_position_embeddings"] = MaxPositionEmbeddings,
+            ["attention_bias"] = false,
+            ["hidden_act"] = gemma ? "gelu_pytorch_tanh" : "silu",
+            ["torch_dtype"] = torchDtype,
+        };
+        if (gemma)
+        {
+            json["query_pre_attn_scalar"] = QueryPreAttentionScalar;
+            json["attn_logit_softcapping"] = AttentionLogitSoftcap;
+            json["final_logit_softcapping"] = FinalLogitSoftcap;
+            json["sliding_window"] = SlidingWindow;
+            json["layer_types"] = new JsonArray(SlidingLayers.Select(sliding => (JsonNode?)(sliding ? "sliding_attention" : "full_attention")).ToArray());
+        }
+        return json;
     }
 
     private static ModelConfig Parse(JsonFields json)

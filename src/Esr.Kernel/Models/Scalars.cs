@@ -10,6 +10,12 @@ namespace Esr.Kernel.Models;
 /// </summary>
 internal static class Scalars
 {
+    /// <summary>0, e.g. the threshold of "is active".</summary>
+    public static readonly Scalar Zero = 0.ToScalar();
+
+    /// <summary>A tiny positive floor for denominators.</summary>
+    public static readonly Scalar Tiny = 1e-12.ToScalar();
+
     /// <summary>1, the alpha of a plain addition or subtraction (integral, so it also suits int64 tensors).</summary>
     public static readonly Scalar One = 1.ToScalar();
 

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Esr.Kernel.Toy;
+using static TorchSharp.torch;
+
+namespace Esr.Cli;
+
+/// <summary>
+/// <c>esr toy build</c> rebuilds the toy zoo (models, SAEs, labels, zoo.json) deterministically;
+/// <c>esr toy list</c> prints one line per model of a zoo.
+/// </summary>
+internal static class ToyCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var outFolder = new Option<string>("--out") { Description = "Zoo folder to write (model folders in it are replaced)", HelpName = "dir", DefaultValueFactory = _ => ToyZoo.RepositoryFolder };
+        var threads = CliOptions.Integer("--threads", 1, "libtorch threads; the files are reproducible for a fixed count (1 is also fastest on a shared machine)", minimum: 1);
+        var sizes = new Option<string[]>("--size")
+        {
+            Description = "Build only these sizes (repeatable; each size's models depend on nothing else, so sizes built apart equal a whole build); zoo.json then lists only them",
+            HelpName = "name",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var build = new Command("build", "Train the toy zoo from nothing: base models of three sizes, SAEs with labels, self-correction and steering-aware fine-tunes")
+        {
+            outFolder, threads, sizes,
+        };
+        build.SetAction((parse, cancellationToken) =>
+        {
+            var folder = parse.GetValue(outFolder)!;
+            if (File.Exists(folder)) throw new CliInputException($"--out '{folder}' is a file; expected a folder");
+            set_num_threads(parse.GetValue(threads));
+            var watch = Stopwatch.StartNew();
+            var log = new Progress(line => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed:mm\\:ss}] {line}")));
+            var settings = ToyZooSettings.Default;
+            if (parse.GetValue(sizes) is { Length: > 0 } chosen)
+            {
+                var unknown = chosen.Except(settings.Sizes.Select(size => size.Name)).ToArray();
+                if (unknown.Length > 0)
+                    throw new CliInputException($"--size {string.Join(", ", unknown)}: no such size (expected {string.Join(", ", settings.Sizes.Select(size => size.Name))})");
+                settings = settings with { Sizes = settings.Sizes.Where(size => chosen.Contains(size.Name)).ToArray() };
+            }
+            var entries = new ToyZooBuilder(settings).Build(folder, log, cancellationToken);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"built {entries.Count} models into {folder} in {watch.Elapsed.TotalMinutes:F1} min on {parse.GetValue(threads)} thread(s)"));
+            return Task.FromResult(ExitCodes.Success);
+        });
+
+        var zoo = new Option<string>("--zoo") { Description = $"Zoo folder (default: ${ToyZoo.Variable}, else toy/zoo found from the app or current folder)", HelpName = "dir" };
+        var list = new Command("list", "One line per model of the toy zoo: name, size, parameters, ratio, steering-aware, SAE statistics") { zoo };
+        list.SetAction(parse =>
+        {
+            var folder = parse.GetValue(zoo) ?? ToyZoo.Locate();
+            foreach (var entry in ToyZoo.Read(folder))
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{entry.Name,-14} size {entry.Size}  params {entry.Parameters,9:N0}  ratio {entry.Ratio * 100,3:F0}%  steering-aware {(entry.SteeringAware ? "yes" : "no "),-3}  "
+                    + $"SAE blocks.{entry.SaeBlock}.resid_post FVU {entry.Sae.FractionOfVarianceUnexplained:F3} L0 {entry.Sae.MeanL0:F1} dead {entry.Sae.DeadLatents}  subject latents {entry.SubjectLatents.Count}"));
+            }
+            return ExitCodes.Success;
+        });
+        var evalZoo = new Option<string>("--zoo") { Description = list.Options.OfType<Option<string>>().First().Description, HelpName = "dir" };
+        var models = new Option<string[]>("--model") { Description = "Models to measure (default: all)", HelpName = "name", AllowMultipleArgumentsPerToken = true };
+        var prompts = CliOptions.Integer("--prompts", 48, "Task prompts per boost", minimum: 1);
+        var boosts = new Option<double[]>("--boost") { Description = "Further boosts to measure, in median residual norms (the calibrated one is always measured)", HelpName = "norms", AllowMultipleArgumentsPerToken = true };
+        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the answers", HelpName = "t", DefaultValueFactory = _ => 0.3 };
+        var evaluate = new Command("eval", "Measure zoo models: unsteered score, calibrated subject-latent threshold (first attempt 30), ESR under steering, make-up of the lost text")
+        {
+            evalZoo, models, prompts, boosts, temperature, threads,
+        };
+        evaluate.SetAction(async (parse, cancellationToken) =>
+        {
+            set_num_threads(parse.GetValue(threads));
+            var folder = parse.GetValue(evalZoo) ?? ToyZoo.Locate();
+            var chosen = parse.GetValue(models) ?? [];
+            var count = parse.GetValue(prompts);
+            output.WriteLine("model          boost(norms)  first  multi%  ESR%  subject-of-lost  garbage-of-lost");
+            foreach (var entry in ToyZoo.Read(folder).Where(entry => chosen.Length == 0 || chosen.Contains(entry.Name)))
+            {
+                using var evaluation = ToyEvaluation.ForZooModel(folder, entry);
+                evaluation.Sampling = evaluation.Sampling with { Temperature = parse.GetValue(temperature) };
+                var threshold = (await evaluation.CalibrateAsync(cancellationToken: cancellationToken)).Threshold;
+                foreach (var boost in new[] { 0, threshold }.Concat(parse.GetValue(boosts) ?? []))
+                {
+                    var result = await evaluation.MeasureAsync(boost, count, seed: 7, cancellationToken);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{entry.Name,-14} {boost,6:F3}{(boost == threshold ? "*" : " "),-7} {result.Summary.FirstAttemptScore.Value,5:F1}  {result.Summary.MultiAttemptPercent.Value,5:F1}  {result.Summary.EsrRate.Value,4:F1}  {result.SubjectShareOfLost,15:F2}  {result.GarbageShareOfLost,15:F2}"));
+                }
+            }
+            return ExitCodes.Success;
+        });
+        return new Command("toy", "The built-in toy world: build, list or measure its zoo of models") { build, list, evaluate };
+    }
+
+    private sealed class Progress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}

@@ -1,0 +1,103 @@
+using Esr.Kernel.Generation;
+using Esr.Kernel.Interventions;
+using Esr.Kernel.Models;
+using Esr.Kernel.Saes;
+using Esr.Kernel.Text;
+
+namespace Esr.Kernel.Toy;
+
+/// <summary>
+/// Steering-aware self-correction episodes: the off-topic span is the model's own output while the subject's latent
+/// is add-steered (cut after 1-3 sentences), followed by a marker and a fresh on-task answer. The span is masked
+/// from the loss; the same steering is attached to the sequence for the positions up to the end of the drift, so the
+/// fine-tune sees the steered drift in the forward pass and learns the marker and answer on the unsteered stream after it.
+/// </summary>
+public static class SteeredCorrections
+{
+    /// <summary>New tokens generated for the off-topic span before it is cut.</summary>
+    private const int DriftTokens = 40;
+
+    /// <summary>Builds up to <paramref name="episodes"/>.Count sequences (episodes whose steered output has no full sentence are dropped).</summary>
+    /// <param name="model">The model whose drift is recorded (the base being fine-tuned).</param>
+    /// <param name="tokenizer">The toy tokenizer.</param>
+    /// <param name="template">Its chat template.</param>
+    /// <param name="episodes">Self-correction episodes: their prompt, leading steps, marker and answer are kept, their drift replaced.</param>
+    /// <param name="sae">The SAE whose subject latents are steered.</param>
+    /// <param name="point">Its hook point.</param>
+    /// <param name="latentOfSubject">The latent of each subject id (subjects without one are skipped).</param>
+    /// <param name="boosts">The boost range (residual units).</param>
+    /// <param name="stopTokens">Stop tokens of generation.</param>
+    /// <param name="seed">Seeds boosts, cuts and sampling.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public static IReadOnlyList<TrainingSequence> Build(
+        CausalLanguageModel model, TextTokenizer tokenizer, ChatTemplate template, IReadOnlyList<ToyEpisode> episodes,
+        SparseAutoencoder sae, HookPoint point, IReadOnlyDictionary<int, int> latentOfSubject, (double Low, double High) boosts,
+        IReadOnlySet<int> stopTokens, int seed, CancellationToken cancellationToken = default)
+    {
+        var random = new Random(seed);
+        var period = tokenizer.TokenToId(".") ?? throw new ArgumentException($"{tokenizer.SourcePath} has no '.' token", nameof(tokenizer));
+        var generator = new BatchGenerator(model);
+        var sequences = new List<TrainingSequence>();
+        var usable = episodes.Where(episode => episode.Subject is { } subject && latentOfSubject.ContainsKey(subject)
+                                               && episode.Segments.Any(segment => segment.Kind == ToySegmentKind.Marker)).ToArray();
+        foreach (var chunk in usable.Chunk(64))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var plans = chunk.Select(episode =>
+            {
+                var driftStart = episode.Segments.ToList().FindIndex(segment => segment.Kind == ToySegmentKind.Subject);
+                var driftEnd = episode.Segments.ToList().FindIndex(segment => segment.Kind == ToySegmentKind.Marker);
+                var leading = episode.Segments.Take(driftStart).ToArray();
+                var prompt = template.Render([ChatMessage.User(episode.Prompt)], addGenerationPrompt: true)
+                             + string.Join(' ', leading.Select(segment => segment.Text));
+                var boost = (float)(boosts.Low + random.NextDouble() * (boosts.High - boosts.Low));
+                IReadOnlyList<SaeIntervention> steering = [new AddLatent(latentOfSubject[episode.Subject!.Value], boost)];
+                return (Episode: episode, Leading: leading, Tail: episode.Segments.Skip(driftEnd).ToArray(),
+                    Sentences: Math.Max(1, driftEnd - driftStart), PromptIds: tokenizer.Encode(prompt), Steering: steering,
+                    Seed: random.Next());
+            }).ToArray();
+            using var hook = SaeInterventionHook.PerRow(sae, plans.Select(plan => plan.Steering).ToArray());
+            var results = generator.Generate(
+                plans.Select(plan => new GenerationRequest(plan.PromptIds, new SamplingOptions(Temperature: 0.7, MaxNewTokens: DriftTokens), plan.Seed, stopTokens)).ToArray(),
+                new ActivationHooks().Add(point, hook), cancellationToken: cancellationToken);
+            for (var row = 0; row < plans.Length; row++)
+            {
+                var plan = plans[row];
+                var drift = Cut(results[row].TokenIds, period, plan.Sentences, stopTokens);
+                if (drift.Count == 0) continue;
+                var segments = plan.Leading
+                    .Append(new ToySegment(tokenizer.Decode(drift), ToySegmentKind.Generated, InLoss: false))
+                    .Concat(plan.Tail).ToArray();
+                try
+                {
+                    var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, plan.Episode with { Segments = segments });
+                    // Steered through the drift only: the marker and answer are learned on the unsteered stream, so the
+                    // loss cannot be lowered by cancelling the steering, only by noticing the steered drift and restarting.
+                    sequences.Add(new TrainingSequence(ids, mask, plan.Steering, plan.PromptIds.Length + drift.Count));
+                }
+                catch (ArgumentException)
+                {
+                    // The steered text decodes to something that does not tokenize back the same way; drop it.
+                }
+            }
+        }
+        return sequences;
+    }
+
+    /// <summary>The generated tokens up to and including the <paramref name="sentences"/>-th period (fewer if fewer were made), before any stop token.</summary>
+    private static IReadOnlyList<int> Cut(IReadOnlyList<int> generated, int period, int sentences, IReadOnlySet<int> stopTokens)
+    {
+        var end = 0;
+        var seen = 0;
+        for (var i = 0; i < generated.Count && seen < sentences; i++)
+        {
+            if (stopTokens.Contains(generated[i])) break;
+            if (generated[i] == period)
+            {
+                seen++;
+                end = i + 1;
+            }
+        }
+        return generated.Take(end).ToArray();
+    }
+}

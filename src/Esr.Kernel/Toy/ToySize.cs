@@ -1,0 +1,32 @@
+using Esr.Kernel.Models;
+
+namespace Esr.Kernel.Toy;
+
+/// <summary>One model size of the toy zoo and how its base model and SAE are trained.</summary>
+/// <param name="Name">Short name, e.g. "s", "m", "l".</param>
+/// <param name="Layers">Decoder blocks.</param>
+/// <param name="Hidden">d_model.</param>
+/// <param name="Heads">Attention heads (head_dim = d_model / heads).</param>
+/// <param name="FeedForward">Width of the gated MLP.</param>
+/// <param name="SaeBlock">The block whose resid_post the SAE reads.</param>
+/// <param name="SaeLatents">SAE width.</param>
+public sealed record ToySize(string Name, int Layers, int Hidden, int Heads, int FeedForward, int SaeBlock, int SaeLatents)
+{
+    /// <summary>The Llama configuration of this size for a vocabulary.</summary>
+    public ModelConfig Config(int vocabulary) => new()
+    {
+        Architecture = ModelArchitecture.Llama,
+        VocabularySize = vocabulary,
+        HiddenSize = Hidden,
+        IntermediateSize = FeedForward,
+        LayerCount = Layers,
+        HeadCount = Heads,
+        KeyValueHeadCount = Heads,
+        HeadDimension = Hidden / Heads,
+        RmsNormEpsilon = 1e-5,
+        RopeTheta = 10000,
+        TieWordEmbeddings = true,
+        MaxPositionEmbeddings = 256,
+        SlidingLayers = new bool[Layers],
+    };
+}

@@ -1,0 +1,171 @@
+using Esr.Kernel.Interventions;
+using Esr.Kernel.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Toy;
+
+/// <summary>
+/// Trains a <see cref="CausalLanguageModel"/> on token sequences with a masked next-token cross-entropy: AdamW,
+/// linear warmup and cosine decay, gradient clipping. Batches are drawn with replacement by a seeded generator and
+/// padded at the end (padding never counts in the loss), so with a fixed libtorch thread count the same inputs give
+/// the same weights bit for bit on the CPU.
+/// </summary>
+public static class ToyTrainer
+{
+    /// <summary>The target id cross-entropy ignores: padding and loss-masked tokens.</summary>
+    private const long IgnoredTarget = -100;
+
+    /// <summary>Trains <paramref name="model"/> in place (its parameters must track gradients).</summary>
+    /// <param name="model">The model; <see cref="CausalLanguageModel.TrackGradients"/> is switched on for the run and off after.</param>
+    /// <param name="data">The sequences to draw from.</param>
+    /// <param name="settings">Steps, batch, learning rate schedule, seed.</param>
+    /// <param name="steering">Where the sequences' steering applies; required when any sequence has steering.</param>
+    /// <param name="progress">Receives a loss entry every <see cref="TrainingSettings.LogEvery"/> steps.</param>
+    /// <param name="cancellationToken">Checked between steps.</param>
+    /// <returns>The logged losses.</returns>
+    public static IReadOnlyList<TrainingLogEntry> Train(
+        CausalLanguageModel model,
+        IReadOnlyList<TrainingSequence> data,
+        TrainingSettings settings,
+        TrainingSteering? steering = null,
+        IProgress<TrainingLogEntry>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        settings.Validate();
+        Check(data, model.Config.VocabularySize, steering);
+        var random = new Random(settings.Seed);
+        var log = new List<TrainingLogEntry>();
+        model.TrackGradients(true);
+        try
+        {
+            using var optimizer = optim.AdamW(model.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
+            double lossSum = 0;
+            var lossCount = 0;
+            for (var step = 0; step < settings.Steps; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var learningRate = settings.LearningRateAt(step);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+                var batch = Enumerable.Range(0, settings.BatchSize).Select(_ => data[random.Next(data.Count)]).ToArray();
+                using (var scope = NewDisposeScope())
+                {
+                    optimizer.zero_grad();
+                    var loss = BatchLoss(model, batch, steering);
+                    loss.backward();
+                    nn.utils.clip_grad_norm_(model.parameters(), settings.GradientClip);
+                    optimizer.step();
+                    lossSum += loss.item<float>();
+                    lossCount++;
+                }
+                if ((step + 1) % settings.LogEvery == 0 || step == settings.Steps - 1)
+                {
+                    var entry = new TrainingLogEntry(step + 1, lossSum / lossCount, learningRate);
+                    log.Add(entry);
+                    progress?.Report(entry);
+                    lossSum = 0;
+                    lossCount = 0;
+                }
+            }
+        }
+        finally
+        {
+            model.TrackGradients(false);
+        }
+        return log;
+    }
+
+    /// <summary>The mean masked cross-entropy of the model on sequences, without training (no gradients).</summary>
+    public static double Evaluate(CausalLanguageModel model, IReadOnlyList<TrainingSequence> data, int batchSize = 64, TrainingSteering? steering = null)
+    {
+        Check(data, model.Config.VocabularySize, steering);
+        double weightedSum = 0;
+        long targets = 0;
+        for (var start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var batch = data.Skip(start).Take(batchSize).ToArray();
+            var count = batch.Sum(sequence => sequence.LossMask.Skip(1).Count(counted => counted));
+            weightedSum += BatchLoss(model, batch, steering).item<float>() * count;
+            targets += count;
+        }
+        return weightedSum / Math.Max(1, targets);
+    }
+
+    /// <summary>Mean cross-entropy over the loss-masked targets of one batch, attached to the graph.</summary>
+    private static Tensor BatchLoss(CausalLanguageModel model, IReadOnlyList<TrainingSequence> batch, TrainingSteering? steering)
+    {
+        var (ids, targets) = Padded(batch);
+        ActivationHooks? hooks = null;
+        SaeInterventionHook? hook = null;
+        if (steering is not null && batch.Any(sequence => sequence.Steering is { Count: > 0 }))
+        {
+            hook = SaeInterventionHook.PerRow(steering.Sae, batch.Select(sequence => sequence.Steering).ToArray());
+            var length = (int)ids.shape[1];
+            var limits = batch.Select(sequence => sequence.SteeredPositions ?? length).ToArray();
+            hooks = new ActivationHooks().Add(steering.Point, limits.All(limit => limit >= length) ? hook : new LeadingPositions(hook, limits));
+        }
+        try
+        {
+            var logits = model.ForwardWithGradients(ids, hooks); // [B, T, V]
+            var vocabulary = logits.shape[2];
+            var predicted = logits.narrow(1, 0, logits.shape[1] - 1).reshape(-1, vocabulary);
+            return nn.functional.cross_entropy(predicted, targets.reshape(-1), ignore_index: IgnoredTarget);
+        }
+        finally
+        {
+            hook?.Dispose();
+        }
+    }
+
+    /// <summary>Ids [B, T] padded at the end with 0, and next-token targets [B, T−1] with ignored entries.</summary>
+    private static (Tensor Ids, Tensor Targets) Padded(IReadOnlyList<TrainingSequence> batch)
+    {
+        var length = batch.Max(sequence => sequence.Ids.Length);
+        var ids = new long[batch.Count * length];
+        var targets = new long[batch.Count * (length - 1)];
+        Array.Fill(targets, IgnoredTarget);
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var sequence = batch[row];
+            for (var i = 0; i < sequence.Ids.Length; i++) ids[row * length + i] = sequence.Ids[i];
+            for (var i = 1; i < sequence.Ids.Length; i++)
+            {
+                if (sequence.LossMask[i]) targets[row * (length - 1) + i - 1] = sequence.Ids[i];
+            }
+        }
+        return (tensor(ids, [batch.Count, (long)length]), tensor(targets, [batch.Count, (long)length - 1]));
+    }
+
+    private static void Check(IReadOnlyList<TrainingSequence> data, int vocabulary, TrainingSteering? steering)
+    {
+        if (data.Count == 0) throw new ArgumentException("no training sequences", nameof(data));
+        for (var index = 0; index < data.Count; index++)
+        {
+            var sequence = data[index];
+            if (sequence.Ids.Length < 2) throw new ArgumentException($"sequence {index} has {sequence.Ids.Length} tokens (at least 2 needed)", nameof(data));
+            if (sequence.LossMask.Length != sequence.Ids.Length)
+                throw new ArgumentException($"sequence {index} has {sequence.Ids.Length} ids but a loss mask of {sequence.LossMask.Length}", nameof(data));
+            if (sequence.Ids.Any(id => id < 0 || id >= vocabulary))
+                throw new ArgumentException($"sequence {index} has a token id outside the vocabulary [0, {vocabulary})", nameof(data));
+            if (sequence.Steering is { Count: > 0 } && steering is null)
+                throw new ArgumentException($"sequence {index} asks for steering but no TrainingSteering (SAE and hook point) was given", nameof(steering));
+        }
+    }
+
+    /// <summary>Applies a hook only to each row's first positions; later positions keep the unedited activation.</summary>
+    private sealed class LeadingPositions(IActivationHook inner, int[] limits) : IActivationHook
+    {
+        public Tensor Apply(Tensor activation, HookContext context)
+        {
+            using var scope = NewDisposeScope();
+            var tokens = (int)activation.shape[1];
+            var keep = new bool[limits.Length * tokens];
+            for (var row = 0; row < limits.Length; row++)
+                for (var position = 0; position < Math.Min(tokens, limits[row]); position++) keep[row * tokens + position] = true;
+            var edited = inner.Apply(activation, context);
+            return where(tensor(keep, [limits.Length, (long)tokens, 1L]), edited, activation).MoveToOuterDisposeScope();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using Esr.Kernel.Interventions;
+
+namespace Esr.Kernel.Toy;
+
+/// <summary>
+/// One training sequence: token ids, which target tokens count in the loss (a masked off-topic span is false), and
+/// optionally the steering active in the forward pass while the model learns from it.
+/// </summary>
+/// <param name="Ids">Token ids, first to last.</param>
+/// <param name="LossMask">Per token: whether predicting it counts in the loss; same length as <paramref name="Ids"/>.</param>
+/// <param name="Steering">Interventions applied at the trainer's steering hook point for this row, or null.</param>
+/// <param name="SteeredPositions">How many leading positions the steering edits (null: all of them).</param>
+public sealed record TrainingSequence(int[] Ids, bool[] LossMask, IReadOnlyList<SaeIntervention>? Steering = null, int? SteeredPositions = null);

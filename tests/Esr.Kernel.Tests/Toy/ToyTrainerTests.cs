@@ -1,0 +1,109 @@
+using Esr.Kernel.Interventions;
+using Esr.Kernel.Models;
+using Esr.Kernel.Saes;
+using Esr.Kernel.Tests.Models;
+using Esr.Kernel.Toy;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Tests.Toy;
+
+public sealed class ToyTrainerTests
+{
+    private static readonly TrainingSettings Short = new(Steps: 40, BatchSize: 16, LearningRate: 1e-2, WarmupSteps: 5, Seed: 7, LogEvery: 10);
+
+    [Fact]
+    public void Training_a_miniature_model_lowers_its_loss()
+    {
+        var data = MiniatureWorld.Sequences(200, seed: 1);
+        using var model = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 3);
+        var before = ToyTrainer.Evaluate(model, data);
+        var log = ToyTrainer.Train(model, data, Short);
+        var after = ToyTrainer.Evaluate(model, data);
+        Assert.Equal([10, 20, 30, 40], log.Select(entry => entry.Step));
+        Assert.InRange(before, Math.Log(MiniatureWorld.Vocabulary) - 0.3, Math.Log(MiniatureWorld.Vocabulary) + 0.3);
+        Assert.True(after < before * 0.6, $"loss {before:F3} -> {after:F3}");
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_weights()
+    {
+        var data = MiniatureWorld.Sequences(50, seed: 2);
+        var settings = Short with { Steps = 4, WarmupSteps = 1 };
+        using var first = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 5);
+        using var second = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 5);
+        ToyTrainer.Train(first, data, settings);
+        ToyTrainer.Train(second, data, settings);
+        foreach (var ((name, a), (_, b)) in first.Weights().Zip(second.Weights()))
+            Assert.True(a.eq(b).all().item<bool>(), $"{name} differs");
+        using var other = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 5);
+        ToyTrainer.Train(other, data, settings with { Seed = 8 });
+        Assert.False(first.Weights().First().Destination.eq(other.Weights().First().Destination).all().item<bool>());
+    }
+
+    [Fact]
+    public void Loss_masked_tokens_do_not_train_the_model()
+    {
+        var data = MiniatureWorld.Sequences(20, seed: 4);
+        var unmasked = data.Select(sequence => sequence with { LossMask = sequence.LossMask.Select((_, i) => i == 1).ToArray() }).ToArray();
+        var perturbed = unmasked.Select(sequence => sequence with { Ids = sequence.Ids.Select((id, i) => i >= 2 ? (id + 5) % MiniatureWorld.Vocabulary : id).ToArray() }).ToArray();
+        using var first = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 9);
+        using var second = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 9);
+        var settings = Short with { Steps = 2, WarmupSteps = 1 };
+        ToyTrainer.Train(first, unmasked, settings);
+        ToyTrainer.Train(second, perturbed, settings);
+        // Only the second token is a target; what follows it can change nothing (causal attention, no loss there).
+        foreach (var ((name, a), (_, b)) in first.Weights().Zip(second.Weights()))
+            Assert.True(a.eq(b).all().item<bool>(), $"{name} differs");
+    }
+
+    [Fact]
+    public void Steering_limited_to_the_first_positions_leaves_the_later_ones_as_unsteered_training_does()
+    {
+        var data = MiniatureWorld.Sequences(20, seed: 6);
+        using var sae = new SparseAutoencoder(randn(32, 8), zeros(8), randn(8, 32), zeros(32), SaeArchitecture.Standard);
+        var steering = new TrainingSteering(sae, HookPoint.ResidPost(0));
+        IReadOnlyList<SaeIntervention> push = [new AddLatent(3, 5f)];
+        var settings = Short with { Steps = 2, WarmupSteps = 1 };
+        Tensor[] Trained(IReadOnlyList<TrainingSequence> sequences)
+        {
+            using var model = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 12);
+            ToyTrainer.Train(model, sequences, settings, steering);
+            return model.Weights().Select(weight => weight.Destination.clone()).ToArray();
+        }
+        var plain = Trained(data);
+        var steeredNowhere = Trained(data.Select(sequence => sequence with { Steering = push, SteeredPositions = 0 }).ToArray());
+        var steeredEverywhere = Trained(data.Select(sequence => sequence with { Steering = push }).ToArray());
+        Assert.All(plain.Zip(steeredNowhere), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>()));
+        Assert.False(plain[0].eq(steeredEverywhere[0]).all().item<bool>());
+    }
+
+    [Fact]
+    public void A_saved_model_loads_back_with_the_same_logits()
+    {
+        using var directory = new TemporaryDirectory();
+        using var model = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 11);
+        ToyTrainer.Train(model, MiniatureWorld.Sequences(30, seed: 5), Short with { Steps = 3, WarmupSteps = 1 });
+        model.Save(directory.File("f32"), ScalarType.Float32);
+        model.Save(directory.File("bf16"), ScalarType.BFloat16);
+        using var exact = CausalLanguageModel.Load(directory.File("f32"));
+        using var rounded = CausalLanguageModel.Load(directory.File("bf16"));
+        foreach (var ((name, original), (_, loaded)) in model.Weights().Zip(exact.Weights()))
+            Assert.True(original.eq(loaded).all().item<bool>(), $"{name} differs after a float32 round trip");
+        foreach (var ((name, original), (_, loaded)) in model.Weights().Zip(rounded.Weights()))
+            Assert.True(original.to_type(ScalarType.BFloat16).to_type(ScalarType.Float32).eq(loaded).all().item<bool>(), $"{name} is not the bfloat16 rounding");
+        int[] tokens = [1, 5, 6, 7, 8];
+        Assert.Equal(model.Logits(tokens), exact.Logits(tokens));
+        Assert.Equal("bfloat16", ModelConfig.Load(directory.File("bf16")).DeclaredDtype);
+    }
+
+    [Fact]
+    public void Warmup_rises_linearly_and_cosine_ends_at_the_final_fraction()
+    {
+        var settings = new TrainingSettings(Steps: 11, BatchSize: 1, LearningRate: 1.0, WarmupSteps: 2, Seed: 0, FinalLearningRateFraction: 0.1);
+        Assert.Equal(0.5, settings.LearningRateAt(0), 12);
+        Assert.Equal(1.0, settings.LearningRateAt(1), 12);
+        Assert.Equal(1.0, settings.LearningRateAt(2), 12);
+        Assert.Equal(0.55, settings.LearningRateAt(6), 12); // halfway through the decay: 0.1 + 0.9 · 0.5
+        Assert.Equal(0.1, settings.LearningRateAt(10), 12);
+    }
+}

@@ -1,0 +1,52 @@
+using Esr.Kernel.Models;
+using Esr.Kernel.Saes;
+using Esr.Kernel.Text;
+using Esr.Kernel.Toy;
+
+namespace Esr.Kernel.Tests.Toy;
+
+/// <summary>The committed zoo (toy/zoo) loads through the normal loaders and behaves as measured.</summary>
+public sealed class ToyZooArtifactTests
+{
+    private static readonly string Zoo = ToyZoo.Locate();
+
+    [Fact]
+    public void Every_committed_model_loads_with_its_tokenizer_sae_and_labels()
+    {
+        var entries = ToyZoo.Read(Zoo);
+        Assert.True(entries.Select(entry => entry.Size).Distinct().Count() >= 3, "at least three sizes");
+        Assert.Contains(entries, entry => entry.SteeringAware);
+        foreach (var entry in entries)
+        {
+            var folder = Path.Combine(Zoo, entry.Name);
+            using var model = CausalLanguageModel.Load(folder);
+            using var tokenizer = TextTokenizer.Load(folder);
+            using var sae = SaeLoader.Load(Path.Combine(folder, ToyZoo.SaeFolder));
+            var labels = LatentLabels.Load(Path.Combine(folder, ToyZoo.LabelsFile));
+            Assert.Equal(model.Config.VocabularySize, tokenizer.VocabularySize);
+            Assert.Equal(entry.Parameters, model.parameters().Sum(parameter => parameter.numel()));
+            sae.EnsureFits(model.Config.HiddenSize, entry.Name);
+            Assert.Equal(sae.LatentCount, labels.RowCount);
+            Assert.Equal(ToyWorld.Default.Subjects.Select(subject => subject.Name).Order(), entry.SubjectLatents.Keys.Order());
+            Assert.All(entry.SubjectLatents.Values, latent => Assert.InRange(latent, 0, sae.LatentCount - 1));
+        }
+        var total = Directory.EnumerateFiles(Zoo, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
+        Assert.True(total <= 40L << 20, $"the zoo takes {total} bytes (at most 40 MiB)");
+    }
+
+    [Fact]
+    public async Task The_base_model_stays_on_task_unsteered_and_drifts_under_subject_steering()
+    {
+        var entry = ToyZoo.Read(Zoo).Single(entry => entry.Name == "toy-l-base");
+        using var evaluation = ToyEvaluation.ForZooModel(Zoo, entry);
+        var unsteered = await evaluation.MeasureAsync(0, count: 16, seed: 5);
+        var steered = await evaluation.MeasureAsync(1.0, count: 16, seed: 5);
+        Assert.True(unsteered.Summary.FirstAttemptScore.Value >= UnsteeredFloor, $"unsteered first-attempt score {unsteered.Summary.FirstAttemptScore.Value:F1}");
+        Assert.Equal(0, unsteered.Summary.MultiAttempt);
+        Assert.True(steered.Summary.FirstAttemptScore.Value <= unsteered.Summary.FirstAttemptScore.Value - 30,
+            $"steered {steered.Summary.FirstAttemptScore.Value:F1} vs unsteered {unsteered.Summary.FirstAttemptScore.Value:F1}");
+    }
+
+    /// <summary>The unsteered target.</summary>
+    private const double UnsteeredFloor = 85;
+}
