@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The main job: a tour of the engine through the `esr` command on a fresh machine. It writes a tiny random
-# Llama-3 checkpoint that carries the real Llama-3.1 tokenizer (vocabulary 128256, d_model 64, 2 blocks), then
-# tokenizes, renders the chat template, computes logits and generates, with and without a steering vector.
-# A random model writes word salad; what the demo shows is the machinery, and that steering moves it.
-# Run environment/setup.sh first (it builds esr and caches the tokenizer). Takes well under a minute.
+# The main job: a tour of the workbench through the `esr` command on a fresh machine, in two parts.
+# Part 1, the engine: a tiny random Llama-3 checkpoint that carries the real Llama-3.1 tokenizer (vocabulary 128256,
+# d_model 64, 2 blocks): tokenize, chat template, logits and generation, with and without a steering vector (a random
+# model writes word salad; what it shows is the machinery, and that steering moves it).
+# Part 2, the toy world (docs/TOY_WORLD.md): a trained toy model from the committed zoo, its SAE and exact judge, a
+# small experiment 1 run (latents calibrated by the paper's bisection, steered, judged) and Figure 2 drawn from it.
+# Run environment/setup.sh first (it builds esr and caches the tokenizer). Takes about a minute.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${ESR_CACHE:-$HOME/.cache/esr}"
@@ -96,3 +98,37 @@ status=0
 esr logits --model "$model" --ids "1,two" >"$work/stdout" 2>"$work/stderr" || status=$?
 echo "    exit status $status; stdout $(wc -c <"$work/stdout") bytes; stderr $(wc -l <"$work/stderr") line:"
 sed 's/^/    /' "$work/stderr"
+
+note "9. The toy world's zoo: trained toy models with their SAEs, committed in toy/zoo"
+show toy list
+esr toy list
+model="$repo/toy/zoo/toy-l-sa30"
+show toy prompts --out "$work/toy-data"
+esr toy prompts --out "$work/toy-data"
+
+toy_prompt="$(head -n 1 "$work/toy-data/prompts.txt")"
+note "10. A toy model answers a task prompt (greedy), and the exact judge scores the answer"
+show generate --model toy/zoo/toy-l-sa30 --prompt "\"$toy_prompt\"" --temperature 0 --max-tokens 80
+answer="$(esr generate --model "$model" --prompt "$toy_prompt" --temperature 0 --max-tokens 80)"
+printf '%s\n' "$answer" | sed 's/^/    /'
+show judge --judge toy --prompt "\"$toy_prompt\"" --response "\"...\"" --label cats
+esr judge --judge toy --prompt "$toy_prompt" --response "$answer" --label cats | sed 's/^/    /'
+
+note "11. Experiment 1 on the toy model: 4 latents, each calibrated to a first-attempt score of 30, steered on 4 prompts, judged exactly"
+show experiment 1 --model toy/zoo/toy-l-sa30 --sae toy/zoo/toy-l-sa30/sae --layer 1 --judge toy --data-dir "$work/toy-data" --labels toy/zoo/toy-l-sa30/labels.csv --grader none --relevance none --n-features 4 --n-trials 4 --max-tokens 96 --calibration-max-tokens 96 --calibration-steps 8 --no-paper-extra-header --out "$work/run"
+esr experiment 1 --model "$model" --sae "$model/sae" --layer 1 --judge toy --data-dir "$work/toy-data" --labels "$model/labels.csv" \
+  --grader none --relevance none --n-features 4 --n-trials 4 --max-tokens 96 --calibration-max-tokens 96 --calibration-steps 8 \
+  --no-paper-extra-header --out "$work/run" 2>/dev/null | sed 's/^/    /'
+note "One steered trial as the run stored it (trials.jsonl; the latent's label, the calibrated boost, the judge's attempts):"
+python3 - "$work/run/trials.jsonl" <<'PY'
+import json, sys
+trial = json.loads(open(sys.argv[1]).readline())
+print(f"    latent {trial['latent']} ({trial['latent_label']}), boost {trial['boost']}, prompt: {trial['prompt']}")
+print(f"    response: {trial['response'][:300]}")
+print(f"    attempts: {[round(a['score'], 1) for a in trial['verdict']['attempts']]}")
+PY
+
+note "12. Figure 2 of the paper drawn from that run (self-contained HTML; .png works too, through headless Chromium)"
+show figure 2 --results "$work/run" --out "$work/figure2.html"
+esr figure 2 --results "$work/run" --out "$work/figure2.html" | sed 's/^/    /'
+echo "    $(wc -c <"$work/figure2.html") bytes"

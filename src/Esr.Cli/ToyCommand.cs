@@ -90,7 +90,20 @@ internal static class ToyCommand
             }
             return ExitCodes.Success;
         });
-        return new Command("toy", "The built-in toy world: build, list or measure its zoo of models") { build, list, evaluate };
+        var promptsOut = new Option<string>("--out") { Description = "Folder to write prompts.txt into (a --data-dir for esr experiment)", HelpName = "dir", Required = true };
+        var writePrompts = new Command("prompts", "Write the toy world's experiment prompts (one per task) as prompts.txt, the paper's format") { promptsOut };
+        writePrompts.SetAction(parse =>
+        {
+            var folder = parse.GetRequiredValue(promptsOut);
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, "prompts.txt");
+            var lines = ToyWorld.Default.ExperimentPrompts();
+            // No trailing newline, as the paper's prompts.txt (ESR_SPEC §1.6).
+            Kernel.AtomicFile.Write(path, temporary => File.WriteAllText(temporary, string.Join('\n', lines)));
+            output.WriteLine($"wrote {lines.Count} prompts to {path}");
+            return ExitCodes.Success;
+        });
+        return new Command("toy", "The built-in toy world: build, list or measure its zoo of models, or write its prompts") { build, list, evaluate, writePrompts };
     }
 
     private sealed class Progress(Action<string> report) : IProgress<string>

@@ -98,6 +98,13 @@ public sealed class ToyWorld
     /// <summary>A task prompt from one of <see cref="TaskTemplates"/>.</summary>
     public string TaskPrompt(int task, int template) => string.Format(null, TaskTemplates[template], Tasks[task].Name);
 
+    /// <summary>
+    /// The world's counterpart of the paper's prompts.txt: one prompt per task, the templates taken in turn, so an
+    /// experiment on a toy model draws from every task the way the paper draws from its 38 prompts.
+    /// </summary>
+    public IReadOnlyList<string> ExperimentPrompts() =>
+        Tasks.Select(task => TaskPrompt(task.Id, task.Id % TaskTemplates.Count)).ToList();
+
     /// <summary>A subject prompt from one of <see cref="SubjectTemplates"/>.</summary>
     public string SubjectPrompt(int subject, int template) =>
         string.Format(null, SubjectTemplates[template], Subjects[subject].Name);

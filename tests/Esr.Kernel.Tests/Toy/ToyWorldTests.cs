@@ -8,6 +8,17 @@ public sealed class ToyWorldTests
     private static readonly ToyWorld World = ToyWorld.Default;
 
     [Fact]
+    public void The_experiment_prompts_ask_for_every_task_once_in_every_template_by_turns()
+    {
+        var prompts = World.ExperimentPrompts();
+        var judge = new ToyJudge(World);
+
+        Assert.Equal(World.Tasks.Count, prompts.Count);
+        Assert.Equal(World.Tasks.Select(t => t.Id), prompts.Select(p => judge.Classify(p, "").Task!.Value));
+        Assert.Equal(World.TaskTemplates.Count, prompts.Select((p, i) => World.TaskPrompt(i, i % World.TaskTemplates.Count) == p ? i % World.TaskTemplates.Count : -1).Distinct().Count());
+    }
+
+    [Fact]
     public void The_default_world_has_enough_tasks_subjects_markers_and_templates()
     {
         Assert.True(World.Tasks.Count >= 30, $"{World.Tasks.Count} tasks");
