@@ -308,7 +308,7 @@ internal static class ReadoutExperimentsCommand
 
     // DataFrame's writer, through a temporary file so a reader never sees half a table.
     private static void SaveCsv(DataFrame frame, string path) =>
-        JsonResultFile.WriteAtomically(path, temporary => DataFrame.SaveCsv(frame, temporary, cultureInfo: CultureInfo.InvariantCulture));
+        Kernel.AtomicFile.Write(path, temporary => DataFrame.SaveCsv(frame, temporary, cultureInfo: CultureInfo.InvariantCulture));
 
     private static LoadedReadout LoadReadout(string directory, string saePath, int readLayer, int? steerLayer, bool paperExtraHeader, string dtype)
     {

@@ -99,7 +99,7 @@ internal static class ToyCommand
             var path = Path.Combine(folder, "prompts.txt");
             var lines = ToyWorld.Default.ExperimentPrompts();
             // No trailing newline, as the paper's prompts.txt (ESR_SPEC §1.6).
-            Kernel.AtomicFile.Write(path, temporary => File.WriteAllText(temporary, string.Join('\n', lines)));
+            Kernel.AtomicFile.WriteAllText(path, string.Join('\n', lines));
             output.WriteLine($"wrote {lines.Count} prompts to {path}");
             return ExitCodes.Success;
         });

@@ -22,29 +22,7 @@ public static class JsonResultFile
     public static void Write(string path, JsonNode content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        WriteAtomically(path, temporary => File.WriteAllText(temporary, content.ToJsonString(Options)));
-    }
-
-    /// <summary>
-    /// Creates <paramref name="path"/>'s folder, lets <paramref name="write"/> fill a temporary file beside it, then
-    /// renames that over <paramref name="path"/> (the temporary file is removed on failure).
-    /// </summary>
-    public static void WriteAtomically(string path, Action<string> write)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            write(temporary);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        AtomicFile.WriteAllText(path, content.ToJsonString(Options));
     }
 
     /// <summary>

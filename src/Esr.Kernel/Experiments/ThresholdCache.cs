@@ -55,19 +55,7 @@ public sealed record ThresholdCache(string Path)
         ArgumentNullException.ThrowIfNull(entry);
         var root = ReadObject();
         root[latent.ToString(CultureInfo.InvariantCulture)] = JsonSerializer.SerializeToNode(entry);
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
-        Directory.CreateDirectory(directory);
-        // Temporary file in the same directory, so the rename stays on one file system and is atomic.
-        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, root.ToJsonString(WriteOptions));
-            File.Move(temporary, Path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        AtomicFile.WriteAllText(Path, root.ToJsonString(WriteOptions));
     }
 
     private JsonObject ReadObject()

@@ -50,17 +50,7 @@ internal sealed class HashedJsonFiles
     public void Write<T>(string key, T value)
     {
         var path = PathOf(key);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temp, JsonSerializer.Serialize(value, Json));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Json));
     }
 
     private string PathOf(string key) => Path.Combine(Directory, key[..2], key + ".json");

@@ -34,7 +34,7 @@ public static partial class FigureExport
 
     /// <summary>Writes the self-contained HTML page atomically.</summary>
     public static Task SaveHtmlAsync(GenericChart chart, string path, CancellationToken cancellationToken = default) =>
-        WriteAtomicallyAsync(path, Encoding.UTF8.GetBytes(ToHtml(chart)), cancellationToken);
+        WriteBytesAsync(path, Encoding.UTF8.GetBytes(ToHtml(chart)), cancellationToken);
 
     /// <summary>
     /// Renders the chart to PNG at its layout size times <paramref name="scale"/> and writes it atomically.
@@ -57,7 +57,7 @@ public static partial class FigureExport
                 var error = ErrorPattern().Match(dom);
                 throw new InvalidOperationException($"Chromium did not render the chart{(error.Success ? ": " + error.Groups[1].Value : "")}.");
             }
-            await WriteAtomicallyAsync(path, Convert.FromBase64String(match.Groups[1].Value), cancellationToken);
+            await WriteBytesAsync(path, Convert.FromBase64String(match.Groups[1].Value), cancellationToken);
         }
         finally
         {
@@ -145,24 +145,16 @@ public static partial class FigureExport
     private static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
 
-    private static async Task WriteAtomicallyAsync(string path, byte[] content, CancellationToken cancellationToken)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = full + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            await File.WriteAllBytesAsync(temporary, content, cancellationToken);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
-
     [GeneratedRegex("<pre id=\"png\">data:image/png;base64,([A-Za-z0-9+/=]+)</pre>")]
     private static partial Regex PngPattern();
 
     [GeneratedRegex("<pre id=\"error\">([^<]*)</pre>")]
     private static partial Regex ErrorPattern();
+
+    private static Task WriteBytesAsync(string path, byte[] content, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, content));
+        return Task.CompletedTask;
+    }
 }

@@ -84,7 +84,7 @@ public static class ActivationCollection
     public static void WriteNpz(string path, IReadOnlyDictionary<int, float[]> arrays)
     {
         ArgumentNullException.ThrowIfNull(arrays);
-        JsonResultFile.WriteAtomically(path, temporary =>
+        AtomicFile.Write(path, temporary =>
         {
             using var zip = ZipFile.Open(temporary, ZipArchiveMode.Create);
             foreach (var (latent, values) in arrays)

@@ -65,7 +65,7 @@ public static class EpisodePipeline
         return new EpisodePipelineResult(episodes, annotations, activations, otd, backtracking, baseline, overlay, AlignedOverlay.MedianCorrectionLength(activations));
     }
 
-    private static void WriteText(string path, string text) => JsonResultFile.WriteAtomically(path, temporary => File.WriteAllText(temporary, text));
+    private static void WriteText(string path, string text) => AtomicFile.Write(path, temporary => File.WriteAllText(temporary, text));
 
     private static JsonObject AnnotatedJson(IReadOnlyList<Episode> episodes, IReadOnlyList<BoundaryAnnotation> annotations) => new()
     {
