@@ -38,8 +38,10 @@ public sealed class RunStore
         File.Exists(Path.Combine(directory, ManifestFile)) || File.Exists(Path.Combine(directory, TrialsFile));
 
     /// <summary>
-    /// Every stored trial, in file order. A last line without its line break is a write the process did not finish:
-    /// it is cut off the file (so the next append starts on a clean line) and not returned.
+    /// Every stored trial, in file order. A last line without its line break is a write not finished (by a killed
+    /// run, or by a live one appending right now): it is not returned, and the file is left as it is, so reading a
+    /// run that is still being written is safe. The writer cuts such a line off when it resumes
+    /// (<see cref="StartOrResumeAsync"/>).
     /// </summary>
     /// <exception cref="InvalidDataException">A complete line is not a trial; the message names file and line.</exception>
     public IReadOnlyList<TrialRecord> ReadTrials()
@@ -47,12 +49,6 @@ public sealed class RunStore
         if (!File.Exists(TrialsPath)) return [];
         var bytes = File.ReadAllBytes(TrialsPath);
         var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        if (complete < bytes.Length)
-        {
-            using var stream = new FileStream(TrialsPath, FileMode.Open, FileAccess.Write);
-            stream.SetLength(complete);
-            stream.Flush(flushToDisk: true);
-        }
         var records = new List<TrialRecord>();
         var lines = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -117,11 +113,30 @@ public sealed class RunStore
             if (stored.FirstMismatch(fresh) is { } field)
                 throw new InvalidDataException(
                     $"{ManifestPath}: the folder holds a different run ({field} differs); use another --out folder or the same settings");
+            CutTornLastLine();
             return stored;
         }
         if (File.Exists(TrialsPath) && new FileInfo(TrialsPath).Length > 0)
             throw new InvalidDataException($"{TrialsPath}: trials without a manifest; refusing to add to a run of unknown settings");
         await WriteManifestAsync(fresh, cancellationToken).ConfigureAwait(false);
         return fresh;
+    }
+
+    // A killed writer can leave one last line without its line break; cut it so the next append starts a clean line.
+    private void CutTornLastLine()
+    {
+        if (!File.Exists(TrialsPath)) return;
+        using var stream = new FileStream(TrialsPath, FileMode.Open, FileAccess.ReadWrite);
+        var length = stream.Length;
+        var end = length;
+        while (end > 0)
+        {
+            stream.Position = end - 1;
+            if (stream.ReadByte() == '\n') break;
+            end--;
+        }
+        if (end == length) return;
+        stream.SetLength(end);
+        stream.Flush(flushToDisk: true);
     }
 }
