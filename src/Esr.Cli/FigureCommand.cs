@@ -2,14 +2,16 @@ using System.CommandLine;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.SequentialActivations;
 using Plotly.NET;
 
 namespace Esr.Cli;
 
 /// <summary>
-/// <c>esr figure</c>: draws one of the paper's trial-based figures (ESR_SPEC §6) from result files, to a
-/// self-contained HTML page or a PNG (rendered by headless Chromium). Figures 6, A.4-A.6, A.15 and A.16 plot
-/// readouts and cross-judge grades rather than trials; they are drawn from notebooks or code.
+/// <c>esr figure</c>: draws one of the paper's figures (ESR_SPEC §6) from result files, to a self-contained HTML
+/// page or a PNG (rendered by headless Chromium): the trial-based ones from runs and paper result files, Figure 6
+/// from experiment 6's readout JSON. Figures A.4-A.6, A.15 and A.16 (cross-judge grades, episode readouts) are
+/// drawn from notebooks or code.
 /// </summary>
 internal static class FigureCommand
 {
@@ -22,6 +24,7 @@ internal static class FigureCommand
         ["4"] = "meta-prompting: baseline vs self_monitor per model (Exp 5)",
         ["4-variants"] = "every meta-prompt variant of one --model (Exp 5 appendix)",
         ["5"] = "off-topic detector ablation (Exp 3)",
+        ["6"] = "per-token detector and backtracking activations over one example (Exp 6; --results: its experiment_6_sequential_activations.json)",
         ["7"] = "masked self-correction ratio sweep (Exp 4)",
         ["combined"] = "prompting vs fine-tuning ESR rate (degraded outputs excluded)",
         ["A2"] = "no-steering baseline, Figure-2 layout with mean improvement (Exp 8)",
@@ -38,7 +41,7 @@ internal static class FigureCommand
         figure.AcceptOnlyFromAmong([.. Figures.Keys]);
         var results = new Option<string[]>("--results")
         {
-            Description = "Run folders (or their trials.jsonl), paper result .json files, or folders searched for both",
+            Description = "Run folders (or their trials.jsonl), paper result .json files, or folders searched for both; figure 6: experiment 6's JSON",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
             HelpName = "path",
@@ -54,7 +57,7 @@ internal static class FigureCommand
             HelpName = "name",
         };
         var scale = new Option<double>("--scale") { Description = "PNG: pixels per layout unit", DefaultValueFactory = _ => 2 };
-        var command = new Command("figure", "Draw a paper figure from trial results (ESR_SPEC §6)")
+        var command = new Command("figure", "Draw a paper figure from trial results or experiment 6's readout (ESR_SPEC §6)")
         {
             figure, results, outPath, excludeDegraded, boostMean, boostStd, model, scale,
         };
@@ -63,15 +66,20 @@ internal static class FigureCommand
             string path = parse.GetRequiredValue(outPath);
             string extension = Path.GetExtension(path).ToLowerInvariant();
             if (extension is not (".html" or ".png")) throw new CliInputException($"--out must end in .html or .png: {path}");
-            var trials = FigureTrialReader.Read(parse.GetRequiredValue(results), cancellationToken);
-            if (trials.Count == 0) throw new CliInputException("--results holds no trial records");
-            var options = new MetricOptions(ExcludeDegraded: parse.GetValue(excludeDegraded));
-            var models = parse.GetValue(model) ?? [];
             string id = parse.GetRequiredValue(figure).ToUpperInvariant();
-            var selected = Select(id, trials, models);
-            if (selected.Count == 0) throw new CliInputException($"--results holds no trials for figure {parse.GetRequiredValue(figure)}{(models.Length > 0 ? " and --model " + string.Join(", ", models) : "")}");
-            if (id == "4-VARIANTS" && models.Length != 1) throw new CliInputException("figure 4-variants needs exactly one --model");
-            var chart = Draw(id, selected, options, parse.GetValue(boostMean), parse.GetValue(boostStd), models.FirstOrDefault() ?? "");
+            GenericChart chart;
+            if (id == "6") chart = Figure6(parse.GetRequiredValue(results));
+            else
+            {
+                var trials = FigureTrialReader.Read(parse.GetRequiredValue(results), cancellationToken);
+                if (trials.Count == 0) throw new CliInputException("--results holds no trial records");
+                var options = new MetricOptions(ExcludeDegraded: parse.GetValue(excludeDegraded));
+                var models = parse.GetValue(model) ?? [];
+                var selected = Select(id, trials, models);
+                if (selected.Count == 0) throw new CliInputException($"--results holds no trials for figure {parse.GetRequiredValue(figure)}{(models.Length > 0 ? " and --model " + string.Join(", ", models) : "")}");
+                if (id == "4-VARIANTS" && models.Length != 1) throw new CliInputException("figure 4-variants needs exactly one --model");
+                chart = Draw(id, selected, options, parse.GetValue(boostMean), parse.GetValue(boostStd), models.FirstOrDefault() ?? "");
+            }
             if (extension == ".html") await FigureExport.SaveHtmlAsync(chart, path, cancellationToken);
             else
             {
@@ -125,6 +133,15 @@ internal static class FigureCommand
             "A14" => FileAggregateChart.Create(FileAggregateFigure.Build(trials, options: options)),
             _ => throw new CliInputException($"unknown figure {figure}"),
         };
+
+    // Figure 6 plots one readout, experiment 6's JSON, read by the Kernel's reader of that file.
+    private static GenericChart Figure6(IReadOnlyList<string> paths)
+    {
+        if (paths.Count != 1) throw new CliInputException($"figure 6 takes one --results file, experiment 6's JSON; got {paths.Count}");
+        if (!File.Exists(paths[0])) throw new CliInputException($"--results '{paths[0]}': no such file (figure 6 reads experiment 6's experiment_6_sequential_activations.json)");
+        var readout = SequentialActivationsFile.Load(paths[0]);
+        return SequentialActivationChart.Create(SequentialActivationFigure.Build(readout), readout.Regions);
+    }
 
     // Without the cache's statistics, the latents' own thresholds (one per latent) stand in for the cache.
     private static BoostNormalization Normalization(IReadOnlyList<TrialRecord> trials, double? mean, double? std)

@@ -1,6 +1,7 @@
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Tests.Experiments.Readouts;
 
 namespace Esr.Cli.Tests;
 
@@ -173,6 +174,46 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Equal("", run.Stdout);
         Assert.Contains(message, Assert.Single(run.StderrLines));
         Assert.False(File.Exists(Path.Combine(directory, output)));
+    }
+
+    [Fact]
+    public async Task Figure_6_draws_the_detector_sum_and_the_backtracking_latent_from_experiment_6s_json()
+    {
+        string results = Path.Combine(directory, "experiment_6_sequential_activations.json");
+        JsonResultFile.Write(results, SequentialReadouts.Small().ToJson());
+        string output = Path.Combine(directory, "figure6.html");
+
+        var run = await CliRun.InProcessAsync("figure", "6", "--results", results, "--out", output);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        Assert.Equal(output, run.Stdout.Trim());
+        string html = await File.ReadAllTextAsync(output);
+        Assert.Contains("Off-topic detectors (sum)", html);
+        Assert.Contains("Sarcastic backtracking", html);
+        Assert.Contains("User prompt", html);
+    }
+
+    // A run's trials, a paper result file or a missing path where experiment 6's JSON belongs.
+    [Theory]
+    [InlineData("trials", "trials.jsonl': not valid JSON")]
+    [InlineData("paper", "\"token_strings\"")]
+    [InlineData("missing", "missing.json': no such file")]
+    public async Task Figure_6_from_another_file_fails_with_one_line_naming_it(string kind, string message)
+    {
+        string path = kind switch
+        {
+            "trials" => await WriteTrialsAsync("t", Trial("m", "steered", 10), Trial("m", "steered", 20)),
+            "paper" => Assert.Single(await ExportAsync(await WriteRunAsync("r", Trial("m", "steered", 10)), directory)),
+            _ => Path.Combine(directory, "missing.json"),
+        };
+        string output = Path.Combine(directory, "figure6.html");
+
+        var run = await CliRun.InProcessAsync("figure", "6", "--results", path, "--out", output);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains(message, Assert.Single(run.StderrLines));
+        Assert.False(File.Exists(output));
     }
 
     [Fact]

@@ -15,20 +15,8 @@ public sealed record SequentialExample(int Latent, string Label, string Prompt, 
     /// <exception cref="InvalidDataException">A field is missing or of the wrong type (the message names the file and field).</exception>
     public static SequentialExample Load(string path)
     {
-        JsonElement root;
-        try
-        {
-            root = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"'{path}': not valid JSON ({e.Message})", e);
-        }
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"'{path}': expected a JSON object");
-        JsonElement Field(string name, JsonValueKind kind) =>
-            root.TryGetProperty(name, out var value) && value.ValueKind == kind
-                ? value
-                : throw new InvalidDataException($"'{path}': field \"{name}\" must be a {kind.ToString().ToLowerInvariant()}");
+        var root = JsonFileFields.ReadObject(path);
+        JsonElement Field(string name, JsonValueKind kind) => JsonFileFields.Field(root, path, name, kind);
         return new SequentialExample(
             Field("feature_idx", JsonValueKind.Number).GetInt32(), Field("feature_label", JsonValueKind.String).GetString()!,
             Field("prompt", JsonValueKind.String).GetString()!, Field("seed", JsonValueKind.Number).GetInt32(),
