@@ -2,6 +2,7 @@ using System.CommandLine;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.CrossJudge;
 using Esr.Kernel.Experiments.SequentialActivations;
 using Plotly.NET;
 
@@ -10,8 +11,8 @@ namespace Esr.Cli;
 /// <summary>
 /// <c>esr figure</c>: draws one of the paper's figures (ESR_SPEC §6) from result files, to a self-contained HTML
 /// page or a PNG (rendered by headless Chromium): the trial-based ones from runs and paper result files, Figure 6
-/// from experiment 6's readout JSON. Figures A.4-A.6, A.15 and A.16 (cross-judge grades, episode readouts) are
-/// drawn from notebooks or code.
+/// from experiment 6's readout JSON, Figures A.4-A.6 from experiment 7's output. Figures A.15 and A.16 (episode
+/// readouts) are drawn from code.
 /// </summary>
 internal static class FigureCommand
 {
@@ -29,6 +30,10 @@ internal static class FigureCommand
         ["combined"] = "prompting vs fine-tuning ESR rate (degraded outputs excluded)",
         ["A2"] = "no-steering baseline, Figure-2 layout with mean improvement (Exp 8)",
         ["A3"] = "no-steering first-attempt scores (Exp 8)",
+        ["A4"] = "cross-judge mean score improvement per judge and model (Exp 7; --results: its output folder)",
+        ["A5"] = "cross-judge ESR rate per judge and model (Exp 7; --results: its output folder)",
+        ["A5-multi"] = "cross-judge multi-attempt rate per judge and model (Exp 7; --results: its output folder)",
+        ["A6"] = "attempt counts between every pair of judges (Exp 7; --results: its output folder)",
         ["A14"] = "random-latent ablation control, per-file aggregation (Exp 10)",
     };
 
@@ -69,6 +74,8 @@ internal static class FigureCommand
             string id = parse.GetRequiredValue(figure).ToUpperInvariant();
             GenericChart chart;
             if (id == "6") chart = Figure6(parse.GetRequiredValue(results));
+            else if (id.StartsWith("A4", StringComparison.Ordinal) || id.StartsWith("A5", StringComparison.Ordinal) || id == "A6")
+                chart = CrossJudge(id, parse.GetRequiredValue(results));
             else
             {
                 var trials = FigureTrialReader.Read(parse.GetRequiredValue(results), cancellationToken);
@@ -141,6 +148,22 @@ internal static class FigureCommand
         if (!File.Exists(paths[0])) throw new CliInputException($"--results '{paths[0]}': no such file (figure 6 reads experiment 6's experiment_6_sequential_activations.json)");
         var readout = SequentialActivationsFile.Load(paths[0]);
         return SequentialActivationChart.Create(SequentialActivationFigure.Build(readout), readout.Regions);
+    }
+
+    // Figures A.4-A.6 plot experiment 7's per-(judge, trial) table, read from its output folder (or the CSV itself).
+    private static GenericChart CrossJudge(string id, IReadOnlyList<string> paths)
+    {
+        if (paths.Count != 1) throw new CliInputException($"figure {id} takes one --results folder, experiment 7's output; got {paths.Count}");
+        var path = Directory.Exists(paths[0]) ? Path.Combine(paths[0], CrossJudgeAnalysis.RowsCsvFile) : paths[0];
+        if (!File.Exists(path)) throw new CliInputException($"--results '{paths[0]}': no {CrossJudgeAnalysis.RowsCsvFile} (figure {id} reads experiment 7's output)");
+        var grades = CrossJudgeAnalysis.LoadRowsFrame(path);
+        return id switch
+        {
+            "A4" => CrossJudgeChart.Metric(CrossJudgeFigure.Metrics(grades), "msi"),
+            "A5" => CrossJudgeChart.Metric(CrossJudgeFigure.Metrics(grades), "esr_rate"),
+            "A5-MULTI" => CrossJudgeChart.Metric(CrossJudgeFigure.Metrics(grades), "multi_attempt_pct"),
+            _ => CrossJudgeChart.AttemptGrid(CrossJudgeFigure.AttemptPairs(grades)),
+        };
     }
 
     // Without the cache's statistics, the latents' own thresholds (one per latent) stand in for the cache.

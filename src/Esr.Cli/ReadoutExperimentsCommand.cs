@@ -160,7 +160,7 @@ internal static class ReadoutExperimentsCommand
                 var analysis = new CrossJudgeAnalysisOptions { OriginalJudgeName = parse.GetRequiredValue(originalName) };
                 var rows = CrossJudgeAnalysis.Rows(sample, sets, analysis);
                 var agreement = CrossJudgeAnalysis.Agreement(rows, analysis);
-                SaveCsv(CrossJudgeAnalysis.RowsFrame(rows), Path.Combine(folder, "experiment_7_cross_judge_trials.csv"));
+                SaveCsv(CrossJudgeAnalysis.RowsFrame(rows), Path.Combine(folder, CrossJudgeAnalysis.RowsCsvFile));
                 SaveCsv(CrossJudgeAnalysis.AgreementFrame(agreement), Path.Combine(folder, "experiment_7_judge_agreement_metrics.csv"));
                 SaveCsv(Kernel.Analysis.Figures.CrossJudgeFigure.Metrics(CrossJudgeAnalysis.RowsFrame(rows)), Path.Combine(folder, "experiment_7_cross_judge_by_model.csv"));
                 output.WriteLine($"regraded {sample.Trials.Count} trials ({sample.SelfCorrectionCount} multi-attempt) with {sets.Count} judges "

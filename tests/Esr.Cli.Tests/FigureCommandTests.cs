@@ -223,4 +223,42 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("", run.Stdout);
     }
+
+    // Experiment 7's output folder as `esr experiment 7` leaves it: the per-(judge, trial) table.
+    private string WriteCrossJudgeOutput()
+    {
+        var rows = new[] { "judge-a", "judge-b" }.SelectMany(judge => Enumerable.Range(0, 4).Select(i =>
+            new Esr.Kernel.Experiments.CrossJudge.CrossJudgeRow(judge, $"t{i}", i % 2 == 0 ? "70B" : "gemma-2-2b-it", 10, i == 0 ? 80 : 10, i == 0 ? 2 : 1, i == 0 ? 70 : 0)));
+        var folder = Directory.CreateDirectory(Path.Combine(directory, "exp7")).FullName;
+        Microsoft.Data.Analysis.DataFrame.SaveCsv(Esr.Kernel.Experiments.CrossJudge.CrossJudgeAnalysis.RowsFrame(rows.ToList()),
+            Path.Combine(folder, Esr.Kernel.Experiments.CrossJudge.CrossJudgeAnalysis.RowsCsvFile), cultureInfo: System.Globalization.CultureInfo.InvariantCulture);
+        return folder;
+    }
+
+    [Theory]
+    [InlineData("A4", "Mean Score Improvement")]
+    [InlineData("A5", "ESR Rate")]
+    [InlineData("A6", "Attempt counts")]
+    public async Task Cross_judge_figures_draw_each_judge_from_experiment_7s_output_folder(string figure, string text)
+    {
+        string output = Path.Combine(directory, $"{figure}.html");
+
+        var run = await CliRun.InProcessAsync("figure", figure, "--results", WriteCrossJudgeOutput(), "--out", output);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        string html = File.ReadAllText(output);
+        Assert.Contains("judge-a", html);
+        Assert.Contains("judge-b", html);
+        Assert.Contains(text, html);
+    }
+
+    [Fact]
+    public async Task A_cross_judge_figure_from_a_folder_without_experiment_7s_table_names_the_file_it_wants()
+    {
+        var run = await CliRun.InProcessAsync("figure", "A4", "--results", directory, "--out", Path.Combine(directory, "a4.html"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("experiment_7_cross_judge_trials.csv", Assert.Single(run.StderrLines));
+    }
 }

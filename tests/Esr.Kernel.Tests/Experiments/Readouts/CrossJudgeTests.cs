@@ -180,4 +180,37 @@ public class CrossJudgeTests
         Assert.Equal(25.0, (double)metrics["esr_rate"][0]!, 12);          // 1 of 4 improves
         Assert.Equal(5.0, (double)metrics["msi"][0]!, 12);                // (30 − 20)/2
     }
+
+    [Fact]
+    public void The_rows_table_saved_as_csv_reads_back_with_its_values_and_types()
+    {
+        var rows = new[]
+        {
+            new CrossJudgeRow("Sonnet-4.5", "file.json|1|7", "70B", 10, 80, 2, 70),
+            new CrossJudgeRow("gpt-5-mini", "file.json|1|7", "", 45.5, 45.5, 1, 0),
+        };
+        var path = Path.Combine(Directory.CreateTempSubdirectory("esr-crossjudge-").FullName, CrossJudgeAnalysis.RowsCsvFile);
+        Microsoft.Data.Analysis.DataFrame.SaveCsv(CrossJudgeAnalysis.RowsFrame(rows), path, cultureInfo: System.Globalization.CultureInfo.InvariantCulture);
+
+        var frame = CrossJudgeAnalysis.LoadRowsFrame(path);
+
+        Assert.Equal(2, frame.Rows.Count);
+        Assert.Equal("file.json|1|7", frame["trial_id"][0]);
+        Assert.Equal(45.5, frame["first_score"][1]);
+        Assert.Equal(2, frame["n_attempts"][0]);
+        Assert.Equal(true, frame["has_multi"][0]);
+        Assert.Equal(false, frame["has_multi"][1]);
+    }
+
+    [Fact]
+    public void A_csv_that_is_not_the_rows_table_is_refused_naming_the_file_and_the_header_expected()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("esr-crossjudge-").FullName, "other.csv");
+        File.WriteAllText(path, "judge,score\nx,1\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => CrossJudgeAnalysis.LoadRowsFrame(path));
+
+        Assert.Contains("other.csv", error.Message);
+        Assert.Contains("judge,trial_id,target_model", error.Message);
+    }
 }
