@@ -3,6 +3,7 @@ using Esr.Kernel.Analysis;
 using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.CrossJudge;
+using Esr.Kernel.Experiments.Episodes;
 using Esr.Kernel.Experiments.SequentialActivations;
 using Plotly.NET;
 
@@ -11,8 +12,8 @@ namespace Esr.Cli;
 /// <summary>
 /// <c>esr figure</c>: draws one of the paper's figures (ESR_SPEC §6) from result files, to a self-contained HTML
 /// page or a PNG (rendered by headless Chromium): the trial-based ones from runs and paper result files, Figure 6
-/// from experiment 6's readout JSON, Figures A.4-A.6 from experiment 7's output. Figures A.15 and A.16 (episode
-/// readouts) are drawn from code.
+/// from experiment 6's readout JSON, Figures A.4-A.6 and A.16 from experiments 7's and 9's outputs. Figure A.15
+/// (per-token episode overlay) is drawn from code.
 /// </summary>
 internal static class FigureCommand
 {
@@ -35,6 +36,7 @@ internal static class FigureCommand
         ["A5-multi"] = "cross-judge multi-attempt rate per judge and model (Exp 7; --results: its output folder)",
         ["A6"] = "attempt counts between every pair of judges (Exp 7; --results: its output folder)",
         ["A14"] = "random-latent ablation control, per-file aggregation (Exp 10)",
+        ["A16"] = "off-topic detector activation: self-correction regions vs baseline (Exp 9; --results: its output folder)",
     };
 
     public static Command Create(TextWriter output)
@@ -76,6 +78,7 @@ internal static class FigureCommand
             if (id == "6") chart = Figure6(parse.GetRequiredValue(results));
             else if (id.StartsWith("A4", StringComparison.Ordinal) || id.StartsWith("A5", StringComparison.Ordinal) || id == "A6")
                 chart = CrossJudge(id, parse.GetRequiredValue(results));
+            else if (id == "A16") chart = Figure16(parse.GetRequiredValue(results));
             else
             {
                 var trials = FigureTrialReader.Read(parse.GetRequiredValue(results), cancellationToken);
@@ -164,6 +167,15 @@ internal static class FigureCommand
             "A5-MULTI" => CrossJudgeChart.Metric(CrossJudgeFigure.Metrics(grades), "multi_attempt_pct"),
             _ => CrossJudgeChart.AttemptGrid(CrossJudgeFigure.AttemptPairs(grades)),
         };
+    }
+
+    // Figure A.16 plots the three bars experiment 9 saves in its output folder (or the CSV itself).
+    private static GenericChart Figure16(IReadOnlyList<string> paths)
+    {
+        if (paths.Count != 1) throw new CliInputException($"figure A16 takes one --results folder, experiment 9's output; got {paths.Count}");
+        var path = Directory.Exists(paths[0]) ? Path.Combine(paths[0], EpisodePipelineResult.BaselineComparisonCsvFile) : paths[0];
+        if (!File.Exists(path)) throw new CliInputException($"--results '{paths[0]}': no {EpisodePipelineResult.BaselineComparisonCsvFile} (figure A16 reads experiment 9's output)");
+        return RegionComparisonChart.Create(EpisodePipelineResult.ReadBaselineComparison(path));
     }
 
     // Without the cache's statistics, the latents' own thresholds (one per latent) stand in for the cache.

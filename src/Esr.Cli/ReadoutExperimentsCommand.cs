@@ -228,7 +228,7 @@ internal static class ReadoutExperimentsCommand
             var result = await EpisodePipeline.RunAsync(
                 loaded.Readout, records, new BoundaryAnnotator(chat, modelId), folder, labelled, options, cancellationToken);
             SaveCsv(result.Overlay, Path.Combine(folder, "experiment_9_aligned_overlay.csv"));
-            SaveCsv(result.BaselineComparison(), Path.Combine(folder, "experiment_9_baseline_comparison.csv"));
+            SaveCsv(result.BaselineComparison(), Path.Combine(folder, EpisodePipelineResult.BaselineComparisonCsvFile));
             SaveCsv(result.SummaryTable(), Path.Combine(folder, "summary_table.csv"));
             SaveCsv(RegionStatistics.Table(result.OffTopicDetectors.Latents, labelTable is null ? null : l => labelTable[l]), Path.Combine(folder, "otd_table.csv"));
             SaveCsv(RegionStatistics.Table(result.Backtracking.Latents, labelTable is null ? null : l => labelTable[l]), Path.Combine(folder, "backtracking_table.csv"));

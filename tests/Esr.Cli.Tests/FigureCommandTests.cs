@@ -261,4 +261,20 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Equal("", run.Stdout);
         Assert.Contains("experiment_7_cross_judge_trials.csv", Assert.Single(run.StderrLines));
     }
+
+    [Fact]
+    public async Task Figure_A16_draws_the_three_bars_experiment_9_saved()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(directory, "exp9")).FullName;
+        File.WriteAllText(Path.Combine(folder, Esr.Kernel.Experiments.Episodes.EpisodePipelineResult.BaselineComparisonCsvFile),
+            "condition,mean,sd,ratio_to_baseline\nSelf-correction off-topic,0.0119,0.004,4.4\nSelf-correction on-topic,0.0058,0.002,2.1\nNo self-correction baseline,0.0027,0.001,1\n");
+        string output = Path.Combine(directory, "a16.html");
+
+        var run = await CliRun.InProcessAsync("figure", "A16", "--results", folder, "--out", output);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        string html = File.ReadAllText(output);
+        Assert.Contains("No self-correction baseline", html);
+        Assert.Contains("0.0119", html);
+    }
 }

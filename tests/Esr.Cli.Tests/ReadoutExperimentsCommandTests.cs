@@ -141,5 +141,9 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         foreach (var file in new[] { "episodes.json", "episodes_annotated.json", "episode_metadata.json", "analysis_results.json", "baseline_stats.json", "experiment_9_aligned_overlay.csv", "experiment_9_baseline_comparison.csv", "summary_table.csv", "otd_table.csv", "backtracking_table.csv" })
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(outDir, "activations"), "*.npz").Length);
+
+        // Figure A.16 reads back what the run saved.
+        var figure = await CliRun.InProcessAsync("figure", "A16", "--results", outDir, "--out", Path.Combine(outDir, "a16.html"));
+        Assert.Equal((0, ""), (figure.ExitCode, figure.Stderr));
     }
 }

@@ -1,4 +1,5 @@
 using Esr.Kernel.Analysis;
+using Esr.Kernel.Analysis.Figures;
 using Microsoft.Data.Analysis;
 
 namespace Esr.Kernel.Experiments.Episodes;
@@ -22,6 +23,25 @@ public sealed record EpisodePipelineResult(
     DataFrame Overlay,
     double MedianCorrectionLength)
 {
+    /// <summary>The file experiment 9 saves <see cref="BaselineComparison"/> to.</summary>
+    public const string BaselineComparisonCsvFile = "experiment_9_baseline_comparison.csv";
+
+    /// <summary>Reads a saved <see cref="BaselineComparison"/> (CSV, invariant culture) back as Figure A.16's input.</summary>
+    /// <exception cref="InvalidDataException">The file is not that table; the message names the file and what was expected.</exception>
+    public static RegionComparison ReadBaselineComparison(string path)
+    {
+        string[] columns = ["condition", "mean", "sd", "ratio_to_baseline"];
+        var header = File.ReadLines(path).FirstOrDefault() ?? "";
+        if (header != string.Join(',', columns))
+            throw new InvalidDataException($"{path}: expected the header '{string.Join(',', columns)}' of experiment 9's baseline comparison, found '{header}'");
+        var frame = DataFrame.LoadCsv(path, columnNames: columns, dataTypes: [typeof(string), typeof(double), typeof(double), typeof(double)],
+            cultureInfo: System.Globalization.CultureInfo.InvariantCulture);
+        if (frame.Rows.Count != 3)
+            throw new InvalidDataException($"{path}: expected 3 rows (off-topic, on-topic, baseline), found {frame.Rows.Count}");
+        double Value(string column, int row) => (double)(frame[column][row] ?? double.NaN);
+        return new RegionComparison(Value("mean", 0), Value("sd", 0), Value("mean", 1), Value("sd", 1), Value("mean", 2), Value("sd", 2));
+    }
+
     /// <summary>
     /// Figure A.16's bars: self-correction off-topic and on-topic (the OTD group's latent-level mean ± population SD)
     /// and the no-self-correction baseline (mean ± SD across episodes), each with its ratio to the baseline.
