@@ -156,10 +156,7 @@ internal static class FigureCommand
     // Figures A.4-A.6 plot experiment 7's per-(judge, trial) table, read from its output folder (or the CSV itself).
     private static GenericChart CrossJudge(string id, IReadOnlyList<string> paths)
     {
-        if (paths.Count != 1) throw new CliInputException($"figure {id} takes one --results folder, experiment 7's output; got {paths.Count}");
-        var path = Directory.Exists(paths[0]) ? Path.Combine(paths[0], CrossJudgeAnalysis.RowsCsvFile) : paths[0];
-        if (!File.Exists(path)) throw new CliInputException($"--results '{paths[0]}': no {CrossJudgeAnalysis.RowsCsvFile} (figure {id} reads experiment 7's output)");
-        var grades = CrossJudgeAnalysis.LoadRowsFrame(path);
+        var grades = CrossJudgeAnalysis.LoadRowsFrame(OutputFile(id, paths, 7, CrossJudgeAnalysis.RowsCsvFile));
         return id switch
         {
             "A4" => CrossJudgeChart.Metric(CrossJudgeFigure.Metrics(grades), "msi"),
@@ -170,12 +167,15 @@ internal static class FigureCommand
     }
 
     // Figure A.16 plots the three bars experiment 9 saves in its output folder (or the CSV itself).
-    private static GenericChart Figure16(IReadOnlyList<string> paths)
+    private static GenericChart Figure16(IReadOnlyList<string> paths) =>
+        RegionComparisonChart.Create(EpisodePipelineResult.ReadBaselineComparison(OutputFile("A16", paths, 9, EpisodePipelineResult.BaselineComparisonCsvFile)));
+
+    // The one --results an experiment's output figure takes: the experiment's output folder, or the file itself.
+    private static string OutputFile(string id, IReadOnlyList<string> paths, int experiment, string fileName)
     {
-        if (paths.Count != 1) throw new CliInputException($"figure A16 takes one --results folder, experiment 9's output; got {paths.Count}");
-        var path = Directory.Exists(paths[0]) ? Path.Combine(paths[0], EpisodePipelineResult.BaselineComparisonCsvFile) : paths[0];
-        if (!File.Exists(path)) throw new CliInputException($"--results '{paths[0]}': no {EpisodePipelineResult.BaselineComparisonCsvFile} (figure A16 reads experiment 9's output)");
-        return RegionComparisonChart.Create(EpisodePipelineResult.ReadBaselineComparison(path));
+        if (paths.Count != 1) throw new CliInputException($"figure {id} takes one --results folder, experiment {experiment}'s output; got {paths.Count}");
+        var path = Directory.Exists(paths[0]) ? Path.Combine(paths[0], fileName) : paths[0];
+        return File.Exists(path) ? path : throw new CliInputException($"--results '{paths[0]}': no {fileName} (figure {id} reads experiment {experiment}'s output)");
     }
 
     // Without the cache's statistics, the latents' own thresholds (one per latent) stand in for the cache.

@@ -66,16 +66,11 @@ public static partial class CrossJudgeAnalysis
     /// with, e.g. to draw Figures A.4-A.6 from a finished experiment 7.
     /// </summary>
     /// <exception cref="InvalidDataException">The header is not the rows frame's; the message names the file and the columns expected.</exception>
-    public static DataFrame LoadRowsFrame(string path)
-    {
-        string[] columns = ["judge", "trial_id", "target_model", "first_score", "last_score", "n_attempts", "improvement", "has_multi"];
-        var header = File.ReadLines(path).FirstOrDefault() ?? "";
-        if (header != string.Join(',', columns))
-            throw new InvalidDataException($"{path}: expected the header '{string.Join(',', columns)}' of experiment 7's trials table, found '{header}'");
-        return DataFrame.LoadCsv(path, columnNames: columns,
-            dataTypes: [typeof(string), typeof(string), typeof(string), typeof(double), typeof(double), typeof(int), typeof(double), typeof(bool)],
-            cultureInfo: System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static DataFrame LoadRowsFrame(string path) =>
+        Analysis.CsvTable.Load(path,
+            ["judge", "trial_id", "target_model", "first_score", "last_score", "n_attempts", "improvement", "has_multi"],
+            [typeof(string), typeof(string), typeof(string), typeof(double), typeof(double), typeof(int), typeof(double), typeof(bool)],
+            "experiment 7's trials table");
 
     /// <summary>
     /// The rows as a DataFrame (the paper's <c>experiment_7_cross_judge_trials.csv</c>), with the columns

@@ -30,12 +30,8 @@ public sealed record EpisodePipelineResult(
     /// <exception cref="InvalidDataException">The file is not that table; the message names the file and what was expected.</exception>
     public static RegionComparison ReadBaselineComparison(string path)
     {
-        string[] columns = ["condition", "mean", "sd", "ratio_to_baseline"];
-        var header = File.ReadLines(path).FirstOrDefault() ?? "";
-        if (header != string.Join(',', columns))
-            throw new InvalidDataException($"{path}: expected the header '{string.Join(',', columns)}' of experiment 9's baseline comparison, found '{header}'");
-        var frame = DataFrame.LoadCsv(path, columnNames: columns, dataTypes: [typeof(string), typeof(double), typeof(double), typeof(double)],
-            cultureInfo: System.Globalization.CultureInfo.InvariantCulture);
+        var frame = CsvTable.Load(path, ["condition", "mean", "sd", "ratio_to_baseline"],
+            [typeof(string), typeof(double), typeof(double), typeof(double)], "experiment 9's baseline comparison");
         if (frame.Rows.Count != 3)
             throw new InvalidDataException($"{path}: expected 3 rows (off-topic, on-topic, baseline), found {frame.Rows.Count}");
         double Value(string column, int row) => (double)(frame[column][row] ?? double.NaN);
