@@ -5,7 +5,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-libstdcxx="$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
+# awk reads ldconfig's whole output (no early exit): an early exit would kill ldconfig with SIGPIPE, and under
+# pipefail the script would fail now and then (exit status 141).
+libstdcxx="$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')"
 if [[ -n "$libstdcxx" ]] && grep -aq 'GLIBCXX_3\.4\.32' "$libstdcxx"; then
   exit 0  # the system libstdc++ is new enough: leave TorchSharp's files untouched
 fi
