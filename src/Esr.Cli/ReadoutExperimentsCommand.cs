@@ -46,7 +46,7 @@ internal static class ReadoutExperimentsCommand
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var promptList = ReadPrompts(parse.GetRequiredValue(prompts));
+            var promptList = PromptsFile.Read(parse.GetRequiredValue(prompts), "--prompts", minimum: 2);
             using var loaded = LoadReadout(parse.GetRequiredValue(model), parse.GetRequiredValue(sae), Required(parse.GetValue(layer), "--layer"), null, parse.GetValue(header), parse.GetRequiredValue(dtype));
             var options = new DetectorDiscoveryOptions
             {
@@ -297,13 +297,6 @@ internal static class ReadoutExperimentsCommand
         var outside = latents.Where(l => l < 0 || l >= sae.LatentCount).Distinct().ToList();
         if (outside.Count > 0)
             throw new CliInputException($"latents {string.Join(", ", outside.Take(5))}{(outside.Count > 5 ? ", ..." : "")} are outside the SAE (0 to {sae.LatentCount - 1}); pass --detectors for this SAE");
-    }
-
-    private static IReadOnlyList<string> ReadPrompts(string path)
-    {
-        if (!File.Exists(path)) throw new CliInputException($"--prompts '{path}': no such file");
-        var prompts = File.ReadAllText(path).Split('\n').Select(p => p.TrimEnd('\r')).Where(p => p.Length > 0).ToList();
-        return prompts.Count >= 2 ? prompts : throw new CliInputException($"--prompts '{path}': needs at least 2 prompts, one per line");
     }
 
     // DataFrame's writer, through a temporary file so a reader never sees half a table.

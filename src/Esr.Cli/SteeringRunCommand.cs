@@ -111,7 +111,7 @@ internal static class SteeringRunCommand
         var readout = parse.GetValue(o.ReadoutLayer) ?? paper?.ReadoutBlock ?? layer;
         var data = parse.GetValue(o.DataDirectory) ?? Environment.GetEnvironmentVariable(DataDirectoryVariable)
             ?? throw new CliInputException($"--data-dir <dir> (or ${DataDirectoryVariable}) is needed: the folder holding prompts.txt");
-        var prompts = ReadPrompts(Path.Combine(data, "prompts.txt"));
+        var prompts = PromptsFile.Read(Path.Combine(data, "prompts.txt"), "--data-dir prompts file").ToArray();
         var seed = parse.GetValue(o.Seed);
         var shard = parse.GetValue(o.Shard) is { } shardText ? Shard(shardText) : null;
         var labels = parse.GetValue(o.Labels) is { } labelFile ? LatentLabels.Load(labelFile) : null;
@@ -253,14 +253,6 @@ internal static class SteeringRunCommand
         }
         return JudgeFactory.CreateGrader(choice ?? ConcretenessGrader.PaperModel, parse.GetValue(o.GraderModel) ?? "grader",
             parse.GetValue(o.ApiKeyEnv), parse.GetValue(o.GraderCache) ?? JudgeFactory.DefaultGraderCache);
-    }
-
-    /// <summary>The prompts file: lines split on "\n", only "\n" stripped (§1.6); blank lines skipped.</summary>
-    private static string[] ReadPrompts(string path)
-    {
-        if (!File.Exists(path)) throw new CliInputException($"{path}: no prompts file (expected one prompt per line)");
-        var prompts = File.ReadAllText(path).Split('\n').Where(line => line.Trim().Length > 0).ToArray();
-        return prompts.Length > 0 ? prompts : throw new CliInputException($"{path}: holds no prompt");
     }
 
     /// <summary>A comma-separated list, or a JSON file with an <c>off_topic_detectors</c> array.</summary>
