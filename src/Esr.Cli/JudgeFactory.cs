@@ -1,5 +1,6 @@
 using Esr.Kernel.Judging;
 using Esr.Kernel.Toy;
+using Microsoft.Extensions.AI;
 
 namespace Esr.Cli;
 
@@ -59,19 +60,35 @@ internal static class JudgeFactory
             : throw new CliInputException($"--judge {judge} is an endpoint URL already; --base-url is for a model name");
     }
 
-    private static ChatClientJudge CreateChatJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens) =>
-        Backend("--judge", () =>
+    private static ChatClientJudge CreateChatJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens)
+    {
+        var (client, name, limits) = CreateChatClient("--judge", aliasOrModel, baseUrl, keyVariable, maxTokens);
+        return new ChatClientJudge(client, name, limits with { MaxOutputTokens = maxTokens }, prompt, ownsClient: true);
+    }
+
+    /// <summary>
+    /// The chat client of an alias, model id or <c>local:&lt;dir&gt;</c>, or of a model at <paramref name="baseUrl"/>
+    /// (Anthropic's wire format for Anthropic models without a key variable, else OpenAI-compatible), with its name and
+    /// the limits of its backend; for judges and other LLM roles (e.g. experiment 9's annotator).
+    /// </summary>
+    /// <param name="option">The option named in a failure's error line.</param>
+    /// <param name="aliasOrModel">An alias, model id or <c>local:&lt;dir&gt;</c>; with an endpoint, the model sent to it.</param>
+    /// <param name="baseUrl">An endpoint's base URL, or null.</param>
+    /// <param name="keyVariable">With an endpoint: the variable holding its key, null for a keyless server.</param>
+    /// <param name="maxTokens">An endpoint client's output token cap; null for the backend's default.</param>
+    public static (IChatClient Client, string Name, JudgeClientOptions Limits) CreateChatClient(
+        string option, string aliasOrModel, string? baseUrl, string? keyVariable, int? maxTokens = null) =>
+        Backend(option, () =>
         {
-            if (baseUrl is null)
-            {
-                var (client, name, limits) = JudgeBackends.CreateClient(aliasOrModel);
-                return new ChatClientJudge(client, name, limits with { MaxOutputTokens = maxTokens }, prompt, ownsClient: true);
-            }
+            if (baseUrl is null) return JudgeBackends.CreateClient(aliasOrModel);
             var uri = Endpoint("--base-url", baseUrl);
             var model = JudgeAliases.Resolve(aliasOrModel);
-            return JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null
-                ? JudgeBackends.Anthropic(model, JudgeClientOptions.Anthropic with { MaxOutputTokens = maxTokens }, prompt, uri)
-                : JudgeBackends.OpenAiCompatible(model, uri, keyVariable, JudgeClientOptions.OpenAiCompatible with { MaxOutputTokens = maxTokens }, prompt);
+            bool anthropic = JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null;
+            var limits = anthropic ? JudgeClientOptions.Anthropic : JudgeClientOptions.OpenAiCompatible;
+            limits = limits with { MaxOutputTokens = maxTokens ?? limits.MaxOutputTokens };
+            return anthropic
+                ? (JudgeBackends.AnthropicChatClient(model, limits, uri), model, limits)
+                : (JudgeBackends.OpenAiChatClient(model, uri, keyVariable, limits), model, limits);
         });
 
     /// <summary>

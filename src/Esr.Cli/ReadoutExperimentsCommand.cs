@@ -221,7 +221,7 @@ internal static class ReadoutExperimentsCommand
                 BaselineLimit = parse.GetValue(baselineLimit),
             };
             RequireLatents(loaded.Readout.Sae, [.. options.OffTopicDetectors, .. options.BacktrackingLatents]);
-            var (chat, modelId) = AnnotatorClient(parse.GetRequiredValue(annotator), parse.GetValue(baseUrl), parse.GetValue(keyVariable));
+            var (chat, modelId, _) = JudgeFactory.CreateChatClient("--annotator", parse.GetRequiredValue(annotator), parse.GetValue(baseUrl), parse.GetValue(keyVariable));
             using var owned = chat;
             var folder = parse.GetRequiredValue(outDir);
             var labelled = labelTable is null ? null : Enumerable.Range(0, loaded.Readout.Sae.LatentCount).Where(labelTable.HasLabel).Select(l => (l, labelTable[l]));
@@ -246,28 +246,6 @@ internal static class ReadoutExperimentsCommand
         File.Exists(path) || Directory.Exists(path)
             ? Task.FromResult(FigureTrialReader.Read([path], cancellationToken))
             : throw new CliInputException($"--trials '{path}': no such file or folder");
-
-    // The annotator's chat client: routed like a judge (alias, model id or local:<dir>), or at an endpoint.
-    private static (Microsoft.Extensions.AI.IChatClient Client, string ModelId) AnnotatorClient(string aliasOrModel, string? baseUrl, string? keyVariable)
-    {
-        try
-        {
-            if (baseUrl is null)
-            {
-                var (client, name, _) = JudgeBackends.CreateClient(aliasOrModel);
-                return (client, name);
-            }
-            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)) throw new CliInputException($"--base-url is not an absolute URL: {baseUrl}");
-            var model = JudgeAliases.Resolve(aliasOrModel);
-            return (JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null
-                ? JudgeBackends.AnthropicChatClient(model, JudgeClientOptions.Anthropic, uri)
-                : JudgeBackends.OpenAiChatClient(model, uri, keyVariable, JudgeClientOptions.OpenAiCompatible), model);
-        }
-        catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException)
-        {
-            throw new CliInputException(e.Message);
-        }
-    }
 
     private static Option<string> SaeOption() =>
         new("--sae") { Description = "SAE: a SAELens folder, a GemmaScope params.npz or a Goodfire .pth/.pt", HelpName = "path", Required = true };
