@@ -102,29 +102,32 @@ sed 's/^/    /' "$work/stderr"
 note "9. The toy world's zoo: trained toy models with their SAEs, committed in toy/zoo"
 show toy list
 esr toy list
-model="$repo/toy/zoo/toy-l-sa30"
+model="$repo/toy/zoo/toy-m-sa60"
 show toy prompts --out "$work/toy-data"
 esr toy prompts --out "$work/toy-data"
 
 toy_prompt="$(head -n 1 "$work/toy-data/prompts.txt")"
 note "10. A toy model answers a task prompt (greedy), and the exact judge scores the answer"
-show generate --model toy/zoo/toy-l-sa30 --prompt "\"$toy_prompt\"" --temperature 0 --max-tokens 80
+show generate --model toy/zoo/toy-m-sa60 --prompt "\"$toy_prompt\"" --temperature 0 --max-tokens 80
 answer="$(esr generate --model "$model" --prompt "$toy_prompt" --temperature 0 --max-tokens 80)"
 printf '%s\n' "$answer" | sed 's/^/    /'
 show judge --judge toy --prompt "\"$toy_prompt\"" --response "\"...\"" --label cats
 esr judge --judge toy --prompt "$toy_prompt" --response "$answer" --label cats | sed 's/^/    /'
 
-note "11. Experiment 1 on the toy model: 4 latents, each calibrated to a first-attempt score of 30, steered on 4 prompts, judged exactly"
-show experiment 1 --model toy/zoo/toy-l-sa30 --sae toy/zoo/toy-l-sa30/sae --layer 1 --judge toy --data-dir "$work/toy-data" --labels toy/zoo/toy-l-sa30/labels.csv --grader none --relevance none --n-features 4 --n-trials 4 --max-tokens 96 --calibration-max-tokens 96 --calibration-steps 8 --no-paper-extra-header --out "$work/run"
-esr experiment 1 --model "$model" --sae "$model/sae" --layer 1 --judge toy --data-dir "$work/toy-data" --labels "$model/labels.csv" \
-  --grader none --relevance none --n-features 4 --n-trials 4 --max-tokens 96 --calibration-max-tokens 96 --calibration-steps 8 \
-  --no-paper-extra-header --out "$work/run" 2>/dev/null | sed 's/^/    /'
-note "One steered trial as the run stored it (trials.jsonl; the latent's label, the calibrated boost, the judge's attempts):"
+note "11. Experiment 1 on the steering-aware toy model: 6 subject latents, each calibrated to a first-attempt score of 30, steered on 4 prompts, judged exactly"
+latents="$(head -n 6 "$model/subject_latents.txt" | paste -sd, -)"
+show experiment 1 --model toy/zoo/toy-m-sa60 --sae toy/zoo/toy-m-sa60/sae --layer 1 --judge toy --data-dir "$work/toy-data" --config toy/experiment-settings.json --latents "$latents" --labels toy/zoo/toy-m-sa60/labels.csv --grader none --n-trials 4 --calibration-steps 8 --out "$work/run"
+esr experiment 1 --model "$model" --sae "$model/sae" --layer 1 --judge toy --data-dir "$work/toy-data" --config "$repo/toy/experiment-settings.json" \
+  --latents "$latents" --labels "$model/labels.csv" --grader none --n-trials 4 --calibration-steps 8 --out "$work/run" 2>/dev/null | sed 's/^/    /'
+note "A steered trial as the run stored it (trials.jsonl; the latent's label, the calibrated boost, the judge's attempts), one that restarted and improved if any did:"
 python3 - "$work/run/trials.jsonl" <<'PY'
 import json, sys
-trial = json.loads(open(sys.argv[1]).readline())
-print(f"    latent {trial['latent']} ({trial['latent_label']}), boost {trial['boost']}, prompt: {trial['prompt']}")
-print(f"    response: {trial['response'][:300]}")
+trials = [json.loads(line) for line in open(sys.argv[1])]
+scores = lambda t: [a['score'] for a in (t.get('verdict') or {}).get('attempts') or []]
+# an improved restart first, then any restart, then the first trial
+trial = max(trials, key=lambda t: (len(scores(t)) > 1 and scores(t)[-1] > scores(t)[0], len(scores(t))))
+print(f"    latent {trial['latent']} ({trial['latent_label']}), boost {trial['boost']:.2f}, prompt: {trial['prompt']}")
+print(f"    response: {trial['response'][:400]}")
 print(f"    attempts: {[round(a['score'], 1) for a in trial['verdict']['attempts']]}")
 PY
 

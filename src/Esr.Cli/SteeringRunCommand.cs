@@ -54,6 +54,7 @@ internal static class SteeringRunCommand
         public Option<int> Seed { get; } = CliOptions.Integer("--seed", 0, "Run seed: latents, prompts and per-trial seeds derive from it");
         public Option<string?> FromResults { get; } = new("--from-results") { Description = "A run folder or a paper result JSON whose latents, thresholds and prompts are reused", HelpName = "path" };
         public Option<int?> NFeatures { get; } = new("--n-features") { Description = "Latents to select", HelpName = "n" };
+        public Option<string?> Latents { get; } = new("--latents") { Description = "Steer these latents instead of selecting them: l1,l2,... or a file of latents (one per line or comma-separated; a toy model's subject_latents.txt)", HelpName = "list|file" };
         public Option<int?> NTrials { get; } = new("--n-trials") { Description = "Prompts per latent", HelpName = "n" };
         public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Most new tokens per trial (512)", HelpName = "n" };
         public Option<int?> CalibrationTokens { get; } = new("--calibration-max-tokens") { Description = "Most new tokens in calibration (256)", HelpName = "n" };
@@ -75,7 +76,7 @@ internal static class SteeringRunCommand
         public IEnumerable<Option> All =>
         [
             Model, Sae, Layer, ReadoutLayer, Judge, JudgeModel, ApiKeyEnv, JudgeCache, Labels, Grader, GraderModel, GraderCache, DataDirectory, Config, Out, Shard, Seed,
-            FromResults, NFeatures, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, FreshPrompts, RelevancePrompts, Recalibrate,
+            FromResults, NFeatures, Latents, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, FreshPrompts, RelevancePrompts, Recalibrate,
             ThresholdCache, Ablate, Variants, Relevance, BatchSize, JudgeConcurrency, CalibrationConcurrency, Dtype,
         ];
     }
@@ -172,6 +173,7 @@ internal static class SteeringRunCommand
         };
         var s = parse.GetValue(o.Config) is { } file ? ExperimentSettings.Load(file, defaults) : defaults;
         if (parse.GetValue(o.NFeatures) is { } nFeatures) s = s with { NFeatures = nFeatures };
+        if (parse.GetValue(o.Latents) is { } latents) s = s with { Latents = LatentsOption(latents) };
         if (parse.GetValue(o.NTrials) is { } nTrials) s = s with { TrialsPerFeature = nTrials };
         if (parse.GetValue(o.MaxTokens) is { } maxTokens) s = s with { MaxNewTokens = maxTokens };
         if (parse.GetValue(o.CalibrationTokens) is { } calibrationTokens) s = s with { CalibrationMaxTokens = calibrationTokens };
@@ -182,6 +184,8 @@ internal static class SteeringRunCommand
         if (parse.GetValue(o.FreshPrompts)) s = s with { FreshPrompts = true };
         if (parse.GetValue(o.RelevancePrompts) is { } relevancePrompts) s = s with { RelevancePrompts = relevancePrompts };
         if (parse.GetValue(o.FromResults) is { } from) s = s with { FromResults = Path.GetFullPath(from) };
+        if (s.Latents is not null && s.FromResults is not null)
+            throw new CliInputException("--latents and --from-results exclude each other: the source's trials name their latents");
         if (parse.GetValue(o.Relevance) is { } rule)
         {
             s = s with
@@ -253,6 +257,14 @@ internal static class SteeringRunCommand
         }
         return JudgeFactory.CreateGrader(choice ?? ConcretenessGrader.PaperModel, parse.GetValue(o.GraderModel) ?? "grader",
             parse.GetValue(o.ApiKeyEnv), parse.GetValue(o.GraderCache) ?? JudgeFactory.DefaultGraderCache);
+    }
+
+    /// <summary>--latents: a comma-separated list, or a file of latents separated by commas or line breaks.</summary>
+    private static int[] LatentsOption(string value)
+    {
+        if (!File.Exists(value)) return SaeSteeringOptions.LatentList("--latents", value);
+        var text = string.Join(',', File.ReadAllLines(value).Select(line => line.Trim()).Where(line => line.Length > 0));
+        return SaeSteeringOptions.LatentList($"--latents {value}", text);
     }
 
     /// <summary>A comma-separated list, or a JSON file with an <c>off_topic_detectors</c> array.</summary>

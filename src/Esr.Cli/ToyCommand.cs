@@ -15,7 +15,7 @@ internal static class ToyCommand
     public static Command Create(TextWriter output)
     {
         var outFolder = new Option<string>("--out") { Description = "Zoo folder to write (model folders in it are replaced)", HelpName = "dir", DefaultValueFactory = _ => ToyZoo.RepositoryFolder };
-        var threads = CliOptions.Integer("--threads", 1, "libtorch threads; the files are reproducible for a fixed count (1 is also fastest on a shared machine)", minimum: 1);
+        var threads = CliOptions.Integer("--threads", 2, "libtorch threads; the files are reproducible for a fixed count (the committed zoo was built with 2; on a busy machine 1 is faster)", minimum: 1);
         var sizes = new Option<string[]>("--size")
         {
             Description = "Build only these sizes (repeatable; each size's models depend on nothing else, so sizes built apart equal a whole build); zoo.json then lists only them",
@@ -65,9 +65,10 @@ internal static class ToyCommand
         var prompts = CliOptions.Integer("--prompts", 48, "Task prompts per boost", minimum: 1);
         var boosts = new Option<double[]>("--boost") { Description = "Further boosts to measure, in median residual norms (the calibrated one is always measured)", HelpName = "norms", AllowMultipleArgumentsPerToken = true };
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the answers", HelpName = "t", DefaultValueFactory = _ => 0.3 };
+        var maxTokens = CliOptions.Integer("--max-tokens", 160, "New tokens per answer (room for a restart and a second attempt)", minimum: 1);
         var evaluate = new Command("eval", "Measure zoo models: unsteered score, calibrated subject-latent threshold (first attempt 30), ESR under steering, make-up of the lost text")
         {
-            evalZoo, models, prompts, boosts, temperature, threads,
+            evalZoo, models, prompts, boosts, temperature, maxTokens, threads,
         };
         evaluate.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,7 +80,7 @@ internal static class ToyCommand
             foreach (var entry in ToyZoo.Read(folder).Where(entry => chosen.Length == 0 || chosen.Contains(entry.Name)))
             {
                 using var evaluation = ToyEvaluation.ForZooModel(folder, entry);
-                evaluation.Sampling = evaluation.Sampling with { Temperature = parse.GetValue(temperature) };
+                evaluation.Sampling = evaluation.Sampling with { Temperature = parse.GetValue(temperature), MaxNewTokens = parse.GetValue(maxTokens) };
                 var threshold = (await evaluation.CalibrateAsync(cancellationToken: cancellationToken)).Threshold;
                 foreach (var boost in new[] { 0, threshold }.Concat(parse.GetValue(boosts) ?? []))
                 {

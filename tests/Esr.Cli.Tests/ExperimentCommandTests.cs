@@ -297,4 +297,22 @@ public class ExperimentCommandTests(TinyLlama tiny)
             Assert.Equal(verdict.Attempts!.Select(a => a.Score), t.Verdict!.Attempts!.Select(a => a.Score));
         }
     }
+
+    [Fact]
+    public async Task Latents_given_with_a_file_are_steered_instead_of_selected_and_exclude_a_source()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var latents = Path.Combine(tiny.NewFolder(), "subject_latents.txt");
+        File.WriteAllText(latents, "2\n5\n");
+        var folder = Path.Combine(tiny.NewFolder(), "given");
+
+        await RunAsync(Args(judge, "1", sae, folder, "--latents", latents));
+
+        Assert.Equal([2, 5], new RunStore(folder).ReadManifest()!.SelectedLatents!.Order());
+        Assert.Equal([2, 5], Trials(folder).Select(t => t.Latent).Distinct().Order());
+        var refused = await CliRun.InProcessAsync(Args(judge, "4", sae, Path.Combine(tiny.NewFolder(), "x"), "--latents", "2", "--from-results", folder));
+        Assert.Equal(ExitCodes.Failure, refused.ExitCode);
+        Assert.Contains("--latents and --from-results exclude each other", Assert.Single(refused.StderrLines));
+    }
 }

@@ -73,17 +73,20 @@ public static class LatentLabeler
     /// <summary>
     /// The category of every token of an encoded episode (aligned with <see cref="ToyExampleEncoder.Encode"/>'s ids):
     /// answer tokens take their sentence's category (the subject of a subject sentence, the task of a step, marker);
-    /// prompt and header tokens take their word's category from <paramref name="words"/>, or "prompt"; the closing
-    /// end-of-turn is "special".
+    /// prompt and header tokens take the prompt's topic (its subject or task) from the first word that belongs to that
+    /// topic only (<paramref name="words"/>) on, and "prompt" before it; the closing end-of-turn is "special".
     /// </summary>
     public static string[] Categories(ToyWorld world, ToyTokenCategories words, TextTokenizer tokenizer, ChatTemplate template, ToyEpisode episode)
     {
         var categories = new List<string>();
+        string? topic = null;
         foreach (var id in tokenizer.Encode(template.Render([ChatMessage.User(episode.Prompt)], addGenerationPrompt: true)))
         {
             var word = tokenizer.IdToToken(id) is { } token ? words.Find(token) : null;
             var category = CategoryOf(world, word);
-            categories.Add(category.StartsWith("subject:", StringComparison.Ordinal) ? category : "prompt");
+            // From the first word that names the prompt's topic on, the model knows what the answer is about.
+            if (category.StartsWith("subject:", StringComparison.Ordinal) || category.StartsWith("task:", StringComparison.Ordinal)) topic ??= category;
+            categories.Add(topic ?? "prompt");
         }
         foreach (var segment in episode.Segments)
         {

@@ -7,17 +7,23 @@ using Esr.Kernel.Text;
 namespace Esr.Kernel.Toy;
 
 /// <summary>
-/// Steering-aware self-correction episodes: the off-topic span is the model's own output while the subject's latent
-/// is add-steered (cut after 1-3 sentences), followed by a marker and a fresh on-task answer. The span is masked
-/// from the loss; the same steering is attached to the sequence for the positions up to the end of the drift, so the
-/// fine-tune sees the steered drift in the forward pass and learns the marker and answer on the unsteered stream after it.
+/// Steering-aware self-correction episodes: the model's own output while the subject's latent is add-steered (cut
+/// after 1-3 sentences) takes the place of the episode's drift, masked from the loss. The exact judge reads that
+/// output: when it left the task, the episode's marker and fresh answer follow; when it stayed on task, the answer
+/// goes on with the episode's later steps and no marker, so that the marker answers the drift, not the steering.
+/// The steering is attached to the whole sequence, as it is at test time, so the fine-tune learns the marker and the
+/// answer with the steering still on.
 /// </summary>
 public static class SteeredCorrections
 {
     /// <summary>New tokens generated for the off-topic span before it is cut.</summary>
-    private const int DriftTokens = 40;
+    private const int DriftTokens = 48;
+
+    /// <summary>Sampling temperature of the steered span (the evaluation's).</summary>
+    private const double Temperature = 0.3;
 
     /// <summary>Builds up to <paramref name="episodes"/>.Count sequences (episodes whose steered output has no full sentence are dropped).</summary>
+    /// <param name="world">The world whose exact judge decides whether the steered output left the task.</param>
     /// <param name="model">The model whose drift is recorded (the base being fine-tuned).</param>
     /// <param name="tokenizer">The toy tokenizer.</param>
     /// <param name="template">Its chat template.</param>
@@ -30,10 +36,11 @@ public static class SteeredCorrections
     /// <param name="seed">Seeds boosts, cuts and sampling.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
     public static IReadOnlyList<TrainingSequence> Build(
-        CausalLanguageModel model, TextTokenizer tokenizer, ChatTemplate template, IReadOnlyList<ToyEpisode> episodes,
+        ToyWorld world, CausalLanguageModel model, TextTokenizer tokenizer, ChatTemplate template, IReadOnlyList<ToyEpisode> episodes,
         SparseAutoencoder sae, HookPoint point, IReadOnlyDictionary<int, int> latentOfSubject, (double Low, double High) boosts,
         IReadOnlySet<int> stopTokens, int seed, CancellationToken cancellationToken = default)
     {
+        var judge = new ToyJudge(world);
         var random = new Random(seed);
         var period = tokenizer.TokenToId(".") ?? throw new ArgumentException($"{tokenizer.SourcePath} has no '.' token", nameof(tokenizer));
         var generator = new BatchGenerator(model);
@@ -58,22 +65,25 @@ public static class SteeredCorrections
             }).ToArray();
             using var hook = SaeInterventionHook.PerRow(sae, plans.Select(plan => plan.Steering).ToArray());
             var results = generator.Generate(
-                plans.Select(plan => new GenerationRequest(plan.PromptIds, new SamplingOptions(Temperature: 0.7, MaxNewTokens: DriftTokens), plan.Seed, stopTokens)).ToArray(),
+                plans.Select(plan => new GenerationRequest(plan.PromptIds, new SamplingOptions(Temperature, MaxNewTokens: DriftTokens), plan.Seed, stopTokens)).ToArray(),
                 new ActivationHooks().Add(point, hook), cancellationToken: cancellationToken);
             for (var row = 0; row < plans.Length; row++)
             {
                 var plan = plans[row];
                 var drift = Cut(results[row].TokenIds, period, plan.Sentences, stopTokens);
                 if (drift.Count == 0) continue;
+                var text = tokenizer.Decode(drift);
+                var stayedOnTask = judge.Classify(plan.Episode.Prompt, text).Sentences
+                    .Where(sentence => sentence.Scored).All(sentence => sentence.Kind == ToySentenceKind.OnTask);
+                // The tail starts with the marker and the fresh answer's first step; an answer that stayed on task goes on after them.
+                var tail = stayedOnTask ? plan.Tail.Skip(2) : plan.Tail;
                 var segments = plan.Leading
-                    .Append(new ToySegment(tokenizer.Decode(drift), ToySegmentKind.Generated, InLoss: false))
-                    .Concat(plan.Tail).ToArray();
+                    .Append(new ToySegment(text, ToySegmentKind.Generated, InLoss: false))
+                    .Concat(tail).ToArray();
                 try
                 {
                     var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, plan.Episode with { Segments = segments });
-                    // Steered through the drift only: the marker and answer are learned on the unsteered stream, so the
-                    // loss cannot be lowered by cancelling the steering, only by noticing the steered drift and restarting.
-                    sequences.Add(new TrainingSequence(ids, mask, plan.Steering, plan.PromptIds.Length + drift.Count));
+                    sequences.Add(new TrainingSequence(ids, mask, plan.Steering));
                 }
                 catch (ArgumentException)
                 {

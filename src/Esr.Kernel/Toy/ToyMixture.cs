@@ -20,6 +20,18 @@ public sealed record ToyMixture(double Normal, double SubjectAnswer, double Corr
     public static ToyMixture Base { get; } = new(1 - SubjectShare, SubjectShare, 0, 0);
 
     /// <summary>
+    /// The base corpus with <paramref name="drift"/> of it coherent drift, taken from the normal answers. A little drift
+    /// makes steering yield real subject sentences rather than word salad (TOY_WORLD_NOTES.md: 5 %).
+    /// </summary>
+    /// <param name="drift">The coherent-drift share, 0 to the normal share.</param>
+    public static ToyMixture BaseWithDrift(double drift)
+    {
+        if (!(drift >= 0 && drift <= Base.Normal))
+            throw new ArgumentOutOfRangeException(nameof(drift), drift, $"The drift share must be between 0 and {Base.Normal}.");
+        return Base with { Normal = Base.Normal - drift, CoherentDrift = drift };
+    }
+
+    /// <summary>
     /// A fine-tuning corpus with the paper's mixing ratio: of the task episodes, <paramref name="ratio"/> are
     /// self-correction and the rest normal (ESR_SPEC §8.2's pct); subject answers keep their 30 %.
     /// </summary>

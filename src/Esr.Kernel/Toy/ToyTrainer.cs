@@ -102,9 +102,7 @@ public static class ToyTrainer
         if (steering is not null && batch.Any(sequence => sequence.Steering is { Count: > 0 }))
         {
             hook = SaeInterventionHook.PerRow(steering.Sae, batch.Select(sequence => sequence.Steering).ToArray());
-            var length = (int)ids.shape[1];
-            var limits = batch.Select(sequence => sequence.SteeredPositions ?? length).ToArray();
-            hooks = new ActivationHooks().Add(steering.Point, limits.All(limit => limit >= length) ? hook : new LeadingPositions(hook, limits));
+            hooks = new ActivationHooks().Add(steering.Point, hook);
         }
         try
         {
@@ -151,21 +149,6 @@ public static class ToyTrainer
                 throw new ArgumentException($"sequence {index} has a token id outside the vocabulary [0, {vocabulary})", nameof(data));
             if (sequence.Steering is { Count: > 0 } && steering is null)
                 throw new ArgumentException($"sequence {index} asks for steering but no TrainingSteering (SAE and hook point) was given", nameof(steering));
-        }
-    }
-
-    /// <summary>Applies a hook only to each row's first positions; later positions keep the unedited activation.</summary>
-    private sealed class LeadingPositions(IActivationHook inner, int[] limits) : IActivationHook
-    {
-        public Tensor Apply(Tensor activation, HookContext context)
-        {
-            using var scope = NewDisposeScope();
-            var tokens = (int)activation.shape[1];
-            var keep = new bool[limits.Length * tokens];
-            for (var row = 0; row < limits.Length; row++)
-                for (var position = 0; position < Math.Min(tokens, limits[row]); position++) keep[row * tokens + position] = true;
-            var edited = inner.Apply(activation, context);
-            return where(tensor(keep, [limits.Length, (long)tokens, 1L]), edited, activation).MoveToOuterDisposeScope();
         }
     }
 }

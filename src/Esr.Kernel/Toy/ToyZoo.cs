@@ -23,6 +23,9 @@ public static class ToyZoo
     /// <summary>The latent labels inside a model folder.</summary>
     public const string LabelsFile = "labels.csv";
 
+    /// <summary>The subject latents (distinct, ascending, one per line) inside a model folder: <c>esr experiment --latents</c> takes it.</summary>
+    public const string SubjectLatentsFile = "subject_latents.txt";
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>

@@ -36,8 +36,9 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, episode);
             return new TrainingSequence(ids, mask);
         }
-        var baseCorpus = episodes.Generate(ToyMixture.Base, settings.BaseEpisodes, settings.Seed).Select(Encode).ToArray();
-        var saeCorpus = episodes.Generate(ToyMixture.SelfCorrection(0.3), settings.SaeEpisodes, settings.Seed + 1)
+        var baseCorpus = episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), settings.BaseEpisodes, settings.Seed).Select(Encode).ToArray();
+        var saeMixture = ToyMixture.Base with { Normal = 1 - settings.SaeSubjectShare, SubjectAnswer = settings.SaeSubjectShare };
+        var saeCorpus = episodes.Generate(saeMixture, settings.SaeEpisodes, settings.Seed + 1)
             .Select(episode => (Episode: episode, Encoded: Encode(episode))).ToArray();
         var words = new ToyTokenCategories(_world);
         var saeCategories = saeCorpus.SelectMany(pair => LatentLabeler.Categories(_world, words, tokenizer, template, pair.Episode)).ToArray();
@@ -72,12 +73,13 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 subjectLatents = LatentLabeler.BestLatents(latents, saeCategories, "subject:").ToDictionary(pair => pair.Key, pair => pair.Value.Latent);
             }
             var medianNorm = activations.norm(1).median().item<float>();
-            var clean = LatentLabeler.SubjectLatents(labels).Count;
-            log?.Report($"{baseName}: SAE FVU {statistics.FractionOfVarianceUnexplained:F3}, L0 {statistics.MeanL0:F1}, dead {statistics.DeadLatents}, subjects with a clean latent (top label, purity >= 0.5) {clean}/{_world.Subjects.Count}, median norm {medianNorm:F2}");
+            var clean = LatentLabeler.SubjectLatents(labels, CleanPurity).Count;
+            log?.Report($"{baseName}: SAE FVU {statistics.FractionOfVarianceUnexplained:F3}, L0 {statistics.MeanL0:F1}, dead {statistics.DeadLatents}, subjects with a clean latent (top label, purity >= {CleanPurity}) {clean}/{_world.Subjects.Count}, median norm {medianNorm:F2}");
             var saveSae = (string folder) =>
             {
                 trainedSae.Save(Path.Combine(folder, ToyZoo.SaeFolder), point, ScalarType.BFloat16);
                 LatentLabeler.Save(Path.Combine(folder, ToyZoo.LabelsFile), labels);
+                AtomicFile.WriteAllText(Path.Combine(folder, ToyZoo.SubjectLatentsFile), string.Join('\n', subjectLatents.Values.Distinct().Order()) + "\n");
             };
             saveSae(Path.Combine(zooFolder, baseName));
             var parameters = baseModel.parameters().Sum(parameter => parameter.numel());
@@ -108,22 +110,35 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 }
             }
 
-            // Steering-aware: the task episodes' self-corrections are regenerated under steering; the rest stay unsteered.
-            var mixture = episodes.Generate(ToyMixture.SelfCorrection(settings.SteeringAwareRatio), settings.FineTuneEpisodes, settings.Seed + 50);
+            // Steering-aware: the self-corrections are regenerated under steering around the base's calibrated
+            // threshold (where steering makes it drift, but not always); the other episodes stay unsteered.
             var latentOfSubject = _world.Subjects.Where(subject => subjectLatents.ContainsKey(subject.Name))
                 .ToDictionary(subject => subject.Id, subject => subjectLatents[subject.Name]);
             using var sae = trainedSae.ToSparseAutoencoder();
-            log?.Report($"toy-{size.Name}-sa: generating steered drift");
-            var steered = SteeredCorrections.Build(baseModel, tokenizer, template,
-                mixture.Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection).ToArray(), sae, point, latentOfSubject,
-                (settings.SteeringBoosts.Low * medianNorm, settings.SteeringBoosts.High * medianNorm), stopTokens, settings.Seed + 60, cancellationToken);
-            var unsteered = mixture.Where(episode => episode.Kind != ToyEpisodeKind.SelfCorrection).Select(Encode);
-            FineTune($"toy-{size.Name}-sa{settings.SteeringAwareRatio * 100:F0}", settings.SteeringAwareRatio,
-                unsteered.Concat(steered).ToArray(), new TrainingSteering(sae, point));
+            double threshold;
+            using (var evaluation = new ToyEvaluation(CausalLanguageModel.Load(Path.Combine(zooFolder, baseName)), TextTokenizer.Load(tokenizerFolder), template,
+                       stopTokens, trainedSae.ToSparseAutoencoder(), point, latentOfSubject.Values.Distinct().Order().ToArray(), medianNorm, _world))
+                threshold = evaluation.CalibrateAsync(seed: settings.Seed + 70, cancellationToken: cancellationToken).GetAwaiter().GetResult().Threshold;
+            log?.Report($"{baseName}: calibrated threshold {threshold:F3} median norms");
+            var boosts = (settings.SteeringBoosts.Low * threshold * medianNorm, settings.SteeringBoosts.High * threshold * medianNorm);
+            foreach (var ratio in size.Name == settings.MainSize ? settings.SteeringAwareRatios : [settings.SteeringAwareRatio])
+            {
+                var mixture = episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes, settings.Seed + 50 + (int)(ratio * 100));
+                var name = $"toy-{size.Name}-sa{ratio * 100:F0}";
+                log?.Report($"{name}: generating steered drift");
+                var steered = SteeredCorrections.Build(_world, baseModel, tokenizer, template,
+                    mixture.Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection).ToArray(), sae, point, latentOfSubject,
+                    boosts, stopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken);
+                var unsteered = mixture.Where(episode => episode.Kind != ToyEpisodeKind.SelfCorrection).Select(Encode);
+                FineTune(name, ratio, unsteered.Concat(steered).ToArray(), new TrainingSteering(sae, point));
+            }
         }
         Directory.Delete(tokenizerFolder, recursive: true);
         return entries;
     }
+
+    /// <summary>The purity from which a subject's latent counts as clean (the target).</summary>
+    private const double CleanPurity = 0.8;
 
     private void SaveModel(CausalLanguageModel model, string folder, TextTokenizer tokenizer)
     {

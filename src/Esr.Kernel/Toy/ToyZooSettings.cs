@@ -2,38 +2,43 @@ namespace Esr.Kernel.Toy;
 
 /// <summary>Everything that determines the toy zoo; the same settings rebuild the same files.</summary>
 /// <param name="Sizes">The model sizes; each gets a base model, its SAE and a steering-aware fine-tune.</param>
-/// <param name="MainSize">The size that also gets the self-correction fine-tunes.</param>
-/// <param name="Ratios">Self-correction mixing ratios of the fine-tunes of the main size (0 is the base itself).</param>
-/// <param name="SteeringAwareRatio">The share of task episodes that are steered self-corrections in a steering-aware fine-tune.</param>
+/// <param name="MainSize">The size that also gets the mixing-ratio sweeps.</param>
+/// <param name="Ratios">Plain self-correction fine-tunes of the main size (their drift is the world's subject sentences).</param>
+/// <param name="SteeringAwareRatios">Steering-aware fine-tunes of the main size.</param>
+/// <param name="SteeringAwareRatio">The steering-aware fine-tune of every other size.</param>
 /// <param name="Base">Training of every base model (one schedule for every size).</param>
 /// <param name="FineTune">Training of every fine-tune.</param>
 /// <param name="Sae">SAE training (Latents comes from the size).</param>
 /// <param name="BaseEpisodes">Episodes in the base corpus.</param>
+/// <param name="BaseDrift">The share of coherent-drift episodes in the base corpus (<see cref="ToyMixture.BaseWithDrift"/>).</param>
 /// <param name="FineTuneEpisodes">Episodes in each fine-tuning corpus.</param>
 /// <param name="SaeEpisodes">Episodes whose tokens the SAE is trained and labelled on.</param>
-/// <param name="SteeringBoosts">The range of add-steering boosts of steering-aware episodes, in units of the median residual norm at the SAE block.</param>
+/// <param name="SaeSubjectShare">The share of subject answers among them (the rest are task answers), so that every subject has tokens enough for a latent of its own.</param>
+/// <param name="SteeringBoosts">The range of add-steering boosts of steering-aware episodes, in units of the base model's calibrated threshold (the boost whose first-attempt score is 30).</param>
 /// <param name="Seed">The root seed.</param>
 public sealed record ToyZooSettings(
-    IReadOnlyList<ToySize> Sizes, string MainSize, IReadOnlyList<double> Ratios, double SteeringAwareRatio,
+    IReadOnlyList<ToySize> Sizes, string MainSize, IReadOnlyList<double> Ratios, IReadOnlyList<double> SteeringAwareRatios, double SteeringAwareRatio,
     TrainingSettings Base, TrainingSettings FineTune, SaeTrainingSettings Sae,
-    int BaseEpisodes, int FineTuneEpisodes, int SaeEpisodes, (double Low, double High) SteeringBoosts, int Seed)
+    int BaseEpisodes, double BaseDrift, int FineTuneEpisodes, int SaeEpisodes, double SaeSubjectShare, (double Low, double High) SteeringBoosts, int Seed)
 {
     /// <summary>
-    /// The committed zoo (toy/zoo): three sizes, ratios 0/30/60/90 % at size m, steering-aware fine-tunes of every size.
-    /// Sized for a shared 2-core machine: short schedules at small batches (see docs/TOY_WORLD.md for what that costs).
+    /// The committed zoo (toy/zoo): three sizes; at size m plain self-correction at 30 and 90 % and steering-aware
+    /// fine-tunes at 30, 60 and 90 %; a steering-aware 60 % fine-tune of the other sizes. Sized to build in under 30
+    /// minutes on two free cores (docs/TOY_WORLD.md).
     /// </summary>
     public static ToyZooSettings Default { get; } = new(
         Sizes:
         [
-            new ToySize("s", Layers: 1, Hidden: 48, Heads: 4, FeedForward: 128, SaeBlock: 0, SaeLatents: 256),
-            new ToySize("m", Layers: 2, Hidden: 64, Heads: 4, FeedForward: 176, SaeBlock: 0, SaeLatents: 512),
-            new ToySize("l", Layers: 3, Hidden: 96, Heads: 4, FeedForward: 256, SaeBlock: 1, SaeLatents: 768),
+            new ToySize("s", Layers: 2, Hidden: 64, Heads: 4, FeedForward: 176, SaeBlock: 0, SaeLatents: 2048),
+            new ToySize("m", Layers: 3, Hidden: 96, Heads: 4, FeedForward: 256, SaeBlock: 1, SaeLatents: 4096),
+            new ToySize("l", Layers: 4, Hidden: 112, Heads: 4, FeedForward: 304, SaeBlock: 1, SaeLatents: 4096),
         ],
         MainSize: "m",
-        Ratios: [0.3, 0.6, 0.9],
-        SteeringAwareRatio: 0.3,
-        Base: new TrainingSettings(Steps: 600, BatchSize: 16, LearningRate: 5e-3, WarmupSteps: 20, Seed: 1),
-        FineTune: new TrainingSettings(Steps: 100, BatchSize: 16, LearningRate: 1.5e-3, WarmupSteps: 10, Seed: 2, LogEvery: 25),
-        Sae: new SaeTrainingSettings(Latents: 0, L1Coefficient: 0.25, Steps: 1000, BatchSize: 512, LearningRate: 3e-3, Seed: 3),
-        BaseEpisodes: 8000, FineTuneEpisodes: 3000, SaeEpisodes: 600, SteeringBoosts: (0.4, 0.8), Seed: 6);
+        Ratios: [0.3, 0.9],
+        SteeringAwareRatios: [0.3, 0.6, 0.9],
+        SteeringAwareRatio: 0.6,
+        Base: new TrainingSettings(Steps: 1000, BatchSize: 32, LearningRate: 4e-3, WarmupSteps: 50, Seed: 1, LogEvery: 100),
+        FineTune: new TrainingSettings(Steps: 300, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 2, LogEvery: 100),
+        Sae: new SaeTrainingSettings(Latents: 0, L1Coefficient: 0.25, Steps: 3000, BatchSize: 512, LearningRate: 3e-3, Seed: 3, LogEvery: 500),
+        BaseEpisodes: 20000, BaseDrift: 0, FineTuneEpisodes: 4000, SaeEpisodes: 2000, SaeSubjectShare: 0.6, SteeringBoosts: (0.8, 1.5), Seed: 6);
 }

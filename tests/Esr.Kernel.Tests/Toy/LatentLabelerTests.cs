@@ -5,8 +5,26 @@ using static TorchSharp.torch;
 
 namespace Esr.Kernel.Tests.Toy;
 
-public sealed class LatentLabelerTests
+public sealed class LatentLabelerTests(ToyModelDirectory directory) : IClassFixture<ToyModelDirectory>
 {
+    [Fact]
+    public void Prompt_tokens_take_the_topic_from_the_word_that_names_it_and_answer_tokens_their_sentence()
+    {
+        var world = ToyWorld.Default;
+        var subject = world.Subjects.Single(candidate => candidate.Name == "volcanoes");
+        var sentence = subject.Sentences[0];
+        var episode = new ToyEpisode(world.SubjectPrompt(subject.Id, 0), [new ToySegment(sentence, ToySegmentKind.Subject, InLoss: true)],
+            ToyEpisodeKind.SubjectAnswer, Task: null, Subject: subject.Id);
+        var categories = LatentLabeler.Categories(world, new ToyTokenCategories(world), directory.Tokenizer, directory.Template, episode);
+
+        var (ids, _) = ToyExampleEncoder.Encode(directory.Tokenizer, directory.Template, episode);
+        Assert.Equal(ids.Length, categories.Length);
+        var named = Array.IndexOf(ids, directory.Tokenizer.TokenToId("volcanoes")!.Value);
+        Assert.All(categories[..named], category => Assert.Equal("prompt", category));
+        Assert.All(categories[named..^1], category => Assert.Equal("subject:volcanoes", category));
+        Assert.Equal("special", categories[^1]);
+    }
+
     [Fact]
     public void A_latent_takes_the_category_with_most_of_its_activation_mass()
     {

@@ -12,6 +12,13 @@ public sealed class ToyMixtureTests
     }
 
     [Fact]
+    public void Drift_in_the_base_mixture_is_taken_from_the_normal_answers()
+    {
+        Assert.Equal([650, 300, 0, 50], ToyMixture.BaseWithDrift(0.05).Counts(1000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ToyMixture.BaseWithDrift(0.8));
+    }
+
+    [Fact]
     public void A_self_correction_ratio_splits_the_task_episodes_and_keeps_the_subject_answers()
     {
         // 30 % of the 70 % task share: 21 % corrections, 49 % normal.

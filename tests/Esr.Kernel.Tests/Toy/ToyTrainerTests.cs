@@ -57,7 +57,7 @@ public sealed class ToyTrainerTests
     }
 
     [Fact]
-    public void Steering_limited_to_the_first_positions_leaves_the_later_ones_as_unsteered_training_does()
+    public void Steering_in_the_forward_pass_changes_what_is_learned_and_a_zero_boost_changes_nothing()
     {
         var data = MiniatureWorld.Sequences(20, seed: 6);
         using var sae = new SparseAutoencoder(randn(32, 8), zeros(8), randn(8, 32), zeros(32), SaeArchitecture.Standard);
@@ -71,7 +71,8 @@ public sealed class ToyTrainerTests
             return model.Weights().Select(weight => weight.Destination.clone()).ToArray();
         }
         var plain = Trained(data);
-        var steeredNowhere = Trained(data.Select(sequence => sequence with { Steering = push, SteeredPositions = 0 }).ToArray());
+        IReadOnlyList<SaeIntervention> none = [new AddLatent(3, 0f)];
+        var steeredNowhere = Trained(data.Select(sequence => sequence with { Steering = none }).ToArray());
         var steeredEverywhere = Trained(data.Select(sequence => sequence with { Steering = push }).ToArray());
         Assert.All(plain.Zip(steeredNowhere), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>()));
         Assert.False(plain[0].eq(steeredEverywhere[0]).all().item<bool>());

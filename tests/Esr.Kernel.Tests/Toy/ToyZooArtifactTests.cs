@@ -29,6 +29,8 @@ public sealed class ToyZooArtifactTests
             Assert.Equal(sae.LatentCount, labels.RowCount);
             Assert.Equal(ToyWorld.Default.Subjects.Select(subject => subject.Name).Order(), entry.SubjectLatents.Keys.Order());
             Assert.All(entry.SubjectLatents.Values, latent => Assert.InRange(latent, 0, sae.LatentCount - 1));
+            Assert.Equal(entry.SubjectLatents.Values.Distinct().Order().Select(latent => $"{latent}"),
+                File.ReadAllLines(Path.Combine(folder, ToyZoo.SubjectLatentsFile)));
         }
         var total = Directory.EnumerateFiles(Zoo, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
         Assert.True(total <= 40L << 20, $"the zoo takes {total} bytes (at most 40 MiB)");
@@ -37,15 +39,36 @@ public sealed class ToyZooArtifactTests
     [Fact]
     public async Task The_base_model_stays_on_task_unsteered_and_drifts_under_subject_steering()
     {
-        var entry = ToyZoo.Read(Zoo).Single(entry => entry.Name == "toy-l-base");
+        var entry = ToyZoo.Read(Zoo).Single(entry => entry.Name == "toy-m-base");
         using var evaluation = ToyEvaluation.ForZooModel(Zoo, entry);
         var unsteered = await evaluation.MeasureAsync(0, count: 16, seed: 5);
-        var steered = await evaluation.MeasureAsync(1.0, count: 16, seed: 5);
+        var steered = await evaluation.MeasureAsync(BaseThreshold, count: 16, seed: 5);
         Assert.True(unsteered.Summary.FirstAttemptScore.Value >= UnsteeredFloor, $"unsteered first-attempt score {unsteered.Summary.FirstAttemptScore.Value:F1}");
         Assert.Equal(0, unsteered.Summary.MultiAttempt);
         Assert.True(steered.Summary.FirstAttemptScore.Value <= unsteered.Summary.FirstAttemptScore.Value - 30,
             $"steered {steered.Summary.FirstAttemptScore.Value:F1} vs unsteered {unsteered.Summary.FirstAttemptScore.Value:F1}");
     }
+
+    [Fact]
+    public async Task The_steering_aware_model_restarts_under_steering_and_not_without_while_its_base_never_does()
+    {
+        var entries = ToyZoo.Read(Zoo);
+        using var aware = ToyEvaluation.ForZooModel(Zoo, entries.Single(entry => entry.Name == "toy-m-sa60"));
+        using var plain = ToyEvaluation.ForZooModel(Zoo, entries.Single(entry => entry.Name == "toy-m-base"));
+        aware.Sampling = plain.Sampling = aware.Sampling with { MaxNewTokens = 160 };
+
+        var unsteered = await aware.MeasureAsync(0, count: 48, seed: 11);
+        var steered = await aware.MeasureAsync(AwareThreshold, count: 48, seed: 11);
+        var baseSteered = await plain.MeasureAsync(AwareThreshold, count: 48, seed: 11);
+
+        Assert.Equal(0, unsteered.Summary.MultiAttempt);
+        Assert.True(steered.Summary.MultiAttempt >= 3, $"{steered.Summary.MultiAttempt} of 48 steered answers restarted");
+        Assert.True(steered.Summary.Improved >= 1, $"{steered.Summary.Improved} of 48 steered answers restarted and improved");
+        Assert.Equal(0, baseSteered.Summary.MultiAttempt);
+    }
+
+    /// <summary>Boosts (median residual norms) near each model's calibrated threshold, as docs/TOY_WORLD.md measured them.</summary>
+    private const double BaseThreshold = 0.8, AwareThreshold = 1.9;
 
     /// <summary>The unsteered target.</summary>
     private const double UnsteeredFloor = 85;

@@ -14,6 +14,7 @@ public sealed class ToyZooBuilderTests
         Sizes = [new ToySize("xs", Layers: 1, Hidden: 32, Heads: 2, FeedForward: 64, SaeBlock: 0, SaeLatents: 128)],
         MainSize = "xs",
         Ratios = [0.5],
+        SteeringAwareRatios = [0.3],
         Base = new TrainingSettings(Steps: 24, BatchSize: 8, LearningRate: 1e-2, WarmupSteps: 3, Seed: 1, LogEvery: 8),
         FineTune = new TrainingSettings(Steps: 4, BatchSize: 8, LearningRate: 1e-3, WarmupSteps: 1, Seed: 2),
         Sae = new SaeTrainingSettings(Latents: 0, L1Coefficient: 0.05, Steps: 100, BatchSize: 128, LearningRate: 3e-3, Seed: 3, LogEvery: 50),

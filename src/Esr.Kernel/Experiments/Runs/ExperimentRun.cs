@@ -34,7 +34,7 @@ public static class ExperimentRun
             fresh = fresh with { BoostLevels = levels, ThresholdCacheStats = stats };
         }
         var manifest = await store.StartOrResumeAsync(fresh, cancellationToken).ConfigureAwait(false);
-        if (manifest.SelectedLatents is { } chosen) inputs = inputs with { SelectLatents = (_, _) => Task.FromResult(chosen) };
+        if ((manifest.SelectedLatents ?? settings.Latents) is { } chosen) inputs = inputs with { SelectLatents = (_, _) => Task.FromResult(chosen) };
         var plan = await ExperimentPlanner.PlanAsync(settings, inputs, cancellationToken).ConfigureAwait(false) with { BoostLevels = manifest.BoostLevels };
         if (inputs.Source is null && manifest.SelectedLatents is null)
         {

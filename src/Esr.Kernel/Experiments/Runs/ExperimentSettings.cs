@@ -20,6 +20,12 @@ public sealed record ExperimentSettings
     /// <summary>Latents to select (§3).</summary>
     public int NFeatures { get; init; } = 500;
 
+    /// <summary>
+    /// Latents to steer, given instead of selected (§3 is skipped; null selects). For models whose interesting latents
+    /// are known, e.g. a toy model's subject latents.
+    /// </summary>
+    public IReadOnlyList<int>? Latents { get; init; }
+
     /// <summary>Distinct prompts per latent (5 everywhere in the paper).</summary>
     public int TrialsPerFeature { get; init; } = 5;
 

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Measures the toy zoo against the issue's targets with the experiment runners and the exact judge (docs/TOY_WORLD.md,
+# "What it shows"). Per model: experiment 1 on its subject latents (each calibrated to a first-attempt score of 30 by
+# the paper's bisection, then steered on fresh prompts) and experiment 8 (the same prompts, no steering). For the
+# main steering-aware model and its base: experiment 2 (boost sweep). For the main steering-aware model: experiment 3a
+# (off-topic-detector discovery), 3 (the detectors zero-clamped while steering) and 10 (random sets of the same size).
+# Usage: toy/measure-zoo.sh [OUT_DIR] [MODEL...]   (default runs/toy and every model of toy/zoo/zoo.json)
+# Needs a build (environment/setup.sh). Runs resume: a second call skips what is stored.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+esr_dll="${ESR_DLL:-$repo/src/Esr.Cli/bin/${ESR_CONFIGURATION:-Release}/net10.0/linux-x64/esr.dll}"
+[[ -f "$esr_dll" ]] || { echo "measure-zoo: $esr_dll is missing; run environment/setup.sh first" >&2; exit 1; }
+esr() { dotnet "$esr_dll" "$@"; }
+out="${1:-runs/toy}"
+shift || true
+zoo="${ESR_TOY_ZOO:-$repo/toy/zoo}"
+settings="$repo/toy/experiment-settings.json"
+main_model="${ESR_TOY_MAIN:-toy-m-sa60}"
+trials="${ESR_TOY_TRIALS:-5}"
+
+# name<TAB>SAE block, one line per model of zoo.json
+models="$(python3 -c 'import json,sys; [print(e["Name"], e["SaeBlock"], sep="\t") for e in json.load(open(sys.argv[1]))]' "$zoo/zoo.json")"
+if (( $# > 0 )); then models="$(printf '%s\n' "$models" | grep -E "^($(IFS='|'; echo "$*"))"$'\t')"; fi
+esr toy prompts --out "$out/data" >/dev/null
+
+steer() {  # steer EXPERIMENT MODEL BLOCK RUN_DIR [OPTION...]
+  local experiment="$1" name="$2" block="$3" run="$4"
+  shift 4
+  esr experiment "$experiment" --model "$zoo/$name" --sae "$zoo/$name/sae" --layer "$block" --judge toy \
+    --data-dir "$out/data" --config "$settings" --seed 1 --out "$run" "$@"
+}
+
+while IFS=$'\t' read -r name block; do
+  steer 1 "$name" "$block" "$out/exp1-$name" --latents "$zoo/$name/subject_latents.txt" --n-trials "$trials"
+  steer 8 "$name" "$block" "$out/exp8-$name" --from-results "$out/exp1-$name"
+done <<< "$models"
+
+main_block="$(printf '%s\n' "$models" | awk -F'\t' -v m="$main_model" '$1 == m {print $2}')"
+if [[ -n "$main_block" ]]; then
+  main_base="$(python3 -c 'import json,sys; print(next(e["BaseModel"] for e in json.load(open(sys.argv[1])) if e["Name"] == sys.argv[2]))' "$zoo/zoo.json" "$main_model")"
+  for name in "$main_base" "$main_model"; do
+    cache="$(ls "$out/exp1-$name"/threshold_cache*.json | head -n 1)"
+    steer 2 "$name" "$main_block" "$out/exp2-$name" --threshold-cache "$cache" --latents "$zoo/$name/subject_latents.txt" --n-trials 3
+  done
+  esr experiment 3a --model "$zoo/$main_model" --sae "$zoo/$main_model/sae" --layer "$main_block" --prompts "$out/data/prompts.txt" \
+    --temperature 0.6 --max-tokens 160 --out "$out/detectors-$main_model.json"
+  detectors="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["off_topic_detectors"]))' "$out/detectors-$main_model.json")"
+  if (( detectors > 0 )); then
+    steer 3 "$main_model" "$main_block" "$out/exp3-$main_model" --from-results "$out/exp1-$main_model" --ablate "$out/detectors-$main_model.json"
+    steer 10 "$main_model" "$main_block" "$out/exp10-$main_model" --from-results "$out/exp1-$main_model" --ablate "$out/detectors-$main_model.json"
+  else
+    echo "measure-zoo: experiment 3a found no off-topic detector in $main_model, so experiments 3 and 10 have nothing to ablate" >&2
+  fi
+fi
+
+# One line per model: experiment 1 (steered at each latent's threshold) and 8 (the same prompts, no steering), and
+# what the lost first-attempt sentences were (the exact judge's per-sentence kinds in its raw reply).
+python3 - "$out" "$zoo/zoo.json" <<'PY'
+import json, os, re, statistics, sys
+out, zoo = sys.argv[1], {e["Name"]: e for e in json.load(open(sys.argv[2]))}
+def trials(run):
+    path = os.path.join(out, run, "trials.jsonl")
+    if not os.path.exists(path): return []
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    return [t for t in rows if t.get("verdict") and not t["verdict"].get("error") and t["verdict"].get("attempts")]
+def summary(rows):
+    n = len(rows)
+    multi = [t for t in rows if len(t["verdict"]["attempts"]) > 1]
+    improved = [t for t in multi if t["verdict"]["attempts"][-1]["score"] > t["verdict"]["attempts"][0]["score"]]
+    first = statistics.mean(t["verdict"]["attempts"][0]["score"] for t in rows) if n else float("nan")
+    false_alarms = sum(1 for t in multi if t["verdict"]["attempts"][0]["score"] == 100)
+    return n, first, 100 * len(multi) / max(n, 1), 100 * len(improved) / max(n, 1), false_alarms
+print("model        n   boost/norm  first  multi%  ESR%  restarts-after-a-perfect-first | unsteered: first  multi%  ESR% | lost: subject  garbage")
+for name, entry in zoo.items():
+    steered, plain = trials(f"exp1-{name}"), trials(f"exp8-{name}")
+    if not steered: continue
+    n, first, multi, esr, alarms = summary(steered)
+    _, first0, multi0, esr0, _ = summary(plain)
+    boost = statistics.mean(t["boost"] for t in steered) / entry["MedianResidualNorm"]
+    kinds = [m.group(1) for t in steered for m in re.finditer(r"^\[0\] (\w+)", t["verdict"]["raw_reply"], re.M)]
+    lost = [k for k in kinds if k in ("Subject", "Garbage", "OtherTask")]
+    share = lambda kind: sum(k == kind for k in lost) / max(len(lost), 1)
+    print(f"{name:12} {n:3}  {boost:6.2f}     {first:5.1f}  {multi:5.1f}  {esr:4.1f}  {alarms:3} of {round(multi * n / 100):3} | {first0:16.1f}  {multi0:5.1f}  {esr0:4.1f} | {share('Subject'):13.2f}  {share('Garbage'):7.2f}")
+PY
