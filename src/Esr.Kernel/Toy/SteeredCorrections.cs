@@ -59,8 +59,7 @@ public static class SteeredCorrections
                              + string.Join(' ', leading.Select(segment => segment.Text));
                 var boost = (float)(boosts.Low + random.NextDouble() * (boosts.High - boosts.Low));
                 IReadOnlyList<SaeIntervention> steering = [new AddLatent(latentOfSubject[episode.Subject!.Value], boost)];
-                return (Episode: episode, Leading: leading, Tail: episode.Segments.Skip(driftEnd).ToArray(),
-                    Sentences: Math.Max(1, driftEnd - driftStart), PromptIds: tokenizer.Encode(prompt), Steering: steering,
+                return (Episode: episode, Sentences: Math.Max(1, driftEnd - driftStart), PromptIds: tokenizer.Encode(prompt), Steering: steering,
                     Seed: random.Next());
             }).ToArray();
             using var hook = SaeInterventionHook.PerRow(sae, plans.Select(plan => plan.Steering).ToArray());
@@ -72,16 +71,9 @@ public static class SteeredCorrections
                 var plan = plans[row];
                 var drift = Cut(results[row].TokenIds, period, plan.Sentences, stopTokens);
                 if (drift.Count == 0) continue;
-                var text = tokenizer.Decode(drift);
-                var stayedOnTask = judge.Classify(plan.Episode.Prompt, text).Sentences
-                    .Where(sentence => sentence.Scored).All(sentence => sentence.Kind == ToySentenceKind.OnTask);
-                // The tail starts with the marker and the fresh answer's first step; an answer that stayed on task goes on after them.
-                var tail = stayedOnTask ? plan.Tail.Skip(2) : plan.Tail;
-                var segments = plan.Leading
-                    .Append(new ToySegment(text, ToySegmentKind.Generated, InLoss: false))
-                    .Concat(tail).ToArray();
                 try
                 {
+                    var segments = WithSteeredDrift(judge, plan.Episode, tokenizer.Decode(drift));
                     var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, plan.Episode with { Segments = segments });
                     sequences.Add(new TrainingSequence(ids, mask, plan.Steering));
                 }
@@ -92,6 +84,23 @@ public static class SteeredCorrections
             }
         }
         return sequences;
+    }
+
+    /// <summary>
+    /// A self-correction episode's segments with its drift replaced by <paramref name="steeredText"/> (outside the loss):
+    /// the leading steps, the text, then the marker and the fresh answer when the judge finds a sentence of the text off
+    /// the task, else the fresh answer without the marker and its first step, so the answer goes on.
+    /// </summary>
+    internal static ToySegment[] WithSteeredDrift(ToyJudge judge, ToyEpisode episode, string steeredText)
+    {
+        var segments = episode.Segments.ToList();
+        var driftStart = segments.FindIndex(segment => segment.Kind == ToySegmentKind.Subject);
+        var marker = segments.FindIndex(segment => segment.Kind == ToySegmentKind.Marker);
+        var stayedOnTask = judge.Classify(episode.Prompt, steeredText).Sentences
+            .Where(sentence => sentence.Scored).All(sentence => sentence.Kind == ToySentenceKind.OnTask);
+        return segments.Take(driftStart)
+            .Append(new ToySegment(steeredText, ToySegmentKind.Generated, InLoss: false))
+            .Concat(segments.Skip(stayedOnTask ? marker + 2 : marker)).ToArray();
     }
 
     /// <summary>The generated tokens up to and including the <paramref name="sentences"/>-th period (fewer if fewer were made), before any stop token.</summary>
