@@ -81,34 +81,19 @@ public static class SaeTrainer
         try
         {
             using var optimizer = optim.Adam(parameters, settings.LearningRate);
-            double lossSum = 0;
-            var lossCount = 0;
-            for (var step = 0; step < settings.Steps; step++)
+            TrainingLoop.Run(optimizer, settings.Steps, settings.LearningRateAt, settings.LogEvery, () =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var learningRate = settings.LearningRateAt(step);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                 var picks = Enumerable.Range(0, settings.BatchSize).Select(_ => (long)random.NextInt64(tokens)).ToArray();
-                using (var scope = NewDisposeScope())
-                {
-                    optimizer.zero_grad();
-                    var batch = scaled.index_select(0, tensor(picks));
-                    var latents = nn.functional.relu(batch.matmul(encoder).add(encoderBias, Scalars.One));
-                    var error = latents.matmul(decoder).add(decoderBias, Scalars.One).add(batch, Scalars.MinusOne);
-                    var loss = error.mul(error).sum(1).mean().add(latents.sum(1).mean(), l1);
-                    loss.backward();
-                    optimizer.step();
-                    using (no_grad()) decoder.div_(decoder.norm(1, keepdim: true));
-                    lossSum += loss.item<float>();
-                    lossCount++;
-                }
-                if ((step + 1) % settings.LogEvery == 0 || step == settings.Steps - 1)
-                {
-                    progress?.Report(new TrainingLogEntry(step + 1, lossSum / lossCount, learningRate));
-                    lossSum = 0;
-                    lossCount = 0;
-                }
-            }
+                optimizer.zero_grad();
+                var batch = scaled.index_select(0, tensor(picks));
+                var latents = nn.functional.relu(batch.matmul(encoder).add(encoderBias, Scalars.One));
+                var error = latents.matmul(decoder).add(decoderBias, Scalars.One).add(batch, Scalars.MinusOne);
+                var loss = error.mul(error).sum(1).mean().add(latents.sum(1).mean(), l1);
+                loss.backward();
+                optimizer.step();
+                using (no_grad()) decoder.div_(decoder.norm(1, keepdim: true));
+                return loss.item<float>();
+            }, progress, cancellationToken);
         }
         catch
         {

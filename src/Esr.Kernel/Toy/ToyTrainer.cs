@@ -35,44 +35,25 @@ public static class ToyTrainer
         settings.Validate();
         Check(data, model.Config.VocabularySize, steering);
         var random = new Random(settings.Seed);
-        var log = new List<TrainingLogEntry>();
         model.TrackGradients(true);
         try
         {
             using var optimizer = optim.AdamW(model.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
-            double lossSum = 0;
-            var lossCount = 0;
-            for (var step = 0; step < settings.Steps; step++)
+            return TrainingLoop.Run(optimizer, settings.Steps, settings.LearningRateAt, settings.LogEvery, () =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var learningRate = settings.LearningRateAt(step);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                 var batch = Enumerable.Range(0, settings.BatchSize).Select(_ => data[random.Next(data.Count)]).ToArray();
-                using (var scope = NewDisposeScope())
-                {
-                    optimizer.zero_grad();
-                    var loss = BatchLoss(model, batch, steering);
-                    loss.backward();
-                    nn.utils.clip_grad_norm_(model.parameters(), settings.GradientClip);
-                    optimizer.step();
-                    lossSum += loss.item<float>();
-                    lossCount++;
-                }
-                if ((step + 1) % settings.LogEvery == 0 || step == settings.Steps - 1)
-                {
-                    var entry = new TrainingLogEntry(step + 1, lossSum / lossCount, learningRate);
-                    log.Add(entry);
-                    progress?.Report(entry);
-                    lossSum = 0;
-                    lossCount = 0;
-                }
-            }
+                optimizer.zero_grad();
+                var loss = BatchLoss(model, batch, steering);
+                loss.backward();
+                nn.utils.clip_grad_norm_(model.parameters(), settings.GradientClip);
+                optimizer.step();
+                return loss.item<float>();
+            }, progress, cancellationToken);
         }
         finally
         {
             model.TrackGradients(false);
         }
-        return log;
     }
 
     /// <summary>The mean masked cross-entropy of the model on sequences, without training (no gradients).</summary>
