@@ -75,6 +75,18 @@ public sealed class PaperNameRunTests : IDisposable
         Assert.NotEqual(Trials(on).Select(t => t.Response), Trials(off).Select(t => t.Response));
     }
 
+    [Theory]
+    [InlineData(new string[0], null)]
+    [InlineData(new[] { "--paper-final-norm" }, true)]
+    [InlineData(new[] { "--paper-final-norm", "false" }, false)]
+    public void The_run_flag_is_unset_by_default_and_takes_an_optional_true_or_false(string[] flag, bool? value)
+    {
+        var parse = EsrCli.CreateRootCommand(TextWriter.Null).Parse(["experiment", "1", "--model", "m", "--judge", "j", .. flag]);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(value, parse.GetValue<bool?>("--paper-final-norm"));
+    }
+
     [Fact]
     public async Task A_gemma_paper_names_relevance_filter_reads_the_mlp_branch()
     {
