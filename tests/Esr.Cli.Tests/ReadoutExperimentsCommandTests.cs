@@ -29,12 +29,20 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         return path;
     }
 
+    private static readonly string[] DiscoveryPrompts = ["Explain how to tie a tie.", "How do you bake bread?"];
+
+    private static string WriteDiscoveryPrompts(string folder)
+    {
+        var path = Path.Combine(folder, "prompts.txt");
+        File.WriteAllText(path, string.Join('\n', DiscoveryPrompts));
+        return path;
+    }
+
     [Fact]
     public async Task Otd_discovery_writes_the_detector_file()
     {
         var folder = tiny.NewFolder();
-        var prompts = Path.Combine(folder, "prompts.txt");
-        File.WriteAllText(prompts, "Explain how to tie a tie.\nHow do you bake bread?");
+        var prompts = WriteDiscoveryPrompts(folder);
         var outFile = Path.Combine(folder, "off_topic_detectors_tiny.json");
 
         var run = await CliRun.InProcessAsync("experiment", "3a", "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
@@ -52,8 +60,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
     public async Task Otd_discovery_responses_take_the_models_penalty_and_the_extra_header_as_the_original_generation_path()
     {
         var folder = tiny.NewFolder();
-        var prompts = Path.Combine(folder, "prompts.txt");
-        File.WriteAllText(prompts, "Explain how to tie a tie.\nHow do you bake bread?");
+        var prompts = WriteDiscoveryPrompts(folder);
         // A folder name that gives the 8B's penalty (1.15) under the shipped code's path rule.
         var model = Path.Combine(folder, "Llama-3.1-8B-Instruct");
         Directory.CreateSymbolicLink(model, tiny.ModelDirectory);
@@ -72,7 +79,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
             var template = ChatTemplate.ForModelDirectory(tiny.ModelDirectory, new ChatTemplateOptions { AppendPapersExtraAssistantHeader = header });
             var readout = new ReadoutModel(tiny.Model, tiny.Tokenizer, template, StopTokens.FromModelDirectory(tiny.ModelDirectory, tiny.Tokenizer), sae,
                 HookPoint.ResidPost(1), HookPoint.ResidPost(1));
-            return DetectorDiscovery.Run(readout, ["Explain how to tie a tie.", "How do you bake bread?"],
+            return DetectorDiscovery.Run(readout, DiscoveryPrompts,
                 new DetectorDiscoveryOptions { Seed = 2, Sampling = new SamplingOptions(0.6, 1.0, penalty, 8) }).NormalResponses;
         }
         Assert.Equal(Responses(header: true, penalty: 1.15), written);
