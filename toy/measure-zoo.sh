@@ -43,7 +43,7 @@ if [[ -n "$main_block" ]]; then
     steer 2 "$name" "$main_block" "$out/exp2-$name" --threshold-cache "$cache" --latents "$zoo/$name/subject_latents.txt" --n-trials 3
   done
   esr experiment 3a --model "$zoo/$main_model" --sae "$zoo/$main_model/sae" --layer "$main_block" --prompts "$out/data/prompts.txt" \
-    --temperature 0.6 --max-tokens 160 --out "$out/detectors-$main_model.json"
+    --temperature 0.6 --max-tokens 160 --repetition-penalty 1.0 --no-paper-extra-header --out "$out/detectors-$main_model.json"
   detectors="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["off_topic_detectors"]))' "$out/detectors-$main_model.json")"
   if (( detectors > 0 )); then
     steer 3 "$main_model" "$main_block" "$out/exp3-$main_model" --from-results "$out/exp1-$main_model" --ablate "$out/detectors-$main_model.json"

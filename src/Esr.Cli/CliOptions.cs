@@ -52,14 +52,24 @@ internal static class CliOptions
         Description = description,
         HelpName = "number",
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            if (Single(result) is not { } text) return defaultValue;
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                return Fail<double>(result, $"{name} must be a number, not '{text}'");
-            return valid(value) ? value : Fail<double>(result, $"{name} must be {rule}, not {text}");
-        },
+        CustomParser = result => ParseNumber(result, name, valid, rule) ?? defaultValue,
     };
+
+    /// <summary>A floating-point option without a default (null when absent) whose value must satisfy <paramref name="valid"/>.</summary>
+    public static Option<double?> OptionalNumber(string name, string description, Func<double, bool> valid, string rule) => new(name)
+    {
+        Description = description,
+        HelpName = "number",
+        CustomParser = result => ParseNumber(result, name, valid, rule),
+    };
+
+    private static double? ParseNumber(ArgumentResult result, string name, Func<double, bool> valid, string rule)
+    {
+        if (Single(result) is not { } text) return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            return Fail<double>(result, $"{name} must be a number, not '{text}'");
+        return valid(value) ? value : Fail<double>(result, $"{name} must be {rule}, not {text}");
+    }
 
     /// <summary>An integer option whose value must be at least <paramref name="minimum"/>.</summary>
     public static Option<int> Integer(string name, int defaultValue, string description, int minimum = int.MinValue) => new(name)

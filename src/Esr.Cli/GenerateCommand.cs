@@ -33,6 +33,7 @@ internal static class GenerateCommand
             Description = "Print one JSON object (prompt, completion, token ids, finish reason, settings) instead of streaming text",
         };
         var paperExtraHeader = PromptText.PaperExtraHeaderOption();
+        var paperFinalNorm = PaperFinalNorm.Option();
         var steer = CliOptions.SteerVectors();
         var dtype = CliOptions.Dtype();
         var sae = new SaeSteeringOptions();
@@ -40,14 +41,14 @@ internal static class GenerateCommand
             "Generate a completion of a prompt (as one chat user turn unless --raw), streaming the text followed by a newline; "
             + "stops at the model's end-of-turn tokens; special tokens are left out of the text")
         {
-            model, prompt, maxTokens, temperature, topP, repetitionPenalty, seed, raw, json, paperExtraHeader, steer, dtype,
+            model, prompt, maxTokens, temperature, topP, repetitionPenalty, seed, raw, json, paperExtraHeader, paperFinalNorm, steer, dtype,
         };
         foreach (var option in sae.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             var settings = new Settings(
                 parse.GetRequiredValue(model), parse.GetRequiredValue(prompt), parse.GetValue(raw), parse.GetValue(paperExtraHeader),
-                new SamplingOptions(parse.GetValue(temperature), parse.GetValue(topP), parse.GetValue(repetitionPenalty), parse.GetValue(maxTokens)),
+                parse.GetValue(paperFinalNorm), new SamplingOptions(parse.GetValue(temperature), parse.GetValue(topP), parse.GetValue(repetitionPenalty), parse.GetValue(maxTokens)),
                 parse.GetValue(seed), parse.GetRequiredValue(dtype), SteerVector.ReadAll(parse.GetValue(steer)), sae.Read(parse));
             return Task.FromResult(Run(settings, parse.GetValue(json), output, cancellationToken));
         });
@@ -56,7 +57,7 @@ internal static class GenerateCommand
 
     /// <summary>What a generation was asked for; echoed in the JSON output.</summary>
     private sealed record Settings(
-        string ModelDirectory, string Prompt, bool Raw, bool PaperExtraHeader, SamplingOptions Sampling, int Seed, string Dtype,
+        string ModelDirectory, string Prompt, bool Raw, bool PaperExtraHeader, bool PaperFinalNorm, SamplingOptions Sampling, int Seed, string Dtype,
         IReadOnlyList<SteerVector> SteerVectors, SaeSteering? Sae);
 
     private static int Run(Settings settings, bool json, TextWriter output, CancellationToken cancellationToken)
@@ -76,6 +77,7 @@ internal static class GenerateCommand
         if (model.Config.VocabularySize > tokenizer.VocabularySize)
             throw new CliInputException(
                 $"{Path.Combine(directory, "config.json")}: vocab_size {model.Config.VocabularySize} is larger than the tokenizer's {tokenizer.VocabularySize} ids");
+        PaperFinalNorm.Apply(model, settings.PaperFinalNorm, "--paper-final-norm");
         var hooks = SteerVector.Hooks(settings.SteerVectors, model.Config);
         IDisposable? owned = null;
         if (settings.Sae is not null) (hooks, owned) = settings.Sae.AddTo(hooks, model);
@@ -112,6 +114,7 @@ internal static class GenerateCommand
             writer.WriteString("model", settings.ModelDirectory);
             writer.WriteBoolean("raw", settings.Raw);
             writer.WriteBoolean("paper_extra_header", settings.PaperExtraHeader);
+            writer.WriteBoolean("paper_final_norm", settings.PaperFinalNorm);
             writer.WriteNumber("temperature", settings.Sampling.Temperature);
             writer.WriteNumber("top_p", settings.Sampling.TopP);
             writer.WriteNumber("repetition_penalty", settings.Sampling.RepetitionPenalty);

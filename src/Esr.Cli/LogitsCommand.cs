@@ -18,10 +18,11 @@ internal static class LogitsCommand
         };
         var steer = CliOptions.SteerVectors();
         var dtype = CliOptions.Dtype();
+        var paperFinalNorm = PaperFinalNorm.Option();
         var sae = new SaeSteeringOptions();
         var command = new Command("logits", "Print a JSON array with one array of logits (float32, [vocab]) per input position")
         {
-            model, ids, steer, dtype,
+            model, ids, steer, dtype, paperFinalNorm,
         };
         foreach (var option in sae.All) command.Options.Add(option);
         command.SetAction(parse =>
@@ -31,6 +32,7 @@ internal static class LogitsCommand
             var saeSteering = sae.Read(parse);
             using var loaded = ModelLoading.Load(parse.GetRequiredValue(model), CliOptions.ScalarTypeOf(parse.GetRequiredValue(dtype)));
             CheckVocabulary(tokenIds, loaded.Config.VocabularySize);
+            PaperFinalNorm.Apply(loaded, parse.GetValue(paperFinalNorm), "--paper-final-norm");
             var hooks = SteerVector.Hooks(vectors, loaded.Config);
             IDisposable? owned = null;
             if (saeSteering is not null) (hooks, owned) = saeSteering.AddTo(hooks, loaded);

@@ -4,6 +4,7 @@ using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.CrossJudge;
 using Esr.Kernel.Experiments.Detectors;
 using Esr.Kernel.Experiments.Episodes;
+using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Experiments.SequentialActivations;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Judging;
@@ -33,25 +34,35 @@ internal static class ReadoutExperimentsCommand
         var seed = CliOptions.Integer("--seed", 0, "Seeds the response seeds, the derangement and the pair shuffle");
         var maxTokens = CliOptions.Integer("--max-tokens", 512, "New tokens per unsteered response", minimum: 1);
         var temperature = CliOptions.Number("--temperature", 0.6, "Sampling temperature of the responses", v => v >= 0, ">= 0");
-        var penalty = CliOptions.Number("--repetition-penalty", 1.0, "Repetition penalty of the responses (the paper's per-model value, ESR_SPEC §1.5)", v => v > 0, "> 0");
+        var penalty = CliOptions.OptionalNumber("--repetition-penalty",
+            "Repetition penalty of the responses (default: the model's by its path, as the original's generation path: 70b 1.2, 8b 1.15, else 1.1; "
+            + "ESR_SPEC §1.5); the readout pass uses none", v => v > 0 && double.IsFinite(v), "a finite number > 0");
         var batch = CliOptions.Integer("--batch-size", 8, "Responses generated together", minimum: 1);
         var epsilon = CliOptions.Number("--epsilon", 1e-8, "The zero threshold of the detector rule", v => v > 0, "> 0");
         var share = CliOptions.Number("--min-shuffled-fraction", 0.8, "Share of shuffled samples a detector must fire on", v => v is >= 0 and <= 1, "in [0, 1]");
-        var header = PromptText.PaperExtraHeaderOption();
+        var noHeader = new Option<bool>("--no-paper-extra-header")
+        {
+            Description = "Llama: do not append the paper's extra assistant header to the response prompts (ESR_SPEC §1.5 quirk 4; on by default, as the original's generation path)",
+        };
+        var finalNorm = PaperFinalNorm.Option();
         var dtype = CliOptions.Dtype();
         var command = new Command("3a",
             "Experiment 3 part A: find off-topic detector latents by contrasting prompts paired with their own and with other prompts' responses (ESR_SPEC §7.1)")
         {
-            model, sae, layer, prompts, outFile, seed, maxTokens, temperature, penalty, batch, epsilon, share, header, dtype,
+            model, sae, layer, prompts, outFile, seed, maxTokens, temperature, penalty, batch, epsilon, share, noHeader, finalNorm, dtype,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             var promptList = PromptsFile.Read(parse.GetRequiredValue(prompts), "--prompts", minimum: 2);
-            using var loaded = LoadReadout(parse.GetRequiredValue(model), parse.GetRequiredValue(sae), Required(parse.GetValue(layer), "--layer"), null, parse.GetValue(header), parse.GetRequiredValue(dtype));
+            var directory = parse.GetRequiredValue(model);
+            // Step 1's responses take the original's normal generation path; the readouts template without a generation prompt.
+            using var loaded = LoadReadout(directory, parse.GetRequiredValue(sae), Required(parse.GetValue(layer), "--layer"), null, !parse.GetValue(noHeader), parse.GetRequiredValue(dtype));
+            PaperFinalNorm.Apply(loaded.Readout.Model, parse.GetValue(finalNorm), "--paper-final-norm");
+            var responsePenalty = parse.GetValue(penalty) ?? ExperimentSettings.RepetitionPenaltyFor(directory);
             var options = new DetectorDiscoveryOptions
             {
                 Seed = parse.GetValue(seed),
-                Sampling = new SamplingOptions(parse.GetValue(temperature), 1.0, parse.GetValue(penalty), parse.GetValue(maxTokens)),
+                Sampling = new SamplingOptions(parse.GetValue(temperature), 1.0, responsePenalty, parse.GetValue(maxTokens)),
                 BatchSize = parse.GetValue(batch),
                 Rule = new DetectorRule(parse.GetValue(epsilon), parse.GetValue(share)),
                 ModelName = Path.GetFileName(Path.GetFullPath(parse.GetRequiredValue(model)).TrimEnd(Path.DirectorySeparatorChar)),

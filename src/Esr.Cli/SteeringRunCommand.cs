@@ -28,7 +28,7 @@ internal static class SteeringRunCommand
     {
         public Option<string> Model { get; } = new("--model") { Description = "Model directory, or a paper short name (llama-3.3-70b, llama-3.1-8b, gemma-2-2b, ...) found in the Hugging Face cache", HelpName = "dir|name", Required = true };
         public Option<string?> Sae { get; } = new("--sae") { Description = "SAE path (a paper name's SAE by default)", HelpName = "path" };
-        public Option<int?> Layer { get; } = new("--layer") { Description = "Steering block L (blocks.L.resid_post)", HelpName = "L" };
+        public Option<int?> Layer { get; } = new("--layer") { Description = "Steering block L (blocks.L.resid_post; a Gemma paper name's blocks.L.mlp_out)", HelpName = "L" };
         public Option<int?> ReadoutLayer { get; } = new("--readout-layer") { Description = "Block the relevance filter reads (default: the paper's, else --layer)", HelpName = "L" };
         public Option<string> Judge { get; } = new("--judge") { Description = $"Judge alias or model id, {LocalChatClient.Prefix}<dir>, an OpenAI-compatible endpoint URL, or {JudgeFactory.Toy} (the toy world's exact judge, no model)", HelpName = "alias|url|toy", Required = true };
         public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Model name sent to a --judge endpoint URL (default: judge)", HelpName = "name" };
@@ -47,7 +47,7 @@ internal static class SteeringRunCommand
             Description = $"Concreteness score cache, shared by runs and shards (default ${JudgeFactory.CacheVariable}/concreteness, else $XDG_CACHE_HOME/esr/concreteness, else ~/.cache/esr/concreteness)",
             HelpName = "dir",
         };
-        public Option<string?> DataDirectory { get; } = new("--data-dir") { Description = $"Folder with prompts.txt, meta_prompts.json, off_topic_detectors_paper26.json (default ${DataDirectoryVariable})", HelpName = "dir" };
+        public Option<string?> DataDirectory { get; } = new("--data-dir") { Description = $"Folder with prompts.txt, meta_prompts.json, off_topic_detectors_paper26.json, random_control_sets.json (default ${DataDirectoryVariable})", HelpName = "dir" };
         public Option<string?> Config { get; } = new("--config") { Description = "JSON file of experiment settings (snake_case; see docs/EXPERIMENTS.md)", HelpName = "file.json" };
         public Option<string?> Out { get; } = new("--out") { Description = "Run folder (default runs/experiment-<id>-<model>-seed<N>); resumed when it holds a partial run", HelpName = "dir" };
         public Option<string?> Shard { get; } = new("--shard") { Description = "Run shard i of n (by latent); merge with 'esr experiment merge'", HelpName = "i/n" };
@@ -61,6 +61,7 @@ internal static class SteeringRunCommand
         public Option<int?> CalibrationSteps { get; } = new("--calibration-steps") { Description = "Bisection steps per latent", HelpName = "n" };
         public Option<double?> RepetitionPenalty { get; } = new("--repetition-penalty") { Description = "Repetition penalty (default by model, as the shipped code)", HelpName = "number" };
         public Option<bool> NoExtraHeader { get; } = new("--no-paper-extra-header") { Description = "Do not append the paper's extra Llama assistant header (quirk 4)" };
+        public Option<bool?> PaperFinalNorm { get; } = new("--paper-final-norm") { Description = "Llama only: the paper's final-norm quirk (quirk 6); default on for a Llama paper name, off otherwise; --paper-final-norm false turns it off", HelpName = "true|false" };
         public Option<bool> FreshPrompts { get; } = new("--fresh-prompts") { Description = "With --from-results: draw new prompts per latent instead of reusing the source's" };
         public Option<int?> RelevancePrompts { get; } = new("--n-prompts") { Description = "Prompts the relevance filter reads (default all)", HelpName = "n" };
         public Option<bool> Recalibrate { get; } = new("--recalibrate-thresholds") { Description = "Ignore --from-results thresholds; calibrate on this model" };
@@ -76,7 +77,7 @@ internal static class SteeringRunCommand
         public IEnumerable<Option> All =>
         [
             Model, Sae, Layer, ReadoutLayer, Judge, JudgeModel, ApiKeyEnv, JudgeCache, Labels, Grader, GraderModel, GraderCache, DataDirectory, Config, Out, Shard, Seed,
-            FromResults, NFeatures, Latents, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, FreshPrompts, RelevancePrompts, Recalibrate,
+            FromResults, NFeatures, Latents, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, PaperFinalNorm, FreshPrompts, RelevancePrompts, Recalibrate,
             ThresholdCache, Ablate, Variants, Relevance, BatchSize, JudgeConcurrency, CalibrationConcurrency, Dtype,
         ];
     }
@@ -123,10 +124,11 @@ internal static class SteeringRunCommand
         using var sae = SaeSteering.LoadFor(saePath, layer, model);
         if (readout >= model.Config.LayerCount) throw new CliInputException($"--readout-layer {readout}: the model has blocks 0 to {model.Config.LayerCount - 1}");
         var settings = Settings(experiment, o, parse, paper, modelDirectory, layer, readout, sae.LatentCount, data) with { ConcretenessGrader = grader?.Name };
+        PaperFinalNorm.Apply(model, settings.PaperFinalNorm, "--paper-final-norm (paper_final_norm)");
 
         using var tokenizer = TextTokenizer.Load(modelDirectory);
         var template = ChatTemplate.ForModelDirectory(modelDirectory, ChatTemplateOptions.Default with { AppendPapersExtraAssistantHeader = settings.PaperExtraAssistantHeader });
-        var generator = new SteeredGenerator(model, tokenizer, template, sae, HookPoint.ResidPost(layer), StopTokens.FromModelDirectory(modelDirectory, tokenizer),
+        var generator = new SteeredGenerator(model, tokenizer, template, sae, settings.SteeringHook, StopTokens.FromModelDirectory(modelDirectory, tokenizer),
             new SamplingOptions(settings.Temperature, settings.TopP, settings.RepetitionPenalty, settings.MaxNewTokens));
         var client = JudgeFactory.Create(parse.GetRequiredValue(o.Judge), null, parse.GetValue(o.ApiKeyEnv), null,
             JudgeClientOptions.OpenAiCompatible.MaxOutputTokens, parse.GetValue(o.JudgeModel));
@@ -140,7 +142,7 @@ internal static class SteeringRunCommand
             ?? Path.Combine(store.Directory, ThresholdCache.FileName(settings.Model, settings.UsesAblationCache));
         var runOptions = new RunOptions(cachePath, parse.GetValue(o.BatchSize), parse.GetValue(o.JudgeConcurrency), shard, parse.GetValue(o.CalibrationConcurrency));
         var relevancePrompts = settings.RelevancePrompts is { } n ? prompts.Take(n).ToArray() : prompts;
-        var relevance = new RelevanceFilter(model, tokenizer, template, sae, HookPoint.ResidPost(readout), relevancePrompts, settings.RelevanceFilter);
+        var relevance = new RelevanceFilter(model, tokenizer, template, sae, settings.ReadoutHook, relevancePrompts, settings.RelevanceFilter);
         ConcretenessGrading? concreteness = grader is null ? null : grader.GradeAsync;
         var inputs = new PlanInputs(seed, prompts, latent => labels?[latent] ?? LatentLabels.Placeholder(latent),
             settings.FromResults is { } from ? SourceResults.Load(from) : null,
@@ -165,11 +167,9 @@ internal static class SteeringRunCommand
     private static ExperimentSettings Settings(
         string experiment, Options o, ParseResult parse, PaperConfiguration? paper, string modelDirectory, int layer, int readout, int saeWidth, string data)
     {
-        var defaults = ExperimentSettings.ForExperiment(experiment, paper) with
+        var defaults = ExperimentSettings.ForExperiment(experiment, paper, modelDirectory) with
         {
-            Model = paper?.ShortName ?? ModelName(modelDirectory),
-            RepetitionPenalty = paper?.RepetitionPenalty ?? ExperimentSettings.RepetitionPenaltyFor(modelDirectory),
-            SteeringBlock = layer, ReadoutBlock = readout, SaeWidth = saeWidth,
+            Model = paper?.ShortName ?? ModelName(modelDirectory), SteeringBlock = layer, ReadoutBlock = readout, SaeWidth = saeWidth,
         };
         var s = parse.GetValue(o.Config) is { } file ? ExperimentSettings.Load(file, defaults) : defaults;
         if (parse.GetValue(o.NFeatures) is { } nFeatures) s = s with { NFeatures = nFeatures };
@@ -180,6 +180,7 @@ internal static class SteeringRunCommand
         if (parse.GetValue(o.CalibrationSteps) is { } steps) s = s with { Calibration = s.Calibration with { Trials = steps } };
         if (parse.GetValue(o.RepetitionPenalty) is { } penalty) s = s with { RepetitionPenalty = penalty };
         if (parse.GetValue(o.NoExtraHeader)) s = s with { PaperExtraAssistantHeader = false };
+        if (parse.GetValue(o.PaperFinalNorm) is { } finalNorm) s = s with { PaperFinalNorm = finalNorm };
         if (parse.GetValue(o.Recalibrate)) s = s with { RecalibrateThresholds = true };
         if (parse.GetValue(o.FreshPrompts)) s = s with { FreshPrompts = true };
         if (parse.GetValue(o.RelevancePrompts) is { } relevancePrompts) s = s with { RelevancePrompts = relevancePrompts };
@@ -201,6 +202,9 @@ internal static class SteeringRunCommand
         }
         if ((experiment is "3" or "10") && (parse.GetValue(o.Ablate) is not null || s.AblateLatents.Count == 0))
             s = s with { AblateLatents = Detectors(parse.GetValue(o.Ablate) ?? Path.Combine(data, "off_topic_detectors_paper26.json")) };
+        // The paper's own random sets, for its detectors on its model; other runs draw theirs.
+        if (experiment == "10" && paper?.RandomAblationSetsFile is { } setsFile && parse.GetValue(o.Ablate) is null && s.RandomAblationLatents is null)
+            s = s with { RandomAblationLatents = RandomControlSets.Read(Path.Combine(data, setsFile), s), RandomAblationSetsFile = setsFile };
         if (experiment == "5")
         {
             var variants = MetaPrompts(Path.Combine(data, "meta_prompts.json")) ?? s.PromptVariants;

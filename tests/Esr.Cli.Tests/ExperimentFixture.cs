@@ -37,15 +37,15 @@ public static class ExperimentFixture
         var generator = new TorchSharp.torch.Generator(5);
         var bias = randn([SaeCommandTests.Width], generator: generator) * 0.1f;
         bias.narrow(0, 0, DeadLatents).fill_(-1e4f);
-        var weights = new Dictionary<string, Tensor>
-        {
-            ["W_enc"] = randn([64, SaeCommandTests.Width], generator: generator) * 0.5f,
-            ["b_enc"] = bias,
-            ["W_dec"] = randn([SaeCommandTests.Width, 64], generator: generator),
-            ["b_dec"] = zeros([64]),
-        };
+        return WriteSae(folder, randn([64, SaeCommandTests.Width], generator: generator) * 0.5f, bias, randn([SaeCommandTests.Width, 64], generator: generator));
+    }
+
+    /// <summary>A standard SAELens SAE (d_in 64) with these weights: encoder [64, width], its bias [width], decoder [width, 64].</summary>
+    public static string WriteSae(string folder, Tensor encoder, Tensor encoderBias, Tensor decoder)
+    {
+        var weights = new Dictionary<string, Tensor> { ["W_enc"] = encoder, ["b_enc"] = encoderBias, ["W_dec"] = decoder, ["b_dec"] = zeros([64]) };
         File.WriteAllText(Path.Combine(folder, SaeLoader.SaeLensConfigFile),
-            JsonSerializer.Serialize(new { architecture = "standard", d_in = 64, d_sae = SaeCommandTests.Width, apply_b_dec_to_input = false, normalize_activations = "none" }));
+            JsonSerializer.Serialize(new { architecture = "standard", d_in = 64, d_sae = encoder.shape[1], apply_b_dec_to_input = false, normalize_activations = "none" }));
         Safetensors.SaveStateDict(Path.Combine(folder, SaeLoader.SaeLensWeightsFile), weights);
         return folder;
     }

@@ -73,7 +73,7 @@ public class GenerateCommandTests(TinyLlama tiny)
         Assert.Equal(256, parse.GetValue<int>("--max-tokens"));
         Assert.Equal(0, parse.GetValue<int>("--seed"));
         Assert.Equal("float32", parse.GetValue<string>("--dtype"));
-        Assert.False(parse.GetValue<bool>("--raw") || parse.GetValue<bool>("--json") || parse.GetValue<bool>("--paper-extra-header"));
+        Assert.False(parse.GetValue<bool>("--raw") || parse.GetValue<bool>("--json") || parse.GetValue<bool>("--paper-extra-header") || parse.GetValue<bool>("--paper-final-norm"));
     }
 
     [Fact]
@@ -106,6 +106,21 @@ public class GenerateCommandTests(TinyLlama tiny)
 
         Assert.Equal([.. ChatPromptIds(), 128000, 128006, 78191, 128007], output.PromptTokenIds);
         Assert.Equal(ChatPromptIds(paperExtraHeader: true), output.PromptTokenIds);
+    }
+
+    [Fact]
+    public async Task The_paper_final_norm_generates_as_the_library_model_with_the_quirk_and_says_so()
+    {
+        using var quirk = CausalLanguageModel.Load(tiny.ModelDirectory);
+        quirk.PaperFinalNorm = true;
+        var stops = StopTokens.FromModelDirectory(tiny.ModelDirectory, tiny.Tokenizer);
+
+        var (output, _) = await GenerateJsonAsync("--paper-final-norm", "--temperature", "0", "--max-tokens", "8");
+
+        var expected = new BatchGenerator(quirk).Generate([new GenerationRequest(ChatPromptIds(), SamplingOptions.Greedy(8), 0, stops)])[0];
+        Assert.Equal(expected.TokenIds, output.TokenIds);
+        Assert.NotEqual(Library(ChatPromptIds(), SamplingOptions.Greedy(8)).TokenIds, output.TokenIds);
+        Assert.True(output.Settings.GetProperty("paper_final_norm").GetBoolean());
     }
 
     [Fact]

@@ -45,6 +45,31 @@ public class LogitsCommandTests(TinyLlama tiny)
     }
 
     [Fact]
+    public async Task The_paper_final_norm_gives_the_library_logits_with_the_quirk_and_moves_them_by_units()
+    {
+        using var quirk = CausalLanguageModel.Load(tiny.ModelDirectory);
+        quirk.PaperFinalNorm = true;
+
+        var logits = await LogitsAsync("--paper-final-norm");
+
+        Assert.Equal(quirk.Logits(Ids), logits);
+        var moved = tiny.Model.Logits(Ids).Zip(logits).Max(rows => rows.First.Zip(rows.Second).Max(pair => Math.Abs(pair.First - pair.Second)));
+        Assert.True(moved > 1, $"the quirk moved the logits by only {moved}");
+    }
+
+    [Fact]
+    public async Task The_paper_final_norm_on_a_gemma_model_is_one_error_line()
+    {
+        var gemma = Path.Combine(tiny.NewFolder(), "gemma");
+        Assert.Equal(0, (await CliRun.InProcessAsync("random-model", "--out", gemma, "--architecture", "gemma2", "--vocab-size", "300", "--hidden-size", "32", "--layers", "1")).ExitCode);
+
+        var run = await CliRun.InProcessAsync("logits", "--model", gemma, "--ids", "1,2", "--paper-final-norm");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("esr: --paper-final-norm applies to Llama models only; this model is Gemma2 (its fork kept the standard final norm)", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
     public async Task The_output_is_only_a_json_array_and_a_newline()
     {
         var run = await CliRun.InProcessAsync("logits", "--model", tiny.ModelDirectory, "--ids", "128000, 849");

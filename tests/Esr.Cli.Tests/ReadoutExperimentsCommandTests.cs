@@ -1,7 +1,12 @@
 using System.Text.Json;
 using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.Detectors;
+using Esr.Kernel.Generation;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Models;
+using Esr.Kernel.Saes;
 using Esr.Kernel.Tests.Judging;
+using Esr.Kernel.Text;
 
 namespace Esr.Cli.Tests;
 
@@ -24,12 +29,20 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         return path;
     }
 
+    private static readonly string[] DiscoveryPrompts = ["Explain how to tie a tie.", "How do you bake bread?"];
+
+    private static string WriteDiscoveryPrompts(string folder)
+    {
+        var path = Path.Combine(folder, "prompts.txt");
+        File.WriteAllText(path, string.Join('\n', DiscoveryPrompts));
+        return path;
+    }
+
     [Fact]
     public async Task Otd_discovery_writes_the_detector_file()
     {
         var folder = tiny.NewFolder();
-        var prompts = Path.Combine(folder, "prompts.txt");
-        File.WriteAllText(prompts, "Explain how to tie a tie.\nHow do you bake bread?");
+        var prompts = WriteDiscoveryPrompts(folder);
         var outFile = Path.Combine(folder, "off_topic_detectors_tiny.json");
 
         var run = await CliRun.InProcessAsync("experiment", "3a", "--model", tiny.ModelDirectory, "--sae", SaeCommandTests.WriteSae(tiny.NewFolder()),
@@ -41,6 +54,36 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         using var json = JsonDocument.Parse(File.ReadAllText(outFile));
         Assert.Equal(2, json.RootElement.GetProperty("num_prompts").GetInt32());
         Assert.Equal(2, json.RootElement.GetProperty("normal_responses").EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task Otd_discovery_responses_take_the_models_penalty_and_the_extra_header_as_the_original_generation_path()
+    {
+        var folder = tiny.NewFolder();
+        var prompts = WriteDiscoveryPrompts(folder);
+        // A folder name that gives the 8B's penalty (1.15) under the shipped code's path rule.
+        var model = Path.Combine(folder, "Llama-3.1-8B-Instruct");
+        Directory.CreateSymbolicLink(model, tiny.ModelDirectory);
+        var saePath = SaeCommandTests.WriteSae(tiny.NewFolder());
+        var outFile = Path.Combine(folder, "detectors.json");
+
+        var run = await CliRun.InProcessAsync("experiment", "3a", "--model", model, "--sae", saePath, "--layer", "1", "--prompts", prompts,
+            "--out", outFile, "--max-tokens", "8", "--seed", "2");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(outFile));
+        var written = json.RootElement.GetProperty("normal_responses").EnumerateObject().Select(p => p.Value.GetString()!).ToArray();
+        IReadOnlyList<string> Responses(bool header, double penalty)
+        {
+            using var sae = SaeLoader.Load(saePath);
+            var template = ChatTemplate.ForModelDirectory(tiny.ModelDirectory, new ChatTemplateOptions { AppendPapersExtraAssistantHeader = header });
+            var readout = new ReadoutModel(tiny.Model, tiny.Tokenizer, template, StopTokens.FromModelDirectory(tiny.ModelDirectory, tiny.Tokenizer), sae,
+                HookPoint.ResidPost(1), HookPoint.ResidPost(1));
+            return DetectorDiscovery.Run(readout, DiscoveryPrompts,
+                new DetectorDiscoveryOptions { Seed = 2, Sampling = new SamplingOptions(0.6, 1.0, penalty, 8) }).NormalResponses;
+        }
+        Assert.Equal(Responses(header: true, penalty: 1.15), written);
+        Assert.NotEqual(Responses(header: false, penalty: 1.0), written);
     }
 
     [Fact]

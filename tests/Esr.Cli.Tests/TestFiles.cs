@@ -14,6 +14,10 @@ public static class TestFiles
     public static string Llama31TokenizerDirectory => Path.GetDirectoryName(
         Require(Path.Combine(Cache, "npm", "tokenizer-llama3_1", "models", "tokenizer.json")))!;
 
+    /// <summary>The Gemma-2 tokenizer folder (tokenizer.json, tokenizer_config.json with the chat template).</summary>
+    public static string Gemma2TokenizerDirectory => Path.GetDirectoryName(
+        Require(Path.Combine(Cache, "npm", "tokenizer-gemma2", "models", "tokenizer.json")))!;
+
     private static string Require(string path) => File.Exists(path)
         ? path
         : throw new FileNotFoundException($"{path} is missing: run environment/setup.sh, which caches the real tokenizers", path);

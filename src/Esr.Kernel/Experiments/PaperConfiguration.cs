@@ -46,6 +46,20 @@ public sealed record PaperConfiguration(
     /// </summary>
     public string SaeSite { get; init; } = HookPoint.ResidualPost;
 
+    /// <summary>
+    /// <b>[QUIRK, ESR_SPEC §1.3, §11 quirk 6]</b> Whether the paper's engine fed the final norm the last block's output
+    /// plus its post-attention residual again (<see cref="CausalLanguageModel.PaperFinalNorm"/>): true for the Llama
+    /// configurations, whose fork blocks return the whole residual stream; false for Gemma-2, whose fork kept the
+    /// standard sum.
+    /// </summary>
+    public bool PaperFinalNorm { get; init; }
+
+    /// <summary>
+    /// The data folder's file holding Exp 10's random ablation sets exactly as the paper drew them (Python's
+    /// <c>random.seed(42 + i)</c> and <c>random.sample</c>), null where the paper ran no Exp 10 on this model.
+    /// </summary>
+    public string? RandomAblationSetsFile { get; init; }
+
     /// <summary>The hook point steered (adds, clamps and ablations).</summary>
     public HookPoint SteeringHook => new(SteeringBlock, SaeSite);
 
@@ -85,13 +99,20 @@ public static class PaperConfigurations
     public static PaperConfiguration Llama70B { get; } = new(
         "llama-3.3-70b", "Llama-3.3-70B-Instruct", "meta-llama/Meta-Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct",
         8192, 80, "Goodfire/Llama-3.3-70B-Instruct-SAE-l50", "Llama-3.3-70B-Instruct-SAE-l50.pt", 65_536,
-        SteeringBlock: 33, ReadoutBlock: 50, RepetitionPenalty: 1.2, ThresholdSearchSettings.Llama70B, "llama3.3-70b-it/50-resid-post-gf");
+        SteeringBlock: 33, ReadoutBlock: 50, RepetitionPenalty: 1.2, ThresholdSearchSettings.Llama70B, "llama3.3-70b-it/50-resid-post-gf")
+    {
+        PaperFinalNorm = true,
+        RandomAblationSetsFile = "random_control_sets.json",
+    };
 
     /// <summary>Llama-3.1-8B-Instruct as the shipped (fork) configuration ran it: steered at block 12, read at 19.</summary>
     public static PaperConfiguration Llama8B { get; } = new(
         "llama-3.1-8b", "Llama-3.1-8B-Instruct", "meta-llama/Meta-Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct",
         4096, 32, "Goodfire/Llama-3.1-8B-Instruct-SAE-l19", "Llama-3.1-8B-Instruct-SAE-l19.pth", 65_536,
-        SteeringBlock: 12, ReadoutBlock: 19, RepetitionPenalty: 1.15, ThresholdSearchSettings.Llama8B, "llama3.1-8b-it/19-resid-post-gf");
+        SteeringBlock: 12, ReadoutBlock: 19, RepetitionPenalty: 1.15, ThresholdSearchSettings.Llama8B, "llama3.1-8b-it/19-resid-post-gf")
+    {
+        PaperFinalNorm = true,
+    };
 
     /// <summary>Llama-3.1-8B-Instruct as the paper's Table 1 states it: steered at block 19.</summary>
     public static PaperConfiguration Llama8BPaperLayer { get; } = Llama8B with { ShortName = "llama-3.1-8b-l19", SteeringBlock = 19 };

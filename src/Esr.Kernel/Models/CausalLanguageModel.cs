@@ -28,6 +28,23 @@ public sealed class CausalLanguageModel : nn.Module
     /// <summary>The dtype of the weights and activations.</summary>
     public ScalarType Dtype { get; }
 
+    /// <summary>
+    /// <b>[QUIRK, ESR_SPEC §1.3 and §11 quirk 6]</b> Feed the final norm what the paper's vLLM fork fed it on Llama: the
+    /// last block's output plus, a second time, that block's residual after attention (2·r_mid + mlp instead of
+    /// r_mid + mlp). The fork's Llama blocks return the whole residual stream and, as their residual, the
+    /// post-attention stream, which the fused final norm adds again. Hook points still see the standard stream; only
+    /// the final norm's input changes. Off by default. Llama only: the fork's Gemma-2 blocks return the MLP branch
+    /// and the residual apart, so its final norm sees the standard sum.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Turned on for a Gemma-2 model.</exception>
+    public bool PaperFinalNorm
+    {
+        get;
+        set => field = !value || Config.Architecture == ModelArchitecture.Llama
+            ? value
+            : throw new InvalidOperationException("the paper's final-norm quirk exists only for Llama models (Gemma-2's fork kept the standard final norm)");
+    }
+
     private CausalLanguageModel(ModelConfig config, ScalarType dtype) : base("model")
     {
         Config = config;
@@ -187,21 +204,24 @@ public sealed class CausalLanguageModel : nn.Module
 
         var x = embedding.index_select(0, inputIds.flatten()).view(inputIds.shape[0], inputIds.shape[1], Config.HiddenSize);
         if (_embeddingScale is not null) x = x.mul(_embeddingScale);
+        Tensor? lastMiddle = null; // the last block's residual after attention, kept only for the paper's final norm
         for (var layer = 0; layer < layers.Count; layer++)
         {
             var mask = Config.SlidingLayers[layer] ? slidingMask! : fullMask;
+            var keepMiddle = PaperFinalNorm && layer == layers.Count - 1;
             if (hooks is null)
             {
-                x = layers[layer].Forward(x, rotary, mask, cache, startSlot);
+                (x, lastMiddle) = layers[layer].Forward(x, rotary, mask, cache, startSlot, keepMiddle: keepMiddle);
                 continue;
             }
             var block = layer;
             Tensor Run(string site, Tensor activation) =>
                 hooks.Run(new HookPoint(block, site), activation, () => new HookContext(new HookPoint(block, site), startSlot, tokenMask, positions));
             x = Run(HookPoint.ResidualPre, x);
-            x = layers[layer].Forward(x, rotary, mask, cache, startSlot, hooks.HasBranchHooks(layer) ? Run : null);
+            (x, lastMiddle) = layers[layer].Forward(x, rotary, mask, cache, startSlot, hooks.HasBranchHooks(layer) ? Run : null, keepMiddle);
             x = Run(HookPoint.ResidualPost, x);
         }
+        if (lastMiddle is not null) x = x.add(lastMiddle, Scalars.One);
         if (lastPositionOnly) x = x.narrow(1, x.shape[1] - 1, 1);
         var logits = nn.functional.linear(norm.forward(x), outputProjection ?? embedding).to_type(ScalarType.Float32);
         if (_finalSoftcap is { } cap) logits = logits.div(cap).tanh().mul(cap);

@@ -47,20 +47,24 @@ internal sealed class DecoderBlock : nn.Module
         }
     }
 
-    /// <summary>The block's output; <paramref name="branchHook"/> (site, branch output) may replace each branch's output before it is added.</summary>
-    public Tensor Forward(
+    /// <summary>
+    /// The block's output and, when <paramref name="keepMiddle"/>, its residual stream after the attention add (before
+    /// the MLP add; null otherwise); <paramref name="branchHook"/> (site, branch output) may replace each branch's
+    /// output before it is added.
+    /// </summary>
+    public (Tensor Output, Tensor? Middle) Forward(
         Tensor x, (Tensor Cos, Tensor Sin) rotary, Tensor mask, KvCache cache, int startSlot,
-        Func<string, Tensor, Tensor>? branchHook = null)
+        Func<string, Tensor, Tensor>? branchHook = null, bool keepMiddle = false)
     {
         using var scope = NewDisposeScope();
         var attended = attention.Forward(attentionNorm.forward(x), rotary, mask, cache, startSlot);
         attended = attentionOutputNorm?.forward(attended) ?? attended;
         if (branchHook is not null) attended = branchHook(HookPoint.AttentionOut, attended);
-        x = x.add(attended, Scalars.One);
-        var fed = feedForward.forward(feedForwardNorm.forward(x));
+        var middle = x.add(attended, Scalars.One);
+        var fed = feedForward.forward(feedForwardNorm.forward(middle));
         fed = feedForwardOutputNorm?.forward(fed) ?? fed;
         if (branchHook is not null) fed = branchHook(HookPoint.MlpOut, fed);
-        x = x.add(fed, Scalars.One);
-        return x.MoveToOuterDisposeScope();
+        var output = middle.add(fed, Scalars.One);
+        return (output.MoveToOuterDisposeScope(), keepMiddle ? middle.MoveToOuterDisposeScope() : null);
     }
 }

@@ -31,6 +31,9 @@ public readonly partial record struct HookPoint(int Block, string Site)
 
     private static readonly string[] Sites = [ResidualPre, AttentionOut, MlpOut, ResidualPost];
 
+    /// <summary>The site names of the grammar.</summary>
+    public static IReadOnlyList<string> SiteNames => Sites;
+
     /// <summary>The residual stream after block <paramref name="block"/>.</summary>
     public static HookPoint ResidPost(int block) => new(block, ResidualPost);
 

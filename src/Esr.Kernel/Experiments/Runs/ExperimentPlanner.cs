@@ -65,13 +65,21 @@ public static class ExperimentPlanner
     }
 
     /// <summary>
-    /// Exp 10's set i: as many distinct latents as <see cref="ExperimentSettings.AblateLatents"/> holds, uniform over
-    /// the SAE's latents excluding those detectors, from an RNG seeded with base + i (each set its own RNG, as the
-    /// original; .NET's seeded <see cref="Random"/> stands in for Python's).
+    /// Exp 10's set i: entry i of <see cref="ExperimentSettings.RandomAblationLatents"/> when the sets are given (the
+    /// paper's, <see cref="RandomControlSets"/>); otherwise as many distinct latents as
+    /// <see cref="ExperimentSettings.AblateLatents"/> holds, uniform over the SAE's latents excluding those detectors,
+    /// from an RNG seeded with base + i (each set its own RNG, as the original; .NET's seeded <see cref="Random"/>
+    /// stands in for Python's, so these sets differ from the paper's).
     /// </summary>
     public static IReadOnlyList<int> RandomAblationSet(ExperimentSettings settings, int set)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.RandomAblationLatents is { } given)
+        {
+            return set < given.Count
+                ? given[set]
+                : throw new ArgumentException($"random_ablation_latents holds {given.Count} sets; set {set} is wanted (random_ablation_sets {settings.RandomAblationSets})");
+        }
         if (settings.AblateLatents.Count == 0) throw new ArgumentException("random ablation sets need the detector list (ablate_latents) for their size and exclusions");
         if (settings.SaeWidth <= settings.AblateLatents.Count) throw new ArgumentException($"sae_width {settings.SaeWidth} leaves no latents to draw from");
         var excluded = settings.AblateLatents.ToHashSet();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Esr.Kernel.Models;
 
 namespace Esr.Kernel.Experiments.Runs;
 
@@ -68,11 +69,28 @@ public sealed record ExperimentSettings
     /// <summary>The Llama extra BOS + assistant header quirk (§1.5, §11 quirk 4).</summary>
     public bool PaperExtraAssistantHeader { get; init; } = true;
 
-    /// <summary>The steered block L (interventions at blocks.L.resid_post).</summary>
+    /// <summary>The steered block L (interventions at blocks.L.{<see cref="SaeSite"/>}).</summary>
     public int SteeringBlock { get; init; }
 
     /// <summary>The block the relevance filter reads.</summary>
     public int ReadoutBlock { get; init; }
+
+    /// <summary>
+    /// Where in a block the SAE reads, steers and clamps: <c>resid_post</c>, or a Gemma paper configuration's
+    /// <c>mlp_out</c> (§1.3, §11 quirk 5: the fork encoded Gemma-2's MLP branch).
+    /// </summary>
+    public string SaeSite { get; init; } = HookPoint.ResidualPost;
+
+    /// <summary>The paper's Llama final-norm quirk (§11 quirk 6, <see cref="CausalLanguageModel.PaperFinalNorm"/>).</summary>
+    public bool PaperFinalNorm { get; init; }
+
+    /// <summary>The hook point steered: <c>blocks.{SteeringBlock}.{SaeSite}</c>.</summary>
+    [JsonIgnore]
+    public HookPoint SteeringHook => new(SteeringBlock, SaeSite);
+
+    /// <summary>The hook point the relevance filter reads: <c>blocks.{ReadoutBlock}.{SaeSite}</c>.</summary>
+    [JsonIgnore]
+    public HookPoint ReadoutHook => new(ReadoutBlock, SaeSite);
 
     /// <summary>The SAE's latent count (Exp 10 draws random latents from all of them).</summary>
     public int SaeWidth { get; init; }
@@ -107,6 +125,12 @@ public sealed record ExperimentSettings
     /// <summary>Set i's RNG is seeded with this + i (42 as the original).</summary>
     public int RandomAblationBaseSeed { get; init; } = 42;
 
+    /// <summary>The random ablation sets given as data (set i = entry i) instead of drawn; null draws them.</summary>
+    public IReadOnlyList<IReadOnlyList<int>>? RandomAblationLatents { get; init; }
+
+    /// <summary>The data file <see cref="RandomAblationLatents"/> were read from (its name), null when drawn or given in a config file.</summary>
+    public string? RandomAblationSetsFile { get; init; }
+
     /// <summary>Meta-prompt variants (Exp 5); empty elsewhere.</summary>
     public IReadOnlyList<PromptVariant> PromptVariants { get; init; } = [];
 
@@ -124,9 +148,17 @@ public sealed record ExperimentSettings
     [JsonIgnore]
     public bool UsesAblationCache => AblateLatents.Count > 0 && RandomAblationSets == 0;
 
-    /// <summary>The defaults of one experiment for a paper configuration or, when null, a generic model.</summary>
+    /// <summary>The repetition penalty the original gave its fine-tuned Llama-3.1-8B merges (their paths name no model size).</summary>
+    public const double FineTunedRepetitionPenalty = 1.1;
+
+    /// <summary>
+    /// The defaults of one experiment for a paper configuration or, when null, a generic model (repetition penalty by
+    /// <paramref name="modelPath"/> as the shipped code, when given). Exp 4 on a generic model is the paper's
+    /// fine-tuned merges, which the original ran as their paths implied: no extra assistant header (no "llama" in the
+    /// path) and repetition penalty 1.1, matching their training prompts.
+    /// </summary>
     /// <exception cref="ArgumentException">The experiment is not one of these runs.</exception>
-    public static ExperimentSettings ForExperiment(string experiment, PaperConfiguration? paper = null)
+    public static ExperimentSettings ForExperiment(string experiment, PaperConfiguration? paper = null, string? modelPath = null)
     {
         var basis = new ExperimentSettings { Experiment = experiment };
         if (paper is not null)
@@ -135,12 +167,21 @@ public sealed record ExperimentSettings
             {
                 Model = paper.ShortName, Calibration = paper.Calibration, RepetitionPenalty = paper.RepetitionPenalty,
                 SteeringBlock = paper.SteeringBlock, ReadoutBlock = paper.ReadoutBlock, SaeWidth = paper.SaeWidth,
-                NFeatures = paper.ShortName == "llama-3.3-70b" ? 10 : 500,
+                NFeatures = paper.ShortName == "llama-3.3-70b" ? 10 : 500, SaeSite = paper.SaeSite, PaperFinalNorm = paper.PaperFinalNorm,
             };
+        }
+        else if (modelPath is not null)
+        {
+            basis = basis with { RepetitionPenalty = RepetitionPenaltyFor(modelPath) };
         }
         return experiment switch
         {
-            "1" or "4" or "8" => basis with { NoSteering = experiment == "8", RecalibrateThresholds = experiment == "4" },
+            "1" or "8" => basis with { NoSteering = experiment == "8" },
+            "4" when paper is null => basis with
+            {
+                RecalibrateThresholds = true, PaperExtraAssistantHeader = false, RepetitionPenalty = FineTunedRepetitionPenalty,
+            },
+            "4" => basis with { RecalibrateThresholds = true },
             // Exp 2 (70B config): target 0.5, 20 steps, bounds 0-100, prior N(20, 20), 300 latents.
             "2" => basis with
             {
@@ -195,13 +236,17 @@ public sealed record ExperimentSettings
                 throw new InvalidDataException($"{path}: unknown field '{key}' (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
             merged[key] = value?.DeepClone();
         }
+        ExperimentSettings settings;
         try
         {
-            return merged.Deserialize<ExperimentSettings>(TrialJson.Options)!;
+            settings = merged.Deserialize<ExperimentSettings>(TrialJson.Options)!;
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}: field '{e.Path?.TrimStart('$', '.')}' has the wrong type ({e.Message})", e);
         }
+        if (!HookPoint.SiteNames.Contains(settings.SaeSite))
+            throw new InvalidDataException($"{path}: field 'sae_site' is '{settings.SaeSite}' (expected one of {string.Join(", ", HookPoint.SiteNames)})");
+        return settings;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Esr.Kernel.Models;
 
 namespace Esr.Kernel.Experiments.Runs;
 
@@ -12,6 +13,12 @@ public static class RunQuirks
         string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
         var quirks = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
+            ["llama_final_norm"] = settings.PaperFinalNorm
+                ? "on (quirk 6: the final norm reads the last block's output plus its post-attention residual again, as the fork's Llama)"
+                : "off",
+            ["sae_site"] = settings.SaeSite == HookPoint.MlpOut
+                ? $"{HookPoint.MlpOut} (quirk 5: the SAE reads, steers and clamps the Gemma-2 MLP branch, as the fork)"
+                : settings.SaeSite,
             ["llama_extra_assistant_header"] = settings.PaperExtraAssistantHeader ? "on (quirk 4: second BOS + assistant header appended on Llama)" : "off",
             ["repetition_penalty"] = $"{N(settings.RepetitionPenalty)} (quirk 3: shipped code 1.2 for 70B, 1.15 for 8B, 1.1 otherwise; paper text 1.1)",
             ["relevance_filter"] = settings.RelevanceFilter switch
@@ -31,8 +38,15 @@ public static class RunQuirks
         if (settings.AblateLatents.Count > 0 && settings.RandomAblationSets == 0)
             quirks["ablation_block"] = $"{settings.AblateLatents.Count} detectors zero-clamped at the steering block {settings.SteeringBlock} (quirk 7)";
         if (settings.RandomAblationSets > 0)
-            quirks["random_ablation_sets"] = $"{settings.RandomAblationSets} sets, uniform excluding the detectors, RNG seeded {settings.RandomAblationBaseSeed}+i (quirk 13: not matched)";
+            quirks["random_ablation_sets"] = $"{settings.RandomAblationSets} sets, uniform excluding the detectors (quirk 13: not matched), " + RandomSetsSource(settings);
         if (settings.NoSteering) quirks["no_steering"] = "no intervention, threshold recorded as 0, the latent label still shown to the judge";
         return quirks;
     }
+
+    private static string RandomSetsSource(ExperimentSettings settings) => (settings.RandomAblationLatents, settings.RandomAblationSetsFile) switch
+    {
+        (null, _) => $"drawn by .NET's Random seeded {settings.RandomAblationBaseSeed}+i (standing in for Python's: not the paper's sets)",
+        (_, { } file) => $"read from {file} (the paper's sets: CPython random.seed(42 + i), random.sample)",
+        _ => "given in the config (random_ablation_latents)",
+    };
 }
