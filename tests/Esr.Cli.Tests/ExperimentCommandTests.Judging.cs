@@ -41,6 +41,27 @@ public partial class ExperimentCommandTests
     }
 
     [Fact]
+    public async Task A_judge_prompt_file_that_is_missing_or_lacks_a_text_is_one_line_naming_the_option_before_any_call()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var missing = Path.Combine(tiny.NewFolder(), "nowhere.json");
+        var partial = WriteJudgePrompt("S", "");
+
+        var runs = new[]
+        {
+            await CliRun.InProcessAsync(Args(judge, "1", sae, Path.Combine(tiny.NewFolder(), "a"), "--judge-prompt-file", missing)),
+            await CliRun.InProcessAsync(Args(judge, "1", sae, Path.Combine(tiny.NewFolder(), "b"), "--judge-prompt-file", partial)),
+        };
+
+        Assert.All(runs, run => Assert.Equal((1, ""), (run.ExitCode, run.Stdout)));
+        Assert.All(runs, run => Assert.StartsWith("esr: --judge-prompt-file: ", Assert.Single(run.StderrLines)));
+        Assert.Contains(missing, runs[0].Stderr);
+        Assert.Contains("needs non-empty \"system\" and \"instructions\"", runs[1].Stderr);
+        Assert.Equal(0, judge.Count);
+    }
+
+    [Fact]
     public async Task The_toy_judge_refuses_a_judge_prompt_file_naming_the_option()
     {
         using var unused = ExperimentFixture.Judge();
@@ -48,7 +69,9 @@ public partial class ExperimentCommandTests
             "--judge", "toy", "--judge-prompt-file", WriteJudgePrompt("S", "I")));
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("--judge toy calls no model: it takes no --judge-prompt-file", Assert.Single(run.StderrLines));
+        var line = Assert.Single(run.StderrLines);
+        Assert.StartsWith("esr: --judge toy calls no model: it takes no ", line);
+        Assert.Contains("--judge-prompt-file", line);
     }
 
     [Fact]
