@@ -14,7 +14,9 @@ namespace Esr.Kernel.Judging;
 /// per-request timeout run one level down, in the HttpClient pipeline built by <see cref="JudgeHttpResilience"/>
 /// with Polly 8 rather than in a hand-written loop here: only the HTTP layer sees status codes and Retry-After
 /// uniformly across SDKs, and Polly's strategies are Microsoft's maintained resilience stack.
-/// An unreadable reply is not retried: as in ESR_SPEC §2.3 it is stored as an errored trial.
+/// An unreadable reply is not retried: as in ESR_SPEC §2.3 it is stored as an errored trial. Error messages pass
+/// through the client's <see cref="SecretRedactor"/> (<see cref="SecretRedactor.For"/>), so an error body that echoes
+/// the key is stored without it.
 /// </remarks>
 public sealed class ChatClientJudge : IJudge, IDisposable
 {
