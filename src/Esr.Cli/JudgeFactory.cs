@@ -37,7 +37,7 @@ internal static class JudgeFactory
     /// <summary>The option of the experiment commands that replaces the judge prompt (<c>esr judge</c> calls it <c>--prompt-file</c>).</summary>
     public const string PromptFileOption = "--judge-prompt-file";
 
-    /// <summary>The <paramref name="option"/> that replaces a judge's prompt texts, as an option of an experiment command.</summary>
+    /// <summary>An option naming a file that replaces the judge's prompt texts (<c>esr judge</c>'s, the experiments').</summary>
     public static Option<string?> PromptFile(string option = PromptFileOption) => new(option)
     {
         Description = "A JSON file {\"system\": ..., \"instructions\": ...} replacing the built-in judge prompt",
