@@ -12,6 +12,9 @@ namespace Esr.Cli;
 /// </summary>
 internal static class JudgeCommand
 {
+    /// <summary>The option that replaces the judge prompt.</summary>
+    public const string PromptFileOption = "--prompt-file";
+
     public static Command Create(TextWriter output)
     {
         var judge = new Option<string>("--judge")
@@ -36,11 +39,7 @@ internal static class JudgeCommand
             HelpName = "variable",
         };
         var cache = new Option<string?>("--cache") { Description = "A judge cache folder: a cached verdict costs no call", HelpName = "dir" };
-        var promptFile = new Option<string?>("--prompt-file")
-        {
-            Description = "A JSON file {\"system\": ..., \"instructions\": ...} overriding the judge prompt",
-            HelpName = "path",
-        };
+        var promptFile = JudgeFactory.PromptFile(PromptFileOption);
         var maxTokens = CliOptions.Integer("--max-tokens", JudgeClientOptions.OpenAiCompatible.MaxOutputTokens, "The judge's output token cap", minimum: 1);
         var command = new Command("judge", "Grade one response with an LLM judge (ESR_SPEC §2)")
         {
@@ -48,7 +47,7 @@ internal static class JudgeCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var judgePrompt = parse.GetValue(promptFile) is { } file ? JudgePrompt.Load(file) : null;
+            var judgePrompt = JudgeFactory.LoadPrompt(PromptFileOption, parse.GetValue(promptFile));
             var client = JudgeFactory.Create(
                 parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt, parse.GetValue(maxTokens));
             using var owned = client as IDisposable;

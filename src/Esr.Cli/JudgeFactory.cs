@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Esr.Kernel.Judging;
 using Esr.Kernel.Toy;
 using Microsoft.Extensions.AI;
@@ -33,6 +34,31 @@ internal static class JudgeFactory
         }
     }
 
+    /// <summary>The option of the experiment commands that replaces the judge prompt (<c>esr judge</c> calls it <c>--prompt-file</c>).</summary>
+    public const string PromptFileOption = "--judge-prompt-file";
+
+    /// <summary>An option naming a file that replaces the judge's prompt texts (<c>esr judge</c>'s, the experiments').</summary>
+    public static Option<string?> PromptFile(string option = PromptFileOption) => new(option)
+    {
+        Description = "A JSON file {\"system\": ..., \"instructions\": ...} replacing the built-in judge prompt",
+        HelpName = "file.json",
+    };
+
+    /// <summary>The prompt texts of a <see cref="PromptFile"/> option's file, or null for the built-in ones.</summary>
+    /// <exception cref="CliInputException">The file is missing or not a prompt file; the message names the option.</exception>
+    public static JudgePrompt? LoadPrompt(string option, string? path)
+    {
+        if (path is null) return null;
+        try
+        {
+            return JudgePrompt.Load(path);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"{option}: {e.Message}");
+        }
+    }
+
     /// <summary>True when <paramref name="value"/> is an http(s) URL, i.e. names an endpoint rather than a model.</summary>
     public static bool IsEndpoint(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
@@ -50,9 +76,10 @@ internal static class JudgeFactory
     {
         if (judge == Toy)
         {
-            return baseUrl is null && prompt is null
+            if (baseUrl is not null) throw new CliInputException("--judge toy calls no model: it takes no --base-url");
+            return prompt is null
                 ? new ToyJudge()
-                : throw new CliInputException("--judge toy calls no model: it takes no --base-url or --prompt-file");
+                : throw new CliInputException($"--judge toy calls no model: it takes no {JudgeCommand.PromptFileOption} or {PromptFileOption}");
         }
         if (!IsEndpoint(judge)) return CreateChatJudge(judge, baseUrl, keyVariable, prompt, maxTokens);
         return baseUrl is null

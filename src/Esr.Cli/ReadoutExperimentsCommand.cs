@@ -149,13 +149,15 @@ internal static class ReadoutExperimentsCommand
         };
         var baseUrl = new Option<string?>("--base-url") { Description = "An OpenAI-compatible endpoint for every judge", HelpName = "url" };
         var keyVariable = new Option<string?>("--api-key-env") { Description = "With --base-url: the environment variable holding the key", HelpName = "variable" };
+        var promptFile = JudgeFactory.PromptFile();
         var command = new Command("7",
             "Experiment 7: sample trials (every multi-attempt one, per-model and overall top-ups), regrade them with other judges, and compare (ESR_SPEC §6)")
         {
-            trials, judges, outDir, samples, perModel, seed, concurrency, originalName, baseUrl, keyVariable,
+            trials, judges, outDir, samples, perModel, seed, concurrency, originalName, baseUrl, keyVariable, promptFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var judgePrompt = JudgeFactory.LoadPrompt(JudgeFactory.PromptFileOption, parse.GetValue(promptFile));
             var records = await ReadTrialsAsync(parse.GetRequiredValue(trials), cancellationToken);
             var sample = CrossJudgeSampler.Select(records, new CrossJudgeSamplingOptions
             {
@@ -163,7 +165,7 @@ internal static class ReadoutExperimentsCommand
             });
             var created = parse.GetRequiredValue(judges)
                 .Select(alias => new CrossJudgeEntry(alias, JudgeFactory.Create(
-                    alias, parse.GetValue(baseUrl), parse.GetValue(keyVariable), null, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens))).ToList();
+                    alias, parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt, JudgeClientOptions.OpenAiCompatible.MaxOutputTokens))).ToList();
             try
             {
                 var folder = parse.GetRequiredValue(outDir);

@@ -34,6 +34,7 @@ internal static class SteeringRunCommand
         public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Model name sent to a --judge endpoint URL (default: judge)", HelpName = "name" };
         public Option<string?> ApiKeyEnv { get; } = new("--api-key-env") { Description = "With a --judge or --grader URL: the environment variable holding its key", HelpName = "variable" };
         public Option<string?> JudgeCache { get; } = new("--judge-cache") { Description = "A judge cache folder", HelpName = "dir" };
+        public Option<string?> JudgePromptFile { get; } = JudgeFactory.PromptFile();
         public Option<string?> Labels { get; } = new("--labels") { Description = "Label CSV (index_in_sae,label,...); without it the concreteness filter is skipped", HelpName = "csv" };
         public Option<string?> Grader { get; } = new("--grader")
         {
@@ -76,7 +77,7 @@ internal static class SteeringRunCommand
 
         public IEnumerable<Option> All =>
         [
-            Model, Sae, Layer, ReadoutLayer, Judge, JudgeModel, ApiKeyEnv, JudgeCache, Labels, Grader, GraderModel, GraderCache, DataDirectory, Config, Out, Shard, Seed,
+            Model, Sae, Layer, ReadoutLayer, Judge, JudgeModel, ApiKeyEnv, JudgeCache, JudgePromptFile, Labels, Grader, GraderModel, GraderCache, DataDirectory, Config, Out, Shard, Seed,
             FromResults, NFeatures, Latents, NTrials, MaxTokens, CalibrationTokens, CalibrationSteps, RepetitionPenalty, NoExtraHeader, PaperFinalNorm, FreshPrompts, RelevancePrompts, Recalibrate,
             ThresholdCache, Ablate, Variants, Relevance, BatchSize, JudgeConcurrency, CalibrationConcurrency, Dtype,
         ];
@@ -117,6 +118,7 @@ internal static class SteeringRunCommand
         var seed = parse.GetValue(o.Seed);
         var shard = parse.GetValue(o.Shard) is { } shardText ? Shard(shardText) : null;
         var labels = parse.GetValue(o.Labels) is { } labelFile ? LatentLabels.Load(labelFile) : null;
+        var judgePrompt = JudgeFactory.LoadPrompt(JudgeFactory.PromptFileOption, parse.GetValue(o.JudgePromptFile));
         // Made before the model loads, so a missing key fails at once rather than after minutes of loading.
         using var grader = CreateGrader(o, parse, labels is not null);
 
@@ -130,7 +132,7 @@ internal static class SteeringRunCommand
         var template = ChatTemplate.ForModelDirectory(modelDirectory, ChatTemplateOptions.Default with { AppendPapersExtraAssistantHeader = settings.PaperExtraAssistantHeader });
         var generator = new SteeredGenerator(model, tokenizer, template, sae, settings.SteeringHook, StopTokens.FromModelDirectory(modelDirectory, tokenizer),
             new SamplingOptions(settings.Temperature, settings.TopP, settings.RepetitionPenalty, settings.MaxNewTokens));
-        var client = JudgeFactory.Create(parse.GetRequiredValue(o.Judge), null, parse.GetValue(o.ApiKeyEnv), null,
+        var client = JudgeFactory.Create(parse.GetRequiredValue(o.Judge), null, parse.GetValue(o.ApiKeyEnv), judgePrompt,
             JudgeClientOptions.OpenAiCompatible.MaxOutputTokens, parse.GetValue(o.JudgeModel));
         using var owned = client as IDisposable;
         IJudge judge = parse.GetValue(o.JudgeCache) is { } cacheFolder ? new CachingJudge(client, new JudgeCache(cacheFolder)) : client;
@@ -148,7 +150,7 @@ internal static class SteeringRunCommand
             settings.FromResults is { } from ? SourceResults.Load(from) : null,
             (random, ct) => LatentSelector.SelectAsync(settings, labels, random, concreteness, (candidates, c) => Task.FromResult(relevance.Keep(candidates, c)), ct));
         var identity = new RunIdentity(ModelIdentity.Hash(modelDirectory), ModelIdentity.Hash(saePath), RunIdentity.CurrentVersion);
-        var manifest = ExperimentRun.Manifest(settings, seed, identity, judge.Name, shard);
+        var manifest = ExperimentRun.Manifest(settings, seed, identity, judge.Name, shard) with { JudgePromptSha256 = judge.Prompt.Sha256 };
 
         var outcome = await ExperimentRun.RunAsync(new ExperimentRunner(generator, judge, runOptions), store, manifest, settings, inputs, runOptions,
             new StderrProgress(), cancellationToken);

@@ -13,7 +13,7 @@ namespace Esr.Cli.Tests;
 
 /// <summary><c>esr experiment</c> end to end on the tiny random Llama, with the loopback judge.</summary>
 [Collection(TinyLlamaCollection.Name)]
-public class ExperimentCommandTests(TinyLlama tiny)
+public partial class ExperimentCommandTests(TinyLlama tiny)
 {
     // Small defaults; an option in "more" replaces the default of the same name.
     private string[] Args(LoopbackServer judge, string experiment, string sae, string outDirectory, params string[] more)

@@ -3,6 +3,8 @@ using Esr.Kernel.Tests.Judging;
 
 namespace Esr.Cli.Tests;
 
+// In the tiny llama collection, so the API-key variables EchoedKey sets never race the experiment tests' ones.
+[Collection(TinyLlamaCollection.Name)]
 public sealed class JudgeCommandTests : IDisposable
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("esr-cli-judge-").FullName;
@@ -81,5 +83,27 @@ public sealed class JudgeCommandTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Stdout);
         Assert.Contains("--judge toy calls no model", Assert.Single(run.StderrLines));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_key_the_server_echoes_reaches_neither_stdout_stderr_nor_the_cache(bool standardVariable)
+    {
+        using var key = new EchoedKey(standardVariable);
+        using var server = EchoedKey.Server(r => r.Body.Contains("Unrelated feature: denied", StringComparison.Ordinal));
+        var cache = Path.Combine(_temp, "cache");
+        string[] Judge(string label, params string[] more) =>
+            ["judge", .. key.JudgeOptions(server), "--prompt", "Explain how a bicycle works.", "--response", "Pedals turn the chain.", "--label", label, .. more];
+
+        var json = await CliRun.InProcessAsync(Judge("cheese", "--json", "--cache", cache));
+        var lines = await CliRun.InProcessAsync(Judge("cheese", "--cache", cache));
+        var denied = await CliRun.InProcessAsync(Judge("denied", "--cache", cache));
+
+        Assert.Equal((0, 0, 1), (json.ExitCode, lines.ExitCode, denied.ExitCode));
+        Assert.Contains("[redacted]", json.Stdout);
+        Assert.Contains("[redacted]", lines.Stdout);
+        Assert.Contains("[redacted]", denied.Stderr);
+        key.AssertNowhere([json.Stdout, json.Stderr, lines.Stdout, lines.Stderr, denied.Stdout, denied.Stderr], cache);
     }
 }

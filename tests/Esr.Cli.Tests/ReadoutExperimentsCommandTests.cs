@@ -152,6 +152,30 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
     }
 
     [Fact]
+    public async Task Regrade_sends_every_cross_judge_the_judge_prompt_file_and_records_its_sha256()
+    {
+        using var server = new LoopbackServer(_ => new ScriptedReply(200, WireFormats.OpenAiCompletion(WireFormats.TwoAttempts)));
+        var trials = await WriteTrials(Trial(1, 1, "resp a", 10, 80), Trial(2, 2, "resp b", 50));
+        var (outDir, promptFile) = (tiny.NewFolder(), Path.Combine(tiny.NewFolder(), "judge_prompt.json"));
+        File.WriteAllText(promptFile, """{"system": "Regrader system.", "instructions": "Regrader instructions."}""");
+
+        var run = await CliRun.InProcessAsync("experiment", "7", "--trials", trials, "--judge", "judge-a", "--judge", "judge-b",
+            "--base-url", new Uri(server.BaseUrl, "/v1").ToString(), "--out", outDir, "--judge-prompt-file", promptFile);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        Assert.Equal(4, server.Count);
+        Assert.All(server.Received, r => Assert.Contains("Regrader system.", r.Body));
+        Assert.All(server.Received, r => Assert.Contains("Regrader instructions.\\n\\nPrompt: ", r.Body));
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("Regrader system.\0Regrader instructions."u8));
+        foreach (var file in Directory.GetFiles(outDir, "regraded_*.json"))
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            Assert.Equal(expected, json.RootElement.GetProperty("judge_prompt_sha256").GetString());
+        }
+        Assert.Equal(2, Directory.GetFiles(outDir, "regraded_*.json").Length);
+    }
+
+    [Fact]
     public async Task Regrade_with_a_bad_trial_line_is_one_stderr_line_naming_the_file_and_line()
     {
         var path = Path.Combine(await WriteTrials(Trial(1, 1, "resp a", 10)), "trials.jsonl");

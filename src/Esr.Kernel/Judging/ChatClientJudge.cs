@@ -14,7 +14,9 @@ namespace Esr.Kernel.Judging;
 /// per-request timeout run one level down, in the HttpClient pipeline built by <see cref="JudgeHttpResilience"/>
 /// with Polly 8 rather than in a hand-written loop here: only the HTTP layer sees status codes and Retry-After
 /// uniformly across SDKs, and Polly's strategies are Microsoft's maintained resilience stack.
-/// An unreadable reply is not retried: as in ESR_SPEC §2.3 it is stored as an errored trial.
+/// An unreadable reply is not retried: as in ESR_SPEC §2.3 it is stored as an errored trial. Error messages pass
+/// through the client's <see cref="SecretRedactor"/> (<see cref="SecretRedactor.For"/>), so an error body that echoes
+/// the key is stored without it.
 /// </remarks>
 public sealed class ChatClientJudge : IJudge, IDisposable
 {
@@ -22,6 +24,7 @@ public sealed class ChatClientJudge : IJudge, IDisposable
     private readonly bool _ownsClient;
     private readonly JudgeClientOptions _options;
     private readonly ChatCallGate _gate;
+    private readonly SecretRedactor _redactor;
     private readonly ILogger _logger;
 
     /// <summary>A judge over <paramref name="client"/>.</summary>
@@ -46,6 +49,7 @@ public sealed class ChatClientJudge : IJudge, IDisposable
         ModelId = modelId;
         Prompt = prompt ?? JudgePrompt.Default;
         _gate = new ChatCallGate(_options, time);
+        _redactor = SecretRedactor.For(client);
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -82,6 +86,10 @@ public sealed class ChatClientJudge : IJudge, IDisposable
         {
             throw;
         }
+        catch (Exception e) when (Cause<JudgeReplyTooLargeException>(e) is { } tooLarge)
+        {
+            return Fail(null, JudgeReplyLimit.ErrorType, tooLarge.Message);
+        }
         catch (Exception e)
         {
             return Fail(null, e.GetType().Name, e.Message);
@@ -91,9 +99,17 @@ public sealed class ChatClientJudge : IJudge, IDisposable
         return verdict;
     }
 
+    // An SDK may wrap what the HTTP layer threw.
+    private static T? Cause<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is T found) return found;
+        return null;
+    }
+
     private JudgeVerdict Fail(string? raw, string type, string message)
     {
-        message = SecretRedactor.Redact(message);
+        message = _redactor.Redact(message);
         _logger.LogWarning("Judge {Name} failed: {Type}: {Message}", Name, type, message);
         return JudgeVerdict.Failed(raw, type, message);
     }

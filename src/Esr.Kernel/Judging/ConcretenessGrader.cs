@@ -27,6 +27,7 @@ public sealed class ConcretenessGrader : IDisposable
     private readonly bool _ownsClient;
     private readonly ChatCallGate _gate;
     private readonly ConcretenessCache? _cache;
+    private readonly SecretRedactor _redactor;
     private readonly ILogger _logger;
 
     /// <summary>A grader over <paramref name="client"/>.</summary>
@@ -50,6 +51,7 @@ public sealed class ConcretenessGrader : IDisposable
         _ownsClient = ownsClient;
         _gate = new ChatCallGate(options ?? JudgeClientOptions.OpenAiCompatible, time);
         _cache = cache;
+        _redactor = SecretRedactor.For(client);
         _logger = logger ?? NullLogger.Instance;
         Name = name;
         ModelId = modelId;
@@ -113,7 +115,7 @@ public sealed class ConcretenessGrader : IDisposable
         catch (Exception e)
         {
             _logger.LogWarning("Grader {Name}: a batch of {Count} labels failed ({Error}); they score 0",
-                Name, batch.Length, SecretRedactor.Redact($"{e.GetType().Name}: {e.Message}"));
+                Name, batch.Length, _redactor.Redact($"{e.GetType().Name}: {e.Message}"));
             given = null;
         }
         var result = new List<(string, double)>(batch.Length);

@@ -9,9 +9,11 @@ using OpenAI.Chat;
 namespace Esr.Kernel.Judging;
 
 /// <summary>
-/// Builds judges over real APIs. Keys come only from the environment (<see cref="SecretRedactor.KeyVariables"/>);
-/// they are handed to the SDK and never logged, stored or put into messages. Every backend's HttpClient runs the
-/// retry and timeout pipeline of <see cref="JudgeHttpResilience"/>, with the SDK's own retries off.
+/// Builds judges over real APIs. Keys come only from the environment (<see cref="SecretRedactor.KeyVariables"/>, or the
+/// variable a caller names); they are handed to the SDK and never logged, stored or put into messages, and the clients
+/// built here take them out of every reply in case a server echoes them (<see cref="SecretRedactor"/>). Every
+/// backend's HttpClient runs the retry and timeout pipeline of <see cref="JudgeHttpResilience"/>, with the SDK's own
+/// retries off, and reads no body over <see cref="JudgeReplyLimit.MaxBytes"/>.
 /// </summary>
 public static class JudgeBackends
 {
@@ -107,7 +109,7 @@ public static class JudgeBackends
         };
         if (baseUrl is not null) clientOptions.Endpoint = baseUrl;
         var chat = new ChatClient(model, new ApiKeyCredential(key), clientOptions).AsIChatClient();
-        return new OwningChatClient(chat, http);
+        return new KeyedChatClient(chat, http, new SecretRedactor(key));
     }
 
     /// <summary>
@@ -145,7 +147,7 @@ public static class JudgeBackends
             Timeout = options.TotalTimeout,
         };
         if (baseUrl is not null) client = (AnthropicClient)client.WithOptions(o => o with { BaseUrl = baseUrl.ToString().TrimEnd('/') });
-        return new OwningChatClient(client.AsIChatClient(model, options.MaxOutputTokens), http);
+        return new KeyedChatClient(client.AsIChatClient(model, options.MaxOutputTokens), http, new SecretRedactor(key));
     }
 
     private static string ReadKey(string variable)
@@ -154,15 +156,5 @@ public static class JudgeBackends
         if (string.IsNullOrWhiteSpace(key))
             throw new InvalidOperationException($"no API key: the environment variable {variable} is not set.");
         return key;
-    }
-
-    // Disposes the HttpClient the SDK was given along with the chat client.
-    private sealed class OwningChatClient(IChatClient inner, HttpClient http) : DelegatingChatClient(inner)
-    {
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) http.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

@@ -59,9 +59,13 @@ public static class JudgeHttpResilience
         return builder.Build();
     }
 
-    /// <summary>An HttpClient whose every request runs through the pipeline; its own timeout is off (the pipeline's rules).</summary>
+    /// <summary>
+    /// An HttpClient whose every request runs through the pipeline, each attempt reading its response body whole up to
+    /// <see cref="JudgeReplyLimit.MaxBytes"/> (a longer one fails the call, unretried); its own timeout is off (the
+    /// pipeline's rules, which so also bound the body's reading).
+    /// </summary>
     public static HttpClient CreateHttpClient(JudgeClientOptions options, ILogger? logger = null, HttpMessageHandler? inner = null) =>
-        new(new Handler(CreatePipeline(options, logger)) { InnerHandler = inner ?? new SocketsHttpHandler() })
+        new(new Handler(CreatePipeline(options, logger)) { InnerHandler = new ReplySizeLimitHandler { InnerHandler = inner ?? new SocketsHttpHandler() } })
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

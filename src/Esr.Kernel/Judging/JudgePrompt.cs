@@ -16,16 +16,16 @@ public sealed record JudgePrompt(string System, string Instructions)
     public static JudgePrompt Default { get; } = new(DefaultSystem, DefaultInstructions);
 
     /// <summary>
-    /// A short hash of both texts, so that caches and result manifests can tell which wording produced a grade.
+    /// The lower-case hex SHA-256 of the UTF-8 system text, a NUL, then the instructions: what a run's manifest records
+    /// as <c>judge_prompt_sha256</c>, so a resume with another wording is refused.
     /// </summary>
-    public string Version
-    {
-        get
-        {
-            var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(System + "\u0000" + Instructions));
-            return Convert.ToHexString(bytes, 0, 8).ToLowerInvariant();
-        }
-    }
+    public string Sha256 =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(System + "\u0000" + Instructions)));
+
+    /// <summary>
+    /// The first 16 hex digits of <see cref="Sha256"/>, so that caches can tell which wording produced a grade.
+    /// </summary>
+    public string Version => Sha256[..16];
 
     /// <summary>
     /// The single user message: instructions, a blank line, then <c>Prompt:</c>, <c>Response:</c> and
@@ -83,13 +83,13 @@ public sealed record JudgePrompt(string System, string Instructions)
 
         Example: if the response is "Apple! No, wait! Orange" and Apple is the right answer, the output is:
         <json>
-        {"attempts": [{"attempt_text": "Apple!", "score": 100}, {"attempt_text": "No, wait! Orange", "score": 0}]}
+        {"attempts": [{"attempt_text": "Apple!", "score": 100}, {"attempt_text": "Orange", "score": 0}]}
         </json>
 
         Grade every passage that reads as an attempt, however far it wanders from the prompt or however derailed it is.
 
-        If the response makes no attempt at all (for instance it only asks a clarifying question), output an empty "attempts" list. Anything else, even text that makes no sense, counts as an attempt.
+        If the response makes no attempt at all (for instance it only asks a clarifying question), reply with {"attempts": []}, an empty "attempts" list. Anything else, even text that makes no sense, counts as an attempt.
 
-        The JSON must be enclosed in <json></json> tags.
+        Requirement: the JSON must be enclosed in <json></json> tags, exactly as in the example above.
         """;
 }

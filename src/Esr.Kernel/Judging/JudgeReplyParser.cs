@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Esr.Kernel.Judging;
@@ -6,7 +7,8 @@ namespace Esr.Kernel.Judging;
 /// <summary>
 /// Reads a judge's reply into a <see cref="JudgeVerdict"/> with the fallbacks of ESR_SPEC §2.2: the text between
 /// the first <c>&lt;json&gt;</c> and the first <c>&lt;/json&gt;</c>; failing tags, the span from the first
-/// <c>{</c> to the last <c>}</c>; failing that, an error. Never throws on any reply.
+/// <c>{</c> to the last <c>}</c>; failing that, an error. A score outside 0-100 (ESR_SPEC §2.1) or not finite, and a
+/// reply over <see cref="JudgeReplyLimit.MaxBytes"/>, are errors too. Never throws on any reply.
 /// </summary>
 public static class JudgeReplyParser
 {
@@ -20,53 +22,55 @@ public static class JudgeReplyParser
     public static JudgeVerdict Parse(string? reply)
     {
         if (reply is null) return JudgeVerdict.Failed(null, FormatErrorType, "No reply");
+        // Not kept as the raw reply either: storing or printing it is what the limit prevents.
+        if (Encoding.UTF8.GetByteCount(reply) is var bytes and > JudgeReplyLimit.MaxBytes)
+            return JudgeVerdict.Failed(null, JudgeReplyLimit.ErrorType, $"the reply is {bytes} bytes, over {JudgeReplyLimit.Described}");
 
         int open = reply.IndexOf(OpenTag, StringComparison.Ordinal);
         int close = reply.IndexOf(CloseTag, StringComparison.Ordinal);
-        if (open >= 0 && close > open)
-        {
-            // Tags present: no further fallback when their content does not parse (as the original).
-            var inside = reply[(open + OpenTag.Length)..close].Trim();
-            return TryRead(inside, out var attempts, out var detail)
-                ? new JudgeVerdict(attempts, reply, null)
-                : JudgeVerdict.Failed(reply, FormatErrorType, $"Failed to parse JSON from <json> tags ({detail})");
-        }
+        // Tags present: no further fallback when their content does not parse (as the original).
+        if (open >= 0 && close > open) return Read(reply, reply[(open + OpenTag.Length)..close].Trim(), "<json> tags");
 
         int first = reply.IndexOf('{');
         int last = reply.LastIndexOf('}');
-        if (first >= 0 && last > first)
-        {
-            return TryRead(reply[first..(last + 1)], out var attempts, out var detail)
-                ? new JudgeVerdict(attempts, reply, null)
-                : JudgeVerdict.Failed(reply, FormatErrorType, $"Failed to parse JSON from braces ({detail})");
-        }
+        if (first >= 0 && last > first) return Read(reply, reply[first..(last + 1)], "braces");
 
         return JudgeVerdict.Failed(reply, FormatErrorType, "No JSON found");
     }
 
-    // A JSON object parses; attempts is null when the object lacks a usable "attempts" list (the metrics then
-    // skip the trial, like a missing key in the original).
-    private static bool TryRead(string json, out IReadOnlyList<Attempt>? attempts, out string detail)
+    // A JSON object is a verdict; its attempts are null when it lacks a usable "attempts" list (the metrics then skip
+    // the trial, like a missing key in the original).
+    private static JudgeVerdict Read(string reply, string json, string source)
     {
-        attempts = null;
-        detail = "";
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                detail = $"expected an object, got {document.RootElement.ValueKind}";
-                return false;
-            }
-            // Entries that are not objects carry neither text nor score; they are dropped rather than failing the trial.
-            if (document.RootElement.TryGetProperty("attempts", out var list) && list.ValueKind == JsonValueKind.Array)
-                attempts = list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object).Select(ReadAttempt).ToList();
-            return true;
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
-            detail = e.Message;
-            return false;
+            return JudgeVerdict.Failed(reply, FormatErrorType, $"Failed to parse JSON from {source} ({e.Message})");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return JudgeVerdict.Failed(reply, FormatErrorType, $"Failed to parse JSON from {source} (expected an object, got {root.ValueKind})");
+            if (!root.TryGetProperty("attempts", out var list) || list.ValueKind != JsonValueKind.Array) return new JudgeVerdict(null, reply, null);
+            var attempts = new List<Attempt>();
+            // Entries that are not objects carry neither text nor score; they are dropped rather than failing the trial.
+            foreach (var entry in list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object))
+            {
+                var attempt = ReadAttempt(entry);
+                if (attempt.Score is { } score && score is not (>= 0 and <= 100))
+                {
+                    var given = entry.GetProperty("score");
+                    var text = given.ValueKind == JsonValueKind.String ? given.GetString() : given.GetRawText();
+                    return JudgeVerdict.Failed(reply, FormatErrorType, $"attempt {attempts.Count + 1}'s score {text} is outside 0-100");
+                }
+                attempts.Add(attempt);
+            }
+            return new JudgeVerdict(attempts, reply, null);
         }
     }
 
@@ -79,11 +83,11 @@ public static class JudgeReplyParser
         return new Attempt(text, score);
     }
 
+    // Infinite and NaN values are read as such, so that the range check refuses them.
     private static double? ReadScore(JsonElement score) => score.ValueKind switch
     {
         JsonValueKind.Number => score.GetDouble(),
-        JsonValueKind.String when double.TryParse(score.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-            && double.IsFinite(v) => v,
+        JsonValueKind.String when double.TryParse(score.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) => v,
         _ => null,
     };
 }

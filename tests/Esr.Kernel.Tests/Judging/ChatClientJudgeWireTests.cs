@@ -212,6 +212,64 @@ public sealed class ChatClientJudgeWireTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_from_any_variable_echoed_in_a_reply_or_an_error_body_never_reaches_verdicts_logs_or_the_cache()
+    {
+        var variable = "ESR_TEST_KEY_" + Guid.NewGuid().ToString("N");
+        const string key = "my-own-key-5a4b3c2d1e0f";
+        Environment.SetEnvironmentVariable(variable, key);
+        try
+        {
+            // A hostile server that echoes the Authorization header in a 401 body and inside a graded reply.
+            using var server = new LoopbackServer(r =>
+            {
+                var sent = r.Headers.GetValueOrDefault("Authorization") ?? "";
+                return r.Body.Contains("Unrelated feature: denied", StringComparison.Ordinal)
+                    ? new ScriptedReply(401, $"{{\"error\":{{\"message\":\"bad key {sent}\"}}}}")
+                    : Ok($"Your key is {sent}. <json>{{\"attempts\": [{{\"attempt_text\": \"{sent}\", \"score\": 50}}]}}</json>");
+            });
+            var logger = new CapturingLogger();
+            using var judge = JudgeBackends.OpenAiCompatible("test-model", new Uri(server.BaseUrl, "/v1"), variable, Fast, logger: logger);
+            var cache = new JudgeCache(Path.Combine(_temp, "cache"));
+            var cached = new CachingJudge(judge, cache);
+
+            var echoed = await cached.JudgeAsync(Request);
+            var denied = await cached.JudgeAsync(Request with { FeatureLabel = "denied" });
+
+            Assert.True(echoed.Succeeded, echoed.Error);
+            Assert.Equal("Bearer [redacted]", Assert.Single(echoed.Attempts!).Text);
+            Assert.DoesNotContain(key, echoed.RawReply);
+            Assert.False(denied.Succeeded);
+            Assert.Contains("[redacted]", denied.Error);
+            Assert.DoesNotContain(key, denied.Error);
+            Assert.DoesNotContain(key, logger.All);
+            var files = Directory.EnumerateFiles(cache.Directory, "*", SearchOption.AllDirectories).ToList();
+            Assert.Single(files);
+            Assert.All(files, file => Assert.DoesNotContain(key, File.ReadAllText(file)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public async Task A_reply_body_over_1_MiB_is_an_error_verdict_naming_the_limit_and_is_not_retried()
+    {
+        var padding = new string('x', (1 << 20) + 10);
+        using var openAi = new LoopbackServer(_ => Ok($"<json>{{\"attempts\": [{{\"attempt_text\": \"{padding}\", \"score\": 50}}]}}</json>"));
+        using var anthropic = new LoopbackServer(_ => new ScriptedReply(200, WireFormats.AnthropicMessage($"<json>{{\"attempts\": [{{\"attempt_text\": \"{padding}\", \"score\": 50}}]}}</json>")));
+        using var openAiJudge = OpenAi(openAi);
+        using var anthropicJudge = Anthropic(anthropic);
+
+        var verdicts = new[] { await openAiJudge.JudgeAsync(Request), await anthropicJudge.JudgeAsync(Request) };
+
+        Assert.All(verdicts, v => Assert.False(v.Succeeded));
+        Assert.All(verdicts, v => Assert.Null(v.RawReply));
+        Assert.All(verdicts, v => Assert.StartsWith("JudgeReplyTooLarge: the response body is over the 1 MiB limit", v.Error));
+        Assert.Equal((1, 1), (openAi.Count, anthropic.Count));
+    }
+
+    [Fact]
     public async Task The_cache_prevents_a_second_http_call_across_judge_instances()
     {
         using var server = new LoopbackServer(_ => Ok(WireFormats.TwoAttempts));

@@ -23,6 +23,36 @@ public class JudgePromptTests
     }
 
     [Fact]
+    public void The_default_example_gives_the_second_attempt_as_only_the_answer_after_the_restart_cue()
+    {
+        var text = JudgePrompt.Default.Instructions;
+        Assert.Contains("\"Apple! No, wait! Orange\"", text);
+        Assert.Contains("{\"attempt_text\": \"Orange\", \"score\": 0}", text);
+        Assert.DoesNotContain("\"attempt_text\": \"No, wait! Orange\"", text);
+    }
+
+    [Fact]
+    public void The_default_names_the_literal_no_attempt_reply_and_closes_requiring_the_tags_as_in_the_example()
+    {
+        var text = JudgePrompt.Default.Instructions;
+        Assert.Contains("{\"attempts\": []}", text);
+        var closing = text.Split('\n').Last(line => line.Trim().Length > 0);
+        Assert.Contains("<json></json>", closing);
+        Assert.Contains("must", closing);
+        Assert.Contains("exactly as in the example", closing);
+    }
+
+    [Fact]
+    public void The_sha256_covers_both_texts_and_the_version_is_its_first_16_digits()
+    {
+        var prompt = new JudgePrompt("S", "I");
+        Assert.Matches("^[0-9a-f]{64}$", prompt.Sha256);
+        Assert.Equal(prompt.Sha256[..16], prompt.Version);
+        Assert.NotEqual(prompt.Sha256, new JudgePrompt("S", "J").Sha256);
+        Assert.NotEqual(prompt.Sha256, new JudgePrompt("SI", "").Sha256);
+    }
+
+    [Fact]
     public void An_override_file_replaces_both_texts_and_changes_the_version()
     {
         var path = Path.GetTempFileName();

@@ -115,4 +115,47 @@ public class JudgeReplyParserTests
         var verdict = JudgeReplyParser.Parse("<json>{\"attempts\": [{\"attempt_text\": 42, \"score\": 1}]}</json>");
         Assert.Equal("42", verdict.Attempts![0].Text);
     }
+
+    [Theory]
+    [InlineData("1e309")]
+    [InlineData("-1e309")]
+    [InlineData("-5")]
+    [InlineData("500")]
+    [InlineData("100.5")]
+    [InlineData("\"500\"")]
+    [InlineData("\"NaN\"")]
+    [InlineData("\"Infinity\"")]
+    public void A_score_outside_0_to_100_or_not_finite_is_the_verdicts_error(string score)
+    {
+        var reply = $"<json>{{\"attempts\": [{{\"attempt_text\": \"a\", \"score\": 40}}, {{\"attempt_text\": \"b\", \"score\": {score}}}]}}</json>";
+
+        var verdict = JudgeReplyParser.Parse(reply);
+
+        Assert.False(verdict.Succeeded);
+        Assert.Null(verdict.Attempts);
+        Assert.Equal(reply, verdict.RawReply);
+        Assert.StartsWith("JudgeReplyFormatError: attempt 2's score ", verdict.Error);
+        Assert.EndsWith(" is outside 0-100", verdict.Error);
+    }
+
+    [Fact]
+    public void Scores_of_exactly_0_and_100_are_kept()
+    {
+        var verdict = JudgeReplyParser.Parse("<json>{\"attempts\": [{\"attempt_text\": \"a\", \"score\": 0}, {\"attempt_text\": \"b\", \"score\": \"100\"}]}</json>");
+        Assert.True(verdict.Succeeded, verdict.Error);
+        Assert.Equal([0.0, 100.0], verdict.Attempts!.Select(a => a.Score));
+    }
+
+    [Fact]
+    public void A_reply_over_1_MiB_is_an_error_naming_the_limit_and_keeps_no_raw_text()
+    {
+        var reply = "<json>{\"attempts\": [{\"attempt_text\": \"" + new string('x', 1 << 20) + "\", \"score\": 50}]}</json>";
+
+        var verdict = JudgeReplyParser.Parse(reply);
+
+        Assert.False(verdict.Succeeded);
+        Assert.Null(verdict.RawReply);
+        Assert.Null(verdict.Attempts);
+        Assert.StartsWith("JudgeReplyTooLarge: the reply is 1048638 bytes, over the 1 MiB limit", verdict.Error);
+    }
 }

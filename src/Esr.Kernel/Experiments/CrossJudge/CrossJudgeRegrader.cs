@@ -6,7 +6,8 @@ namespace Esr.Kernel.Experiments.CrossJudge;
 /// <summary>
 /// Regrades the sampled trials with each cross-judge using the same judge request as the original grade (the
 /// original prompt, response and latent label), and writes <c>sample_metadata_&lt;ts&gt;.json</c> and one
-/// <c>regraded_&lt;alias&gt;_&lt;ts&gt;.json</c> per judge (ESR_SPEC §6 Exp 7 field names).
+/// <c>regraded_&lt;alias&gt;_&lt;ts&gt;.json</c> per judge (ESR_SPEC §6 Exp 7 field names, plus
+/// <c>judge_prompt_sha256</c>, the <see cref="JudgePrompt.Sha256"/> of the texts that judge was sent).
 /// </summary>
 public static class CrossJudgeRegrader
 {
@@ -55,7 +56,7 @@ public static class CrossJudgeRegrader
             var set = new RegradedSet(entry.Alias, entry.Judge.Name, sample.Trials.Zip(grades, (s, g) => new RegradedTrial(s, g)).ToList());
             sets.Add(set);
             if (outputDirectory is not null)
-                JsonResultFile.Write(Path.Combine(outputDirectory, $"regraded_{entry.Alias}_{stamp}.json"), Regraded(set, stamp));
+                JsonResultFile.Write(Path.Combine(outputDirectory, $"regraded_{entry.Alias}_{stamp}.json"), Regraded(set, entry.Judge.Prompt, stamp));
         }
         return sets;
     }
@@ -70,10 +71,11 @@ public static class CrossJudgeRegrader
         ["source_files"] = new JsonObject(sample.SourceFiles.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
     };
 
-    private static JsonObject Regraded(RegradedSet set, string stamp) => new()
+    private static JsonObject Regraded(RegradedSet set, JudgePrompt prompt, string stamp) => new()
     {
         ["model_name"] = set.Alias,
         ["model_id"] = set.ModelId,
+        ["judge_prompt_sha256"] = prompt.Sha256,
         ["timestamp"] = stamp,
         ["n_samples"] = set.Results.Count,
         ["n_errors"] = set.Errors,

@@ -72,7 +72,7 @@ public sealed class BoundaryAnnotator(IChatClient client, string? modelId = null
         }
         catch (Exception e)
         {
-            return BoundaryAnnotation.Failed(null, $"{e.GetType().Name}: {Judging.SecretRedactor.Redact(e.Message)}");
+            return BoundaryAnnotation.Failed(null, $"{e.GetType().Name}: {Judging.SecretRedactor.For(client).Redact(e.Message)}");
         }
     }
 }

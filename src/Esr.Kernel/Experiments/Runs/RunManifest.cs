@@ -37,6 +37,12 @@ public sealed record RunManifest(
     /// <summary>The latents selection chose on the first start, reused on every resume (a selection graded by an LLM need not repeat).</summary>
     public IReadOnlyList<int>? SelectedLatents { get; init; }
 
+    /// <summary>
+    /// The <see cref="Judging.JudgePrompt.Sha256"/> of the texts the judge sends (the built-in prompt or a
+    /// <c>--judge-prompt-file</c>'s); null when the run's starter recorded none.
+    /// </summary>
+    public string? JudgePromptSha256 { get; init; }
+
     /// <summary>When the run first started (UTC); not compared.</summary>
     public DateTimeOffset CreatedUtc { get; init; }
 
@@ -54,6 +60,7 @@ public sealed record RunManifest(
         if (ModelHash != other.ModelHash) return "model_hash";
         if (SaeHash != other.SaeHash) return "sae_hash";
         if (Judge != other.Judge) return "judge";
+        if (JudgePromptSha256 != other.JudgePromptSha256) return "judge_prompt_sha256";
         if (!ignoreShard && Shard != other.Shard) return "shard";
         foreach (var key in Config.Select(p => p.Key).Union(other.Config.Select(p => p.Key)).Order(StringComparer.Ordinal))
         {

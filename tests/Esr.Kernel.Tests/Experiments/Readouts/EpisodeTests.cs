@@ -1,5 +1,6 @@
 using Esr.Kernel.Experiments.Episodes;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Tests.Judging;
 
 namespace Esr.Kernel.Tests.Experiments.Readouts;
 
@@ -145,5 +146,38 @@ public class EpisodeTests
         Assert.Contains("Knots. Wait, wrong topic.", call.Messages[1].Text);
         Assert.Equal(Microsoft.Extensions.AI.ChatRole.System, call.Messages[0].Role);
         Assert.Equal((1024, "claude-sonnet-4-5-20250929"), (call.Options!.MaxOutputTokens, call.Options.ModelId));
+    }
+
+    [Fact]
+    public async Task The_annotator_keeps_a_key_the_server_echoes_out_of_its_raw_replies_and_errors()
+    {
+        var variable = "ESR_TEST_KEY_" + Guid.NewGuid().ToString("N");
+        const string key = "annotator-key-0123456789";
+        Environment.SetEnvironmentVariable(variable, key);
+        try
+        {
+            var episodes = EpisodeExtraction.Extract([
+                Trials.Make(1, 1, ScriptedJudge.Scores(0, 75), response: "Knots. Wait, wrong topic. Probability is a ratio.", prompt: "Explain probability."),
+                Trials.Make(2, 2, ScriptedJudge.Scores(0, 75), response: "boom", prompt: "Explain knots."),
+            ]);
+            using var server = new LoopbackServer(r =>
+            {
+                var sent = r.Headers.GetValueOrDefault("Authorization");
+                return r.Body.Contains("boom", StringComparison.Ordinal)
+                    ? new ScriptedReply(401, $"{{\"error\":{{\"message\":\"bad key {sent}\"}}}}")
+                    : new ScriptedReply(200, WireFormats.OpenAiCompletion($"You sent {sent}.\n```json\n{{\"off_topic_char_start\": 0, \"correction_char_start\": 7, \"on_topic_char_start\": 26}}\n```"));
+            });
+            using var client = JudgeBackends.OpenAiChatClient("annotator", new Uri(server.BaseUrl, "/v1"), variable, new JudgeClientOptions { MaxRetries = 0 });
+
+            var annotations = await new BoundaryAnnotator(client).AnnotateAsync(episodes);
+
+            Assert.Contains("[redacted]", annotations[0].RawResponse);
+            Assert.Contains("[redacted]", annotations[1].Error);
+            Assert.All(annotations, a => Assert.DoesNotContain(key, a.RawResponse + a.Error));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
     }
 }
