@@ -111,6 +111,24 @@ public class CrossJudgeTests
     }
 
     [Fact]
+    public async Task A_judge_alias_with_a_slash_or_dots_names_a_file_inside_the_output_folder_not_a_subfolder()
+    {
+        using var folder = new TemporaryDirectory();
+        var output = Path.Combine(folder.Path, "cross_judge_results");
+        var sample = CrossJudgeSampler.Select([Trials.Make(7, 70, Multi)]);
+        var judge = new ScriptedJudge("meta-llama/Llama-3.3-70B-Instruct", _ => Single);
+
+        await CrossJudgeRegrader.RegradeAsync(sample,
+            [new CrossJudgeEntry("meta-llama/Llama-3.3-70B-Instruct", judge), new CrossJudgeEntry("../../up", judge)], output, DateTimeOffset.UnixEpoch);
+
+        Assert.Empty(Directory.GetDirectories(output));
+        Assert.Equal([output], Directory.GetFileSystemEntries(folder.Path));
+        Assert.Equal(
+            ["regraded_.._.._up_19700101_000000.json", "regraded_meta-llama_Llama-3.3-70B-Instruct_19700101_000000.json", "sample_metadata_19700101_000000.json"],
+            Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Rows_list_the_original_grade_under_the_papers_label_and_drop_unusable_new_grades()
     {
         var trials = new[]
