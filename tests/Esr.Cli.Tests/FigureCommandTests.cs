@@ -128,6 +128,38 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Contains(message, Assert.Single(run.StderrLines));
     }
 
+    private const string Hostile = "</script><script>document.title='PWNED'</script><b>";
+
+    // A hostile model name, latent label, prompt, meta-prompt variant and judge: text from data, drawn by each figure.
+    [Theory]
+    [InlineData("2")]
+    [InlineData("4-variants")]
+    [InlineData("A4")]
+    public async Task Text_from_data_is_escaped_in_the_page_and_never_closes_its_inline_script(string figure)
+    {
+        string model = "M" + Hostile;
+        TrialRecord Poisoned(string condition, params double[] scores) =>
+            Trial(model, condition, scores) with { LatentLabel = "LABEL" + Hostile, Prompt = "PROMPT" + Hostile };
+        string results = figure == "A4"
+            ? WriteCrossJudgeOutput("J" + Hostile, model)
+            : await WriteRunAsync("hostile", Poisoned("steered", 10, 90), Poisoned("steered", 30), Poisoned("V" + Hostile, 20, 60));
+        string output = Path.Combine(directory, "hostile.html");
+
+        var run = await CliRun.InProcessAsync(["figure", figure, "--results", results, "--out", output, .. figure == "4-variants" ? new[] { "--model", model } : []]);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        string html = await File.ReadAllTextAsync(output);
+        // Only the page's own two scripts (plotly.js and the plot) open and close.
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "</script", System.Text.RegularExpressions.RegexOptions.IgnoreCase).Count);
+        Assert.DoesNotContain("<script>document", html);
+        string plot = html[html.LastIndexOf("<script>", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("LABEL<", plot);
+        Assert.DoesNotContain("PROMPT<", plot);
+        // What the figure shows (as plotly text) is the name itself, escaped: plotly draws &lt; as "<".
+        string escaped = "&lt;/script&gt;&lt;script&gt;document.title='PWNED'&lt;/script&gt;&lt;b&gt;";
+        Assert.Contains((figure switch { "A4" => "J", "4-variants" => "V", _ => "M" }) + escaped, html);
+    }
+
     [Fact]
     public async Task Figure_4_variants_needs_exactly_one_model()
     {
@@ -225,10 +257,10 @@ public sealed class FigureCommandTests : IDisposable
     }
 
     // Experiment 7's output folder as `esr experiment 7` leaves it: the per-(judge, trial) table.
-    private string WriteCrossJudgeOutput()
+    private string WriteCrossJudgeOutput(string secondJudge = "judge-b", string otherModel = "gemma-2-2b-it")
     {
-        var rows = new[] { "judge-a", "judge-b" }.SelectMany(judge => Enumerable.Range(0, 4).Select(i =>
-            new Esr.Kernel.Experiments.CrossJudge.CrossJudgeRow(judge, $"t{i}", i % 2 == 0 ? "70B" : "gemma-2-2b-it", 10, i == 0 ? 80 : 10, i == 0 ? 2 : 1, i == 0 ? 70 : 0)));
+        var rows = new[] { "judge-a", secondJudge }.SelectMany(judge => Enumerable.Range(0, 4).Select(i =>
+            new Esr.Kernel.Experiments.CrossJudge.CrossJudgeRow(judge, $"t{i}", i % 2 == 0 ? "70B" : otherModel, 10, i == 0 ? 80 : 10, i == 0 ? 2 : 1, i == 0 ? 70 : 0)));
         var folder = Directory.CreateDirectory(Path.Combine(directory, "exp7")).FullName;
         Microsoft.Data.Analysis.DataFrame.SaveCsv(Esr.Kernel.Experiments.CrossJudge.CrossJudgeAnalysis.RowsFrame(rows.ToList()),
             Path.Combine(folder, Esr.Kernel.Experiments.CrossJudge.CrossJudgeAnalysis.RowsCsvFile), cultureInfo: System.Globalization.CultureInfo.InvariantCulture);

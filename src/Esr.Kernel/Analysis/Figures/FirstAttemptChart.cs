@@ -15,7 +15,7 @@ public static class FirstAttemptChart
         ArgumentNullException.ThrowIfNull(data);
         var figure = new PlotlyFigure(title, 1400, 560);
         var models = Strings(data.Summary, "model");
-        var names = Strings(data.Summary, "display_name");
+        var names = Strings(data.Summary, "display_name").Select(HtmlText.Escape).ToArray();
         var colours = models.Select(m => ModelStyle.For(m).Colour).ToArray();
         var histModels = Strings(data.Histogram, "model");
         var centres = Doubles(data.Histogram, "bin_centre");
