@@ -94,6 +94,36 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Contains("no trials for figure 3", steered.Stderr);
     }
 
+    // An Exp-2 run as the runner leaves it: the levels' threshold-cache statistics in the manifest.
+    private async Task<string> WriteSweepAsync(string name, string model, double mean, double std, params (double Boost, double Threshold)[] levels)
+    {
+        var store = new RunStore(Path.Combine(directory, name));
+        await store.StartOrResumeAsync(new RunManifest("2", "1.0", 5, model, "sha256:aa", "sha256:bb", "scripted", null,
+            ExperimentSettings.ForExperiment("2").ToJson(), new Dictionary<string, string>()) { ThresholdCacheStats = new(mean, std), CreatedUtc = DateTimeOffset.UnixEpoch });
+        await store.AppendAsync(levels.Select((l, i) => Trial(model, "boost_sweep", 10, i == 1 ? 70 : 10) with { Boost = l.Boost, Threshold = l.Threshold, Latent = i }).ToArray());
+        return store.Directory;
+    }
+
+    [Fact]
+    public async Task Figure_3_puts_boosts_in_standard_deviations_of_the_threshold_cache_that_built_the_levels()
+    {
+        // The latents' own thresholds (mean 20, SD 10) are not the cache's statistics (mean 4, SD 2).
+        string run = await WriteSweepAsync("sweep", "llama-3.3-70b", 4, 2, (2, 10), (4, 20), (8, 30));
+        string exported = Directory.CreateDirectory(Path.Combine(directory, "paper")).FullName;
+        string paperFile = Assert.Single(await ExportAsync(await WriteSweepAsync("other", "gemma-2-2b", 6, 4, (2, 1), (6, 2), (10, 3)), exported));
+        string output = Path.Combine(directory, "figure3.html");
+
+        var fromStats = await CliRun.InProcessAsync("figure", "3", "--results", run, paperFile, "--out", output);
+        string html = await File.ReadAllTextAsync(output);
+        var overridden = await CliRun.InProcessAsync("figure", "3", "--results", run, "--out", output, "--boost-mean", "0", "--boost-std", "1");
+
+        Assert.Equal((0, ""), (fromStats.ExitCode, fromStats.Stderr));
+        Assert.Contains("\"x\":[-1.0,0.0,2.0]", html);   // llama: (2, 4, 8 − 4)/2
+        Assert.Contains("\"x\":[-1.0,0.0,1.0]", html);   // gemma, from its exported file: (2, 6, 10 − 6)/4
+        Assert.Equal((0, ""), (overridden.ExitCode, overridden.Stderr));
+        Assert.Contains("\"x\":[2.0,4.0,8.0]", await File.ReadAllTextAsync(output));
+    }
+
     [Fact]
     public async Task A_folder_yields_its_runs_whole_and_its_paper_files_and_a_run_given_twice_counts_once()
     {
@@ -197,7 +227,7 @@ public sealed class FigureCommandTests : IDisposable
 
     [Theory]
     [InlineData("figure.svg", "--out must end in .html or .png")]
-    [InlineData("figure.html", "figure 3 needs --boost-mean and --boost-std")]
+    [InlineData("figure.html", "has no threshold_cache_stats; give --boost-mean and --boost-std")]
     public async Task Unusable_requests_fail_with_one_line(string output, string message)
     {
         string results = await WriteTrialsAsync("t", Trial("m", "boost_sweep", 10));

@@ -87,13 +87,22 @@ public class FigureDataTests
     }
 
     [Fact]
-    public void Boost_normalization_uses_the_population_deviation_and_averages_files()
+    public void Boost_normalization_averages_the_files_statistics()
     {
-        var stats = BoostNormalization.FromThresholds([2, 4, 6]);
-        Assert.Equal(4, stats.Mean, 12);
-        Assert.Equal(Math.Sqrt(8.0 / 3), stats.StandardDeviation, 12);
         var average = BoostNormalization.Average([new(10, 2), new(20, 4)]);
         Assert.Equal(new BoostNormalization(15, 3), average);
+    }
+
+    [Fact]
+    public void Boost_sweep_normalizes_each_model_by_its_own_statistics_and_refuses_a_model_without()
+    {
+        var trials = new[] { Trial("a", "boost_sweep", [10], boost: 4), Trial("b", "boost_sweep", [10], boost: 4) };
+
+        var frame = BoostSweepFigure.Build(trials, new Dictionary<string, BoostNormalization> { ["a"] = new(0, 2), ["b"] = new(2, 1) });
+
+        Assert.Equal([2.0, 2.0], Enumerable.Range(0, 2).Select(i => Cell(frame, "normalized_boost", i)));
+        var error = Assert.Throws<ArgumentException>(() => BoostSweepFigure.Build(trials, new Dictionary<string, BoostNormalization> { ["a"] = new(0, 2) }));
+        Assert.Contains("\"b\"", error.Message);
     }
 
     [Fact]
