@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments;
@@ -58,6 +59,11 @@ internal static class FigureCommand
         var excludeDegraded = new Option<bool>("--exclude-degraded") { Description = "Drop degraded (repetitive) outputs; the paper keeps them" };
         var boostMean = new Option<double?>("--boost-mean") { Description = "Figure 3: μ to put boosts in SDs from (default: the threshold_cache_stats of the sweep's runs and files, averaged per model)" };
         var boostStd = new Option<double?>("--boost-std") { Description = "Figure 3: σ to put boosts in SDs of (default: the threshold_cache_stats of the sweep's runs and files, averaged per model)" };
+        var detectorCounts = new Option<string?>("--detector-counts")
+        {
+            Description = "Figures 5 and A14: count only ablation trials with these numbers of ablated latents, comma-separated, or any (default: 22,25,26, the paper's detector sets)",
+            HelpName = "n,n|any",
+        };
         var model = new Option<string[]>("--model")
         {
             Description = "Keep only these models' trials (figure 4-variants: exactly one, the model whose variants to draw)",
@@ -67,7 +73,7 @@ internal static class FigureCommand
         var scale = new Option<double>("--scale") { Description = "PNG: pixels per layout unit", DefaultValueFactory = _ => 2 };
         var command = new Command("figure", "Draw a paper figure from trial results or experiment 6's readout (ESR_SPEC §6)")
         {
-            figure, results, outPath, excludeDegraded, boostMean, boostStd, model, scale,
+            figure, results, outPath, excludeDegraded, boostMean, boostStd, detectorCounts, model, scale,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -92,7 +98,7 @@ internal static class FigureCommand
                 if (id == "4-VARIANTS" && models.Length != 1) throw new CliInputException("figure 4-variants needs exactly one --model");
                 chart = id == "3"
                     ? BoostSweepChart.Create(BoostSweepFigure.Build(selected, Normalizations(sources, selected, parse.GetValue(boostMean), parse.GetValue(boostStd)), options))
-                    : Draw(id, selected, options, models.FirstOrDefault() ?? "");
+                    : Draw(id, selected, options, models.FirstOrDefault() ?? "", DetectorCounts(parse.GetValue(detectorCounts)));
             }
             if (extension == ".html") await FigureExport.SaveHtmlAsync(chart, path, cancellationToken);
             else
@@ -131,21 +137,28 @@ internal static class FigureCommand
         }).ToList();
     }
 
-    private static GenericChart Draw(string figure, IReadOnlyList<TrialRecord> trials, MetricOptions options, string model) =>
+    private static GenericChart Draw(string figure, IReadOnlyList<TrialRecord> trials, MetricOptions options, string model, int[]? detectorCounts) =>
         figure switch
         {
             "2" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.EsrRate, options)),
             "2-DEGRADED" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.MeanImprovementAllTrials, options), "ESR across models (mean improvement over all trials)"),
             "4" => MetaPromptChart.Figure4(MetaPromptFigure.Build(trials, options: options)),
             "4-VARIANTS" => MetaPromptChart.Variants(MetaPromptFigure.Build(trials, options: options), model),
-            "5" => AblationChart.Create(AblationFigure.Build(trials, options: options)),
+            "5" => AblationChart.Create(AblationFigure.Build(trials, detectorCounts: detectorCounts, options: options)),
             "7" => MaskedRatioChart.Create(MaskedRatioFigure.Build(trials, options: options)),
             "COMBINED" => PromptingVsFinetuningChart.Create(PromptingVsFinetuningFigure.Build(trials)),
             "A2" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.MeanImprovementAllTrials, options), "No-steering baseline"),
             "A3" => FirstAttemptChart.Create(FirstAttemptFigure.Build(trials, options)),
-            "A14" => FileAggregateChart.Create(FileAggregateFigure.Build(trials, options: options)),
+            "A14" => FileAggregateChart.Create(FileAggregateFigure.Build(trials, options: options, detectorCounts: detectorCounts)),
             _ => throw new CliInputException($"unknown figure {figure}"),
         };
+
+    // --detector-counts: none keeps the paper's detector-set sizes; "any" (no count required) counts every ablation.
+    private static int[]? DetectorCounts(string? text) =>
+        text is null ? null
+        : text.Trim().Equals("any", StringComparison.OrdinalIgnoreCase) ? []
+        : text.Split(',').Select(part => int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count
+            : throw new CliInputException($"--detector-counts '{text}': expected comma-separated numbers of ablated latents (e.g. 22,25,26) or any")).ToArray();
 
     // Figure 6 plots one readout, experiment 6's JSON, read by the Kernel's reader of that file.
     private static GenericChart Figure6(IReadOnlyList<string> paths)

@@ -202,6 +202,34 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Equal((0, ""), (one.ExitCode, one.Stderr));
     }
 
+    [Theory]
+    [InlineData(null, "(0/1)")]
+    [InlineData("any", "(1/2)")]
+    [InlineData("2", "(1/1)")]
+    public async Task Figure_5_compares_the_70b_with_its_ablation_trials_of_the_papers_detector_set_sizes_unless_told(string? counts, string ablationEsr)
+    {
+        TrialRecord Ablated(int detectors, params double[] scores) =>
+            Trial("llama-3.3-70b", "ablation", scores) with { AblatedLatents = Enumerable.Range(0, detectors).ToArray() };
+        string results = await WriteTrialsAsync("t", Trial("llama-3.3-70b", "steered", 10, 50), Trial("llama-3.3-70b", "steered", 20),
+            Trial("llama-3.1-8b", "steered", 10, 90), Trial("masked-ratio-50pct-merged", "steered", 30), Ablated(26, 30), Ablated(2, 10, 40));
+        string output = Path.Combine(directory, "figure5.html");
+
+        var run = await CliRun.InProcessAsync(["figure", "5", "--results", results, "--out", output, .. counts is null ? Array.Empty<string>() : ["--detector-counts", counts]]);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        // The ESR panel's labels: (improved/total) for the 70B's steered baseline, then the ablation.
+        Assert.Contains($"\"text\":[\"(1/2)\",\"{ablationEsr}\"]", await File.ReadAllTextAsync(output));
+    }
+
+    [Fact]
+    public async Task Detector_counts_that_are_not_numbers_fail_with_one_line_naming_the_option()
+    {
+        string results = await WriteTrialsAsync("t", Trial("m", "steered", 10), Trial("m", "ablation", 20));
+        var run = await CliRun.InProcessAsync("figure", "5", "--results", results, "--out", Path.Combine(directory, "f.html"), "--detector-counts", "22,all");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--detector-counts '22,all': expected comma-separated numbers", Assert.Single(run.StderrLines));
+    }
+
     [Fact]
     public async Task Figure_5_renders_a_png()
     {

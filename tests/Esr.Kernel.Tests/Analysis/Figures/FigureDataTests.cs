@@ -140,7 +140,43 @@ public class FigureDataTests
         Assert.Equal(4, Cell(data.Conditions, "n", 1));
         Assert.Equal(50, data.MultiAttemptReduction, 9);
         Assert.Equal(0, data.EsrReduction, 9);
-        Assert.Equal(5, Cell(AblationFigure.Build(trials).Conditions, "n", 1));
+        Assert.Equal(4, Cell(AblationFigure.Build(trials).Conditions, "n", 1));
+        Assert.Equal(5, Cell(AblationFigure.Build(trials, detectorCounts: []).Conditions, "n", 1));
+    }
+
+    [Fact]
+    public void Ablation_figures_compare_the_70b_alone_with_the_papers_detector_set_sizes_by_default()
+    {
+        var trials = new[]
+        {
+            Trial(Llama70, 10, 50), Trial(Llama70, 20),
+            // Other models' steered trials, a fine-tuned model's among them, are not the ablated model's baseline.
+            Trial(Llama8, 10, 90), Trial("masked-ratio-50pct-merged", 10, 90), Trial(Llama8, "ablation", [10], ablated: 26),
+            Trial(Llama70, "ablation", [10], ablated: 26), Trial(Llama70, "ablation", [10], ablated: 22),
+            Trial(Llama70, "ablation", [10, 90], ablated: 5),
+            Trial(Llama70, "random_ablation_set0", [30]),
+        };
+
+        var figure5 = AblationFigure.Build(trials).Conditions;
+        var figureA14 = FileAggregateFigure.Build(trials);
+
+        Assert.Equal([2.0, 2.0], new[] { Cell(figure5, "n", 0), Cell(figure5, "n", 1) });
+        Assert.Equal([2.0, 2.0, 1.0], Enumerable.Range(0, 3).Select(i => Cell(figureA14, "n", i)));
+        Assert.Equal(3, Cell(AblationFigure.Build(trials, detectorCounts: []).Conditions, "n", 1));
+    }
+
+    [Fact]
+    public void Without_the_70b_the_ablation_figures_compare_the_models_that_were_ablated()
+    {
+        var trials = new[]
+        {
+            Trial("toy-a", 10, 50), Trial("toy-a", 20), Trial("toy-b", 30),
+            Trial("toy-a", "ablation", [10], ablated: 3), Trial("toy-a", "ablation", [10], ablated: 3),
+        };
+
+        var figure5 = AblationFigure.Build(trials, detectorCounts: [3]).Conditions;
+
+        Assert.Equal([2.0, 2.0], new[] { Cell(figure5, "n", 0), Cell(figure5, "n", 1) });
     }
 
     [Fact]
