@@ -140,6 +140,9 @@ public class ChartTests
         Assert.Equal("overlay", json.Layout.GetProperty("barmode").GetString());
         var bars = json.TracesOfType("bar");
         Assert.Equal(3, bars.Count);
+        // Counts, as plot_exp8.py draws them: the 8B's first scores 20, 30, 50 fall in three bins of one each.
+        Assert.Equal(3, bars[1].GetProperty("y").EnumerateArray().Sum(y => y.GetDouble()));
+        Assert.Equal("Count", json.Layout.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
         Assert.Equal(["Llama-3.3-70B", "Llama-3.1-8B"], bars[2].GetProperty("y").EnumerateArray().Select(y => y.GetString()));
         Assert.Contains("First-Attempt Score", json.AxisTitles());
     }

@@ -18,7 +18,7 @@ public class FigureDataTests
             Trial(Llama8, 60), Trial(Llama8, 20, 80), Trial(Llama8, 50, 30), Trial(Llama8, 10),
             Trial(Llama70, 40, 40), Trial(Llama70, 30),
         ]);
-        Assert.Equal([Llama70, Llama8], new[] { Str(data.Summary, "model", 0), Str(data.Summary, "model", 1) });
+        Assert.Equal(["Llama-3.3-70B", "Llama-3.1-8B"], new[] { Str(data.Summary, "model", 0), Str(data.Summary, "model", 1) });
         Assert.Equal("Llama-3.3-70B", Str(data.Summary, "display_name", 0));
         // 8B: multi 2/4 = 50 %, Wald SE 100·sqrt(0.25/4) = 25; ESR 1/4 = 25 %, SE 100·sqrt(0.1875/4) = 21.650635;
         // % of multi-attempts improved 1/2 = 50; MSI (60 − 20)/2 = 20; all-trials mean (0 + 60 − 20 + 0)/4 = 10.
@@ -40,6 +40,28 @@ public class FigureDataTests
         // 70B's one delta 0 sits in the centre bin: density 1/6.667 = 0.15.
         Assert.Equal(0.15, Cell(data.Histogram, "density", 15), 12);
         Assert.Equal(3, data.Deltas.Rows.Count);
+    }
+
+    [Fact]
+    public void Figures_2_and_a3_pool_a_familys_layer_variants_into_one_row()
+    {
+        var trials = new[]
+        {
+            Trial("gemma-2-9b-it", 20, 80), Trial("gemma-2-9b-res-16k-layer-26", 30), Trial("gemma-2-9b-res-131k-layer-20", 50, 30),
+            Trial("toy-m", 40),
+        };
+
+        var scoreDelta = ScoreDeltaFigure.Build(trials);
+        var firstAttempt = FirstAttemptFigure.Build(trials);
+
+        foreach (var summary in new[] { scoreDelta.Summary, firstAttempt.Summary })
+        {
+            Assert.Equal(["Gemma-2-9B", "toy-m"], Enumerable.Range(0, (int)summary.Rows.Count).Select(i => Str(summary, "model", i)));
+            Assert.Equal(3, Cell(summary, "n", 0));
+        }
+        Assert.Equal(2, Cell(scoreDelta.Summary, "multi_attempt", 0));
+        Assert.Equal(["Gemma-2-9B", "Gemma-2-9B"], Enumerable.Range(0, 2).Select(i => Str(scoreDelta.Deltas, "model", i)));
+        Assert.Equal(2 * 20, firstAttempt.Histogram.Rows.Count);
     }
 
     [Fact]
