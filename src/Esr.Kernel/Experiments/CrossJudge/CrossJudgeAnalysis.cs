@@ -6,8 +6,8 @@ namespace Esr.Kernel.Experiments.CrossJudge;
 
 /// <summary>
 /// The analysis of Experiment 7 (<c>plot_exp7.py</c>): one row per (judge, trial), new grades with an error or no
-/// attempt dropped, the original grade once per trial that has a usable new grade, as its own judge; per-pair agreement metrics; and the
-/// rows frame that <see cref="Analysis.Figures.CrossJudgeFigure"/> turns into Figures A.4-A.6.
+/// attempt dropped, the original grade as its own judge once per trial that has a usable new grade; per-pair
+/// agreement metrics; and the rows frame that <see cref="Analysis.Figures.CrossJudgeFigure"/> turns into Figures A.4-A.6.
 /// </summary>
 public static partial class CrossJudgeAnalysis
 {
