@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Esr.Kernel;
 using Esr.Kernel.Experiments.Runs;
 
 namespace Esr.Cli;
@@ -27,7 +28,7 @@ internal static class ExperimentExportCommand
             var paths = new List<string>();
             foreach (var (fileName, results) in PaperExport.FromRun(manifest, store.ReadTrials()))
             {
-                var path = Path.Combine(parse.GetRequiredValue(outDirectory), fileName);
+                var path = SafeFileName.Inside(parse.GetRequiredValue(outDirectory), fileName);
                 await PaperResultFile.WriteAsync(path, results, cancellationToken);
                 paths.Add(path);
             }

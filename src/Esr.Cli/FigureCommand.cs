@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.CrossJudge;
 using Esr.Kernel.Experiments.Episodes;
+using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Experiments.SequentialActivations;
 using Plotly.NET;
 
@@ -55,8 +57,13 @@ internal static class FigureCommand
         };
         var outPath = new Option<string>("--out") { Description = "The figure file: .html (self-contained) or .png", Required = true, HelpName = "file" };
         var excludeDegraded = new Option<bool>("--exclude-degraded") { Description = "Drop degraded (repetitive) outputs; the paper keeps them" };
-        var boostMean = new Option<double?>("--boost-mean") { Description = "Figure 3: μ of the threshold cache (default: mean of the latents' thresholds)" };
-        var boostStd = new Option<double?>("--boost-std") { Description = "Figure 3: population σ of the threshold cache (default: of the latents' thresholds)" };
+        var boostMean = new Option<double?>("--boost-mean") { Description = "Figure 3: μ to put boosts in SDs from (default: the threshold_cache_stats of the sweep's runs and files, averaged per model)" };
+        var boostStd = new Option<double?>("--boost-std") { Description = "Figure 3: σ to put boosts in SDs of (default: the threshold_cache_stats of the sweep's runs and files, averaged per model)" };
+        var detectorCounts = new Option<string?>("--detector-counts")
+        {
+            Description = "Figures 5 and A14: count only ablation trials with these numbers of ablated latents, comma-separated, or any (default: 22,25,26, the paper's detector sets)",
+            HelpName = "n,n|any",
+        };
         var model = new Option<string[]>("--model")
         {
             Description = "Keep only these models' trials (figure 4-variants: exactly one, the model whose variants to draw)",
@@ -66,7 +73,7 @@ internal static class FigureCommand
         var scale = new Option<double>("--scale") { Description = "PNG: pixels per layout unit", DefaultValueFactory = _ => 2 };
         var command = new Command("figure", "Draw a paper figure from trial results or experiment 6's readout (ESR_SPEC §6)")
         {
-            figure, results, outPath, excludeDegraded, boostMean, boostStd, model, scale,
+            figure, results, outPath, excludeDegraded, boostMean, boostStd, detectorCounts, model, scale,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -81,14 +88,17 @@ internal static class FigureCommand
             else if (id == "A16") chart = Figure16(parse.GetRequiredValue(results));
             else
             {
-                var trials = FigureTrialReader.Read(parse.GetRequiredValue(results), cancellationToken);
+                var sources = FigureTrialReader.ReadSources(parse.GetRequiredValue(results), cancellationToken);
+                var trials = sources.SelectMany(s => s.Trials).ToList();
                 if (trials.Count == 0) throw new CliInputException("--results holds no trial records");
                 var options = new MetricOptions(ExcludeDegraded: parse.GetValue(excludeDegraded));
                 var models = parse.GetValue(model) ?? [];
                 var selected = Select(id, trials, models);
                 if (selected.Count == 0) throw new CliInputException($"--results holds no trials for figure {parse.GetRequiredValue(figure)}{(models.Length > 0 ? " and --model " + string.Join(", ", models) : "")}");
                 if (id == "4-VARIANTS" && models.Length != 1) throw new CliInputException("figure 4-variants needs exactly one --model");
-                chart = Draw(id, selected, options, parse.GetValue(boostMean), parse.GetValue(boostStd), models.FirstOrDefault() ?? "");
+                chart = id == "3"
+                    ? BoostSweepChart.Create(BoostSweepFigure.Build(selected, Normalizations(sources, selected, parse.GetValue(boostMean), parse.GetValue(boostStd)), options))
+                    : Draw(id, selected, options, models.FirstOrDefault() ?? "", DetectorCounts(parse.GetValue(detectorCounts)));
             }
             if (extension == ".html") await FigureExport.SaveHtmlAsync(chart, path, cancellationToken);
             else
@@ -127,22 +137,28 @@ internal static class FigureCommand
         }).ToList();
     }
 
-    private static GenericChart Draw(string figure, IReadOnlyList<TrialRecord> trials, MetricOptions options, double? boostMean, double? boostStd, string model) =>
+    private static GenericChart Draw(string figure, IReadOnlyList<TrialRecord> trials, MetricOptions options, string model, int[]? detectorCounts) =>
         figure switch
         {
             "2" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.EsrRate, options)),
             "2-DEGRADED" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.MeanImprovementAllTrials, options), "ESR across models (mean improvement over all trials)"),
-            "3" => BoostSweepChart.Create(BoostSweepFigure.Build(trials, Normalization(trials, boostMean, boostStd), options)),
             "4" => MetaPromptChart.Figure4(MetaPromptFigure.Build(trials, options: options)),
             "4-VARIANTS" => MetaPromptChart.Variants(MetaPromptFigure.Build(trials, options: options), model),
-            "5" => AblationChart.Create(AblationFigure.Build(trials, options: options)),
+            "5" => AblationChart.Create(AblationFigure.Build(trials, detectorCounts: detectorCounts, options: options)),
             "7" => MaskedRatioChart.Create(MaskedRatioFigure.Build(trials, options: options)),
             "COMBINED" => PromptingVsFinetuningChart.Create(PromptingVsFinetuningFigure.Build(trials)),
             "A2" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.MeanImprovementAllTrials, options), "No-steering baseline"),
             "A3" => FirstAttemptChart.Create(FirstAttemptFigure.Build(trials, options)),
-            "A14" => FileAggregateChart.Create(FileAggregateFigure.Build(trials, options: options)),
+            "A14" => FileAggregateChart.Create(FileAggregateFigure.Build(trials, options: options, detectorCounts: detectorCounts)),
             _ => throw new CliInputException($"unknown figure {figure}"),
         };
+
+    // --detector-counts: none keeps the paper's detector-set sizes; "any" (no count required) counts every ablation.
+    private static int[]? DetectorCounts(string? text) =>
+        text is null ? null
+        : text.Trim().Equals("any", StringComparison.OrdinalIgnoreCase) ? []
+        : text.Split(',').Select(part => int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count
+            : throw new CliInputException($"--detector-counts '{text}': expected comma-separated numbers of ablated latents (e.g. 22,25,26) or any")).ToArray();
 
     // Figure 6 plots one readout, experiment 6's JSON, read by the Kernel's reader of that file.
     private static GenericChart Figure6(IReadOnlyList<string> paths)
@@ -178,18 +194,24 @@ internal static class FigureCommand
         return File.Exists(path) ? path : throw new CliInputException($"--results '{paths[0]}': no {fileName} (figure {id} reads experiment {experiment}'s output)");
     }
 
-    // Without the cache's statistics, the latents' own thresholds (one per latent) stand in for the cache.
-    private static BoostNormalization Normalization(IReadOnlyList<TrialRecord> trials, double? mean, double? std)
+    // Figure 3 puts boosts in standard deviations of the threshold cache that built the levels: per model the average
+    // of its sources' statistics (the paper's μ̄, σ̄), unless --boost-mean and --boost-std override them.
+    private static Dictionary<string, BoostNormalization> Normalizations(IReadOnlyList<LoadedSource> sources, IReadOnlyList<TrialRecord> sweep, double? mean, double? std)
     {
+        var models = sweep.Select(t => t.Model).Distinct(StringComparer.Ordinal).ToList();
         if (mean is { } m && std is { } s)
         {
             if (!(s > 0)) throw new CliInputException($"--boost-std must be positive, got {s}");
-            return new(m, s);
+            return models.ToDictionary(model => model, _ => new BoostNormalization(m, s));
         }
         if (mean is not null || std is not null) throw new CliInputException("give both --boost-mean and --boost-std, or neither");
-        var thresholds = trials.Where(t => t.Threshold is not null).GroupBy(t => (t.Model, t.Latent)).Select(g => g.First().Threshold!.Value).ToList();
-        if (thresholds.Count < 2) throw new CliInputException("figure 3 needs --boost-mean and --boost-std (the trials carry fewer than two latent thresholds)");
-        var stats = BoostNormalization.FromThresholds(thresholds);
-        return stats.StandardDeviation > 0 ? stats : throw new CliInputException("figure 3 needs --boost-mean and --boost-std (the latents' thresholds are all equal)");
+        return models.ToDictionary(model => model, model =>
+        {
+            var stats = BoostNormalization.Average(sources.Where(source => source.Trials.Any(t => t.Condition == "boost_sweep" && t.Model == model))
+                .Select(source => source.ThresholdCacheStats is { } cache ? new BoostNormalization(cache.Mean, cache.Std)
+                    : throw new CliInputException($"figure 3 needs the threshold-cache statistics of the sweep: {source.Path} has no threshold_cache_stats; give --boost-mean and --boost-std")));
+            return stats.StandardDeviation > 0 ? stats
+                : throw new CliInputException($"figure 3: the threshold-cache SD of {model}'s sweep is {stats.StandardDeviation}; give --boost-mean and --boost-std");
+        });
     }
 }

@@ -14,16 +14,22 @@ internal static class FigureTrialReader
     /// <summary>Every trial of every source, sources in path order and, inside a folder, in ordinal name order.</summary>
     /// <exception cref="CliInputException">A path does not exist or names a file of another kind.</exception>
     /// <exception cref="InvalidDataException">A source is malformed; the message names file and line or field.</exception>
-    public static IReadOnlyList<TrialRecord> Read(IEnumerable<string> paths, CancellationToken cancellationToken)
+    public static IReadOnlyList<TrialRecord> Read(IEnumerable<string> paths, CancellationToken cancellationToken) =>
+        ReadSources(paths, cancellationToken).SelectMany(s => s.Trials).ToList();
+
+    /// <summary>Every source, in the order of <see cref="Read"/>, with its trials and threshold-cache statistics.</summary>
+    /// <exception cref="CliInputException">A path does not exist or names a file of another kind.</exception>
+    /// <exception cref="InvalidDataException">A source is malformed; the message names file and line or field.</exception>
+    public static IReadOnlyList<LoadedSource> ReadSources(IEnumerable<string> paths, CancellationToken cancellationToken)
     {
-        var trials = new List<TrialRecord>();
+        var sources = new List<LoadedSource>();
         // A run given twice (as its folder and its trials.jsonl, or inside two given folders) counts once.
         foreach (var source in paths.SelectMany(Sources).Distinct(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            trials.AddRange(SourceResults.Load(source));
+            sources.Add(SourceResults.Read(source));
         }
-        return trials;
+        return sources;
     }
 
     private static IEnumerable<string> Sources(string path)

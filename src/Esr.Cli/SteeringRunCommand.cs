@@ -138,7 +138,7 @@ internal static class SteeringRunCommand
         IJudge judge = parse.GetValue(o.JudgeCache) is { } cacheFolder ? new CachingJudge(client, new JudgeCache(cacheFolder)) : client;
 
         var outDirectory = parse.GetValue(o.Out)
-            ?? Path.Combine("runs", $"experiment-{experiment}-{settings.Model}-seed{seed}" + (shard is null ? "" : $"-shard{shard.Index}of{shard.Count}"));
+            ?? Path.Combine("runs", Kernel.SafeFileName.From($"experiment-{experiment}-{settings.Model}-seed{seed}" + (shard is null ? "" : $"-shard{shard.Index}of{shard.Count}")));
         var store = new RunStore(outDirectory);
         var cachePath = parse.GetValue(o.ThresholdCache)
             ?? Path.Combine(store.Directory, ThresholdCache.FileName(settings.Model, settings.UsesAblationCache));

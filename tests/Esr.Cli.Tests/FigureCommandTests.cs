@@ -94,6 +94,36 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Contains("no trials for figure 3", steered.Stderr);
     }
 
+    // An Exp-2 run as the runner leaves it: the levels' threshold-cache statistics in the manifest.
+    private async Task<string> WriteSweepAsync(string name, string model, double mean, double std, params (double Boost, double Threshold)[] levels)
+    {
+        var store = new RunStore(Path.Combine(directory, name));
+        await store.StartOrResumeAsync(new RunManifest("2", "1.0", 5, model, "sha256:aa", "sha256:bb", "scripted", null,
+            ExperimentSettings.ForExperiment("2").ToJson(), new Dictionary<string, string>()) { ThresholdCacheStats = new(mean, std), CreatedUtc = DateTimeOffset.UnixEpoch });
+        await store.AppendAsync(levels.Select((l, i) => Trial(model, "boost_sweep", 10, i == 1 ? 70 : 10) with { Boost = l.Boost, Threshold = l.Threshold, Latent = i }).ToArray());
+        return store.Directory;
+    }
+
+    [Fact]
+    public async Task Figure_3_puts_boosts_in_standard_deviations_of_the_threshold_cache_that_built_the_levels()
+    {
+        // The latents' own thresholds (mean 20, SD 10) are not the cache's statistics (mean 4, SD 2).
+        string run = await WriteSweepAsync("sweep", "llama-3.3-70b", 4, 2, (2, 10), (4, 20), (8, 30));
+        string exported = Directory.CreateDirectory(Path.Combine(directory, "paper")).FullName;
+        string paperFile = Assert.Single(await ExportAsync(await WriteSweepAsync("other", "gemma-2-2b", 6, 4, (2, 1), (6, 2), (10, 3)), exported));
+        string output = Path.Combine(directory, "figure3.html");
+
+        var fromStats = await CliRun.InProcessAsync("figure", "3", "--results", run, paperFile, "--out", output);
+        string html = await File.ReadAllTextAsync(output);
+        var overridden = await CliRun.InProcessAsync("figure", "3", "--results", run, "--out", output, "--boost-mean", "0", "--boost-std", "1");
+
+        Assert.Equal((0, ""), (fromStats.ExitCode, fromStats.Stderr));
+        Assert.Contains("\"x\":[-1.0,0.0,2.0]", html);   // llama: (2, 4, 8 − 4)/2
+        Assert.Contains("\"x\":[-1.0,0.0,1.0]", html);   // gemma, from its exported file: (2, 6, 10 − 6)/4
+        Assert.Equal((0, ""), (overridden.ExitCode, overridden.Stderr));
+        Assert.Contains("\"x\":[2.0,4.0,8.0]", await File.ReadAllTextAsync(output));
+    }
+
     [Fact]
     public async Task A_folder_yields_its_runs_whole_and_its_paper_files_and_a_run_given_twice_counts_once()
     {
@@ -128,6 +158,38 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Contains(message, Assert.Single(run.StderrLines));
     }
 
+    private const string Hostile = "</script><script>document.title='PWNED'</script><b>";
+
+    // A hostile model name, latent label, prompt, meta-prompt variant and judge: text from data, drawn by each figure.
+    [Theory]
+    [InlineData("2")]
+    [InlineData("4-variants")]
+    [InlineData("A4")]
+    public async Task Text_from_data_is_escaped_in_the_page_and_never_closes_its_inline_script(string figure)
+    {
+        string model = "M" + Hostile;
+        TrialRecord Poisoned(string condition, params double[] scores) =>
+            Trial(model, condition, scores) with { LatentLabel = "LABEL" + Hostile, Prompt = "PROMPT" + Hostile };
+        string results = figure == "A4"
+            ? WriteCrossJudgeOutput("J" + Hostile, model)
+            : await WriteRunAsync("hostile", Poisoned("steered", 10, 90), Poisoned("steered", 30), Poisoned("V" + Hostile, 20, 60));
+        string output = Path.Combine(directory, "hostile.html");
+
+        var run = await CliRun.InProcessAsync(["figure", figure, "--results", results, "--out", output, .. figure == "4-variants" ? new[] { "--model", model } : []]);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        string html = await File.ReadAllTextAsync(output);
+        // Only the page's own two scripts (plotly.js and the plot) open and close.
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "</script", System.Text.RegularExpressions.RegexOptions.IgnoreCase).Count);
+        Assert.DoesNotContain("<script>document", html);
+        string plot = html[html.LastIndexOf("<script>", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("LABEL<", plot);
+        Assert.DoesNotContain("PROMPT<", plot);
+        // What the figure shows (as plotly text) is the name itself, escaped: plotly draws &lt; as "<".
+        string escaped = "&lt;/script&gt;&lt;script&gt;document.title='PWNED'&lt;/script&gt;&lt;b&gt;";
+        Assert.Contains((figure switch { "A4" => "J", "4-variants" => "V", _ => "M" }) + escaped, html);
+    }
+
     [Fact]
     public async Task Figure_4_variants_needs_exactly_one_model()
     {
@@ -138,6 +200,34 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Contains("exactly one --model", two.Stderr);
         var one = await CliRun.InProcessAsync("figure", "4-variants", "--results", results, "--out", output, "--model", "m");
         Assert.Equal((0, ""), (one.ExitCode, one.Stderr));
+    }
+
+    [Theory]
+    [InlineData(null, "(0/1)")]
+    [InlineData("any", "(1/2)")]
+    [InlineData("2", "(1/1)")]
+    public async Task Figure_5_compares_the_70b_with_its_ablation_trials_of_the_papers_detector_set_sizes_unless_told(string? counts, string ablationEsr)
+    {
+        TrialRecord Ablated(int detectors, params double[] scores) =>
+            Trial("llama-3.3-70b", "ablation", scores) with { AblatedLatents = Enumerable.Range(0, detectors).ToArray() };
+        string results = await WriteTrialsAsync("t", Trial("llama-3.3-70b", "steered", 10, 50), Trial("llama-3.3-70b", "steered", 20),
+            Trial("llama-3.1-8b", "steered", 10, 90), Trial("masked-ratio-50pct-merged", "steered", 30), Ablated(26, 30), Ablated(2, 10, 40));
+        string output = Path.Combine(directory, "figure5.html");
+
+        var run = await CliRun.InProcessAsync(["figure", "5", "--results", results, "--out", output, .. counts is null ? Array.Empty<string>() : ["--detector-counts", counts]]);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        // The ESR panel's labels: (improved/total) for the 70B's steered baseline, then the ablation.
+        Assert.Contains($"\"text\":[\"(1/2)\",\"{ablationEsr}\"]", await File.ReadAllTextAsync(output));
+    }
+
+    [Fact]
+    public async Task Detector_counts_that_are_not_numbers_fail_with_one_line_naming_the_option()
+    {
+        string results = await WriteTrialsAsync("t", Trial("m", "steered", 10), Trial("m", "ablation", 20));
+        var run = await CliRun.InProcessAsync("figure", "5", "--results", results, "--out", Path.Combine(directory, "f.html"), "--detector-counts", "22,all");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--detector-counts '22,all': expected comma-separated numbers", Assert.Single(run.StderrLines));
     }
 
     [Fact]
@@ -165,7 +255,7 @@ public sealed class FigureCommandTests : IDisposable
 
     [Theory]
     [InlineData("figure.svg", "--out must end in .html or .png")]
-    [InlineData("figure.html", "figure 3 needs --boost-mean and --boost-std")]
+    [InlineData("figure.html", "has no threshold_cache_stats; give --boost-mean and --boost-std")]
     public async Task Unusable_requests_fail_with_one_line(string output, string message)
     {
         string results = await WriteTrialsAsync("t", Trial("m", "boost_sweep", 10));
@@ -225,10 +315,10 @@ public sealed class FigureCommandTests : IDisposable
     }
 
     // Experiment 7's output folder as `esr experiment 7` leaves it: the per-(judge, trial) table.
-    private string WriteCrossJudgeOutput()
+    private string WriteCrossJudgeOutput(string secondJudge = "judge-b", string otherModel = "gemma-2-2b-it")
     {
-        var rows = new[] { "judge-a", "judge-b" }.SelectMany(judge => Enumerable.Range(0, 4).Select(i =>
-            new Esr.Kernel.Experiments.CrossJudge.CrossJudgeRow(judge, $"t{i}", i % 2 == 0 ? "70B" : "gemma-2-2b-it", 10, i == 0 ? 80 : 10, i == 0 ? 2 : 1, i == 0 ? 70 : 0)));
+        var rows = new[] { "judge-a", secondJudge }.SelectMany(judge => Enumerable.Range(0, 4).Select(i =>
+            new Esr.Kernel.Experiments.CrossJudge.CrossJudgeRow(judge, $"t{i}", i % 2 == 0 ? "70B" : otherModel, 10, i == 0 ? 80 : 10, i == 0 ? 2 : 1, i == 0 ? 70 : 0)));
         var folder = Directory.CreateDirectory(Path.Combine(directory, "exp7")).FullName;
         Microsoft.Data.Analysis.DataFrame.SaveCsv(Esr.Kernel.Experiments.CrossJudge.CrossJudgeAnalysis.RowsFrame(rows.ToList()),
             Path.Combine(folder, Esr.Kernel.Experiments.CrossJudge.CrossJudgeAnalysis.RowsCsvFile), cultureInfo: System.Globalization.CultureInfo.InvariantCulture);

@@ -17,13 +17,14 @@ public sealed record ThresholdCache(string Path)
 
     /// <summary>
     /// The file name for a model: <c>threshold_cache_&lt;short name&gt;.json</c>, the short name being the text
-    /// after the last "/" of the model key or path; ablation runs use a separate <c>_with_ablation</c> file.
+    /// after the last "/" of the model key or path (a <see cref="SafeFileName"/>); ablation runs use a separate
+    /// <c>_with_ablation</c> file.
     /// </summary>
     public static string FileName(string modelKey, bool withAblation = false)
     {
         ArgumentNullException.ThrowIfNull(modelKey);
         var shortName = modelKey.TrimEnd('/')[(modelKey.TrimEnd('/').LastIndexOf('/') + 1)..];
-        return $"threshold_cache_{shortName}{(withAblation ? "_with_ablation" : "")}.json";
+        return $"threshold_cache_{SafeFileName.From(shortName)}{(withAblation ? "_with_ablation" : "")}.json";
     }
 
     /// <summary>Every entry with a threshold, by latent index; bare numbers become entries without score or config.</summary>

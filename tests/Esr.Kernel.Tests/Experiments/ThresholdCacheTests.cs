@@ -12,6 +12,7 @@ public sealed class ThresholdCacheTests : IDisposable
     [InlineData("meta-llama/Meta-Llama-3.3-70B-Instruct", false, "threshold_cache_Meta-Llama-3.3-70B-Instruct.json")]
     [InlineData("/models/masked-ratio-50pct-merged", true, "threshold_cache_masked-ratio-50pct-merged_with_ablation.json")]
     [InlineData("gemma-2-2b-it-res-16k-layer-16", false, "threshold_cache_gemma-2-2b-it-res-16k-layer-16.json")]
+    [InlineData("models/my model\\v2:final", false, "threshold_cache_my_model_v2_final.json")]
     public void File_name_uses_the_text_after_the_last_slash(string model, bool ablation, string expected)
     {
         Assert.Equal(expected, ThresholdCache.FileName(model, ablation));

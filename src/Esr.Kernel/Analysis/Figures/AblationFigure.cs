@@ -12,9 +12,11 @@ public static class AblationFigure
     /// <summary>
     /// Two rows, condition "baseline" then "ablation", each with n, multi_attempt, improved and the
     /// <see cref="EsrMetrics.ByGroups"/> estimate columns; plus the reductions (baseline − ablation)/baseline·100 of
-    /// the multi-attempt % and the ESR rate. Baseline trials have condition <paramref name="baselineCondition"/>;
-    /// ablation trials condition <paramref name="ablationCondition"/> and, when <paramref name="detectorCounts"/>
-    /// is given (e.g. <see cref="PaperDetectorCounts"/>), that many ablated latents.
+    /// the multi-attempt % and the ESR rate. Only the ablated model's trials count
+    /// (<see cref="TrialSelection.AblatedModel"/>: the 70B in the paper); of those, baseline trials have condition
+    /// <paramref name="baselineCondition"/>, ablation trials condition <paramref name="ablationCondition"/> and a
+    /// number of ablated latents in <paramref name="detectorCounts"/> (null: <see cref="PaperDetectorCounts"/>, as
+    /// plot_exp3.py; empty: any number).
     /// </summary>
     public static AblationFigureData Build(
         IEnumerable<TrialRecord> trials,
@@ -24,16 +26,27 @@ public static class AblationFigure
         MetricOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(trials);
-        var list = trials.ToList();
+        var list = TrialSelection.AblatedModel(trials, t => t.Condition == ablationCondition).ToList();
         var baseline = EsrMetrics.Summarize(TrialSelection.Graded(list.Where(t => t.Condition == baselineCondition)), options);
         var ablation = EsrMetrics.Summarize(TrialSelection.Graded(list.Where(t =>
-            t.Condition == ablationCondition && (detectorCounts is null || detectorCounts.Contains(t.AblatedLatents.Count)))), options);
+            t.Condition == ablationCondition && HasDetectorCount(t, detectorCounts))), options);
         var frame = new FrameBuilder();
         frame.Add("condition", "baseline").Add(baseline).EndRow();
         frame.Add("condition", "ablation").Add(ablation).EndRow();
         return new(frame.ToFrame(),
             Reduction(baseline.MultiAttemptPercent.Value, ablation.MultiAttemptPercent.Value),
             Reduction(baseline.EsrRate.Value, ablation.EsrRate.Value));
+    }
+
+    /// <summary>
+    /// True when the trial ablated a number of latents in <paramref name="detectorCounts"/> (null:
+    /// <see cref="PaperDetectorCounts"/>; empty: any number).
+    /// </summary>
+    public static bool HasDetectorCount(TrialRecord trial, IReadOnlyCollection<int>? detectorCounts)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        var counts = detectorCounts ?? PaperDetectorCounts;
+        return counts.Count == 0 || counts.Contains(trial.AblatedLatents.Count);
     }
 
     /// <summary>(baseline − ablation)/baseline·100; NaN when the baseline is 0.</summary>

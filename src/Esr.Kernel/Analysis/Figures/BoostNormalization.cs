@@ -8,15 +8,6 @@ public sealed record BoostNormalization(double Mean, double StandardDeviation)
     /// <summary>(boost − μ)/σ.</summary>
     public double Normalize(double boost) => (boost - Mean) / StandardDeviation;
 
-    /// <summary>μ and population σ of a threshold cache's values (ESR_SPEC §6 Exp 2 step 1).</summary>
-    public static BoostNormalization FromThresholds(IEnumerable<double> thresholds)
-    {
-        var values = thresholds.ToList();
-        if (values.Count == 0) throw new ArgumentException("No thresholds to take statistics of.", nameof(thresholds));
-        double mean = values.Average();
-        return new(mean, Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count));
-    }
-
     /// <summary>The average of several files' statistics (μ̄, σ̄), as Figure 3 pools files.</summary>
     public static BoostNormalization Average(IEnumerable<BoostNormalization> files)
     {

@@ -14,7 +14,7 @@ public static class BoostSweepChart
 
     private static readonly string[] Titles = ["Multi-Attempt %", "Multi-Attempt Improvement Rate", "ESR Rate"];
 
-    /// <summary>The chart of a <see cref="BoostSweepFigure.Build"/> frame.</summary>
+    /// <summary>The chart of a <see cref="BoostSweepFigure"/> frame.</summary>
     public static GenericChart Create(Microsoft.Data.Analysis.DataFrame frame, string title = "ESR across boost levels")
     {
         ArgumentNullException.ThrowIfNull(frame);

@@ -21,11 +21,30 @@ public static class BoostSweepFigure
     /// </summary>
     public static DataFrame Build(IEnumerable<TrialRecord> trials, BoostNormalization normalization, MetricOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(trials);
         ArgumentNullException.ThrowIfNull(normalization);
+        return Build(trials, _ => normalization, options);
+    }
+
+    /// <summary>
+    /// The same frame, each model's boosts normalized by its own statistics (the paper's μ̄, σ̄: the average of the
+    /// threshold-cache statistics of the model's files).
+    /// </summary>
+    /// <exception cref="ArgumentException">A model of the trials has no statistics.</exception>
+    public static DataFrame Build(IEnumerable<TrialRecord> trials, IReadOnlyDictionary<string, BoostNormalization> byModel, MetricOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(byModel);
+        return Build(trials, model => byModel.TryGetValue(model, out var normalization)
+            ? normalization
+            : throw new ArgumentException($"No boost normalization for model \"{model}\".", nameof(byModel)), options);
+    }
+
+    private static DataFrame Build(IEnumerable<TrialRecord> trials, Func<string, BoostNormalization> normalizationOf, MetricOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
         var frame = new FrameBuilder();
         foreach (var model in trials.GroupBy(t => t.Model).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
+            var normalization = normalizationOf(model.Key);
             var levels = model.GroupBy(t => t.Boost).OrderBy(g => g.Key)
                 .Select(g => (Boost: g.Key, Summary: EsrMetrics.Summarize(TrialSelection.Graded(g), options))).ToList();
             var smoothed = Series.ToDictionary(s => s, s => (

@@ -38,7 +38,7 @@ public static class CrossJudgeChart
                 models.Select(m => ModelStyle.For(m).CrossJudgeColour).ToArray(), j == 0 ? axisTitle : "");
             // One scale for every judge, so the panels compare at a glance.
             if (j > 0) figure.Layout(AxisKey('y', j + 1), new { anchor = Axis('x', j + 1), matches = "y", gridcolor = "#e5e5e5" });
-            figure.Annotation(new { text = $"<b>{distinct[j]}</b>", xref = Axis('x', j + 1) + " domain", yref = "paper", x = 0.5, y = 1.0, yanchor = "bottom", showarrow = false });
+            figure.Annotation(new { text = $"<b>{HtmlText.Escape(distinct[j])}</b>", xref = Axis('x', j + 1) + " domain", yref = "paper", x = 0.5, y = 1.0, yanchor = "bottom", showarrow = false });
         }
         return figure.ToChart();
     }
@@ -56,6 +56,7 @@ public static class CrossJudgeChart
         var ax = Ints(pairs, "attempts_x");
         var ay = Ints(pairs, "attempts_y");
         var judges = judgeX.Distinct().ToList();
+        var shown = judges.Select(HtmlText.Escape).ToList();
         int count = judges.Count;
         var figure = new PlotlyFigure(title, 260 * count + 120, 260 * count + 120);
         var random = new Random(seed);
@@ -71,7 +72,7 @@ public static class CrossJudgeChart
                 {
                     var attempts = rows.Select(i => ax[i]).ToArray();
                     var counts = Enumerable.Range(1, CrossJudgeFigure.AttemptAxisCap).Select(a => attempts.Count(v => v == a)).ToArray();
-                    figure.Add("bar", new { x = Enumerable.Range(1, CrossJudgeFigure.AttemptAxisCap).ToArray(), y = counts, marker = new { color = "#5D6D7E" }, xaxis = x, yaxis = y, showlegend = false, name = judges[r] });
+                    figure.Add("bar", new { x = Enumerable.Range(1, CrossJudgeFigure.AttemptAxisCap).ToArray(), y = counts, marker = new { color = "#5D6D7E" }, xaxis = x, yaxis = y, showlegend = false, name = shown[r] });
                 }
                 else
                 {
@@ -80,7 +81,7 @@ public static class CrossJudgeChart
                         x = rows.Select(i => ax[i] + (random.NextDouble() * 2 - 1) * Jitter).ToArray(),
                         y = rows.Select(i => ay[i] + (random.NextDouble() * 2 - 1) * Jitter).ToArray(),
                         mode = "markers", marker = new { size = 4, color = "#1A5276", opacity = 0.4 }, xaxis = x, yaxis = y, showlegend = false,
-                        name = $"{judges[c]} vs {judges[r]}",
+                        name = $"{shown[c]} vs {shown[r]}",
                     });
                     double agreement = CrossJudgeFigure.ExactAgreement(pairs, judges[c], judges[r]);
                     figure.Annotation(new
@@ -91,8 +92,8 @@ public static class CrossJudgeChart
                     });
                 }
                 double[] range = [0.5, CrossJudgeFigure.AttemptAxisCap + 0.5];
-                figure.Layout(AxisKey('x', k), new { domain = new[] { c * cell + 0.05, (c + 1) * cell - 0.02 }, anchor = y, range, title = new { text = r == count - 1 ? judges[c] : "" }, gridcolor = "#e5e5e5" });
-                figure.Layout(AxisKey('y', k), new { domain = new[] { 1 - (r + 1) * cell + 0.06, 1 - r * cell - 0.02 }, anchor = x, range = r == c ? null : range, title = new { text = c == 0 ? judges[r] : "" }, gridcolor = "#e5e5e5" });
+                figure.Layout(AxisKey('x', k), new { domain = new[] { c * cell + 0.05, (c + 1) * cell - 0.02 }, anchor = y, range, title = new { text = r == count - 1 ? shown[c] : "" }, gridcolor = "#e5e5e5" });
+                figure.Layout(AxisKey('y', k), new { domain = new[] { 1 - (r + 1) * cell + 0.06, 1 - r * cell - 0.02 }, anchor = x, range = r == c ? null : range, title = new { text = c == 0 ? shown[r] : "" }, gridcolor = "#e5e5e5" });
             }
         }
         return figure.ToChart();

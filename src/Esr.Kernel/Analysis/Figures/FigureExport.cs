@@ -22,7 +22,7 @@ public static partial class FigureExport
     public static string ToHtml(GenericChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        return GenericChart.toEmbeddedHTML(chart);
+        return Page(chart, "Plotly.newPlot(document.getElementById('chart'), figure);", "<div id=\"chart\"></div>");
     }
 
     /// <summary>The chart as plotly.js figure JSON ({"data": [...], "layout": {...}}).</summary>
@@ -78,17 +78,23 @@ public static partial class FigureExport
     private static string RenderPage(GenericChart chart, double scale)
     {
         var (width, height) = Size(chart);
-        string figure = ToJson(chart).Replace("</", "<\\/", StringComparison.Ordinal);
         string options = string.Create(CultureInfo.InvariantCulture, $"{{format: 'png', width: {width}, height: {height}, scale: {scale}}}");
-        return $$"""
-            <!DOCTYPE html>
-            <html><head><meta charset="utf-8"><script>{{PlotlyJs()}}</script></head>
-            <body><script>
+        return Page(chart, $$"""
             function leave(id, text) { var p = document.createElement('pre'); p.id = id; p.textContent = text; document.body.appendChild(p); }
-            Plotly.toImage({{figure}}, {{options}}).then(function (url) { leave('png', url); }, function (e) { leave('error', String(e)); });
-            </script></body></html>
-            """;
+            Plotly.toImage(figure, {{options}}).then(function (url) { leave('png', url); }, function (e) { leave('error', String(e)); });
+            """, "");
     }
+
+    // The one page both exports write: plotly.js inlined, then `figure` (the chart's JSON, escaped for a script
+    // by HtmlText.ScriptJson, since it carries text from data) and the script that uses it.
+    private static string Page(GenericChart chart, string script, string body) => $$"""
+        <!DOCTYPE html>
+        <html><head><meta charset="utf-8"><script>{{PlotlyJs()}}</script></head>
+        <body>{{body}}<script>
+        var figure = {{HtmlText.ScriptJson(ToJson(chart))}};
+        {{script}}
+        </script></body></html>
+        """;
 
     private static (int Width, int Height) Size(GenericChart chart)
     {

@@ -23,24 +23,28 @@ public static class FileAggregateFigure
     /// with the Wald SE; first_attempt_score = trial-weighted mean of the file means, with
     /// first_attempt_score_se = population SD of the file means / sqrt(#files); msi = multi-attempt-weighted mean
     /// of the file MSIs, msi_se likewise over files with multi-attempt trials; first_attempt_change = the first
-    /// score minus the baseline's. Trials group into conditions by their condition: <paramref name="baselineCondition"/>,
-    /// <paramref name="ablationCondition"/>, or any starting with "random_ablation"; into files by source file
-    /// (or by condition when a record has none).
+    /// score minus the baseline's. Only the ablated model's trials count (<see cref="TrialSelection.AblatedModel"/>:
+    /// the 70B in the paper). Trials group into conditions by their condition: <paramref name="baselineCondition"/>,
+    /// <paramref name="ablationCondition"/> with a number of ablated latents in <paramref name="detectorCounts"/>
+    /// (<see cref="AblationFigure.HasDetectorCount"/>: by default the paper's 22, 25 or 26, as plot_exp10.py), or any
+    /// starting with "random_ablation"; into files by source file (or by condition when a record has none).
     /// </summary>
     public static DataFrame Build(
         IEnumerable<TrialRecord> trials,
         string baselineCondition = "steered",
         string ablationCondition = "ablation",
-        MetricOptions? options = null)
+        MetricOptions? options = null,
+        IReadOnlyCollection<int>? detectorCounts = null)
     {
         ArgumentNullException.ThrowIfNull(trials);
         options ??= MetricOptions.Paper;
         string? ConditionOf(TrialRecord t) =>
             t.Condition == baselineCondition ? "baseline"
-            : t.Condition == ablationCondition ? "detector_ablation"
+            : t.Condition == ablationCondition ? (AblationFigure.HasDetectorCount(t, detectorCounts) ? "detector_ablation" : null)
             : t.Condition.StartsWith("random_ablation", StringComparison.Ordinal) ? "random_ablation"
             : null;
-        var byCondition = trials.Where(t => ConditionOf(t) is not null).GroupBy(t => ConditionOf(t)!).ToDictionary(g => g.Key, g => g.ToList());
+        var ablated = TrialSelection.AblatedModel(trials, t => t.Condition == ablationCondition || t.Condition.StartsWith("random_ablation", StringComparison.Ordinal));
+        var byCondition = ablated.Where(t => ConditionOf(t) is not null).GroupBy(t => ConditionOf(t)!).ToDictionary(g => g.Key, g => g.ToList());
         double baselineFirst = double.NaN;
         var frame = new FrameBuilder();
         foreach (var (id, label, _) in Conditions)

@@ -4,8 +4,8 @@ using static Esr.Kernel.Analysis.Figures.PlotlyFigure;
 namespace Esr.Kernel.Analysis.Figures;
 
 /// <summary>
-/// Draws Figure A.3: left, the models' first-attempt score histograms overlaid (density, 21 edges 0-100); right,
-/// horizontal bars of the mean first-attempt score ±1.96·SE labelled with the model names.
+/// Draws Figure A.3: left, the models' first-attempt score histograms overlaid (counts, as plot_exp8.py; 21 edges
+/// 0-100); right, horizontal bars of the mean first-attempt score ±1.96·SE labelled with the model names.
 /// </summary>
 public static class FirstAttemptChart
 {
@@ -15,18 +15,18 @@ public static class FirstAttemptChart
         ArgumentNullException.ThrowIfNull(data);
         var figure = new PlotlyFigure(title, 1400, 560);
         var models = Strings(data.Summary, "model");
-        var names = Strings(data.Summary, "display_name");
+        var names = Strings(data.Summary, "display_name").Select(HtmlText.Escape).ToArray();
         var colours = models.Select(m => ModelStyle.For(m).Colour).ToArray();
         var histModels = Strings(data.Histogram, "model");
         var centres = Doubles(data.Histogram, "bin_centre");
-        var densities = Doubles(data.Histogram, "density");
+        var counts = Doubles(data.Histogram, "count");
         for (int m = 0; m < models.Length; m++)
         {
             var rows = Enumerable.Range(0, histModels.Length).Where(i => histModels[i] == models[m]).ToArray();
             figure.Add("bar", new
             {
                 x = rows.Select(i => centres[i]).ToArray(),
-                y = rows.Select(i => densities[i]).ToArray(),
+                y = rows.Select(i => counts[i]).ToArray(),
                 width = 5,
                 name = names[m],
                 marker = new { color = colours[m], opacity = 0.5, line = new { color = "black", width = 0.5 } },
@@ -36,7 +36,7 @@ public static class FirstAttemptChart
         }
         figure.Layout("barmode", "overlay");
         figure.Layout("xaxis", new { domain = new[] { 0.0, 0.55 }, range = new[] { 0.0, 100.0 }, anchor = "y", title = new { text = "First-Attempt Score" }, gridcolor = "#e5e5e5" });
-        figure.Layout("yaxis", new { anchor = "x", title = new { text = "Density" }, gridcolor = "#e5e5e5" });
+        figure.Layout("yaxis", new { anchor = "x", title = new { text = "Count" }, gridcolor = "#e5e5e5" });
         figure.Add("bar", new
         {
             x = Values(Doubles(data.Summary, "first_attempt_score")),

@@ -10,7 +10,8 @@ public static class FirstAttemptFigure
     public static IReadOnlyList<double> Edges { get; } = Histogram.LinearEdges(0, 100, 21);
 
     /// <summary>
-    /// <see cref="FirstAttemptFigureData.Summary"/>: one row per model, largest first (model, display_name,
+    /// Rows per model family (<see cref="ModelStyle.FamilyOf"/>: layer variants pooled; "model" holds the family).
+    /// <see cref="FirstAttemptFigureData.Summary"/>: one row per family, largest first (model, display_name,
     /// parameters_b, the <see cref="EsrMetrics.ByGroups"/> columns; first_attempt_score/_se are drawn).
     /// <see cref="FirstAttemptFigureData.Histogram"/>: model, bin_low, bin_high, bin_centre, count, density.
     /// </summary>
@@ -18,12 +19,12 @@ public static class FirstAttemptFigure
     {
         ArgumentNullException.ThrowIfNull(trials);
         var graded = TrialSelection.Graded(trials).ToList();
-        var firsts = EsrMetrics.Counted(graded, options).Select(c => (Model: c.Trial.Keys["model"], First: c.Scores[0])).ToList();
+        var firsts = EsrMetrics.Counted(graded, options).Select(c => (Model: ScoreDeltaFigure.Family(c.Trial), First: c.Scores[0])).ToList();
         var summary = new FrameBuilder();
         var histogram = new FrameBuilder();
-        foreach (var style in ModelStyle.LargestFirst(graded.Select(t => t.Keys["model"])))
+        foreach (var style in ModelStyle.LargestFirst(graded.Select(ScoreDeltaFigure.Family)))
         {
-            summary.Add(style).Add(EsrMetrics.Summarize(graded.Where(t => t.Keys["model"] == style.Model), options));
+            summary.Add(style).Add(EsrMetrics.Summarize(graded.Where(t => ScoreDeltaFigure.Family(t) == style.Model), options));
             summary.EndRow();
             ScoreDeltaFigure.AddHistogram(histogram, style.Model, firsts.Where(f => f.Model == style.Model).Select(f => f.First).ToList(), Edges);
         }

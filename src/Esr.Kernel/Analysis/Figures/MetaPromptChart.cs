@@ -33,9 +33,9 @@ public static class MetaPromptChart
                 var ses = Doubles(frame, Panels[p] + "_se");
                 figure.Add("bar", new
                 {
-                    x = order.Select(s => s.DisplayName).ToArray(),
+                    x = order.Select(s => HtmlText.Escape(s.DisplayName)).ToArray(),
                     y = Values(rows.Select(r => r < 0 ? double.NaN : values[r])),
-                    name = MetaPromptFigure.NameOf(id),
+                    name = HtmlText.Escape(MetaPromptFigure.NameOf(id)),
                     legendgroup = id,
                     showlegend = p == 0,
                     marker = new

@@ -33,6 +33,13 @@ public sealed partial record ModelStyle(string Model, string DisplayName, double
         return new(model, model, billions, OtherColour, OtherColour);
     }
 
+    /// <summary>
+    /// The name a model's rows are pooled under in Figures 2, A.2 and A.3: its paper family (so the layer variants of
+    /// a Gemma, e.g. gemma-2-9b-it and gemma-2-9b-res-16k-layer-26, make one row, as the paper's plots group by
+    /// display name), otherwise the model's own name. <see cref="For"/> of this name gives the family's style.
+    /// </summary>
+    public static string FamilyOf(string model) => For(model).DisplayName;
+
     /// <summary>The models in the paper's Figure-2 order: parameter count descending, then name.</summary>
     public static IReadOnlyList<ModelStyle> LargestFirst(IEnumerable<string> models) =>
         models.Distinct().Select(For).OrderByDescending(s => s.ParameterBillions).ThenBy(s => s.Model, StringComparer.Ordinal).ToList();

@@ -6,7 +6,9 @@ namespace Esr.Kernel.Analysis.Figures;
 
 /// <summary>
 /// Assembles a Plotly figure from plotly.js trace and layout properties (names as in the plotly.js reference), so
-/// the chart builders can lay out subplots exactly; NaN becomes null (plotly.js draws a gap).
+/// the chart builders can lay out subplots exactly; NaN becomes null (plotly.js draws a gap). The title, bar
+/// categories and labels and line names given to its helpers are plain text (escaped here by <see cref="HtmlText.Escape"/>);
+/// text a chart puts into traces or annotations itself goes through <see cref="HtmlText.Escape"/> there.
 /// </summary>
 internal sealed class PlotlyFigure
 {
@@ -17,7 +19,7 @@ internal sealed class PlotlyFigure
 
     public PlotlyFigure(string title, int width, int height)
     {
-        layout.SetProperty("title", new { text = title, x = 0.5 });
+        layout.SetProperty("title", new { text = HtmlText.Escape(title), x = 0.5 });
         layout.SetProperty("width", width);
         layout.SetProperty("height", height);
         layout.SetProperty("paper_bgcolor", "white");
@@ -99,7 +101,7 @@ internal sealed class PlotlyFigure
     {
         Add("scatter", new { x, y = Values(y.Select((v, i) => v + halfWidth[i])), mode = "lines", line = new { width = 0, color = colour }, xaxis = xAxis, yaxis = yAxis, showlegend = false, hoverinfo = "skip" });
         Add("scatter", new { x, y = Values(y.Select((v, i) => v - halfWidth[i])), mode = "lines", line = new { width = 0, color = colour }, fill = "tonexty", fillcolor = Translucent(colour, 0.2), xaxis = xAxis, yaxis = yAxis, showlegend = false, hoverinfo = "skip" });
-        Add("scatter", new { x, y = Values(y), mode = markers ? "lines+markers" : "lines", name, line = new { width = lineWidth, color = colour }, marker = new { size = 8, color = colour }, xaxis = xAxis, yaxis = yAxis });
+        Add("scatter", new { x, y = Values(y), mode = markers ? "lines+markers" : "lines", name = HtmlText.Escape(name), line = new { width = lineWidth, color = colour }, marker = new { size = 8, color = colour }, xaxis = xAxis, yaxis = yAxis });
     }
 
     /// <summary>
@@ -111,11 +113,11 @@ internal sealed class PlotlyFigure
         string x = Axis('x', k), y = Axis('y', k);
         Add("bar", new
         {
-            x = categories,
+            x = categories.Select(HtmlText.Escape).ToArray(),
             y = Values(values),
             marker = new { color = colours, line = new { color = "black", width = 1 } },
             error_y = new { type = "data", array = errors, visible = true, thickness = 1.5, width = 6 },
-            text = labels,
+            text = labels?.Select(HtmlText.Escape).ToArray(),
             textposition = labels is null ? null : "inside",
             insidetextanchor = "start",
             name = yTitle,

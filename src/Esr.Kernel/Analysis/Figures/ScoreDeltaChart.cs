@@ -31,7 +31,7 @@ public static class ScoreDeltaChart
                 x = rows.Select(r => (double)data.Histogram["bin_centre"][r]).ToArray(),
                 y = rows.Select(r => (double)data.Histogram["density"][r]).ToArray(),
                 width = ScoreDeltaFigure.BinWidth,
-                name = Strings(summary, "display_name")[i],
+                name = HtmlText.Escape(Strings(summary, "display_name")[i]),
                 marker = new { color = colours[i], opacity = 0.7, line = new { color = "black", width = 0.5 } },
                 xaxis = x,
                 yaxis = y,
@@ -67,7 +67,7 @@ public static class ScoreDeltaChart
             });
             figure.Annotation(new
             {
-                text = $"<b>{Strings(summary, "display_name")[i]}</b>", xref = x + " domain", yref = y + " domain", x = 0.85, y = 0.95,
+                text = $"<b>{HtmlText.Escape(Strings(summary, "display_name")[i])}</b>", xref = x + " domain", yref = y + " domain", x = 0.85, y = 0.95,
                 xanchor = "center", yanchor = "top", showarrow = false, bgcolor = "rgba(255,255,255,0.8)", font = new { size = 14 },
             });
         }

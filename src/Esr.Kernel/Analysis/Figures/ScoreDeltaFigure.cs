@@ -13,7 +13,8 @@ public static class ScoreDeltaFigure
     public const double BinWidth = 200.0 / 30;
 
     /// <summary>
-    /// The figure's data. <see cref="ScoreDeltaFigureData.Summary"/>: one row per model, largest first, with
+    /// The figure's data, one row per model family (<see cref="ModelStyle.FamilyOf"/>: layer variants pooled; the
+    /// column "model" holds the family). <see cref="ScoreDeltaFigureData.Summary"/>: one row per family, largest first, with
     /// model, display_name, parameters_b and every <see cref="EsrMetrics.ByGroups"/> column (the sidecar's
     /// multi_attempt_pct/_se, msi/_se, improvement_rate = % of multi-attempts improved, esr_rate/_se,
     /// msi_all_trials/_se, n). <see cref="ScoreDeltaFigureData.Histogram"/>: model, bin_low, bin_high, bin_centre,
@@ -23,10 +24,10 @@ public static class ScoreDeltaFigure
     {
         ArgumentNullException.ThrowIfNull(trials);
         var graded = TrialSelection.Graded(trials).ToList();
-        var models = ModelStyle.LargestFirst(graded.Select(t => t.Keys["model"]));
+        var models = ModelStyle.LargestFirst(graded.Select(Family));
         var deltas = EsrMetrics.Counted(graded, options)
             .Where(c => c.Scores.Count > 1)
-            .Select(c => (Model: c.Trial.Keys["model"], Delta: c.Scores[^1] - c.Scores[0]))
+            .Select(c => (Model: Family(c.Trial), Delta: c.Scores[^1] - c.Scores[0]))
             .ToList();
         var edges = Histogram.CentredEdges(-100, 100, BinWidth);
 
@@ -35,7 +36,7 @@ public static class ScoreDeltaFigure
         var deltaRows = new FrameBuilder();
         foreach (var style in models)
         {
-            summary.Add(style).Add(EsrMetrics.Summarize(graded.Where(t => t.Keys["model"] == style.Model), options));
+            summary.Add(style).Add(EsrMetrics.Summarize(graded.Where(t => Family(t) == style.Model), options));
             summary.EndRow();
             var values = deltas.Where(d => d.Model == style.Model).Select(d => d.Delta).ToList();
             AddHistogram(histogram, style.Model, values, edges);
@@ -47,6 +48,9 @@ public static class ScoreDeltaFigure
         }
         return new(summary.ToFrame(), histogram.ToFrame(), deltaRows.ToFrame(), rightPanel);
     }
+
+    /// <summary>The family a graded trial's row is pooled under (<see cref="ModelStyle.FamilyOf"/>).</summary>
+    internal static string Family(GradedTrial trial) => ModelStyle.FamilyOf(trial.Keys["model"]);
 
     /// <summary>Appends one model's bins: model, bin_low, bin_high, bin_centre, count, density.</summary>
     internal static void AddHistogram(FrameBuilder frame, string model, IReadOnlyList<double> values, IReadOnlyList<double> edges)

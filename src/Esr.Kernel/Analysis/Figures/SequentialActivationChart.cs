@@ -36,7 +36,7 @@ public static class SequentialActivationChart
         foreach (var region in regions)
         {
             figure.Shape(new { type = "rect", xref = "x", yref = "y", x0 = region.Start, x1 = region.End, y0 = 0, y1 = 1, fillcolor = region.Colour, opacity = 0.6, line = new { width = 0 } });
-            figure.Annotation(new { text = region.Label, xref = "x", yref = "y", x = (region.Start + region.End) / 2.0, y = 0.5, showarrow = false, font = new { size = 12, color = "black" } });
+            figure.Annotation(new { text = HtmlText.Escape(region.Label), xref = "x", yref = "y", x = (region.Start + region.End) / 2.0, y = 0.5, showarrow = false, font = new { size = 12, color = "black" } });
             for (int k = 2; k <= 3; k++)
                 figure.Shape(new { type = "rect", xref = Axis('x', k), yref = Axis('y', k) + " domain", x0 = region.Start, x1 = region.End, y0 = 0, y1 = 1, fillcolor = region.Colour, opacity = 0.12, line = new { width = 0 }, layer = "below" });
         }

@@ -30,6 +30,22 @@ public static class TrialSelection
         return llama8B.Count > 0 ? llama8B : list;
     }
 
+    /// <summary>
+    /// The trials of the model the ablation figures (5 and A.14) compare with and without ablation: the models that
+    /// have trials <paramref name="isAblation"/> picks, only Llama-3.3-70B among them when it is one (the paper's
+    /// plot_exp3.py and plot_exp10.py read that model's files only); without any such trial, Llama-3.3-70B's. So the
+    /// steered baseline holds no other model's trials, a fine-tuned model's included.
+    /// </summary>
+    public static IEnumerable<TrialRecord> AblatedModel(IEnumerable<TrialRecord> trials, Func<TrialRecord, bool> isAblation)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var list = trials.ToList();
+        static bool Llama70B(string model) => ModelStyle.For(model).DisplayName == "Llama-3.3-70B";
+        var ablated = list.Where(isAblation).Select(t => t.Model).ToHashSet(StringComparer.Ordinal);
+        if (ablated.Count == 0 || ablated.Any(Llama70B)) return list.Where(t => Llama70B(t.Model));
+        return list.Where(t => ablated.Contains(t.Model));
+    }
+
     /// <summary>The metrics' view of the records, with the source file added as key "file".</summary>
     public static IEnumerable<GradedTrial> Graded(IEnumerable<TrialRecord> trials) =>
         trials.Select(t =>

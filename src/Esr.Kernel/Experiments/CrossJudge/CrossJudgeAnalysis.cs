@@ -5,24 +5,29 @@ using Microsoft.Data.Analysis;
 namespace Esr.Kernel.Experiments.CrossJudge;
 
 /// <summary>
-/// The analysis of Experiment 7 (<c>plot_exp7.py</c>): one row per (judge, trial), the original grade once per trial
-/// as its own judge, new grades with an error or no scored attempt dropped; per-pair agreement metrics; and the
-/// rows frame that <see cref="Analysis.Figures.CrossJudgeFigure"/> turns into Figures A.4-A.6.
+/// The analysis of Experiment 7 (<c>plot_exp7.py</c>): one row per (judge, trial), new grades with an error or no
+/// attempt dropped, the original grade as its own judge once per trial that has a usable new grade; per-pair
+/// agreement metrics; and the rows frame that <see cref="Analysis.Figures.CrossJudgeFigure"/> turns into Figures A.4-A.6.
 /// </summary>
 public static partial class CrossJudgeAnalysis
 {
-    /// <summary>The rows: the original grades first (one per sampled trial), then each judge's in order.</summary>
+    /// <summary>
+    /// The rows: the original grades first (one per sampled trial that some judge graded usably, as the paper's plot
+    /// adds them only beside such a grade), then each judge's in order.
+    /// </summary>
     public static IReadOnlyList<CrossJudgeRow> Rows(CrossJudgeSample sample, IReadOnlyList<RegradedSet> sets, CrossJudgeAnalysisOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(sets);
         options ??= new CrossJudgeAnalysisOptions();
+        var regraded = sets.SelectMany(set => set.Results.Select(result => (set.Alias, result.Sampled, Scores: NewScores(result.NewGrade, options))))
+            .Where(r => r.Scores is not null).ToList();
+        var usable = regraded.Select(r => r.Sampled.Key).ToHashSet(StringComparer.Ordinal);
         var rows = new List<CrossJudgeRow>();
-        foreach (var trial in sample.Trials)
-            AddRow(rows, options.OriginalJudgeName, trial, trial.Trial.Verdict, options);
-        foreach (var set in sets)
-            foreach (var result in set.Results)
-                AddRow(rows, set.Alias, result.Sampled, result.NewGrade, options);
+        foreach (var trial in sample.Trials.Where(t => usable.Contains(t.Key)))
+            AddRow(rows, options.OriginalJudgeName, trial, OriginalScores(trial.Trial.Verdict, options), options);
+        foreach (var (alias, sampled, scores) in regraded)
+            AddRow(rows, alias, sampled, scores, options);
         return rows;
     }
 
@@ -118,10 +123,23 @@ public static partial class CrossJudgeAnalysis
         return "";
     }
 
-    private static void AddRow(List<CrossJudgeRow> rows, string judge, SampledTrial sampled, JudgeVerdict? grade, CrossJudgeAnalysisOptions options)
+    // A new grade counts when it has no error and some attempt; with the quirk its unscored attempts score 0.
+    private static IReadOnlyList<double>? NewScores(JudgeVerdict grade, CrossJudgeAnalysisOptions options) =>
+        grade.Error is not null || grade.Attempts is not { Count: > 0 } attempts ? null
+        : options.MissingScoresAsZero ? attempts.Select(a => a.Score ?? 0).ToList()
+        : Scored(attempts);
+
+    // With the quirk, an original grade without attempts (failed, or never made) reads as one attempt scored 0.
+    private static IReadOnlyList<double>? OriginalScores(JudgeVerdict? grade, CrossJudgeAnalysisOptions options) =>
+        options.MissingScoresAsZero
+            ? grade?.Attempts is { Count: > 0 } attempts ? attempts.Select(a => a.Score ?? 0).ToList() : [0]
+            : grade is { Error: null, Attempts: { } scored } ? Scored(scored) : null;
+
+    private static List<double>? Scored(IReadOnlyList<Attempt> attempts) =>
+        attempts.Where(a => a.Score is not null).Select(a => a.Score!.Value).ToList() is { Count: > 0 } scores ? scores : null;
+
+    private static void AddRow(List<CrossJudgeRow> rows, string judge, SampledTrial sampled, IReadOnlyList<double>? scores, CrossJudgeAnalysisOptions options)
     {
-        if (grade is null) return;
-        var scores = Analysis.GradedTrial.FromVerdict(sampled.Trial.Response, grade).IncludedScores();
         if (scores is null) return;
         var target = options.TargetModelFromFileName && sampled.Trial.SourceFile is { } file ? TargetModelFromFileName(file) : sampled.TargetModel;
         double first = scores[0], last = scores[^1];

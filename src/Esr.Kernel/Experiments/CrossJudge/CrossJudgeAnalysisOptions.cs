@@ -16,6 +16,13 @@ public sealed record CrossJudgeAnalysisOptions
     /// </summary>
     public bool TargetModelFromFileName { get; init; } = true;
 
+    /// <summary>
+    /// True (the paper): an attempt without a score counts with score 0, and an original grade without attempts (a
+    /// failed grade) as one attempt scored 0, as plot_exp7.py reads them. False: unscored attempts are dropped, as in
+    /// every other figure, and a grade left with no score gives no row.
+    /// </summary>
+    public bool MissingScoresAsZero { get; init; } = true;
+
     /// <summary>Judge pairs sharing fewer trials are left out of the agreement table.</summary>
     public int MinimumSharedTrials { get; init; } = 10;
 

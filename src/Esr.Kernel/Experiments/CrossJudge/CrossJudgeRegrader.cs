@@ -7,7 +7,8 @@ namespace Esr.Kernel.Experiments.CrossJudge;
 /// Regrades the sampled trials with each cross-judge using the same judge request as the original grade (the
 /// original prompt, response and latent label), and writes <c>sample_metadata_&lt;ts&gt;.json</c> and one
 /// <c>regraded_&lt;alias&gt;_&lt;ts&gt;.json</c> per judge (ESR_SPEC §6 Exp 7 field names, plus
-/// <c>judge_prompt_sha256</c>, the <see cref="JudgePrompt.Sha256"/> of the texts that judge was sent).
+/// <c>judge_prompt_sha256</c>, the <see cref="JudgePrompt.Sha256"/> of the texts that judge was sent; the alias made a
+/// <see cref="SafeFileName"/>, so "meta-llama/x" names a file, not a subfolder).
 /// </summary>
 public static class CrossJudgeRegrader
 {
@@ -56,7 +57,7 @@ public static class CrossJudgeRegrader
             var set = new RegradedSet(entry.Alias, entry.Judge.Name, sample.Trials.Zip(grades, (s, g) => new RegradedTrial(s, g)).ToList());
             sets.Add(set);
             if (outputDirectory is not null)
-                JsonResultFile.Write(Path.Combine(outputDirectory, $"regraded_{entry.Alias}_{stamp}.json"), Regraded(set, entry.Judge.Prompt, stamp));
+                JsonResultFile.Write(SafeFileName.Inside(outputDirectory, $"regraded_{SafeFileName.From(entry.Alias)}_{stamp}.json"), Regraded(set, entry.Judge.Prompt, stamp));
         }
         return sets;
     }

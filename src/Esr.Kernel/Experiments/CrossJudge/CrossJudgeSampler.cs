@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Esr.Kernel.Experiments.CrossJudge;
 
 /// <summary>
-/// Chooses the trials Experiment 7 regrades (ESR_SPEC §6 Exp 7): from the trials without error and with a non-blank
-/// response, deduplicated by (source file, seed, latent), (1) every trial whose original grade has more than one
+/// Chooses the trials Experiment 7 regrades (ESR_SPEC §6 Exp 7): from the trials of
+/// <see cref="CrossJudgeSamplingOptions.Experiments"/> without error and with a non-blank response (as
+/// regrade_cross_judge.py, whether their original grade succeeded is not asked), deduplicated by (source file, seed, latent), (1) every trial whose original grade has more than one
 /// attempt, (2) random others until each target model has <see cref="CrossJudgeSamplingOptions.MinimumPerModel"/>,
 /// (3) random others until <see cref="CrossJudgeSamplingOptions.SampleCount"/>. The random draws use one
 /// <see cref="Random"/> seeded with <see cref="CrossJudgeSamplingOptions.Seed"/> (the same choice on every run here;
@@ -45,7 +46,7 @@ public static class CrossJudgeSampler
     }
 
     private static bool Eligible(TrialRecord trial, CrossJudgeSamplingOptions options) =>
-        trial.Error is null && trial.LatentError is null && trial.Verdict?.Error is null && !string.IsNullOrWhiteSpace(trial.Response)
+        options.Experiments.Contains(trial.Experiment) && trial.Error is null && !string.IsNullOrWhiteSpace(trial.Response)
         && !(trial.SourceFile is { } file && options.ExcludedFileSubstrings.Any(s => Path.GetFileName(file).Contains(s, StringComparison.Ordinal)));
 
     // Draws `count` of the candidates without replacement (a partial Fisher-Yates shuffle) and adds them.

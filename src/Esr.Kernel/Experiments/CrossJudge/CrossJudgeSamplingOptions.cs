@@ -13,6 +13,14 @@ public sealed record CrossJudgeSamplingOptions
     public int MinimumPerModel { get; init; } = 100;
 
     /// <summary>
+    /// The experiments whose trials make the pool: those of the paper's <c>experiment_results_*</c> files in the
+    /// judge folder, which the script globs (Exp 1, Exp 3's <c>_with_ablation</c> and Exp 8's
+    /// <c>_no_steering_baseline</c>; Exp 4's fine-tuned files leave by name, below). Not the boost sweep (2),
+    /// meta-prompting (5), fine-tuning runs of this workbench (4) or the <c>random_latent_control</c> folder (10).
+    /// </summary>
+    public IReadOnlyList<int> Experiments { get; init; } = [1, 3, 8];
+
+    /// <summary>
     /// Trials whose source file name contains one of these (ordinal, case-sensitive) are left out. [QUIRK] The
     /// paper's list, "ratio" and "merged", still lets <c>_with_ablation</c> and <c>_no_steering_baseline</c> files in.
     /// </summary>

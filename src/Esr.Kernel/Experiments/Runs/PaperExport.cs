@@ -12,7 +12,7 @@ namespace Esr.Kernel.Experiments.Runs;
 /// </summary>
 public static class PaperExport
 {
-    /// <summary>The files of a run: file name → content.</summary>
+    /// <summary>The files of a run: file name → content; the model name and condition keys in a name pass through <see cref="SafeFileName.From"/>.</summary>
     public static IReadOnlyList<(string FileName, PaperResults Results)> FromRun(RunManifest manifest, IReadOnlyList<TrialRecord> trials)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -20,6 +20,7 @@ public static class PaperExport
         var settings = manifest.Config.Deserialize<ExperimentSettings>(TrialJson.Options)
             ?? throw new InvalidDataException("the manifest's config is null");
         var stamp = manifest.CreatedUtc.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var model = SafeFileName.From(manifest.Model);
         var files = new List<(string, PaperResults)>();
         foreach (var condition in trials.GroupBy(t => t.Condition))
         {
@@ -29,11 +30,11 @@ public static class PaperExport
                 ["n_boost_levels"] = settings.BoostLevelCount,
                 ["boost_range_std"] = settings.BoostLevelCount is null ? null : settings.BoostRangeStd,
             };
-            var name = $"experiment_results_{manifest.Model}_{stamp}";
+            var name = $"experiment_results_{model}_{stamp}";
             switch (settings.Experiment)
             {
                 case "2":
-                    name = $"experiment_multi_boost_{manifest.Model}_{stamp}";
+                    name = $"experiment_multi_boost_{model}_{stamp}";
                     extras["boost_levels"] = new JsonArray((manifest.BoostLevels ?? []).Select(l => (JsonNode?)l).ToArray());
                     extras["threshold_cache_stats"] = manifest.ThresholdCacheStats is { } stats ? new JsonObject { ["mean"] = stats.Mean, ["std"] = stats.Std } : null;
                     break;
@@ -42,7 +43,7 @@ public static class PaperExport
                     break;
                 case "5":
                     var variant = settings.PromptVariants.FirstOrDefault(v => v.Id == condition.Key);
-                    name = $"experiment_5_prompt_variants_{manifest.Model}_{condition.Key}_{stamp}";
+                    name = $"experiment_5_prompt_variants_{model}_{SafeFileName.From(condition.Key)}_{stamp}";
                     config["prompt_variant_id"] = condition.Key;
                     config["prompt_variant_template"] = variant?.Template;
                     extras["experiment_metadata"] = new JsonObject
@@ -55,7 +56,7 @@ public static class PaperExport
                     name += "_no_steering_baseline";
                     break;
                 case "10":
-                    name += "_" + condition.Key;
+                    name += "_" + SafeFileName.From(condition.Key);
                     break;
             }
             var ablated = condition.First().AblatedLatents;

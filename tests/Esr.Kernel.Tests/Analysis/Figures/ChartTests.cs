@@ -106,7 +106,7 @@ public class ChartTests
     [Fact]
     public void Figure5_chart_has_three_panels_with_count_labels_and_fixed_ranges()
     {
-        var data = AblationFigure.Build([Trial("m", 10, 50), Trial("m", 10), Trial("m", "ablation", [10]), Trial("m", "ablation", [20])]);
+        var data = AblationFigure.Build([Trial("m", 10, 50), Trial("m", 10), Trial("m", "ablation", [10], ablated: 26), Trial("m", "ablation", [20], ablated: 26)]);
         var json = new ChartJson(AblationChart.Create(data));
         var bars = json.TracesOfType("bar");
         Assert.Equal(3, bars.Count);
@@ -140,6 +140,9 @@ public class ChartTests
         Assert.Equal("overlay", json.Layout.GetProperty("barmode").GetString());
         var bars = json.TracesOfType("bar");
         Assert.Equal(3, bars.Count);
+        // Counts, as plot_exp8.py draws them: the 8B's first scores 20, 30, 50 fall in three bins of one each.
+        Assert.Equal(3, bars[1].GetProperty("y").EnumerateArray().Sum(y => y.GetDouble()));
+        Assert.Equal("Count", json.Layout.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
         Assert.Equal(["Llama-3.3-70B", "Llama-3.1-8B"], bars[2].GetProperty("y").EnumerateArray().Select(y => y.GetString()));
         Assert.Contains("First-Attempt Score", json.AxisTitles());
     }
@@ -147,7 +150,7 @@ public class ChartTests
     [Fact]
     public void File_aggregate_and_combined_charts_use_their_condition_colours()
     {
-        var trials = new[] { Trial("llama-3.1-8b", 10, 50), Trial("llama-3.1-8b", "ablation", [10]), Trial("llama-3.1-8b", "random_ablation_set0", [30]), Trial("llama-3.1-8b", "self_monitor", [10, 20]) };
+        var trials = new[] { Trial("llama-3.1-8b", 10, 50), Trial("llama-3.1-8b", "ablation", [10], ablated: 26), Trial("llama-3.1-8b", "random_ablation_set0", [30]), Trial("llama-3.1-8b", "self_monitor", [10, 20]) };
         var aggregate = new ChartJson(FileAggregateChart.Create(FileAggregateFigure.Build(trials)));
         Assert.Equal(["#6A0DAD", "#17A2B8", "#FFA500"], ChartJson.Colours(aggregate.TracesOfType("bar")[0]));
         Assert.Equal(["", "0.0", "+20.0"], aggregate.TracesOfType("bar")[0].GetProperty("text").EnumerateArray().Select(t => t.GetString()));

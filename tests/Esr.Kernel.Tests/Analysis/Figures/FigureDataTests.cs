@@ -18,7 +18,7 @@ public class FigureDataTests
             Trial(Llama8, 60), Trial(Llama8, 20, 80), Trial(Llama8, 50, 30), Trial(Llama8, 10),
             Trial(Llama70, 40, 40), Trial(Llama70, 30),
         ]);
-        Assert.Equal([Llama70, Llama8], new[] { Str(data.Summary, "model", 0), Str(data.Summary, "model", 1) });
+        Assert.Equal(["Llama-3.3-70B", "Llama-3.1-8B"], new[] { Str(data.Summary, "model", 0), Str(data.Summary, "model", 1) });
         Assert.Equal("Llama-3.3-70B", Str(data.Summary, "display_name", 0));
         // 8B: multi 2/4 = 50 %, Wald SE 100·sqrt(0.25/4) = 25; ESR 1/4 = 25 %, SE 100·sqrt(0.1875/4) = 21.650635;
         // % of multi-attempts improved 1/2 = 50; MSI (60 − 20)/2 = 20; all-trials mean (0 + 60 − 20 + 0)/4 = 10.
@@ -40,6 +40,28 @@ public class FigureDataTests
         // 70B's one delta 0 sits in the centre bin: density 1/6.667 = 0.15.
         Assert.Equal(0.15, Cell(data.Histogram, "density", 15), 12);
         Assert.Equal(3, data.Deltas.Rows.Count);
+    }
+
+    [Fact]
+    public void Figures_2_and_a3_pool_a_familys_layer_variants_into_one_row()
+    {
+        var trials = new[]
+        {
+            Trial("gemma-2-9b-it", 20, 80), Trial("gemma-2-9b-res-16k-layer-26", 30), Trial("gemma-2-9b-res-131k-layer-20", 50, 30),
+            Trial("toy-m", 40),
+        };
+
+        var scoreDelta = ScoreDeltaFigure.Build(trials);
+        var firstAttempt = FirstAttemptFigure.Build(trials);
+
+        foreach (var summary in new[] { scoreDelta.Summary, firstAttempt.Summary })
+        {
+            Assert.Equal(["Gemma-2-9B", "toy-m"], Enumerable.Range(0, (int)summary.Rows.Count).Select(i => Str(summary, "model", i)));
+            Assert.Equal(3, Cell(summary, "n", 0));
+        }
+        Assert.Equal(2, Cell(scoreDelta.Summary, "multi_attempt", 0));
+        Assert.Equal(["Gemma-2-9B", "Gemma-2-9B"], Enumerable.Range(0, 2).Select(i => Str(scoreDelta.Deltas, "model", i)));
+        Assert.Equal(2 * 20, firstAttempt.Histogram.Rows.Count);
     }
 
     [Fact]
@@ -87,13 +109,22 @@ public class FigureDataTests
     }
 
     [Fact]
-    public void Boost_normalization_uses_the_population_deviation_and_averages_files()
+    public void Boost_normalization_averages_the_files_statistics()
     {
-        var stats = BoostNormalization.FromThresholds([2, 4, 6]);
-        Assert.Equal(4, stats.Mean, 12);
-        Assert.Equal(Math.Sqrt(8.0 / 3), stats.StandardDeviation, 12);
         var average = BoostNormalization.Average([new(10, 2), new(20, 4)]);
         Assert.Equal(new BoostNormalization(15, 3), average);
+    }
+
+    [Fact]
+    public void Boost_sweep_normalizes_each_model_by_its_own_statistics_and_refuses_a_model_without()
+    {
+        var trials = new[] { Trial("a", "boost_sweep", [10], boost: 4), Trial("b", "boost_sweep", [10], boost: 4) };
+
+        var frame = BoostSweepFigure.Build(trials, new Dictionary<string, BoostNormalization> { ["a"] = new(0, 2), ["b"] = new(2, 1) });
+
+        Assert.Equal([2.0, 2.0], Enumerable.Range(0, 2).Select(i => Cell(frame, "normalized_boost", i)));
+        var error = Assert.Throws<ArgumentException>(() => BoostSweepFigure.Build(trials, new Dictionary<string, BoostNormalization> { ["a"] = new(0, 2) }));
+        Assert.Contains("\"b\"", error.Message);
     }
 
     [Fact]
@@ -131,7 +162,43 @@ public class FigureDataTests
         Assert.Equal(4, Cell(data.Conditions, "n", 1));
         Assert.Equal(50, data.MultiAttemptReduction, 9);
         Assert.Equal(0, data.EsrReduction, 9);
-        Assert.Equal(5, Cell(AblationFigure.Build(trials).Conditions, "n", 1));
+        Assert.Equal(4, Cell(AblationFigure.Build(trials).Conditions, "n", 1));
+        Assert.Equal(5, Cell(AblationFigure.Build(trials, detectorCounts: []).Conditions, "n", 1));
+    }
+
+    [Fact]
+    public void Ablation_figures_compare_the_70b_alone_with_the_papers_detector_set_sizes_by_default()
+    {
+        var trials = new[]
+        {
+            Trial(Llama70, 10, 50), Trial(Llama70, 20),
+            // Other models' steered trials, a fine-tuned model's among them, are not the ablated model's baseline.
+            Trial(Llama8, 10, 90), Trial("masked-ratio-50pct-merged", 10, 90), Trial(Llama8, "ablation", [10], ablated: 26),
+            Trial(Llama70, "ablation", [10], ablated: 26), Trial(Llama70, "ablation", [10], ablated: 22),
+            Trial(Llama70, "ablation", [10, 90], ablated: 5),
+            Trial(Llama70, "random_ablation_set0", [30]),
+        };
+
+        var figure5 = AblationFigure.Build(trials).Conditions;
+        var figureA14 = FileAggregateFigure.Build(trials);
+
+        Assert.Equal([2.0, 2.0], new[] { Cell(figure5, "n", 0), Cell(figure5, "n", 1) });
+        Assert.Equal([2.0, 2.0, 1.0], Enumerable.Range(0, 3).Select(i => Cell(figureA14, "n", i)));
+        Assert.Equal(3, Cell(AblationFigure.Build(trials, detectorCounts: []).Conditions, "n", 1));
+    }
+
+    [Fact]
+    public void Without_the_70b_the_ablation_figures_compare_the_models_that_were_ablated()
+    {
+        var trials = new[]
+        {
+            Trial("toy-a", 10, 50), Trial("toy-a", 20), Trial("toy-b", 30),
+            Trial("toy-a", "ablation", [10], ablated: 3), Trial("toy-a", "ablation", [10], ablated: 3),
+        };
+
+        var figure5 = AblationFigure.Build(trials, detectorCounts: [3]).Conditions;
+
+        Assert.Equal([2.0, 2.0], new[] { Cell(figure5, "n", 0), Cell(figure5, "n", 1) });
     }
 
     [Fact]

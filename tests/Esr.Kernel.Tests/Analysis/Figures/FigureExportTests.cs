@@ -26,6 +26,33 @@ public class FigureExportTests
         Assert.Equal([Path.GetFileName(path)], Directory.GetFiles(directory.Path).Select(Path.GetFileName));
     }
 
+    // A trace named by hand, past the chart builders' escaping: the page's script must still hold the name as data.
+    private static Plotly.NET.GenericChart RawChart(string name)
+    {
+        var trace = new Plotly.NET.Trace("bar");
+        trace.SetProperty("name", name);
+        return Plotly.NET.GenericChart.ofTraceObject(false, trace);
+    }
+
+    [Fact]
+    public void The_figure_json_in_the_page_cannot_close_its_script_and_parses_back_to_the_same_figure()
+    {
+        var chart = RawChart("</script><script>alert(1)</script><!--");
+
+        string html = FigureExport.ToHtml(chart);
+        string script = html[(html.LastIndexOf("var figure = ", StringComparison.Ordinal) + "var figure = ".Length)..];
+        string json = script[..script.IndexOf(";\n", StringComparison.Ordinal)];
+
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "</script", System.Text.RegularExpressions.RegexOptions.IgnoreCase).Count);
+        Assert.DoesNotContain("<!--", html[html.LastIndexOf("<script>", StringComparison.Ordinal)..]);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(FigureExport.ToJson(chart)), System.Text.Json.Nodes.JsonNode.Parse(json)));
+    }
+
+    [Theory]
+    [InlineData("M</script>&<b>", "M&lt;/script&gt;&amp;&lt;b&gt;")]
+    [InlineData("Llama-3.3-70B", "Llama-3.3-70B")]
+    public void Text_from_data_becomes_html_text(string text, string escaped) => Assert.Equal(escaped, HtmlText.Escape(text));
+
     [Fact]
     public async Task Png_export_writes_a_png_of_the_layout_size_times_the_scale()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.CrossJudge;
 using Esr.Kernel.Judging;
 using Esr.Kernel.Tests.Models;
@@ -47,7 +48,29 @@ public class CrossJudgeTests
     }
 
     [Fact]
-    public void Sampling_drops_errored_blank_excluded_file_and_duplicate_trials()
+    public void Sampling_draws_only_from_experiment_1_style_results_not_the_sweep_meta_prompts_fine_tuning_or_random_control()
+    {
+        TrialRecord Of(int latent, int experiment, string condition, string file) =>
+            Trials.Make(latent, latent, Single, file: file) with { Experiment = experiment, Condition = condition };
+        var trials = new[]
+        {
+            Of(1, 1, "steered", "experiment_results_m_20251101_000000.json"),
+            Of(2, 3, "ablation", "experiment_results_m_20251101_000000_with_ablation.json"),
+            Of(3, 8, "no_steering", "experiment_results_m_20251101_000000_no_steering_baseline.json"),
+            Of(4, 2, "boost_sweep", "experiment_multi_boost_m_20251101_000000.json"),
+            Of(5, 5, "self_monitor", "experiment_5_prompt_variants_m_self_monitor_20251101_000000.json"),
+            Of(6, 10, "random_ablation_set0", "experiment_results_m_20251101_000000_random_ablation_set0.json"),
+            Of(7, 4, "steered", "experiment_results_masked-ratio-50pct-merged_20251101_000000.json"),
+            Of(8, 4, "steered", "") with { SourceFile = null }, // a fine-tuning run of this workbench
+        };
+
+        var sample = CrossJudgeSampler.Select(trials);
+
+        Assert.Equal([1, 2, 3], sample.Trials.Select(t => t.Trial.Latent).Order());
+    }
+
+    [Fact]
+    public void Sampling_drops_errored_blank_excluded_file_and_duplicate_trials_but_keeps_a_failed_original_grade()
     {
         var trials = new[]
         {
@@ -62,10 +85,12 @@ public class CrossJudgeTests
 
         var sample = CrossJudgeSampler.Select(trials);
 
-        Assert.Equal([1, 6], sample.Trials.Select(t => t.Trial.Latent).Order());
+        // As regrade_cross_judge.py: only the trial's own error and a blank response count, not its original grade's.
+        Assert.Equal([1, 3, 6], sample.Trials.Select(t => t.Trial.Latent).Order());
         Assert.False(sample.Trials.Single(t => t.Trial.Latent == 1).HasSelfCorrection); // the first of the duplicates is kept
         Assert.Equal(new Dictionary<string, int>
         {
+            [""] = 1,
             ["experiment_results_x_with_ablation.json"] = 1,
             ["experiment_results_y_no_steering_baseline.json"] = 1,
         }, sample.SourceFiles);
@@ -111,6 +136,24 @@ public class CrossJudgeTests
     }
 
     [Fact]
+    public async Task A_judge_alias_with_a_slash_or_dots_names_a_file_inside_the_output_folder_not_a_subfolder()
+    {
+        using var folder = new TemporaryDirectory();
+        var output = Path.Combine(folder.Path, "cross_judge_results");
+        var sample = CrossJudgeSampler.Select([Trials.Make(7, 70, Multi)]);
+        var judge = new ScriptedJudge("meta-llama/Llama-3.3-70B-Instruct", _ => Single);
+
+        await CrossJudgeRegrader.RegradeAsync(sample,
+            [new CrossJudgeEntry("meta-llama/Llama-3.3-70B-Instruct", judge), new CrossJudgeEntry("../../up", judge)], output, DateTimeOffset.UnixEpoch);
+
+        Assert.Empty(Directory.GetDirectories(output));
+        Assert.Equal([output], Directory.GetFileSystemEntries(folder.Path));
+        Assert.Equal(
+            ["regraded_.._.._up_19700101_000000.json", "regraded_meta-llama_Llama-3.3-70B-Instruct_19700101_000000.json", "sample_metadata_19700101_000000.json"],
+            Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Rows_list_the_original_grade_under_the_papers_label_and_drop_unusable_new_grades()
     {
         var trials = new[]
@@ -119,22 +162,50 @@ public class CrossJudgeTests
             Trials.Make(2, 2, Single, file: "experiment_results_gemma-2-9b-res-16k-layer-26_20251104_165624.json"),
         };
         var sample = CrossJudgeSampler.Select(trials);
-        var set = new RegradedSet("qwen3-32b", "qwen/qwen3-32b",
-        [
-            new RegradedTrial(sample.Trials[0], ScriptedJudge.Scores(30, 20, 90)),
-            new RegradedTrial(sample.Trials[1], new JudgeVerdict([], "{}", null)),
-        ]);
+        RegradedSet Set(string alias, JudgeVerdict first, JudgeVerdict second) =>
+            new(alias, "x/" + alias, [new RegradedTrial(sample.Trials[0], first), new RegradedTrial(sample.Trials[1], second)]);
+        var sets = new[]
+        {
+            Set("qwen3-32b", ScriptedJudge.Scores(30, 20, 90), new JudgeVerdict([], "{}", null)),
+            Set("gpt-5-mini", ScriptedJudge.Scores(50), JudgeVerdict.Failed("garbled", "JudgeReplyFormatError", "No JSON found")),
+        };
+
+        var rows = CrossJudgeAnalysis.Rows(sample, sets);
+
+        Assert.Equal(["Sonnet-4.5", "qwen3-32b", "gpt-5-mini"], rows.Select(r => r.Judge));
+        Assert.Equal(["Llama-3.3-70B", "Llama-3.3-70B", "Llama-3.3-70B"], rows.Select(r => r.TargetModel));
+        var regraded = rows[1];
+        Assert.Equal((30.0, 90.0, 3, 60.0, true), (regraded.FirstScore, regraded.LastScore, regraded.Attempts, regraded.Improvement, regraded.HasMulti));
+        Assert.Equal(0, rows[2].Improvement);
+        var renamed = CrossJudgeAnalysis.Rows(sample, sets, new CrossJudgeAnalysisOptions { OriginalJudgeName = "haiku-4.5", TargetModelFromFileName = false });
+        Assert.Equal(["haiku-4.5", "m"], [renamed[0].Judge, renamed[0].TargetModel]);
+    }
+
+    [Fact]
+    public void An_original_grade_enters_only_beside_a_usable_new_grade_and_missing_scores_count_as_0()
+    {
+        var trials = new[]
+        {
+            Trials.Make(1, 1, new JudgeVerdict([new Attempt("a", 40), new Attempt("b", null)], "{}", null)),
+            Trials.Make(2, 2, JudgeVerdict.Failed("garbled", "JudgeReplyFormatError", "No JSON found")),
+            Trials.Make(3, 3, Single),
+        };
+        var sample = CrossJudgeSampler.Select(trials);
+        JudgeVerdict Graded(SampledTrial t) => t.Trial.Latent == 3 ? JudgeVerdict.Failed(null, "Http", "boom") : new JudgeVerdict([new Attempt("a", null), new Attempt("b", 70)], "{}", null);
+        var set = new RegradedSet("qwen3-32b", "qwen/qwen3-32b", sample.Trials.Select(t => new RegradedTrial(t, Graded(t))).ToList());
 
         var rows = CrossJudgeAnalysis.Rows(sample, [set]);
+        var clean = CrossJudgeAnalysis.Rows(sample, [set], new CrossJudgeAnalysisOptions { MissingScoresAsZero = false });
 
-        Assert.Equal(["Sonnet-4.5", "Sonnet-4.5", "qwen3-32b"], rows.Select(r => r.Judge));
-        Assert.Equal(["Llama-3.3-70B", "", "Llama-3.3-70B"], rows.Select(r => r.TargetModel));
-        var regraded = rows[2];
-        Assert.Equal((30.0, 90.0, 3, 60.0, true), (regraded.FirstScore, regraded.LastScore, regraded.Attempts, regraded.Improvement, regraded.HasMulti));
-        Assert.Equal(0, rows[1].Improvement);
-        var renamed = CrossJudgeAnalysis.Rows(sample, [set], new CrossJudgeAnalysisOptions { OriginalJudgeName = "haiku-4.5", TargetModelFromFileName = false });
-        Assert.Equal(["haiku-4.5", "m"], [renamed[0].Judge, renamed[1].TargetModel]);
+        // Trial 3's only new grade failed: neither it nor its original grade is a row. Unscored attempts score 0
+        // (40, − → 40, 0; −, 70 → 0, 70), and trial 2's failed original grade counts as one attempt scored 0.
+        Assert.Equal(["|1|1 Sonnet-4.5 2: 40→0", "|1|1 qwen3-32b 2: 0→70", "|2|2 Sonnet-4.5 1: 0→0", "|2|2 qwen3-32b 2: 0→70"], Lines(rows));
+        // Without the quirk, unscored attempts are dropped and an original grade with no score has no row.
+        Assert.Equal(["|1|1 Sonnet-4.5 1: 40→40", "|1|1 qwen3-32b 1: 70→70", "|2|2 qwen3-32b 1: 70→70"], Lines(clean));
     }
+
+    private static IEnumerable<string> Lines(IEnumerable<CrossJudgeRow> rows) =>
+        rows.Select(r => $"{r.TrialKey} {r.Judge} {r.Attempts}: {r.FirstScore}→{r.LastScore}").Order(StringComparer.Ordinal);
 
     [Fact]
     public void Agreement_metrics_match_hand_computed_values()

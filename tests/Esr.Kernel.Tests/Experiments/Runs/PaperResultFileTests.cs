@@ -99,4 +99,31 @@ public sealed class PaperResultFileTests : IDisposable
         Assert.Equal(["Explain how to calculate probability.", "How do you tie a tie?"], latent.Prompts.Select(p => p.Prompt));
         Assert.All(latent.Prompts, p => Assert.Null(p.ReplaySeed));
     }
+
+    [Theory]
+    [InlineData("{\"mean\": 20.5, \"std\": 7}", 20.5, 7.0)]
+    [InlineData("null", null, null)]
+    public void A_sources_threshold_cache_statistics_come_from_the_paper_files_field(string field, double? mean, double? std)
+    {
+        var path = _folder.File("experiment_multi_boost_x_20251101_120000.json");
+        File.WriteAllText(path, PaperFile.Replace("\"boost_range_std\": null", $"\"boost_range_std\": 3.0, \"threshold_cache_stats\": {field}", StringComparison.Ordinal));
+
+        var source = SourceResults.Read(path);
+
+        Assert.Equal(mean, source.ThresholdCacheStats?.Mean);
+        Assert.Equal(std, source.ThresholdCacheStats?.Std);
+        Assert.Equal(2, source.Trials.Count);
+    }
+
+    [Fact]
+    public void Threshold_cache_statistics_without_numbers_are_an_error_naming_the_file_and_field()
+    {
+        var path = _folder.File("experiment_multi_boost_x_20251101_120000.json");
+        File.WriteAllText(path, PaperFile.Replace("\"boost_range_std\": null", "\"boost_range_std\": 3.0, \"threshold_cache_stats\": {\"mean\": \"high\"}", StringComparison.Ordinal));
+
+        var error = Assert.Throws<InvalidDataException>(() => SourceResults.Read(path));
+
+        Assert.Contains("experiment_multi_boost_x_20251101_120000.json", error.Message);
+        Assert.Contains("'threshold_cache_stats'", error.Message);
+    }
 }
