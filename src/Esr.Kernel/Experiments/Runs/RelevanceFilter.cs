@@ -33,8 +33,7 @@ public sealed class RelevanceFilter(
         ArgumentNullException.ThrowIfNull(candidates);
         var kept = candidates.ToHashSet();
         if (rule == RelevanceRule.None || kept.Count == 0) return kept;
-        var encoded = prompts.Select(prompt =>
-            tokenizer.Encode(template.Render([ChatMessage.User(prompt)], addGenerationPrompt: false), addSpecialTokens: false)).ToArray();
+        var encoded = prompts.Select(prompt => template.PromptIds(tokenizer, prompt, addGenerationPrompt: false)).ToArray();
         // All-zero reads only the candidates; top-100 needs every latent's maximum.
         var read = rule == RelevanceRule.AllZero ? candidates.Distinct().Order().ToArray() : null;
         foreach (var chunk in encoded.Chunk(PromptsPerPass))
