@@ -15,6 +15,9 @@ public sealed record LatentTrace(IReadOnlyList<int> Latents, IReadOnlyList<float
     /// <summary>The latents' labels, when known.</summary>
     public LatentLabels? Labels { get; init; }
 
+    /// <summary>How many latents per token <see cref="ToString"/> and <see cref="TopDataFrame"/> show unless told otherwise.</summary>
+    public int TopCount { get; init; } = 5;
+
     /// <summary>A latent's label, or <c>feature_&lt;i&gt;</c> where there is none.</summary>
     public string Label(int latent) => Labels?[latent] ?? LatentLabels.Placeholder(latent);
 
@@ -76,9 +79,10 @@ public sealed record LatentTrace(IReadOnlyList<int> Latents, IReadOnlyList<float
     /// <see cref="Top"/> in long form: one row per (token, rank) with columns <c>token</c>, <c>token_text</c> (when
     /// known), <c>rank</c> (1 = strongest), <c>latent</c>, <c>label</c> and <c>activation</c>.
     /// </summary>
-    public DataFrame TopDataFrame(int k = 5)
+    /// <param name="k">Latents per token; null for <see cref="TopCount"/>.</param>
+    public DataFrame TopDataFrame(int? k = null)
     {
-        var rows = Top(k).SelectMany((latents, token) => latents.Select((activation, rank) => (Token: token, Rank: rank + 1, activation.Latent, activation.Value))).ToArray();
+        var rows = Top(k ?? TopCount).SelectMany((latents, token) => latents.Select((activation, rank) => (Token: token, Rank: rank + 1, activation.Latent, activation.Value))).ToArray();
         var columns = new List<DataFrameColumn> { new Int32DataFrameColumn("token", rows.Select(row => row.Token)) };
         if (TokenTexts is not null) columns.Add(new StringDataFrameColumn("token_text", rows.Select(row => TokenTexts[row.Token])));
         columns.Add(new Int32DataFrameColumn("rank", rows.Select(row => row.Rank)));
@@ -101,8 +105,8 @@ public sealed record LatentTrace(IReadOnlyList<int> Latents, IReadOnlyList<float
         return Tokens.Select(token => token[column]).ToArray();
     }
 
-    /// <summary>One line per token: its index, its text when known, and its five strongest latents with their labels.</summary>
-    public override string ToString() => string.Join('\n', Top(5).Select((latents, token) =>
+    /// <summary>One line per token: its index, its text when known, and its <see cref="TopCount"/> strongest latents with their labels.</summary>
+    public override string ToString() => string.Join('\n', Top(TopCount).Select((latents, token) =>
         $"{token}{(TokenTexts is null ? "" : $" {TokenTexts[token]}")}: " +
         string.Join(", ", latents.Select(a => $"{a.Latent} {Label(a.Latent)} {a.Value.ToString("G4", CultureInfo.InvariantCulture)}"))));
 }

@@ -259,7 +259,7 @@ public sealed class LoadedModel : IDisposable
         var values = latents is null ? encoded.index_select(1, tensor(read.Select(l => (long)l).ToArray()).to(encoded.device)) : encoded;
         var rows = values.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
         var tokens = Enumerable.Range(0, ids.Count).Select(t => rows.AsSpan(t * read.Length, read.Length).ToArray()).ToArray();
-        return new LatentTrace(read, tokens) { TokenTexts = TokenTexts(ids), Labels = sae.Labels };
+        return new LatentTrace(read, tokens) { TokenTexts = TokenTexts(ids), Labels = sae.Labels, TopCount = top };
     }
 
     /// <summary>The activations at <paramref name="points"/> over <paramref name="ids"/>, in one pass that stops at the deepest point.</summary>
