@@ -28,7 +28,8 @@ public sealed record ModelReference(ModelReferenceKind Kind, string Name, string
     public static ModelReference Resolve(string model, string? huggingFaceHome = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (System.IO.Directory.Exists(model)) return new(ModelReferenceKind.Directory, NameOf(model), Path.GetFullPath(model));
+        if (System.IO.Directory.Exists(model))
+            return new(ModelReferenceKind.Directory, NameOf(model), Path.TrimEndingDirectorySeparator(Path.GetFullPath(model)));
         if (FindToy(model) is { } toy) return new(ModelReferenceKind.Toy, toy.Entry.Name, toy.Directory) { Toy = toy.Entry };
         if (FindPaper(model) is { } paper)
         {
