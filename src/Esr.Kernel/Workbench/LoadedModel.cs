@@ -78,7 +78,7 @@ public sealed class LoadedModel : IDisposable
         try
         {
             if (options.Sae is { } sae) loaded.AttachSae(sae, options.SaeLayer);
-            else if (reference.Toy is not null) loaded.AttachSae(reference.Name, options.SaeLayer);
+            else if (reference.Toy is { } toy) loaded.Attach(loaded.ToySae(toy, reference.Directory, options.SaeLayer, site: null, labels: null));
         }
         catch
         {
@@ -120,10 +120,7 @@ public sealed class LoadedModel : IDisposable
         }
         else if (ModelReference.FindToy(sae) is { } toy)
         {
-            var point = new HookPoint(layer ?? toy.Entry.SaeBlock, site ?? HookPoint.ResidualPost);
-            var ownLabels = Path.Combine(toy.Directory, ToyZoo.LabelsFile);
-            attached = Open(Path.Combine(toy.Directory, ToyZoo.SaeFolder), $"{toy.Entry.Name} SAE", point, point,
-                labels ?? (File.Exists(ownLabels) ? ownLabels : null), paper: null);
+            attached = ToySae(toy.Entry, toy.Directory, layer, site, labels);
         }
         else if (ModelReference.FindPaper(sae) is { } paper)
         {
@@ -137,9 +134,23 @@ public sealed class LoadedModel : IDisposable
                 $"SAE '{sae}' is not a file or folder, a toy model ({string.Join(", ", ModelReference.ToyNames())}) or a paper model " +
                 $"({string.Join(", ", PaperConfigurations.All.Select(c => c.ShortName))})");
         }
+        return Attach(attached);
+    }
+
+    private AttachedSae Attach(AttachedSae sae)
+    {
         Sae?.Dispose();
-        Sae = attached;
-        return attached;
+        Sae = sae;
+        return sae;
+    }
+
+    /// <summary>A toy model's own SAE (<c>sae/</c> in its folder) at its block, with its labels.csv.</summary>
+    private AttachedSae ToySae(ToyZooEntry toy, string directory, int? layer, string? site, string? labels)
+    {
+        var point = new HookPoint(layer ?? toy.SaeBlock, site ?? HookPoint.ResidualPost);
+        var ownLabels = Path.Combine(directory, ToyZoo.LabelsFile);
+        return Open(Path.Combine(directory, ToyZoo.SaeFolder), $"{toy.Name} SAE", point, point,
+            labels ?? (File.Exists(ownLabels) ? ownLabels : null), paper: null);
     }
 
     /// <summary>
