@@ -23,14 +23,13 @@ public sealed record ReadoutModel(
     SparseAutoencoder Sae, HookPoint ReadoutPoint, HookPoint SteeringPoint)
 {
     /// <summary>The ids of a [user, assistant] conversation templated without the generation prompt (ESR_SPEC §1.5).</summary>
-    public int[] ConversationIds(string prompt, string response) =>
-        Tokenizer.Encode(Template.Render([ChatMessage.User(prompt), ChatMessage.Assistant(response)], addGenerationPrompt: false));
+    public int[] ConversationIds(string prompt, string response) => Template.ConversationIds(Tokenizer, prompt, response);
 
     /// <summary>The ids of a generation request: the user turn with the generation prompt.</summary>
-    public int[] PromptIds(string prompt) => Tokenizer.Encode(Template.Render([ChatMessage.User(prompt)], addGenerationPrompt: true));
+    public int[] PromptIds(string prompt) => Template.PromptIds(Tokenizer, prompt);
 
     /// <summary>Each token decoded on its own, special tokens kept (the paper's token strings).</summary>
-    public IReadOnlyList<string> TokenStrings(IReadOnlyList<int> ids) => ids.Select(id => Tokenizer.Decode([id], skipSpecialTokens: false)).ToList();
+    public IReadOnlyList<string> TokenStrings(IReadOnlyList<int> ids) => Tokenizer.TokenTexts(ids);
 
     /// <summary>
     /// Feeds <paramref name="ids"/> whole and reads <paramref name="latents"/> (all when null) at

@@ -33,7 +33,7 @@ public sealed class BatchGenerator(CausalLanguageModel model)
         var rows = requests.Select(request => new Row(request)).ToArray();
         var promptLength = requests.Max(request => request.PromptIds.Count);
         var maxNewTokens = requests.Max(request => request.Sampling.MaxNewTokens);
-        using var cache = new KvCache(model.Config, requests.Count, promptLength + Math.Max(maxNewTokens, 1), model.Dtype);
+        using var cache = model.NewCache(requests.Count, promptLength + Math.Max(maxNewTokens, 1));
 
         var (ids, mask) = LeftPadded(requests, promptLength);
         var logits = model.Forward(ids, mask, cache, hooks, lastPositionOnly: true);

@@ -52,7 +52,8 @@ public sealed class LatentReadout : IActivationHook, IDisposable
 
     /// <summary>
     /// Feeds one token sequence whole (teacher forcing) and reads the latents at <paramref name="point"/>, after
-    /// <paramref name="interventions"/> when given (applied at the same point, to every position).
+    /// <paramref name="interventions"/> when given (applied at the same point, to every position). The pass stops after
+    /// the deepest block it needs and computes no logits.
     /// </summary>
     /// <param name="model">The model; its d_model must equal the SAE's d_in.</param>
     /// <param name="point">Where the SAE reads, e.g. <c>blocks.16.resid_post</c>.</param>
@@ -73,7 +74,7 @@ public sealed class LatentReadout : IActivationHook, IDisposable
         var hooks = new ActivationHooks();
         if (steering is not null) hooks.Add(steeringPoint ?? point, steering);
         hooks.Add(point, readout);
-        model.Logits(tokenIds, hooks);
+        model.RunUntilLastHook(tokenIds, hooks); // stops after the read block; no logits
         return readout.Traces[0];
     }
 }

@@ -27,6 +27,10 @@ public sealed class SaeInterventionHook : IActivationHook, IDisposable
     private readonly int[] _clampedLatents;    // the union over rows, in a fixed order
     private readonly SparseAutoencoder? _clampReader; // those latents only (null for TopK: it needs the full SAE)
     private readonly Tensor? _clampDirections; // [k, d] float32 decoder rows of _clampedLatents
+    private readonly RowDeltas? _adds;          // per row: the boosts and plain vectors, summed
+    private readonly DeviceTensor? _clampTargets; // [rows, 1, k] float32: each row's clamp value v_i (0 where it has none)
+    private readonly DeviceTensor? _clampMask;    // [rows, 1, k] bool: which latents each row clamps
+    private readonly DeviceTensor? _rowClamped;   // [rows, 1, 1] bool: rows that clamp anything
 
     /// <summary>The width of the activations it edits.</summary>
     public int Width { get; }
@@ -43,12 +47,35 @@ public sealed class SaeInterventionHook : IActivationHook, IDisposable
             ?? rows.SelectMany(row => row ?? []).OfType<AddVector>().FirstOrDefault()?.Vector.Count
             ?? throw new ArgumentException("interventions without an SAE need at least one plain vector");
         _plans = rows.Select((row, index) => Plan.Of(row ?? [], sae, Width, index)).ToArray();
+        _adds = RowDeltas.Of(_plans.Select(plan => plan.Added).ToArray(), Width);
         _clampedLatents = _plans.SelectMany(plan => plan.Clamps.Keys).Distinct().Order().ToArray();
         if (_clampedLatents.Length > 0)
         {
             _clampReader = sae!.Architecture == SaeArchitecture.TopK ? null : sae.Restricted(_clampedLatents);
             _clampDirections = sae.DecoderRows(_clampedLatents).DetachFromDisposeScope();
+            (_clampTargets, _clampMask, _rowClamped) = ClampTables(_plans, _clampedLatents);
         }
+    }
+
+    /// <summary>The per-row clamp values and masks over the clamped latents, made once for every step.</summary>
+    private static (DeviceTensor Targets, DeviceTensor Mask, DeviceTensor RowClamped) ClampTables(Plan[] plans, int[] latents)
+    {
+        int rows = plans.Length, k = latents.Length;
+        var targets = new float[rows * k];
+        var clamped = new bool[rows * k];
+        var rowClamped = new bool[rows];
+        for (var row = 0; row < rows; row++)
+        {
+            for (var j = 0; j < k; j++)
+            {
+                if (!plans[row].Clamps.TryGetValue(latents[j], out var target)) continue;
+                targets[row * k + j] = target;
+                clamped[row * k + j] = true;
+                rowClamped[row] = true;
+            }
+        }
+        return (new DeviceTensor(() => tensor(targets, [rows, 1L, k])), new DeviceTensor(() => tensor(clamped, [rows, 1L, k])),
+            new DeviceTensor(() => tensor(rowClamped, [rows, 1L, 1L])));
     }
 
     /// <summary>Applies the same interventions to every row of every batch.</summary>
@@ -83,60 +110,34 @@ public sealed class SaeInterventionHook : IActivationHook, IDisposable
         if (Positions == InterventionPositions.GeneratedOnly && context.IsPrefill) return activation;
 
         using var scope = NewDisposeScope();
-        var rows = _plans.Length;
         var device = activation.device;
-        var result = activation;
-
-        if (_plans.Any(plan => plan.Added is not null))
-        {
-            var deltas = new float[rows * Width];
-            var added = new bool[rows];
-            for (var row = 0; row < rows; row++)
-            {
-                if (_plans[row].Added is not { } vector) continue;
-                vector.CopyTo(deltas, row * Width);
-                added[row] = true;
-            }
-            var delta = tensor(deltas, [rows, 1L, Width]).to(activation.dtype, device);
-            var rowMask = tensor(added, [rows, 1L, 1L]).to(device);
-            // where() rather than the bare sum, so rows without an add keep their exact bits.
-            result = where(rowMask, result.add(delta, Scalars.One), result);
-        }
+        // Rows without an add keep their exact bits (see RowDeltas).
+        var result = _adds?.AddTo(activation) ?? activation;
 
         if (_clampedLatents.Length > 0)
         {
-            var k = _clampedLatents.Length;
             // f_i(h) of the clamped latents, read from the unedited activation as the full path would.
             var current = (_clampReader is { } reader ? reader.Encode(activation) : _sae!.EncodeLatents(activation, _clampedLatents))
                 .to_type(ScalarType.Float32);
-            var targets = new float[rows * k];
-            var clamped = new bool[rows * k];
-            var rowClamped = new bool[rows];
-            for (var row = 0; row < rows; row++)
-            {
-                for (var j = 0; j < k; j++)
-                {
-                    if (!_plans[row].Clamps.TryGetValue(_clampedLatents[j], out var target)) continue;
-                    targets[row * k + j] = target;
-                    clamped[row * k + j] = true;
-                    rowClamped[row] = true;
-                }
-            }
-            var shift = tensor(targets, [rows, 1L, k]).to(device).add(current, Scalars.MinusOne); // v_i − f_i(h)
-            var coefficients = where(tensor(clamped, [rows, 1L, k]).to(device), shift, zeros_like(shift));
+            var shift = _clampTargets!.On(device).add(current, Scalars.MinusOne); // v_i − f_i(h)
+            var coefficients = where(_clampMask!.On(device), shift, zeros_like(shift));
             var change = coefficients.matmul(_clampDirections!.to(device));
             var edited = result.to_type(ScalarType.Float32).add(change, Scalars.One).to_type(activation.dtype);
-            result = where(tensor(rowClamped, [rows, 1L, 1L]).to(device), edited, result);
+            result = where(_rowClamped!.On(device), edited, result);
         }
 
         return ReferenceEquals(result, activation) ? activation : result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Frees the copies of the clamped latents' weights (the SAE itself stays the caller's).</summary>
+    /// <summary>Frees the copies of the clamped latents' weights and the device copies of the deltas (the SAE itself stays the caller's).</summary>
     public void Dispose()
     {
         _clampReader?.Dispose();
         _clampDirections?.Dispose();
+        _adds?.Dispose();
+        _clampTargets?.Dispose();
+        _clampMask?.Dispose();
+        _rowClamped?.Dispose();
     }
 
     /// <summary>One row's interventions reduced to what the forward pass needs.</summary>

@@ -1,35 +1,29 @@
 using Esr.Kernel.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Interventions;
 
 /// <summary>
 /// Adds a plain float32 vector [d_model] to the activation at every position: the same vector to every batch row,
-/// or per row a vector of its own (or none). The vector is converted to the activation's dtype and device before
-/// the addition, so a bfloat16 model adds the bfloat16-rounded vector, as an engine running in bfloat16 would.
+/// or per row a vector of its own (or none). The vector is converted to the activation's dtype and device once, at
+/// the first step, so a bfloat16 model adds the bfloat16-rounded vector, as an engine running in bfloat16 would.
 /// </summary>
 /// <remarks>
 /// Rows are batch rows in request order (see <see cref="IActivationHook"/>); the per-row form is what a batch of
 /// differently steered requests needs. Padding positions are steered too: no real token ever attends to them.
 /// </remarks>
-public sealed class VectorSteering : IActivationHook
+public sealed class VectorSteering : IActivationHook, IDisposable
 {
-    // TorchSharp 0.107's Tensor + Tensor passes a freshly made alpha Scalar of 1 whose only reference dies before the
-    // native call returns; a garbage collection in between frees it mid-call ("Unknown scalar type"). Adding with
-    // this Scalar, which lives as long as the program, avoids that.
-    private static readonly Scalar One = 1.ToScalar();
-
-    private readonly float[]? _shared;                 // [d_model], when every row gets the same vector
-    private readonly IReadOnlyList<float[]?>? _perRow; // per batch row: [d_model] or null for no steering
+    private readonly RowDeltas _deltas;
+    private readonly bool _shared; // one vector for every row of any batch
 
     /// <summary>The width of the vectors.</summary>
     public int Width { get; }
 
-    private VectorSteering(float[]? shared, IReadOnlyList<float[]?>? perRow, int width)
+    private VectorSteering(IReadOnlyList<float[]?> rows, bool shared, int width)
     {
+        _deltas = RowDeltas.Of(rows, width)!;
         _shared = shared;
-        _perRow = perRow;
         Width = width;
     }
 
@@ -39,7 +33,7 @@ public sealed class VectorSteering : IActivationHook
     public static VectorSteering ForAllRows(IReadOnlyList<float> vector)
     {
         if (vector.Count == 0) throw new ArgumentException("a steering vector needs at least one element", nameof(vector));
-        return new VectorSteering([.. vector], null, vector.Count);
+        return new VectorSteering([[.. vector]], shared: true, vector.Count);
     }
 
     /// <summary>
@@ -62,7 +56,7 @@ public sealed class VectorSteering : IActivationHook
                 throw new ArgumentException($"row {row}'s vector has {vector.Count} elements but row 0's non-null width is {width}", nameof(vectors));
             copies[row] = [.. vector];
         }
-        return new VectorSteering(null, copies, width);
+        return new VectorSteering(copies, shared: false, width);
     }
 
     /// <inheritdoc />
@@ -76,30 +70,15 @@ public sealed class VectorSteering : IActivationHook
             throw new ArgumentException(
                 $"vector steering of width {Width} at {context.Point} got an activation of shape [{string.Join(", ", activation.shape)}] (expected [batch, tokens, {Width}])",
                 nameof(activation));
+        if (!_shared && activation.shape[0] != _deltas.Rows)
+            throw new ArgumentException(
+                $"per-row vector steering was given {_deltas.Rows} rows but the batch at {context.Point} has {activation.shape[0]}",
+                nameof(activation));
         // Every temporary dies with this scope; only the result moves out to the caller's.
         using var scope = NewDisposeScope();
-        if (_shared is not null)
-        {
-            var shared = tensor(_shared, [1L, 1L, Width]).to(activation.dtype, activation.device);
-            return activation.add(shared, One).MoveToOuterDisposeScope();
-        }
-
-        var rows = _perRow!;
-        if (activation.shape[0] != rows.Count)
-            throw new ArgumentException(
-                $"per-row vector steering was given {rows.Count} rows but the batch at {context.Point} has {activation.shape[0]}",
-                nameof(activation));
-        var deltas = new float[rows.Count * Width];
-        var steered = new bool[rows.Count];
-        for (var row = 0; row < rows.Count; row++)
-        {
-            if (rows[row] is not { } vector) continue;
-            vector.CopyTo(deltas, row * Width);
-            steered[row] = true;
-        }
-        var delta = tensor(deltas, [rows.Count, 1L, Width]).to(activation.dtype, activation.device);
-        var rowMask = tensor(steered, [rows.Count, 1L, 1L]).to(activation.device);
-        // where() rather than the bare sum, so unsteered rows keep their exact bits (x + 0 turns -0 into +0).
-        return where(rowMask, activation.add(delta, One), activation).MoveToOuterDisposeScope();
+        return _deltas.AddTo(activation).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Frees the device copy of the vectors.</summary>
+    public void Dispose() => _deltas.Dispose();
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Esr.Kernel.Generation;
-using Esr.Kernel.Models;
 using Esr.Kernel.Text;
 using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
@@ -29,33 +28,19 @@ public sealed class LocalChatClient : IChatClient
     /// <summary>The output cap when the request sets none.</summary>
     public const int DefaultMaxOutputTokens = 512;
 
-    private readonly CausalLanguageModel _model;
-    private readonly TextTokenizer _tokenizer;
-    private readonly ChatTemplate _template;
-    private readonly IReadOnlySet<int> _stopTokenIds;
+    private readonly ChatModel _chat;
     private readonly bool _ownsModel;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     /// <summary>A client over an already loaded model and its text pieces.</summary>
-    /// <param name="model">The model.</param>
-    /// <param name="tokenizer">Its tokenizer.</param>
-    /// <param name="template">Its chat template.</param>
-    /// <param name="stopTokenIds">Tokens that end a reply.</param>
+    /// <param name="chat">The model with its tokenizer, chat template and stop tokens.</param>
     /// <param name="modelId">The id reported in responses (and used as the judge's name).</param>
-    /// <param name="ownsModel">Dispose the model and tokenizer with this client.</param>
-    public LocalChatClient(
-        CausalLanguageModel model, TextTokenizer tokenizer, ChatTemplate template, IReadOnlySet<int> stopTokenIds,
-        string modelId, bool ownsModel = false)
+    /// <param name="ownsModel">Dispose <paramref name="chat"/> with this client.</param>
+    public LocalChatClient(ChatModel chat, string modelId, bool ownsModel = false)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        ArgumentNullException.ThrowIfNull(template);
-        ArgumentNullException.ThrowIfNull(stopTokenIds);
+        ArgumentNullException.ThrowIfNull(chat);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        _model = model;
-        _tokenizer = tokenizer;
-        _template = template;
-        _stopTokenIds = stopTokenIds;
+        _chat = chat;
         _ownsModel = ownsModel;
         ModelId = modelId;
     }
@@ -71,20 +56,8 @@ public sealed class LocalChatClient : IChatClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         if (!Directory.Exists(modelDirectory)) throw new DirectoryNotFoundException($"Local judge model directory '{modelDirectory}' does not exist.");
-        var template = ChatTemplate.ForModelDirectory(modelDirectory);
-        var tokenizer = TextTokenizer.Load(modelDirectory);
-        try
-        {
-            var stops = StopTokens.FromModelDirectory(modelDirectory, tokenizer);
-            var model = CausalLanguageModel.Load(modelDirectory, dtype);
-            var id = Prefix + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory)));
-            return new LocalChatClient(model, tokenizer, template, stops, id, ownsModel: true);
-        }
-        catch
-        {
-            tokenizer.Dispose();
-            throw;
-        }
+        var id = Prefix + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory)));
+        return new LocalChatClient(ChatModel.Load(modelDirectory, dtype), id, ownsModel: true);
     }
 
     /// <summary>The prompt token ids a conversation becomes (template with generation prompt, then tokenizer).</summary>
@@ -92,8 +65,7 @@ public sealed class LocalChatClient : IChatClient
     public int[] PromptIds(IEnumerable<AiChatMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var turns = messages.Select(Turn).ToList();
-        return _tokenizer.Encode(_template.Render(turns, addGenerationPrompt: true), addSpecialTokens: false);
+        return _chat.Template.Encode(_chat.Tokenizer, messages.Select(Turn).ToList(), addGenerationPrompt: true);
     }
 
     /// <inheritdoc />
@@ -105,20 +77,20 @@ public sealed class LocalChatClient : IChatClient
             Temperature: options?.Temperature ?? 0,
             TopP: options?.TopP ?? 1.0,
             MaxNewTokens: options?.MaxOutputTokens ?? DefaultMaxOutputTokens);
-        var request = new GenerationRequest(promptIds, sampling, unchecked((int)(options?.Seed ?? 0)), _stopTokenIds);
+        var request = _chat.Request(promptIds, sampling, unchecked((int)(options?.Seed ?? 0)));
 
         await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         GenerationResult result;
         try
         {
-            result = await Task.Run(() => new BatchGenerator(_model).Generate([request], cancellationToken: cancellationToken)[0], cancellationToken)
+            result = await Task.Run(() => new BatchGenerator(_chat.Model).Generate([request], cancellationToken: cancellationToken)[0], cancellationToken)
                 .ConfigureAwait(false);
         }
         finally
         {
             _oneAtATime.Release();
         }
-        return new ChatResponse(new AiChatMessage(ChatRole.Assistant, _tokenizer.Decode(result.TokenIds)))
+        return new ChatResponse(new AiChatMessage(ChatRole.Assistant, _chat.Tokenizer.Decode(result.TokenIds)))
         {
             ModelId = ModelId,
             FinishReason = result.FinishReason == FinishReason.Stop ? ChatFinishReason.Stop : ChatFinishReason.Length,
@@ -146,11 +118,7 @@ public sealed class LocalChatClient : IChatClient
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_ownsModel)
-        {
-            _model.Dispose();
-            _tokenizer.Dispose();
-        }
+        if (_ownsModel) _chat.Dispose();
         _oneAtATime.Dispose();
     }
 

@@ -16,7 +16,7 @@ internal sealed class Attention : nn.Module
     private readonly Scalar _scale;
     private readonly Scalar? _softcap;
 
-    public Attention(string name, ModelConfig config, int layer, ScalarType dtype) : base(name)
+    public Attention(string name, ModelConfig config, int layer, ScalarType dtype, Device device) : base(name)
     {
         _heads = config.HeadCount;
         _kvHeads = config.KeyValueHeadCount;
@@ -24,8 +24,8 @@ internal sealed class Attention : nn.Module
         _layer = layer;
         _scale = config.AttentionScale.ToScalar();
         _softcap = config.AttentionLogitSoftcap?.ToScalar();
-        queryKeyValue = new Parameter(empty([(_heads + 2L * _kvHeads) * _headDim, config.HiddenSize], dtype), requires_grad: false);
-        output = new Parameter(empty([config.HiddenSize, (long)_heads * _headDim], dtype), requires_grad: false);
+        queryKeyValue = new Parameter(empty([(_heads + 2L * _kvHeads) * _headDim, config.HiddenSize], dtype, device), requires_grad: false);
+        output = new Parameter(empty([config.HiddenSize, (long)_heads * _headDim], dtype, device), requires_grad: false);
         RegisterComponents();
     }
 

@@ -28,6 +28,9 @@ public sealed class CausalLanguageModel : nn.Module
     /// <summary>The dtype of the weights and activations.</summary>
     public ScalarType Dtype { get; }
 
+    /// <summary>Where the weights live; every forward pass computes there.</summary>
+    public Device Device { get; }
+
     /// <summary>
     /// <b>[QUIRK, ESR_SPEC §1.3 and §11 quirk 6]</b> Feed the final norm what the paper's vLLM fork fed it on Llama: the
     /// last block's output plus, a second time, that block's residual after attention (2·r_mid + mlp instead of
@@ -45,17 +48,18 @@ public sealed class CausalLanguageModel : nn.Module
             : throw new InvalidOperationException("the paper's final-norm quirk exists only for Llama models (Gemma-2's fork kept the standard final norm)");
     }
 
-    private CausalLanguageModel(ModelConfig config, ScalarType dtype) : base("model")
+    private CausalLanguageModel(ModelConfig config, ScalarType dtype, Device device) : base("model")
     {
         Config = config;
         Dtype = dtype;
-        embedding = new Parameter(empty([config.VocabularySize, config.HiddenSize], dtype), requires_grad: false);
+        Device = device;
+        embedding = new Parameter(empty([config.VocabularySize, config.HiddenSize], dtype, device), requires_grad: false);
         layers = new ModuleList<DecoderBlock>(Enumerable.Range(0, config.LayerCount)
-            .Select(layer => new DecoderBlock($"{layer}", config, layer, dtype)).ToArray());
-        norm = new RmsNorm("norm", config.HiddenSize, config.RmsNormEpsilon, config.Architecture == ModelArchitecture.Gemma2, dtype);
+            .Select(layer => new DecoderBlock($"{layer}", config, layer, dtype, device)).ToArray());
+        norm = new RmsNorm("norm", config.HiddenSize, config.RmsNormEpsilon, config.Architecture == ModelArchitecture.Gemma2, dtype, device);
         if (!config.TieWordEmbeddings)
-            outputProjection = new Parameter(empty([config.VocabularySize, config.HiddenSize], dtype), requires_grad: false);
-        _rotary = new RotaryEmbedding(config);
+            outputProjection = new Parameter(empty([config.VocabularySize, config.HiddenSize], dtype, device), requires_grad: false);
+        _rotary = new RotaryEmbedding(config, device);
         // Gemma-2 scales embeddings by sqrt(d_model) rounded to the model's dtype, as its reference code does.
         if (config.Architecture == ModelArchitecture.Gemma2)
         {
@@ -79,7 +83,7 @@ public sealed class CausalLanguageModel : nn.Module
     {
         if (config.Architecture != ModelArchitecture.Llama)
             throw new ArgumentException($"only Llama models can be created for training (got {config.Architecture})", nameof(config));
-        var model = new CausalLanguageModel(config, ScalarType.Float32);
+        var model = new CausalLanguageModel(config, ScalarType.Float32, CPU);
         using (no_grad())
         {
             // An explicit generator: the global one may have been used by anything before.
@@ -109,14 +113,15 @@ public sealed class CausalLanguageModel : nn.Module
     /// </summary>
     /// <param name="modelDirectory">The snapshot directory.</param>
     /// <param name="dtype">Float32 or BFloat16; weights stored in another dtype are converted tensor by tensor.</param>
+    /// <param name="device">Where the weights go (each is read on the CPU and copied there); null for the CPU.</param>
     /// <exception cref="ModelFormatException">A file is missing or malformed, or disagrees with config.json.</exception>
-    public static CausalLanguageModel Load(string modelDirectory, ScalarType dtype = ScalarType.Float32)
+    public static CausalLanguageModel Load(string modelDirectory, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
             throw new ArgumentException($"dtype {dtype} is not supported (expected Float32 or BFloat16)", nameof(dtype));
         var config = ModelConfig.Load(modelDirectory);
         using var checkpoint = Checkpoint.Open(modelDirectory);
-        var model = new CausalLanguageModel(config, dtype);
+        var model = new CausalLanguageModel(config, dtype, device ?? CPU);
         try
         {
             model.ReadWeights(checkpoint, Path.Combine(modelDirectory, "config.json"));
@@ -172,12 +177,45 @@ public sealed class CausalLanguageModel : nn.Module
     /// <param name="cache">The cache of the batch; its rows are the batch rows.</param>
     /// <param name="hooks">Hooks to run at hook points, or null.</param>
     /// <param name="lastPositionOnly">Compute logits only at the last position (decoding needs no more).</param>
-    /// <returns>float32 logits [batch, tokens or 1, vocab].</returns>
+    /// <returns>float32 logits [batch, tokens or 1, vocab] on the CPU.</returns>
     public Tensor Forward(Tensor inputIds, Tensor? tokenMask, KvCache cache, ActivationHooks? hooks = null, bool lastPositionOnly = false)
     {
         using var _ = no_grad();
-        return Run(inputIds, tokenMask, cache, hooks, lastPositionOnly);
+        return Run(inputIds, tokenMask, cache, hooks, lastPositionOnly, Config.LayerCount - 1)!;
     }
+
+    /// <summary>
+    /// Runs tokens through the model for its hooks only: the pass stops after the deepest block the hooks need, and no
+    /// logits are computed (a readout at <c>blocks.2.resid_post</c> of a 32-block model runs three blocks). The hooks
+    /// see what a full <see cref="Forward"/> would show them.
+    /// </summary>
+    /// <param name="inputIds">[batch, tokens] int64; left padding is allowed.</param>
+    /// <param name="tokenMask">[batch, tokens] bool, false at padding; null means all real.</param>
+    /// <param name="cache">The cache of the batch.</param>
+    /// <param name="hooks">The hooks; at least one.</param>
+    /// <exception cref="ArgumentException">No hook, or a hook at a block the model does not have.</exception>
+    public void ForwardUntilLastHook(Tensor inputIds, Tensor? tokenMask, KvCache cache, ActivationHooks hooks)
+    {
+        var lastBlock = hooks.LastBlockNeeded
+            ?? throw new ArgumentException("a forward pass for hooks needs at least one hook", nameof(hooks));
+        if (hooks.Points.Max(point => point.Block) >= Config.LayerCount)
+            throw new ArgumentException($"a hook point lies beyond the model's blocks 0 to {Config.LayerCount - 1}", nameof(hooks));
+        using var _ = no_grad();
+        Run(inputIds, tokenMask, cache, hooks, lastPositionOnly: false, lastBlock);
+    }
+
+    /// <summary><see cref="ForwardUntilLastHook"/> on one token sequence.</summary>
+    public void RunUntilLastHook(IReadOnlyList<int> tokenIds, ActivationHooks hooks)
+    {
+        using var scope = NewDisposeScope();
+        using var cache = NewCache(1, tokenIds.Count);
+        ForwardUntilLastHook(tensor(tokenIds.Select(id => (long)id).ToArray(), ScalarType.Int64).unsqueeze(0), null, cache, hooks);
+    }
+
+    /// <summary>A KV cache for this model: its shape, dtype and device.</summary>
+    /// <param name="batchSize">Rows.</param>
+    /// <param name="capacity">Slots per row: the longest prompt plus the most tokens to generate.</param>
+    public KvCache NewCache(int batchSize, int capacity) => new(Config, batchSize, capacity, Dtype, Device);
 
     /// <summary>
     /// Logits of whole sequences with autograd on, for training: every row starts at position 0 and every token is
@@ -189,43 +227,48 @@ public sealed class CausalLanguageModel : nn.Module
     /// <returns>float32 logits [batch, tokens, vocab] attached to the graph.</returns>
     public Tensor ForwardWithGradients(Tensor inputIds, ActivationHooks? hooks = null)
     {
-        using var cache = new KvCache(Config, (int)inputIds.shape[0], (int)inputIds.shape[1], Dtype);
+        using var cache = NewCache((int)inputIds.shape[0], (int)inputIds.shape[1]);
         using var _ = enable_grad();
-        return Run(inputIds, null, cache, hooks, lastPositionOnly: false);
+        return Run(inputIds, null, cache, hooks, lastPositionOnly: false, Config.LayerCount - 1)!;
     }
 
-    private Tensor Run(Tensor inputIds, Tensor? tokenMask, KvCache cache, ActivationHooks? hooks, bool lastPositionOnly)
+    /// <summary>
+    /// The one forward loop: embeddings, then blocks 0 to <paramref name="lastBlock"/> with the hooks at their points,
+    /// then (only when every block ran) the final norm and the logits, on the CPU. Without hooks nothing is looked up.
+    /// </summary>
+    private Tensor? Run(Tensor inputIds, Tensor? tokenMask, KvCache cache, ActivationHooks? hooks, bool lastPositionOnly, int lastBlock)
     {
         using var scope = NewDisposeScope();
-        tokenMask ??= ones_like(inputIds, ScalarType.Bool);
-        var (startSlot, positions) = cache.Reserve(tokenMask);
+        inputIds = inputIds.to(Device);
+        var realTokens = tokenMask?.to(Device) ?? ones_like(inputIds, ScalarType.Bool);
+        var (startSlot, positions) = cache.Reserve(realTokens);
         var rotary = _rotary.For(positions, Dtype);
         var (fullMask, slidingMask) = AttentionMasks(cache.ValidSlots, startSlot, (int)inputIds.shape[1]);
+        Tensor At(HookPoint point, Tensor activation) =>
+            hooks is null ? activation : hooks.Run(point, activation, () => new HookContext(point, startSlot, realTokens, positions));
 
         var x = embedding.index_select(0, inputIds.flatten()).view(inputIds.shape[0], inputIds.shape[1], Config.HiddenSize);
         if (_embeddingScale is not null) x = x.mul(_embeddingScale);
         Tensor? lastMiddle = null; // the last block's residual after attention, kept only for the paper's final norm
         for (var layer = 0; layer < layers.Count; layer++)
         {
-            var mask = Config.SlidingLayers[layer] ? slidingMask! : fullMask;
-            var keepMiddle = PaperFinalNorm && layer == layers.Count - 1;
-            if (hooks is null)
-            {
-                (x, lastMiddle) = layers[layer].Forward(x, rotary, mask, cache, startSlot, keepMiddle: keepMiddle);
-                continue;
-            }
+            x = At(HookPoint.ResidPre(layer), x);
+            if (layer > lastBlock) return null;
             var block = layer;
-            Tensor Run(string site, Tensor activation) =>
-                hooks.Run(new HookPoint(block, site), activation, () => new HookContext(new HookPoint(block, site), startSlot, tokenMask, positions));
-            x = Run(HookPoint.ResidualPre, x);
-            (x, lastMiddle) = layers[layer].Forward(x, rotary, mask, cache, startSlot, hooks.HasBranchHooks(layer) ? Run : null, keepMiddle);
-            x = Run(HookPoint.ResidualPost, x);
+            var branchHooks = hooks?.HasBranchHooks(layer) == true
+                ? (Func<string, Tensor, Tensor>)((site, activation) => At(new HookPoint(block, site), activation))
+                : null;
+            var keepMiddle = PaperFinalNorm && layer == layers.Count - 1;
+            (x, lastMiddle) = layers[layer].Forward(
+                x, rotary, Config.SlidingLayers[layer] ? slidingMask! : fullMask, cache, startSlot, branchHooks, keepMiddle);
+            x = At(HookPoint.ResidPost(layer), x);
         }
+        if (lastBlock < layers.Count - 1) return null;
         if (lastMiddle is not null) x = x.add(lastMiddle, Scalars.One);
         if (lastPositionOnly) x = x.narrow(1, x.shape[1] - 1, 1);
         var logits = nn.functional.linear(norm.forward(x), outputProjection ?? embedding).to_type(ScalarType.Float32);
         if (_finalSoftcap is { } cap) logits = logits.div(cap).tanh().mul(cap);
-        return logits.MoveToOuterDisposeScope();
+        return logits.cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -255,7 +298,7 @@ public sealed class CausalLanguageModel : nn.Module
     public float[][] Logits(IReadOnlyList<int> tokenIds, ActivationHooks? hooks = null)
     {
         using var scope = NewDisposeScope();
-        using var cache = new KvCache(Config, 1, tokenIds.Count, Dtype);
+        using var cache = NewCache(1, tokenIds.Count);
         var ids = tensor(tokenIds.Select(id => (long)id).ToArray(), ScalarType.Int64).unsqueeze(0);
         var logits = Forward(ids, null, cache, hooks)[0];
         return Enumerable.Range(0, tokenIds.Count).Select(position => logits[position].data<float>().ToArray()).ToArray();
@@ -277,13 +320,13 @@ public sealed class CausalLanguageModel : nn.Module
             var allowed = new bool[tokens * slots];
             for (var query = 0; query < tokens; query++)
                 for (var key = 0; key < slots; key++) allowed[query * slots + key] = visible(startSlot + query, key);
-            return tensor(allowed, [tokens, (long)slots]);
+            return tensor(allowed, [tokens, (long)slots]).to(Device);
         }
         var causal = Pattern((query, key) => key <= query);
         var self = Pattern((query, key) => key == query);
 
         Tensor Additive(Tensor allowed) =>
-            zeros(allowed.shape, ScalarType.Float32).masked_fill(allowed.logical_not(), Scalars.NegativeInfinity);
+            zeros(allowed.shape, ScalarType.Float32, Device).masked_fill(allowed.logical_not(), Scalars.NegativeInfinity);
 
         var full = Additive(causal.logical_and(valid).logical_or(self));
         if (Config.SlidingWindow is not { } window) return (full, null);

@@ -16,13 +16,13 @@ internal sealed class DecoderBlock : nn.Module
     private readonly GatedFeedForward feedForward;
     private readonly RmsNorm? feedForwardOutputNorm; // Gemma-2 only
 
-    public DecoderBlock(string name, ModelConfig config, int layer, ScalarType dtype) : base(name)
+    public DecoderBlock(string name, ModelConfig config, int layer, ScalarType dtype, Device device) : base(name)
     {
         var gemma = config.Architecture == ModelArchitecture.Gemma2;
-        RmsNorm Norm(string normName) => new(normName, config.HiddenSize, config.RmsNormEpsilon, gemma, dtype);
+        RmsNorm Norm(string normName) => new(normName, config.HiddenSize, config.RmsNormEpsilon, gemma, dtype, device);
         attentionNorm = Norm("input_layernorm");
-        attention = new Attention("self_attn", config, layer, dtype);
-        feedForward = new GatedFeedForward("mlp", config, dtype);
+        attention = new Attention("self_attn", config, layer, dtype, device);
+        feedForward = new GatedFeedForward("mlp", config, dtype, device);
         if (gemma)
         {
             attentionOutputNorm = Norm("post_attention_layernorm");

@@ -12,12 +12,12 @@ internal sealed class GatedFeedForward : nn.Module<Tensor, Tensor>
     private readonly int _hiddenSize;
     private readonly bool _gelu;
 
-    public GatedFeedForward(string name, ModelConfig config, ScalarType dtype) : base(name)
+    public GatedFeedForward(string name, ModelConfig config, ScalarType dtype, Device device) : base(name)
     {
         _hiddenSize = config.IntermediateSize;
         _gelu = config.Architecture == ModelArchitecture.Gemma2;
-        gateUp = new Parameter(empty([2L * _hiddenSize, config.HiddenSize], dtype), requires_grad: false);
-        down = new Parameter(empty([config.HiddenSize, (long)_hiddenSize], dtype), requires_grad: false);
+        gateUp = new Parameter(empty([2L * _hiddenSize, config.HiddenSize], dtype, device), requires_grad: false);
+        down = new Parameter(empty([config.HiddenSize, (long)_hiddenSize], dtype, device), requires_grad: false);
         RegisterComponents();
     }
 

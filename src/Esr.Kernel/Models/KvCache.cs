@@ -13,15 +13,20 @@ public sealed class KvCache : IDisposable
     private readonly Tensor _slotMask; // [batch, capacity] bool: slot holds a real token
 
     /// <summary>Allocates a cache for <paramref name="batchSize"/> sequences of up to <paramref name="capacity"/> slots.</summary>
-    public KvCache(ModelConfig config, int batchSize, int capacity, ScalarType dtype)
+    /// <param name="config">The model's shape.</param>
+    /// <param name="batchSize">Rows.</param>
+    /// <param name="capacity">Slots per row.</param>
+    /// <param name="dtype">The model's dtype.</param>
+    /// <param name="device">The model's device; null for the CPU.</param>
+    public KvCache(ModelConfig config, int batchSize, int capacity, ScalarType dtype, Device? device = null)
     {
         BatchSize = batchSize;
         Capacity = capacity;
         long[] shape = [batchSize, config.KeyValueHeadCount, capacity, config.HeadDimension];
         // The cache owns its tensors: detached so that no caller's dispose scope frees them.
-        _keys = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype).DetachFromDisposeScope()).ToArray();
-        _values = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype).DetachFromDisposeScope()).ToArray();
-        _slotMask = zeros(batchSize, capacity, ScalarType.Bool).DetachFromDisposeScope();
+        _keys = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype, device).DetachFromDisposeScope()).ToArray();
+        _values = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype, device).DetachFromDisposeScope()).ToArray();
+        _slotMask = zeros(batchSize, capacity, ScalarType.Bool, device).DetachFromDisposeScope();
         _nextPosition = new long[batchSize];
     }
 
@@ -47,7 +52,9 @@ public sealed class KvCache : IDisposable
         if (tokenMask.shape[0] != BatchSize) throw new ArgumentException($"batch of {tokenMask.shape[0]} rows does not match the cache's {BatchSize}");
         if (Length + tokens > Capacity) throw new InvalidOperationException($"KV cache full: {Length} + {tokens} slots exceed the capacity of {Capacity}");
         // Computed here on the CPU: a few numbers per row, and no tensor arithmetic with temporary scalars.
-        var real = tokenMask.data<bool>().ToArray();
+        var onCpu = tokenMask.cpu();
+        var real = onCpu.data<bool>().ToArray();
+        if (!ReferenceEquals(onCpu, tokenMask)) onCpu.Dispose(); // cpu() hands back the caller's own tensor when it is there already
         var positions = new long[real.Length];
         for (var row = 0; row < BatchSize; row++)
         {
@@ -60,7 +67,7 @@ public sealed class KvCache : IDisposable
         _slotMask.narrow(1, Length, tokens).copy_(tokenMask);
         var start = Length;
         Length += tokens;
-        return (start, tensor(positions, [BatchSize, (long)tokens]));
+        return (start, tensor(positions, [BatchSize, (long)tokens], device: _slotMask.device));
     }
 
     /// <summary>[batch, slots so far] bool: which slots hold real tokens.</summary>

@@ -14,9 +14,9 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     private readonly Scalar _epsilon;
     private readonly bool _weightIsOffsetFromOne;
 
-    public RmsNorm(string name, int size, double epsilon, bool weightIsOffsetFromOne, ScalarType dtype) : base(name)
+    public RmsNorm(string name, int size, double epsilon, bool weightIsOffsetFromOne, ScalarType dtype, Device? device = null) : base(name)
     {
-        weight = new Parameter(ones(size, dtype), requires_grad: false);
+        weight = new Parameter(ones(size, dtype, device), requires_grad: false);
         _epsilon = epsilon.ToScalar();
         _weightIsOffsetFromOne = weightIsOffsetFromOne;
         RegisterComponents();

@@ -7,14 +7,14 @@ internal sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor _inverseFrequencies; // [head_dim / 2] float32
 
-    public RotaryEmbedding(ModelConfig config)
+    public RotaryEmbedding(ModelConfig config, Device device)
     {
         var half = config.HeadDimension / 2;
         var frequencies = Enumerable.Range(0, half)
             .Select(i => 1.0 / Math.Pow(config.RopeTheta, 2.0 * i / config.HeadDimension))
             .ToArray();
         if (config.RopeScaling is { } scaling) frequencies = scaling.Apply(frequencies);
-        _inverseFrequencies = tensor(frequencies.Select(f => (float)f).ToArray()).DetachFromDisposeScope();
+        _inverseFrequencies = tensor(frequencies.Select(f => (float)f).ToArray(), device: device).DetachFromDisposeScope();
     }
 
     /// <summary>Cosines and sines for positions [batch, tokens], shaped [batch, 1, tokens, head_dim] to broadcast over heads.</summary>

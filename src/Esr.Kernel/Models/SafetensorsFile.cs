@@ -90,15 +90,15 @@ public sealed class SafetensorsFile : IDisposable
     }
 
     /// <summary>
-    /// Reads a tensor into a contiguous CPU destination with its shape: directly into its storage when the dtypes
-    /// agree, through one temporary otherwise.
+    /// Reads a tensor into a destination of its shape: directly into its storage when it is a contiguous CPU tensor of
+    /// the stored dtype, otherwise through one CPU temporary (converted and copied, e.g. to a GPU).
     /// </summary>
     public void ReadInto(string name, Tensor destination)
     {
         var entry = Entries[name];
         if (!destination.shape.SequenceEqual(entry.Shape))
             throw new ModelFormatException(Path, $"tensor '{name}' has shape [{string.Join(", ", entry.Shape)}], expected [{string.Join(", ", destination.shape)}]");
-        if (destination.dtype == ScalarTypeOf(entry.Dtype) && destination.is_contiguous())
+        if (destination.dtype == ScalarTypeOf(entry.Dtype) && destination.is_contiguous() && destination.device_type == DeviceType.CPU)
         {
             ReadInto(entry, destination);
             return;

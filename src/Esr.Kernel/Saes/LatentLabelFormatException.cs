@@ -2,7 +2,7 @@ namespace Esr.Kernel.Saes;
 
 /// <summary>A latent-label CSV that cannot be read; the message names the file, the line and, where there is one, the field.</summary>
 public sealed class LatentLabelFormatException(string path, int line, string problem)
-    : Exception($"{path}:{line}: {problem}")
+    : EsrInputException($"{path}:{line}: {problem}")
 {
     /// <summary>The CSV file.</summary>
     public string FilePath { get; } = path;

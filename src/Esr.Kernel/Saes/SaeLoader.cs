@@ -24,18 +24,20 @@ public static class SaeLoader
     /// <summary>Picks the loader by the path: a folder is SAELens, <c>.npz</c> GemmaScope, <c>.pth</c>/<c>.pt</c> Goodfire.</summary>
     /// <param name="path">The folder or file.</param>
     /// <param name="dtype">Float32 or BFloat16 to convert to; null keeps the stored dtype (other float types become float32).</param>
+    /// <param name="device">Where the weights go after loading (the model's device); null leaves them on the CPU.</param>
     /// <exception cref="SaeFormatException">The path is missing, of no known layout, or malformed.</exception>
-    public static SparseAutoencoder Load(string path, ScalarType? dtype = null)
+    public static SparseAutoencoder Load(string path, ScalarType? dtype = null, Device? device = null)
     {
-        if (Directory.Exists(path)) return LoadSaeLens(path, dtype);
-        if (!File.Exists(path)) throw new SaeFormatException(path, "no such file or folder");
-        return Path.GetExtension(path).ToLowerInvariant() switch
+        if (!Directory.Exists(path) && !File.Exists(path)) throw new SaeFormatException(path, "no such file or folder");
+        var sae = Directory.Exists(path) ? LoadSaeLens(path, dtype) : Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".npz" => LoadGemmaScope(path, dtype),
             ".pth" or ".pt" => LoadGoodfire(path, dtype),
             ".safetensors" when Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder => LoadSaeLens(folder, dtype),
             var other => throw new SaeFormatException(path, $"unknown SAE layout '{other}' (expected a SAELens folder, a .npz or a .pth/.pt)"),
         };
+        if (device is not null) sae.MoveTo(device);
+        return sae;
     }
 
     /// <summary>

@@ -26,6 +26,27 @@ public abstract class ChatTemplate
     public abstract string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt);
 
     /// <summary>
+    /// The token ids of a conversation: <see cref="Render"/>, then <paramref name="tokenizer"/> without added special
+    /// tokens (the rendered text already holds its BOS).
+    /// </summary>
+    public int[] Encode(TextTokenizer tokenizer, IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return tokenizer.Encode(Render(messages, addGenerationPrompt), addSpecialTokens: false);
+    }
+
+    /// <summary>
+    /// The ids of a prompt as the model sees it (ESR_SPEC §1.5): one user turn, with the header that opens the answer
+    /// unless <paramref name="addGenerationPrompt"/> is false (the relevance filter reads the bare turn).
+    /// </summary>
+    public int[] PromptIds(TextTokenizer tokenizer, string prompt, bool addGenerationPrompt = true) =>
+        Encode(tokenizer, [ChatMessage.User(prompt)], addGenerationPrompt);
+
+    /// <summary>The ids of a [user, assistant] exchange without the generation prompt: what a readout of a response feeds.</summary>
+    public int[] ConversationIds(TextTokenizer tokenizer, string prompt, string response) =>
+        Encode(tokenizer, [ChatMessage.User(prompt), ChatMessage.Assistant(response)], addGenerationPrompt: false);
+
+    /// <summary>
     /// The chat template of a Hugging Face model directory: the family from config.json's <c>model_type</c>
     /// ("llama" or "gemma2"); for Llama, 3.0 or 3.1+ from the <c>chat_template</c> text in tokenizer_config.json (or
     /// chat_template.jinja); the BOS string from tokenizer_config.json's <c>bos_token</c> when present.

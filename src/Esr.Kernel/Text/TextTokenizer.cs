@@ -92,6 +92,13 @@ public sealed class TextTokenizer : IDisposable
         return result;
     }
 
+    /// <summary>Each token decoded on its own with special tokens kept (the paper's token strings; what readouts show per token).</summary>
+    public IReadOnlyList<string> TokenTexts(IReadOnlyList<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return ids.Select(id => Decode([id], skipSpecialTokens: false)).ToArray();
+    }
+
     /// <summary>Turns token ids back into text.</summary>
     /// <param name="ids">Token ids, each below <see cref="VocabularySize"/>.</param>
     /// <param name="skipSpecialTokens">

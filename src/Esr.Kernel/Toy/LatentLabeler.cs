@@ -80,7 +80,7 @@ public static class LatentLabeler
     {
         var categories = new List<string>();
         string? topic = null;
-        foreach (var id in tokenizer.Encode(template.Render([ChatMessage.User(episode.Prompt)], addGenerationPrompt: true)))
+        foreach (var id in template.PromptIds(tokenizer, episode.Prompt))
         {
             var word = tokenizer.IdToToken(id) is { } token ? words.Find(token) : null;
             var category = CategoryOf(world, word);

@@ -39,7 +39,7 @@ public static class SaeTrainer
             }
             using var scope = NewDisposeScope();
             var recorder = new ActivationRecorder();
-            using var cache = new KvCache(model.Config, batch.Length, length, model.Dtype);
+            using var cache = model.NewCache(batch.Length, length);
             model.Forward(tensor(flat, [batch.Length, (long)length]), tensor(mask, [batch.Length, (long)length]), cache,
                 new ActivationHooks().Add(point, recorder));
             foreach (var recorded in recorder.Rows) rows.AddRange(recorded);

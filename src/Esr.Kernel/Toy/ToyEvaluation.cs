@@ -5,7 +5,6 @@ using Esr.Kernel.Interventions;
 using Esr.Kernel.Judging;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Text;
 
 namespace Esr.Kernel.Toy;
 
@@ -23,8 +22,7 @@ public sealed record ToyBoostResult(double BoostInNorms, EsrSummary Summary, dou
 /// that the experiment runner can take its place. It owns the model, tokenizer and SAE it is given.
 /// </summary>
 public sealed class ToyEvaluation(
-    CausalLanguageModel model, TextTokenizer tokenizer, ChatTemplate template, IReadOnlySet<int> stopTokens,
-    SparseAutoencoder sae, HookPoint point, IReadOnlyList<int> subjectLatents, double medianNorm, ToyWorld? world = null) : IDisposable
+    ChatModel chat, SparseAutoencoder sae, HookPoint point, IReadOnlyList<int> subjectLatents, double medianNorm, ToyWorld? world = null) : IDisposable
 {
     private readonly ToyWorld _world = world ?? ToyWorld.Default;
     private readonly ToyJudge _judge = new(world);
@@ -36,10 +34,7 @@ public sealed class ToyEvaluation(
     public static ToyEvaluation ForZooModel(string zooFolder, ToyZooEntry entry)
     {
         var folder = Path.Combine(zooFolder, entry.Name);
-        var model = CausalLanguageModel.Load(folder);
-        var tokenizer = TextTokenizer.Load(folder);
-        return new ToyEvaluation(model, tokenizer, ChatTemplate.ForModelDirectory(folder), StopTokens.FromModelDirectory(folder, tokenizer),
-            SaeLoader.Load(Path.Combine(folder, ToyZoo.SaeFolder)), HookPoint.ResidPost(entry.SaeBlock),
+        return new ToyEvaluation(ChatModel.Load(folder), SaeLoader.Load(Path.Combine(folder, ToyZoo.SaeFolder)), HookPoint.ResidPost(entry.SaeBlock),
             SteeredLatents(folder, entry), entry.MedianResidualNorm);
     }
 
@@ -62,15 +57,14 @@ public sealed class ToyEvaluation(
             var latent = subjectLatents[random.Next(subjectLatents.Count)];
             return (Prompt: prompt, Latent: latent, Seed: random.Next());
         }).ToArray();
-        var requests = plans.Select(plan => new GenerationRequest(
-            tokenizer.Encode(template.Render([ChatMessage.User(plan.Prompt)], addGenerationPrompt: true)), Sampling, plan.Seed, stopTokens)).ToArray();
+        var requests = plans.Select(plan => chat.Request(chat.PromptIds(plan.Prompt), Sampling, plan.Seed)).ToArray();
         using var hook = SaeInterventionHook.PerRow(sae, plans.Select(plan => boostInNorms == 0
             ? null : (IReadOnlyList<SaeIntervention>)[new AddLatent(plan.Latent, (float)(boostInNorms * medianNorm))]).ToArray());
-        var results = new BatchGenerator(model).Generate(requests, new ActivationHooks().Add(point, hook), cancellationToken: cancellationToken);
+        var results = new BatchGenerator(chat.Model).Generate(requests, new ActivationHooks().Add(point, hook), cancellationToken: cancellationToken);
         var trials = new List<GradedTrial>();
         for (var i = 0; i < plans.Length; i++)
         {
-            var response = tokenizer.Decode(results[i].TokenIds);
+            var response = chat.Tokenizer.Decode(results[i].TokenIds);
             var verdict = await _judge.JudgeAsync(new JudgeRequest(plans[i].Prompt, response, $"latent {plans[i].Latent}"), cancellationToken);
             trials.Add(GradedTrial.FromVerdict(response, verdict) with
             {
@@ -118,8 +112,7 @@ public sealed class ToyEvaluation(
     /// <inheritdoc />
     public void Dispose()
     {
-        model.Dispose();
-        tokenizer.Dispose();
+        chat.Dispose();
         sae.Dispose();
     }
 }

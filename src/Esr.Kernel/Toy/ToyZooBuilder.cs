@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Esr.Kernel.Models;
+using Esr.Kernel.Generation;
 using Esr.Kernel.Text;
 using static TorchSharp.torch;
 
@@ -116,8 +117,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 .ToDictionary(subject => subject.Id, subject => subjectLatents[subject.Name]);
             using var sae = trainedSae.ToSparseAutoencoder();
             double threshold;
-            using (var evaluation = new ToyEvaluation(CausalLanguageModel.Load(Path.Combine(zooFolder, baseName)), TextTokenizer.Load(tokenizerFolder), template,
-                       stopTokens, trainedSae.ToSparseAutoencoder(), point, latentOfSubject.Values.Distinct().Order().ToArray(), medianNorm, _world))
+            using (var evaluation = new ToyEvaluation(ChatModel.Load(Path.Combine(zooFolder, baseName)), trainedSae.ToSparseAutoencoder(), point,
+                       latentOfSubject.Values.Distinct().Order().ToArray(), medianNorm, _world))
                 threshold = evaluation.CalibrateAsync(seed: settings.Seed + 70, cancellationToken: cancellationToken).GetAwaiter().GetResult().Threshold;
             log?.Report($"{baseName}: calibrated threshold {threshold:F3} median norms");
             var boosts = (settings.SteeringBoosts.Low * threshold * medianNorm, settings.SteeringBoosts.High * threshold * medianNorm);

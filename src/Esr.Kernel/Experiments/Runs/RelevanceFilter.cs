@@ -33,8 +33,7 @@ public sealed class RelevanceFilter(
         ArgumentNullException.ThrowIfNull(candidates);
         var kept = candidates.ToHashSet();
         if (rule == RelevanceRule.None || kept.Count == 0) return kept;
-        var encoded = prompts.Select(prompt =>
-            tokenizer.Encode(template.Render([ChatMessage.User(prompt)], addGenerationPrompt: false), addSpecialTokens: false)).ToArray();
+        var encoded = prompts.Select(prompt => template.PromptIds(tokenizer, prompt, addGenerationPrompt: false)).ToArray();
         // All-zero reads only the candidates; top-100 needs every latent's maximum.
         var read = rule == RelevanceRule.AllZero ? candidates.Distinct().Order().ToArray() : null;
         foreach (var chunk in encoded.Chunk(PromptsPerPass))
@@ -57,7 +56,7 @@ public sealed class RelevanceFilter(
         return kept;
     }
 
-    // One left-padded prefill of the prompts with the readout at its block; only the last position's logits are made.
+    // One left-padded pass of the prompts up to the readout block; no logits are made.
     private IReadOnlyList<LatentTrace> Read(IReadOnlyList<int[]> rows, IReadOnlyList<int>? latents)
     {
         var length = rows.Max(row => row.Length);
@@ -70,10 +69,10 @@ public sealed class RelevanceFilter(
                 mask[r, length - rows[r].Length + i] = true;
             }
         using var readout = new LatentReadout(sae, latents);
-        using var cache = new KvCache(model.Config, rows.Count, length, model.Dtype);
+        using var cache = model.NewCache(rows.Count, length);
         using var idTensor = TorchSharp.torch.tensor(ids);
         using var maskTensor = TorchSharp.torch.tensor(mask);
-        using var logits = model.Forward(idTensor, maskTensor, cache, new ActivationHooks().Add(readoutPoint, readout), lastPositionOnly: true);
+        model.ForwardUntilLastHook(idTensor, maskTensor, cache, new ActivationHooks().Add(readoutPoint, readout));
         return readout.Traces;
     }
 }

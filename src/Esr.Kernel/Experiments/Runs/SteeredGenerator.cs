@@ -31,8 +31,7 @@ public sealed class SteeredGenerator(
         ArgumentNullException.ThrowIfNull(jobs);
         if (jobs.Count == 0) return [];
         var requests = jobs.Select(job => new GenerationRequest(
-            tokenizer.Encode(template.Render([ChatMessage.User(job.Prompt)], addGenerationPrompt: true), addSpecialTokens: false),
-            sampling with { MaxNewTokens = job.MaxNewTokens }, job.Seed, stopTokenIds)).ToArray();
+            template.PromptIds(tokenizer, job.Prompt), sampling with { MaxNewTokens = job.MaxNewTokens }, job.Seed, stopTokenIds)).ToArray();
         using var hook = jobs.Any(job => job.Interventions.Count > 0)
             ? SaeInterventionHook.PerRow(sae, jobs.Select(job => job.Interventions.Count > 0 ? job.Interventions : null).ToArray())
             : null;

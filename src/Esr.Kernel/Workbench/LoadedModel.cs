@@ -1,0 +1,406 @@
+using Esr.Kernel.Experiments;
+using Esr.Kernel.Generation;
+using Esr.Kernel.Interventions;
+using Esr.Kernel.Models;
+using Esr.Kernel.Saes;
+using Esr.Kernel.Text;
+using Esr.Kernel.Toy;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel;
+
+/// <summary>
+/// A model ready to use from a notebook or a front end: the model with its tokenizer, chat template, stop tokens and
+/// quirks, an attached SAE, and the operations on them (generate, compare, ladder, steer, logits, read latents).
+/// Made by <see cref="Workbench.Load"/>. Inputs are checked once per call, with <see cref="EsrInputException"/>s
+/// naming what is wrong. Not for concurrent use: one call at a time.
+/// </summary>
+public sealed class LoadedModel : IDisposable
+{
+    /// <summary>The judge of the toy world, by the name judges are chosen by.</summary>
+    public const string ToyJudgeName = "toy";
+
+    private readonly ChatModel _chat;
+    private readonly string? _huggingFaceHome;
+    private readonly List<Steering> _scoped = [];
+
+    private LoadedModel(ModelReference reference, ChatModel chat, ModelQuirks quirks, string? huggingFaceHome)
+    {
+        Reference = reference;
+        _chat = chat;
+        Quirks = quirks;
+        _huggingFaceHome = huggingFaceHome;
+    }
+
+    /// <summary>What the model was loaded from.</summary>
+    public ModelReference Reference { get; }
+
+    /// <summary>The name runs and messages use (<see cref="ModelReference.Name"/>).</summary>
+    public string Name => Reference.Name;
+
+    /// <summary>The decoder.</summary>
+    public CausalLanguageModel Model => _chat.Model;
+
+    /// <summary>Its tokenizer.</summary>
+    public TextTokenizer Tokenizer => _chat.Tokenizer;
+
+    /// <summary>Its chat template, with the quirk options of <see cref="Quirks"/>.</summary>
+    public ChatTemplate Template => _chat.Template;
+
+    /// <summary>The tokens that end a generation.</summary>
+    public IReadOnlySet<int> StopTokenIds => _chat.StopTokenIds;
+
+    /// <summary>The paper quirks it runs with.</summary>
+    public ModelQuirks Quirks { get; }
+
+    /// <summary>The attached SAE, or null.</summary>
+    public AttachedSae? Sae { get; private set; }
+
+    /// <summary>The judge that fits the model by default: <see cref="ToyJudgeName"/> for toy models, else none.</summary>
+    public string? DefaultJudge => Reference.Kind == ModelReferenceKind.Toy ? ToyJudgeName : null;
+
+    /// <summary>The repetition penalty generations use unless told otherwise: the paper's shipped value for its models, else 1 (off).</summary>
+    public double RepetitionPenalty => Reference.Paper?.RepetitionPenalty ?? 1.0;
+
+    /// <summary>The most positions a sequence may take (config.json's <c>max_position_embeddings</c>).</summary>
+    public int ContextLength => Model.Config.MaxPositionEmbeddings;
+
+    /// <summary>Loads a resolved reference with its quirks, and attaches the SAE asked for or the toy model's own.</summary>
+    internal static LoadedModel Load(ModelReference reference, LoadOptions options)
+    {
+        var dtype = options.ScalarType;
+        var device = ComputeDevice.Parse(options.Device);
+        var architecture = ModelConfig.Load(reference.Directory).Architecture;
+        var quirks = ModelQuirks.For(reference, architecture, options);
+        var templateOptions = ChatTemplateOptions.Default with { AppendPapersExtraAssistantHeader = quirks.PaperExtraHeader };
+        var chat = InputErrors.Convert(() => ChatModel.Load(reference.Directory, dtype, device.Torch, templateOptions));
+        var loaded = new LoadedModel(reference, chat, quirks, options.HuggingFaceHome);
+        try
+        {
+            loaded.Model.PaperFinalNorm = quirks.PaperFinalNorm;
+            if (options.Sae is { } sae) loaded.AttachSae(sae, options.SaeLayer);
+            else if (reference.Toy is { } toy) loaded.Attach(loaded.ToySae(toy, reference.Directory, options.SaeLayer, site: null, labels: null));
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+        return loaded;
+    }
+
+    /// <summary>A prompt as one user turn with the generation prompt, as ids: what <see cref="Generate"/> feeds.</summary>
+    public int[] PromptIds(string prompt) => _chat.PromptIds(prompt);
+
+    /// <summary>A [user, assistant] exchange without the generation prompt, as ids: what a readout of a response feeds.</summary>
+    public int[] ConversationIds(string prompt, string response) => _chat.ConversationIds(prompt, response);
+
+    /// <summary>Each token's text, special tokens written out.</summary>
+    public IReadOnlyList<string> TokenTexts(IReadOnlyList<int> ids) => Tokenizer.TokenTexts(ids);
+
+    /// <summary>
+    /// Attaches an SAE, replacing the current one: a path (SAELens folder, GemmaScope .npz, Goodfire .pth), a toy
+    /// model's name (its own SAE and labels), or a paper short name (its SAE from the Hugging Face cache, steering at
+    /// the paper's block).
+    /// </summary>
+    /// <param name="sae">The path or name.</param>
+    /// <param name="layer">The block it reads; null for the SAE's own (needed for a path unless the model is a toy or paper model).</param>
+    /// <param name="site">The hook site; null for <see cref="ModelQuirks.SaeSite"/> (or the paper SAE's own).</param>
+    /// <param name="labels">A label CSV (index_in_sae,label); null for the SAE's own labels where it has some.</param>
+    /// <exception cref="EsrInputException">Unknown name, missing or malformed file, a block outside the model, or d_in ≠ d_model.</exception>
+    public AttachedSae AttachSae(string sae, int? layer = null, string? site = null, string? labels = null)
+    {
+        ArgumentNullException.ThrowIfNull(sae);
+        AttachedSae attached;
+        if (File.Exists(sae) || Directory.Exists(sae))
+        {
+            var block = layer ?? Reference.Toy?.SaeBlock ?? Reference.Paper?.ReadoutBlock
+                ?? throw new EsrInputException($"AttachSae('{sae}'): give the layer, the block whose output the SAE reads");
+            var point = new HookPoint(block, site ?? Quirks.SaeSite);
+            attached = Open(sae, ModelReference.NameOf(sae), point, point, labels, paper: null);
+        }
+        else if (ModelReference.FindToy(sae) is { } toy)
+        {
+            attached = ToySae(toy.Entry, toy.Directory, layer, site, labels);
+        }
+        else if (ModelReference.FindPaper(sae) is { } paper)
+        {
+            var path = InputErrors.Convert(() => paper.SaePath(_huggingFaceHome));
+            attached = Open(path, $"{paper.ShortName} SAE", new HookPoint(layer ?? paper.ReadoutBlock, site ?? paper.SaeSite),
+                new HookPoint(layer ?? paper.SteeringBlock, site ?? paper.SaeSite), labels, paper);
+        }
+        else
+        {
+            throw new EsrInputException(
+                $"SAE '{sae}' is not a file or folder, a toy model ({string.Join(", ", ModelReference.ToyNames())}) or a paper model " +
+                $"({string.Join(", ", PaperConfigurations.All.Select(c => c.ShortName))})");
+        }
+        return Attach(attached);
+    }
+
+    private AttachedSae Attach(AttachedSae sae)
+    {
+        Sae?.Dispose();
+        Sae = sae;
+        return sae;
+    }
+
+    /// <summary>A toy model's own SAE (<c>sae/</c> in its folder) at its block, with its labels.csv.</summary>
+    private AttachedSae ToySae(ToyZooEntry toy, string directory, int? layer, string? site, string? labels)
+    {
+        var point = new HookPoint(layer ?? toy.SaeBlock, site ?? HookPoint.ResidualPost);
+        var ownLabels = Path.Combine(directory, ToyZoo.LabelsFile);
+        return Open(Path.Combine(directory, ToyZoo.SaeFolder), $"{toy.Name} SAE", point, point,
+            labels ?? (File.Exists(ownLabels) ? ownLabels : null), paper: null);
+    }
+
+    /// <summary>
+    /// Generates one completion of <paramref name="prompt"/> (one user turn through the chat template unless
+    /// <see cref="GenerateOptions.Raw"/>), steered by the scoped steerings and the options' own.
+    /// </summary>
+    /// <param name="prompt">The user message.</param>
+    /// <param name="options">Sampling, seed and steering; null for the defaults.</param>
+    /// <param name="onText">Receives the text as it grows; the pieces concatenate to <see cref="Completion.Text"/>.</param>
+    /// <param name="cancellationToken">Checked between tokens.</param>
+    /// <exception cref="EsrInputException">An option is out of range, the prompt and MaxTokens exceed the context, or the steering does not fit.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public Completion Generate(string prompt, GenerateOptions? options = null, Action<string>? onText = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        options ??= new GenerateOptions();
+        options.Validate();
+        var steering = Active(options.Steering);
+        var promptIds = options.Raw ? Tokenizer.Encode(prompt, addSpecialTokens: true) : PromptIds(prompt);
+        if (promptIds.Length == 0) throw new EsrInputException("the prompt encodes to no tokens");
+        if (promptIds.Length + options.MaxTokens > ContextLength)
+            throw new EsrInputException(
+                $"the prompt's {promptIds.Length} tokens plus GenerateOptions.MaxTokens {options.MaxTokens} exceed {Name}'s context of {ContextLength} positions");
+        var sampling = new SamplingOptions(options.Temperature, options.TopP, options.RepetitionPenalty ?? RepetitionPenalty, options.MaxTokens);
+        using var hooks = HooksFor(steering);
+        var streamer = onText is null ? null : new TextStreamer(Tokenizer, onText);
+        var result = new BatchGenerator(Model).Generate(
+            [_chat.Request(promptIds, sampling, options.Seed)], hooks.Hooks, token => streamer?.Add(token.TokenId), cancellationToken)[0];
+        var text = Tokenizer.Decode(result.TokenIds);
+        streamer?.Finish(text);
+        return new Completion(prompt, promptIds, text, result.TokenIds, result.FinishReason, options.Seed, steering,
+            options with { RepetitionPenalty = sampling.RepetitionPenalty, Steering = steering });
+    }
+
+    /// <summary>
+    /// The prompt generated twice with the same options and seed: without <paramref name="steering"/> (Default) and
+    /// with it (Steered). Steering scoped by <see cref="Steer"/> applies to both.
+    /// </summary>
+    /// <exception cref="EsrInputException">As for <see cref="Generate"/>.</exception>
+    public SteerComparison Compare(string prompt, Steering steering, GenerateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(steering);
+        options ??= new GenerateOptions();
+        var plain = Generate(prompt, options with { Steering = null }, cancellationToken: cancellationToken);
+        var steered = Generate(prompt, options with { Steering = steering }, cancellationToken: cancellationToken);
+        return new SteerComparison(prompt, plain, steered, steering);
+    }
+
+    /// <summary>
+    /// The prompt generated at each boost of <paramref name="latent"/> with the same options and seed; boost 0 is the
+    /// generation without that boost (the options' own and scoped steering still apply).
+    /// </summary>
+    /// <exception cref="EsrInputException">No SAE, the latent outside it, a boost not finite, or as for <see cref="Generate"/>.</exception>
+    public SteeringLadder Ladder(string prompt, int latent, IReadOnlyList<double> boosts, GenerateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(boosts);
+        options ??= new GenerateOptions();
+        var rungs = boosts.Select(boost => Steering.Add(latent, boost)).ToArray(); // checks every boost before generating
+        Validate(rungs.Aggregate(Steering.None, (all, rung) => all + rung));
+        var own = options.Steering ?? Steering.None;
+        return new SteeringLadder(prompt, latent, boosts.Select((boost, i) => new LadderRung(boost,
+            Generate(prompt, options with { Steering = boost == 0 ? options.Steering : own + rungs[i] }, cancellationToken: cancellationToken))).ToArray());
+    }
+
+    /// <summary>
+    /// Steers every generation, readout and logits call until the returned handle is disposed (scopes nest; disposing
+    /// one removes only its own steering).
+    /// </summary>
+    /// <exception cref="EsrInputException">The steering does not fit the model or its SAE.</exception>
+    public IDisposable Steer(Steering steering)
+    {
+        ArgumentNullException.ThrowIfNull(steering);
+        Validate(steering);
+        _scoped.Add(steering);
+        return new Scope(() => _scoped.Remove(steering));
+    }
+
+    /// <summary>Logits at every position of <paramref name="ids"/>, with the scoped steering and <paramref name="steering"/>.</summary>
+    /// <exception cref="EsrInputException">No ids, an id outside the vocabulary, more ids than the context, or steering that does not fit.</exception>
+    public float[][] Logits(IReadOnlyList<int> ids, Steering? steering = null)
+    {
+        CheckIds(ids);
+        using var hooks = HooksFor(Active(steering));
+        return Model.Logits(ids, hooks.Hooks);
+    }
+
+    /// <summary>
+    /// Reads the attached SAE over <paramref name="text"/> (encoded as it is, with the special tokens the tokenizer
+    /// adds, e.g. BOS): per token its <paramref name="top"/> strongest latents (<see cref="LatentTrace.Top"/>), with
+    /// token texts and labels. Use <see cref="ConversationIds"/> with the other overload to read a chat exchange.
+    /// </summary>
+    public LatentTrace ReadLatents(string text, int top = 5, Steering? steering = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return ReadLatents(Tokenizer.Encode(text, addSpecialTokens: true), top, steering: steering);
+    }
+
+    /// <summary>
+    /// Reads the attached SAE at its point over <paramref name="ids"/>, after the scoped steering and
+    /// <paramref name="steering"/>: the given <paramref name="latents"/> at every token, or when null every latent that is
+    /// among some token's <paramref name="top"/> strongest (so <see cref="LatentTrace.Top"/>(top) is each token's true
+    /// top). The forward pass stops at the SAE's block.
+    /// </summary>
+    /// <exception cref="EsrInputException">No SAE, bad ids, a latent outside the SAE, top below 1, or steering that does not fit.</exception>
+    public LatentTrace ReadLatents(IReadOnlyList<int> ids, int top = 5, IReadOnlyList<int>? latents = null, Steering? steering = null)
+    {
+        CheckIds(ids);
+        var sae = Sae ?? throw new EsrInputException($"ReadLatents: {Name} has no SAE attached (call AttachSae first)");
+        if (top < 1) throw new EsrInputException($"ReadLatents: top is {top} (expected 1 or more)");
+        if (latents is not null) CheckLatents(latents, "ReadLatents");
+        using var hooks = HooksFor(Active(steering));
+        var activations = ActivationCache.Record(Model, ids, [sae.Point], hooks.Hooks)[sae.Point];
+        using var scope = NewDisposeScope();
+        var input = tensor(activations.SelectMany(row => row).ToArray(), [activations.Count, (long)sae.Sae.InputWidth]).to(sae.Sae.Device);
+        var encoded = latents is null ? sae.Sae.Encode(input) : sae.Sae.EncodeLatents(input, latents);
+        var read = latents?.ToArray() ?? StrongestLatents(encoded, top);
+        var values = latents is null ? encoded.index_select(1, tensor(read.Select(l => (long)l).ToArray()).to(encoded.device)) : encoded;
+        var rows = values.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        var tokens = Enumerable.Range(0, ids.Count).Select(t => rows.AsSpan(t * read.Length, read.Length).ToArray()).ToArray();
+        return new LatentTrace(read, tokens) { TokenTexts = TokenTexts(ids), Labels = sae.Labels, TopCount = top };
+    }
+
+    /// <summary>The activations at <paramref name="points"/> over <paramref name="ids"/>, in one pass that stops at the deepest point.</summary>
+    /// <exception cref="EsrInputException">Bad ids, a point beyond the model's blocks, or steering that does not fit.</exception>
+    public ActivationCache RunWithCache(IReadOnlyList<int> ids, IEnumerable<HookPoint> points, Steering? steering = null)
+    {
+        CheckIds(ids);
+        var wanted = points.ToArray();
+        if (wanted.Length == 0) throw new EsrInputException("RunWithCache: no hook point given");
+        if (wanted.Where(point => point.Block >= Model.Config.LayerCount).Select(point => (HookPoint?)point).FirstOrDefault() is { } beyond)
+            throw new EsrInputException($"RunWithCache: {beyond} is beyond {Name}'s blocks 0 to {Model.Config.LayerCount - 1}");
+        using var hooks = HooksFor(Active(steering));
+        return ActivationCache.Record(Model, ids, wanted, hooks.Hooks);
+    }
+
+    /// <summary>Frees the model, the tokenizer and the SAE.</summary>
+    public void Dispose()
+    {
+        Sae?.Dispose();
+        _chat.Dispose();
+    }
+
+    /// <summary>The scoped steerings, then <paramref name="steering"/>.</summary>
+    private Steering Active(Steering? steering) =>
+        _scoped.Append(steering ?? Steering.None).Aggregate(Steering.None, (all, next) => all + next);
+
+    /// <summary>The hooks that apply a steering (checked first): one for the SAE interventions, one per plain vector.</summary>
+    private HookSet HooksFor(Steering steering)
+    {
+        if (steering.IsEmpty) return new HookSet(null, []);
+        Validate(steering);
+        var hooks = new ActivationHooks();
+        var owned = new List<IDisposable>();
+        if (steering.Interventions.Count > 0)
+        {
+            var hook = SaeInterventionHook.ForAllRows(Sae!.Sae, steering.Interventions);
+            owned.Add(hook);
+            hooks.Add(Sae.SteeringPoint, hook);
+        }
+        foreach (var vector in steering.Vectors)
+        {
+            var hook = VectorSteering.ForAllRows(vector.Values);
+            owned.Add(hook);
+            hooks.Add(HookPoint.ResidPost(vector.Block), hook);
+        }
+        return new HookSet(hooks, owned);
+    }
+
+    /// <exception cref="EsrInputException">Latents without an SAE or outside it; a vector at a block the model lacks or of the wrong width.</exception>
+    private void Validate(Steering steering)
+    {
+        var latents = steering.Latents().ToArray();
+        if (latents.Length > 0) CheckLatents(latents, "steering");
+        var width = Model.Config.HiddenSize;
+        foreach (var vector in steering.Vectors)
+        {
+            if (vector.Block >= Model.Config.LayerCount)
+                throw new EsrInputException($"steering vector at block {vector.Block}: {Name} has blocks 0 to {Model.Config.LayerCount - 1}");
+            if (vector.Values.Count != width)
+                throw new EsrInputException($"steering vector at block {vector.Block} has {vector.Values.Count} values but {Name} has d_model = {width}");
+        }
+    }
+
+    private void CheckLatents(IReadOnlyList<int> latents, string what)
+    {
+        var sae = Sae ?? throw new EsrInputException($"{what} names latents but {Name} has no SAE attached (call AttachSae first)");
+        if (latents.Where(latent => latent < 0 || latent >= sae.Width).Select(latent => (int?)latent).FirstOrDefault() is { } outside)
+            throw new EsrInputException($"{what}: latent {outside} is outside the SAE {sae.Name} (latents 0 to {sae.Width - 1})");
+    }
+
+    private void CheckIds(IReadOnlyList<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0) throw new EsrInputException("no token ids given");
+        if (ids.Count > ContextLength) throw new EsrInputException($"{ids.Count} token ids exceed {Name}'s context of {ContextLength} positions");
+        var vocabulary = Model.Config.VocabularySize;
+        if (ids.Where(id => id < 0 || id >= vocabulary).Select(id => (int?)id).FirstOrDefault() is { } bad)
+            throw new EsrInputException($"token id {bad} is outside {Name}'s vocabulary (0 to {vocabulary - 1})");
+    }
+
+    /// <summary>The latents that are among some token's <paramref name="top"/> strongest (active ones only), ascending.</summary>
+    private static int[] StrongestLatents(Tensor encoded, int top)
+    {
+        var (values, indices) = encoded.topk(Math.Min(top, (int)encoded.shape[1]), dim: -1);
+        var strengths = values.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        var latents = indices.cpu().data<long>().ToArray();
+        return latents.Where((_, i) => strengths[i] > 0).Select(latent => (int)latent).Distinct().Order().ToArray();
+    }
+
+    /// <summary>Hooks made for one call and the hook objects to free after it.</summary>
+    private sealed record HookSet(ActivationHooks? Hooks, IReadOnlyList<IDisposable> Owned) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var owned in Owned) owned.Dispose();
+        }
+    }
+
+    /// <summary>Runs an action once when disposed.</summary>
+    private sealed class Scope(Action onDispose) : IDisposable
+    {
+        private Action? _onDispose = onDispose;
+
+        public void Dispose()
+        {
+            _onDispose?.Invoke();
+            _onDispose = null;
+        }
+    }
+
+    private AttachedSae Open(string path, string name, HookPoint point, HookPoint steeringPoint, string? labels, PaperConfiguration? paper)
+    {
+        foreach (var hookPoint in new[] { point, steeringPoint })
+        {
+            if (hookPoint.Block < 0 || hookPoint.Block >= Model.Config.LayerCount)
+                throw new EsrInputException($"AttachSae('{path}'): layer {hookPoint.Block} is outside {Name}'s blocks 0 to {Model.Config.LayerCount - 1}");
+        }
+        var sae = SaeLoader.Load(path, Model.Dtype, Model.Device);
+        try
+        {
+            if (sae.InputWidth != Model.Config.HiddenSize)
+                throw new EsrInputException($"{path}: the SAE reads d_in = {sae.InputWidth} but {Name} has d_model = {Model.Config.HiddenSize}");
+            var labelSet = labels is null ? null : InputErrors.Convert(() => LatentLabels.Load(labels));
+            return new AttachedSae(sae, name, point, steeringPoint, labelSet, paper);
+        }
+        catch
+        {
+            sae.Dispose();
+            throw;
+        }
+    }
+}
