@@ -10,7 +10,7 @@ internal static class FiniteValues
     /// A float tensor's sum is finite when all its elements are, and NaN or infinite when one is not, unless finite
     /// elements overflow it (a sum beyond 3.4e38, which no real weights reach). So one summing pass, without a
     /// temporary, decides; only a non-finite sum is confirmed element by element. On CPU, isfinite().all() over the
-    /// bench's 645M-parameter model took 7-11 s against 0.3 s for the sums.
+    /// bench's 645M-parameter model (2.6 GB) took 5-11 s against 0.1-0.7 s for the sums, on a busy 2-core machine.
     /// </remarks>
     public static bool AllFinite(Tensor tensor)
     {
