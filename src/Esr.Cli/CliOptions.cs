@@ -71,20 +71,32 @@ internal static class CliOptions
         return valid(value) ? value : Fail<double>(result, $"{name} must be {rule}, not {text}");
     }
 
-    /// <summary>An integer option whose value must be at least <paramref name="minimum"/>.</summary>
-    public static Option<int> Integer(string name, int defaultValue, string description, int minimum = int.MinValue) => new(name)
+    /// <summary>An integer option whose value must lie in [<paramref name="minimum"/>, <paramref name="maximum"/>].</summary>
+    public static Option<int> Integer(string name, int defaultValue, string description, int minimum = int.MinValue, int maximum = int.MaxValue) => new(name)
     {
         Description = description,
         HelpName = "n",
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            if (Single(result) is not { } text) return defaultValue;
-            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-                return Fail<int>(result, $"{name} must be an integer, not '{text}'");
-            return value >= minimum ? value : Fail<int>(result, $"{name} must be at least {minimum}, not {text}");
-        },
+        CustomParser = result => ParseInteger(result, name, minimum, maximum) ?? defaultValue,
     };
+
+    /// <summary>An integer option with no default (null when absent) whose value must be at least <paramref name="minimum"/>.</summary>
+    public static Option<int?> OptionalInteger(string name, string description, int minimum, string helpName = "n") => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result => ParseInteger(result, name, minimum, int.MaxValue),
+    };
+
+    private static int? ParseInteger(ArgumentResult result, string name, int minimum, int maximum)
+    {
+        if (Single(result) is not { } text) return null;
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            return Fail<int>(result, $"{name} must be an integer, not '{text}'");
+        if (value < minimum) return Fail<int>(result, $"{name} must be at least {minimum}, not {text}");
+        if (value > maximum) return Fail<int>(result, $"{name} must be at most {maximum}, not {text}");
+        return value;
+    }
 
     // The parser runs once per option occurrence group; a repeated single-valued option is reported by the library.
     private static string? Single(ArgumentResult result) => result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;

@@ -28,8 +28,8 @@ internal static class SteeringRunCommand
     {
         public Option<string> Model { get; } = new("--model") { Description = "Model directory, or a paper short name (llama-3.3-70b, llama-3.1-8b, gemma-2-2b, ...) found in the Hugging Face cache", HelpName = "dir|name", Required = true };
         public Option<string?> Sae { get; } = new("--sae") { Description = "SAE path (a paper name's SAE by default)", HelpName = "path" };
-        public Option<int?> Layer { get; } = new("--layer") { Description = "Steering block L (blocks.L.resid_post; a Gemma paper name's blocks.L.mlp_out)", HelpName = "L" };
-        public Option<int?> ReadoutLayer { get; } = new("--readout-layer") { Description = "Block the relevance filter reads (default: the paper's, else --layer)", HelpName = "L" };
+        public Option<int?> Layer { get; } = CliOptions.OptionalInteger("--layer", "Steering block L (blocks.L.resid_post; a Gemma paper name's blocks.L.mlp_out)", minimum: 0, helpName: "L");
+        public Option<int?> ReadoutLayer { get; } = CliOptions.OptionalInteger("--readout-layer", "Block the relevance filter reads (default: the paper's, else --layer)", minimum: 0, helpName: "L");
         public Option<string> Judge { get; } = new("--judge") { Description = $"Judge alias or model id, {LocalChatClient.Prefix}<dir>, an OpenAI-compatible endpoint URL, or {JudgeFactory.Toy} (the toy world's exact judge, no model)", HelpName = "alias|url|toy", Required = true };
         public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Model name sent to a --judge endpoint URL (default: judge)", HelpName = "name" };
         public Option<string?> ApiKeyEnv { get; } = new("--api-key-env") { Description = "With a --judge or --grader URL: the environment variable holding its key", HelpName = "variable" };
@@ -54,17 +54,17 @@ internal static class SteeringRunCommand
         public Option<string?> Shard { get; } = new("--shard") { Description = "Run shard i of n (by latent); merge with 'esr experiment merge'", HelpName = "i/n" };
         public Option<int> Seed { get; } = CliOptions.Integer("--seed", 0, "Run seed: latents, prompts and per-trial seeds derive from it");
         public Option<string?> FromResults { get; } = new("--from-results") { Description = "A run folder or a paper result JSON whose latents, thresholds and prompts are reused", HelpName = "path" };
-        public Option<int?> NFeatures { get; } = new("--n-features") { Description = "Latents to select", HelpName = "n" };
+        public Option<int?> NFeatures { get; } = CliOptions.OptionalInteger("--n-features", "Latents to select", minimum: 1);
         public Option<string?> Latents { get; } = new("--latents") { Description = "Steer these latents instead of selecting them: l1,l2,... or a file of latents (one per line or comma-separated; a toy model's subject_latents.txt)", HelpName = "list|file" };
-        public Option<int?> NTrials { get; } = new("--n-trials") { Description = "Prompts per latent", HelpName = "n" };
-        public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Most new tokens per trial (512)", HelpName = "n" };
-        public Option<int?> CalibrationTokens { get; } = new("--calibration-max-tokens") { Description = "Most new tokens in calibration (256)", HelpName = "n" };
-        public Option<int?> CalibrationSteps { get; } = new("--calibration-steps") { Description = "Bisection steps per latent", HelpName = "n" };
+        public Option<int?> NTrials { get; } = CliOptions.OptionalInteger("--n-trials", "Prompts per latent", minimum: 1);
+        public Option<int?> MaxTokens { get; } = CliOptions.OptionalInteger("--max-tokens", "Most new tokens per trial (512)", minimum: 1);
+        public Option<int?> CalibrationTokens { get; } = CliOptions.OptionalInteger("--calibration-max-tokens", "Most new tokens in calibration (256)", minimum: 1);
+        public Option<int?> CalibrationSteps { get; } = CliOptions.OptionalInteger("--calibration-steps", "Bisection steps per latent", minimum: 1);
         public Option<double?> RepetitionPenalty { get; } = new("--repetition-penalty") { Description = "Repetition penalty (default by model, as the shipped code)", HelpName = "number" };
         public Option<bool> NoExtraHeader { get; } = new("--no-paper-extra-header") { Description = "Do not append the paper's extra Llama assistant header (quirk 4)" };
         public Option<bool?> PaperFinalNorm { get; } = new("--paper-final-norm") { Description = "Llama only: the paper's final-norm quirk (quirk 6); default on for a Llama paper name, off otherwise; --paper-final-norm false turns it off", HelpName = "true|false" };
         public Option<bool> FreshPrompts { get; } = new("--fresh-prompts") { Description = "With --from-results: draw new prompts per latent instead of reusing the source's" };
-        public Option<int?> RelevancePrompts { get; } = new("--n-prompts") { Description = "Prompts the relevance filter reads (default all)", HelpName = "n" };
+        public Option<int?> RelevancePrompts { get; } = CliOptions.OptionalInteger("--n-prompts", "Prompts the relevance filter reads (default all)", minimum: 1);
         public Option<bool> Recalibrate { get; } = new("--recalibrate-thresholds") { Description = "Ignore --from-results thresholds; calibrate on this model" };
         public Option<string?> ThresholdCache { get; } = new("--threshold-cache") { Description = "Threshold cache file (default in the run folder)", HelpName = "file.json" };
         public Option<string?> Ablate { get; } = new("--ablate") { Description = "Detectors: l1,l2,... or a JSON file with off_topic_detectors (Exp 3, 10; default the data folder's paper set)", HelpName = "list|file" };

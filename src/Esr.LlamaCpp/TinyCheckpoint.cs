@@ -25,11 +25,24 @@ public static class TinyCheckpoint
     public const double NormStd = 0.1;
 
     /// <summary>Writes <c>config.json</c> and <c>model.safetensors</c> into <paramref name="directory"/> (created if needed).</summary>
-    public static void Write(string directory, TinySpec spec, int seed)
+    /// <param name="directory">The checkpoint folder.</param>
+    /// <param name="spec">The shape.</param>
+    /// <param name="seed">Seeds the weights.</param>
+    /// <param name="writeFile">
+    /// Writes one whole file, given its path and the action that writes its content to a path (e.g. a temporary file
+    /// renamed into place); by default the file is deleted and written in place.
+    /// </param>
+    public static void Write(string directory, TinySpec spec, int seed, Action<string, Action<string>>? writeFile = null)
     {
         if (spec.ModelType is not ("llama" or "gemma2")) throw new ArgumentException($"Unknown model type '{spec.ModelType}'.", nameof(spec));
+        // Deleted first: the safetensors writer does not truncate a longer file it overwrites.
+        writeFile ??= (path, write) =>
+        {
+            File.Delete(path);
+            write(path);
+        };
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "config.json"), Config(spec).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        writeFile(Path.Combine(directory, "config.json"), path => File.WriteAllText(path, Config(spec).ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
 
         var random = new Random(seed);
         var gemma = spec.ModelType == "gemma2";
@@ -72,7 +85,7 @@ public static class TinyCheckpoint
         AddNorm("model.norm.weight");
         if (!spec.TieWordEmbeddings) Add("lm_head.weight", 0, WeightStd, spec.VocabSize, d);
 
-        Safetensors.SaveStateDict(Path.Combine(directory, "model.safetensors"), tensors);
+        writeFile(Path.Combine(directory, "model.safetensors"), path => Safetensors.SaveStateDict(path, tensors));
     }
 
     /// <summary>The config.json content <see cref="Write"/> writes for <paramref name="spec"/>.</summary>

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
+using System.Text.Json.Nodes;
 using Esr.Kernel.Interventions;
 
 namespace Esr.Cli.Tests;
@@ -26,6 +28,11 @@ public class BadInputTests(TinyLlama tiny)
         "steer latent outside the sae", "sae layer outside the model", "sae missing", "sae of the wrong width", "sae config not json",
         "latents without layer", "latents top zero", "latents sae missing", "generate steer value not a number",
         "bench steering batch zero", "bench steering sae narrower than the ablation",
+        "random-model into a non-empty folder", "random-model with too many layers", "random-model with too wide a model",
+        "random-model with too large a vocabulary",
+        "max tokens beyond the context", "ids longer than the context", "n-trials negative", "calibration steps negative",
+        "weights holding NaN", "config with fewer blocks than the weights", "config with a negative head_dim", "weights offsets beyond a long",
+        "steer vector holding NaN", "sae d_in not an integer", "sae k too large for an integer", "sae pth without data.pkl",
     ];
 
     [Theory]
@@ -57,11 +64,37 @@ public class BadInputTests(TinyLlama tiny)
     [InlineData("sae config not json", "cfg.json")]
     [InlineData("sae layer outside the model", "--layer 2")]
     [InlineData("latents without layer", "--layer")]
+    [InlineData("random-model into a non-empty folder", "is not empty; expected an empty or new directory (--force")]
+    [InlineData("max tokens beyond the context", "plus 30 new tokens (--max-tokens) needs")]
+    [InlineData("max tokens beyond the context", "max_position_embeddings is 32")]
+    [InlineData("ids longer than the context", "a sequence of 9 tokens is longer than the model's context: config.json max_position_embeddings is 8")]
+    [InlineData("weights holding NaN", "'model.embed_tokens.weight' holds NaN")]
+    [InlineData("config with fewer blocks than the weights", "field 'num_hidden_layers' is 1")]
+    [InlineData("config with a negative head_dim", "field 'head_dim' is -16, expected a positive integer")]
+    [InlineData("weights offsets beyond a long", "'data_offsets' [0, 18446744073709551615]")]
+    [InlineData("steer vector holding NaN", "element 0 is NaN")]
+    [InlineData("sae d_in not an integer", "field 'd_in' is 2.5, expected an integer")]
+    [InlineData("sae k too large for an integer", "field 'k' is 1e20, expected an integer")]
+    [InlineData("sae pth without data.pkl", "data.pkl")]
     public async Task The_error_line_names_the_file_field_or_option_at_fault(string name, string named)
     {
         var run = await CliRun.InProcessAsync(Args(name));
 
         Assert.Contains(named, run.Stderr);
+    }
+
+    [Theory]
+    [InlineData("random-model with too many layers", "--layers must be at most 32, not 33")]
+    [InlineData("random-model with too wide a model", "--hidden-size must be at most 1024, not 1032")]
+    [InlineData("random-model with too large a vocabulary", "--vocab-size must be at most 262144, not 262145")]
+    [InlineData("n-trials negative", "--n-trials must be at least 1, not -1")]
+    [InlineData("calibration steps negative", "--calibration-steps must be at least 1, not -1")]
+    public async Task A_count_outside_its_range_is_a_usage_error_naming_the_option_and_the_range(string name, string line)
+    {
+        var run = await CliRun.InProcessAsync(Args(name));
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"esr: {line}", Assert.Single(run.StderrLines));
     }
 
     [Theory]
@@ -149,6 +182,29 @@ public class BadInputTests(TinyLlama tiny)
             "generate steer value not a number" => Generate("--sae", SaeCommandTests.WriteSae(tiny.NewFolder()), "--layer", "0", "--steer", "1=x"),
             "bench steering batch zero" => ["bench", "steering", "--batch", "0"],
             "bench steering sae narrower than the ablation" => ["bench", "steering", "--sae-width", "25"],
+            "random-model into a non-empty folder" => ["random-model", "--out", ModelWith("notes.txt", "mine")],
+            "random-model with too many layers" => ["random-model", "--out", tiny.NewFolder(), "--layers", "33"],
+            "random-model with too wide a model" => ["random-model", "--out", tiny.NewFolder(), "--hidden-size", "1032"],
+            "random-model with too large a vocabulary" => ["random-model", "--out", tiny.NewFolder(), "--vocab-size", "262145"],
+            "max tokens beyond the context" => ["generate", "--model", ConfigEdited("\"max_position_embeddings\": 4096", "\"max_position_embeddings\": 32"),
+                "--prompt", "Hi", "--max-tokens", "30"],
+            "ids longer than the context" => ["logits", "--model", ConfigEdited("\"max_position_embeddings\": 4096", "\"max_position_embeddings\": 8"),
+                "--ids", string.Join(",", Enumerable.Repeat(849, 9))],
+            "n-trials negative" => ["experiment", "1", "--model", model, "--judge", "toy", "--n-trials", "-1"],
+            "calibration steps negative" => ["experiment", "1", "--model", model, "--judge", "toy", "--calibration-steps", "-1"],
+            "weights holding NaN" => ["logits", "--model", WeightsEdited((header, data) =>
+            {
+                var begin = (long)header["model.embed_tokens.weight"]!["data_offsets"]![0]!;
+                BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan((int)begin), float.NaN);
+            }), "--ids", "1"],
+            "config with fewer blocks than the weights" => ["logits", "--model", ConfigEdited("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 1"), "--ids", "1"],
+            "config with a negative head_dim" => ["logits", "--model", ConfigEdited("\"head_dim\": 16", "\"head_dim\": -16"), "--ids", "1"],
+            "weights offsets beyond a long" => ["logits", "--model", WeightsEdited((header, _) =>
+                header["model.norm.weight"]!["data_offsets"] = new JsonArray(0, ulong.MaxValue)), "--ids", "1"],
+            "steer vector holding NaN" => Steer(Npy("nan.npy", "<f4", "False", "(64,)", 64, fill: float.NaN)),
+            "sae d_in not an integer" => Logits("--sae", SaeWithConfig("""{"architecture": "standard", "d_in": 2.5}"""), "--layer", "0", "--steer", "1=1"),
+            "sae k too large for an integer" => Logits("--sae", SaeWithConfig("""{"architecture": "topk", "k": 1e20}"""), "--layer", "0", "--steer", "1=1"),
+            "sae pth without data.pkl" => Logits("--sae", ZipWithoutPickle("sae.pth"), "--layer", "0", "--steer", "1=1"),
             _ => throw new ArgumentException($"no such case: {name}"),
         };
     }
@@ -157,6 +213,40 @@ public class BadInputTests(TinyLlama tiny)
     {
         var path = Path.Combine(tiny.NewFolder(), name);
         File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>A copy of the tiny model directory whose config.json has <paramref name="text"/> replaced.</summary>
+    private string ConfigEdited(string text, string replacement)
+    {
+        var config = File.ReadAllText(Path.Combine(tiny.ModelDirectory, "config.json"));
+        Assert.Contains(text, config);
+        return ModelWith("config.json", config.Replace(text, replacement));
+    }
+
+    /// <summary>A copy of the tiny model directory whose model.safetensors header and data <paramref name="edit"/> changed.</summary>
+    private string WeightsEdited(Action<JsonObject, byte[]> edit)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(tiny.ModelDirectory, "model.safetensors"));
+        var headerLength = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        var header = JsonNode.Parse(bytes.AsSpan(8, headerLength))!.AsObject();
+        var data = bytes[(8 + headerLength)..];
+        edit(header, data);
+        var newHeader = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var file = new byte[8 + newHeader.Length + data.Length];
+        BinaryPrimitives.WriteInt64LittleEndian(file, newHeader.Length);
+        newHeader.CopyTo(file, 8);
+        data.CopyTo(file, 8 + newHeader.Length);
+        return ModelWith("model.safetensors", file);
+    }
+
+    /// <summary>A zip named like a torch.save file but holding no data.pkl.</summary>
+    private string ZipWithoutPickle(string name)
+    {
+        var path = Path.Combine(tiny.NewFolder(), name);
+        using var archive = ZipFile.Open(path, ZipArchiveMode.Create);
+        using var version = archive.CreateEntry("archive/version").Open();
+        version.Write("3\n"u8);
         return path;
     }
 
@@ -185,8 +275,8 @@ public class BadInputTests(TinyLlama tiny)
         return folder;
     }
 
-    /// <summary>A .npy file with the given header fields and data size in 4-byte words.</summary>
-    private string Npy(string name, string descr, string fortranOrder, string shape, int words)
+    /// <summary>A .npy file with the given header fields and data size in 4-byte words, each holding <paramref name="fill"/>.</summary>
+    private string Npy(string name, string descr, string fortranOrder, string shape, int words, float fill = 0)
     {
         var header = Encoding.Latin1.GetBytes($"{{'descr': '{descr}', 'fortran_order': {fortranOrder}, 'shape': {shape}, }}\n");
         var bytes = new byte[10 + header.Length + 4 * words];
@@ -195,6 +285,7 @@ public class BadInputTests(TinyLlama tiny)
         bytes[6] = 1;
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)header.Length);
         header.CopyTo(bytes, 10);
+        for (var word = 0; word < words; word++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(10 + header.Length + 4 * word), fill);
         var path = Path.Combine(tiny.NewFolder(), name);
         File.WriteAllBytes(path, bytes);
         return path;

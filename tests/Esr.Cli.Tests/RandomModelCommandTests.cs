@@ -44,4 +44,22 @@ public class RandomModelCommandTests(TinyLlama tiny)
 
         Assert.Equal(File.ReadAllBytes(Path.Combine(first, "model.safetensors")), File.ReadAllBytes(Path.Combine(second, "model.safetensors")));
     }
+
+    [Fact]
+    public async Task Force_replaces_a_checkpoint_whole_and_removes_tokenizer_files_the_new_one_does_not_bring()
+    {
+        var replaced = tiny.NewFolder();
+        foreach (var file in Directory.GetFiles(tiny.ModelDirectory)) File.Copy(file, Path.Combine(replaced, Path.GetFileName(file)));
+        var fresh = Path.Combine(tiny.NewFolder(), "fresh");
+
+        var forced = await CliRun.InProcessAsync("random-model", "--out", replaced, "--force", "--vocab-size", "300", "--seed", "4");
+        await CliRun.InProcessAsync("random-model", "--out", fresh, "--vocab-size", "300", "--seed", "4");
+
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(fresh, "model.safetensors")), File.ReadAllBytes(Path.Combine(replaced, "model.safetensors")));
+        Assert.Equal(File.ReadAllText(Path.Combine(fresh, "config.json")), File.ReadAllText(Path.Combine(replaced, "config.json")));
+        Assert.False(File.Exists(Path.Combine(replaced, "tokenizer.json")));
+        Assert.False(File.Exists(Path.Combine(replaced, "tokenizer_config.json")));
+        Assert.Empty(Directory.GetFiles(replaced, "*.tmp", SearchOption.AllDirectories));
+    }
 }

@@ -28,19 +28,32 @@ public sealed record ThresholdCache(string Path)
     }
 
     /// <summary>Every entry with a threshold, by latent index; bare numbers become entries without score or config.</summary>
+    /// <exception cref="InvalidDataException">The file is not a JSON object of entries, or a threshold is not a finite number.</exception>
     public IReadOnlyDictionary<int, ThresholdCacheEntry> ReadAll()
     {
         var entries = new Dictionary<int, ThresholdCacheEntry>();
         foreach (var (key, node) in ReadObject())
         {
             if (!int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out int latent) || node is null) continue;
-            var entry = node.GetValueKind() switch
+            InvalidDataException Corrupt(string problem) =>
+                new($"{Path}: entry '{key}' {problem} (expected a threshold number or an object with a numeric 'threshold')");
+            ThresholdCacheEntry? entry;
+            try
             {
-                JsonValueKind.Number => new ThresholdCacheEntry(node.GetValue<double>()),
-                JsonValueKind.Object => node.Deserialize<ThresholdCacheEntry>(),
-                _ => null,
-            };
-            if (entry?.Threshold is not null) entries[latent] = entry;
+                entry = node.GetValueKind() switch
+                {
+                    JsonValueKind.Number => new ThresholdCacheEntry(node.GetValue<double>()),
+                    JsonValueKind.Object => node.Deserialize<ThresholdCacheEntry>(),
+                    var kind => throw Corrupt($"is a JSON {kind.ToString().ToLowerInvariant()}"),
+                };
+            }
+            catch (JsonException error)
+            {
+                throw Corrupt($"cannot be read: {error.Message}");
+            }
+            if (entry?.Threshold is not { } threshold) continue;
+            if (!double.IsFinite(threshold)) throw Corrupt($"has threshold {threshold.ToString(CultureInfo.InvariantCulture)}");
+            entries[latent] = entry;
         }
         return entries;
     }
@@ -64,7 +77,15 @@ public sealed record ThresholdCache(string Path)
         if (!File.Exists(Path)) return [];
         var text = File.ReadAllText(Path);
         if (string.IsNullOrWhiteSpace(text)) return [];
-        return JsonNode.Parse(text) as JsonObject
-            ?? throw new InvalidDataException($"Threshold cache {Path} is not a JSON object.");
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(text);
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidDataException($"{Path}: the threshold cache is not valid JSON: {error.Message}");
+        }
+        return root as JsonObject ?? throw new InvalidDataException($"{Path}: the threshold cache is not a JSON object (expected latent index -> entry)");
     }
 }

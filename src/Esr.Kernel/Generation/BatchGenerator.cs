@@ -14,6 +14,7 @@ public sealed class BatchGenerator(CausalLanguageModel model)
     /// <param name="hooks">Hooks active at every forward step (prefill and decoding), or null.</param>
     /// <param name="onToken">Called for each token as soon as it is chosen, or null.</param>
     /// <param name="cancellationToken">Checked between steps.</param>
+    /// <exception cref="ArgumentException">A prompt is empty, holds an id outside the vocabulary, or with its max new tokens exceeds the model's context.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
     public IReadOnlyList<GenerationResult> Generate(
         IReadOnlyList<GenerationRequest> requests,
@@ -28,6 +29,11 @@ public sealed class BatchGenerator(CausalLanguageModel model)
             if (request.PromptIds.Count == 0) throw new ArgumentException("a prompt must hold at least one token", nameof(requests));
             if (request.PromptIds.Any(id => id < 0 || id >= model.Config.VocabularySize))
                 throw new ArgumentException($"a prompt token id lies outside the vocabulary [0, {model.Config.VocabularySize})", nameof(requests));
+            // Checked before the KV cache is allocated: it reserves memory for every token asked for.
+            var positions = (long)request.PromptIds.Count + request.Sampling.MaxNewTokens;
+            if (positions > model.Config.MaxPositionEmbeddings)
+                throw new ArgumentException($"a prompt of {request.PromptIds.Count} tokens plus {request.Sampling.MaxNewTokens} new tokens (--max-tokens) "
+                    + $"needs {positions} positions, more than the model's context: config.json max_position_embeddings is {model.Config.MaxPositionEmbeddings}");
         }
 
         var rows = requests.Select(request => new Row(request)).ToArray();

@@ -19,8 +19,8 @@ public static class NpyVector
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    /// <summary>Reads a 1-D float32 little-endian C-order array.</summary>
-    /// <exception cref="NpyFormatException">The file is missing, is not .npy, or holds anything but such a vector.</exception>
+    /// <summary>Reads a 1-D float32 little-endian C-order array of finite numbers.</summary>
+    /// <exception cref="NpyFormatException">The file is missing, is not .npy, holds anything but such a vector, or holds NaN or infinity.</exception>
     public static float[] Read(string path)
     {
         byte[] bytes;
@@ -40,6 +40,9 @@ public static class NpyVector
         var (shape, data) = Parse(path, bytes);
         if (shape.Length != 1)
             throw new NpyFormatException(path, $"header field 'shape' is {Show(shape.ToList())} (expected one dimension, e.g. (4096,))");
+        var notFinite = Array.FindIndex(data, value => !float.IsFinite(value));
+        if (notFinite >= 0)
+            throw new NpyFormatException(path, $"element {notFinite} is {data[notFinite].ToString(CultureInfo.InvariantCulture)} (expected finite numbers: a NaN or infinity steers every activation to NaN)");
         return data;
     }
 

@@ -121,6 +121,7 @@ public sealed class CausalLanguageModel : nn.Module
             throw new ArgumentException($"dtype {dtype} is not supported (expected Float32 or BFloat16)", nameof(dtype));
         var config = ModelConfig.Load(modelDirectory);
         using var checkpoint = Checkpoint.Open(modelDirectory);
+        checkpoint.EnsureNoBlocksBeyond(config.LayerCount, Path.Combine(modelDirectory, "config.json"));
         var model = new CausalLanguageModel(config, dtype, device ?? CPU);
         try
         {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Models;
@@ -7,7 +9,7 @@ namespace Esr.Kernel.Models;
 /// The weights of a Hugging Face model directory: <c>model.safetensors</c>, or the shards that
 /// <c>model.safetensors.index.json</c> lists. Tensors are read one at a time.
 /// </summary>
-public sealed class Checkpoint : IDisposable
+public sealed partial class Checkpoint : IDisposable
 {
     private readonly Dictionary<string, SafetensorsFile> _fileOfTensor;
     private readonly List<SafetensorsFile> _files;
@@ -81,6 +83,24 @@ public sealed class Checkpoint : IDisposable
         }
         return new Checkpoint(files.Values.ToList(), shardOfTensor.ToDictionary(entry => entry.Key, entry => files[entry.Value]));
     }
+
+    /// <summary>
+    /// Refuses tensors of decoder blocks beyond the config's (<c>model.layers.N.*</c> with N ≥ num_hidden_layers):
+    /// the model would run without them, silently another network than the checkpoint's.
+    /// </summary>
+    /// <exception cref="ModelFormatException">Names the first such tensor and the config field.</exception>
+    public void EnsureNoBlocksBeyond(int layerCount, string configPath)
+    {
+        foreach (var (name, file) in _fileOfTensor)
+        {
+            if (BlockOf().Match(name) is { Success: true } match && long.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture) >= layerCount)
+                throw new ModelFormatException(file.Path,
+                    $"tensor '{name}' belongs to block {match.Groups[1].Value} but {configPath} field 'num_hidden_layers' is {layerCount} (blocks 0 to {layerCount - 1})");
+        }
+    }
+
+    [GeneratedRegex(@"^model\.layers\.(\d{1,18})\.")]
+    private static partial Regex BlockOf();
 
     /// <summary>Whether the checkpoint holds a tensor.</summary>
     public bool Contains(string name) => _fileOfTensor.ContainsKey(name);

@@ -1,14 +1,31 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Esr.Kernel.Models;
 
-/// <summary>Typed reads of a JSON object's fields whose errors name the file and the field (prefixed for nested objects).</summary>
-internal sealed class JsonFields(string path, JsonElement element, string prefix = "")
+/// <summary>
+/// Typed reads of a JSON object's fields whose errors name the file and the field (prefixed for nested objects).
+/// Errors are <see cref="ModelFormatException"/>s unless <paramref name="error"/> makes another type from the path and problem.
+/// </summary>
+internal sealed class JsonFields(string path, JsonElement element, Func<string, string, Exception>? error = null, string prefix = "")
 {
-    public ModelFormatException Error(string field, string problem) => new(path, $"field '{prefix}{field}' {problem}");
+    public Exception Error(string field, string problem) =>
+        (error ?? ((file, text) => new ModelFormatException(file, text)))(path, $"field '{prefix}{field}' {problem}");
 
     public string String(string field) => OptionalString(field) ?? throw Missing(field);
     public int Int(string field) => OptionalInt(field) ?? throw Missing(field);
+
+    /// <summary>A required integer of at least 1 (a size or a count).</summary>
+    public int PositiveInt(string field) => Positive(field, Int(field));
+
+    /// <summary>An optional integer that, when present, is at least 1.</summary>
+    public int? OptionalPositiveInt(string field) => OptionalInt(field) is { } value ? Positive(field, value) : null;
+
+    /// <summary>A required finite number above 0 (an epsilon, a scale).</summary>
+    public double PositiveDouble(string field) => Positive(field, Double(field));
+
+    /// <summary>An optional number that, when present, is finite and above 0.</summary>
+    public double? OptionalPositiveDouble(string field) => OptionalDouble(field) is { } value ? Positive(field, value) : null;
     public double Double(string field) => OptionalDouble(field) ?? throw Missing(field);
 
     public string? OptionalString(string field) =>
@@ -34,7 +51,7 @@ internal sealed class JsonFields(string path, JsonElement element, string prefix
     }
 
     public JsonFields? OptionalObject(string field) =>
-        Get(field, JsonValueKind.Object, "an object") is { } value ? new JsonFields(path, value, $"{prefix}{field}.") : null;
+        Get(field, JsonValueKind.Object, "an object") is { } value ? new JsonFields(path, value, error, $"{prefix}{field}.") : null;
 
     public IReadOnlyList<string>? OptionalStrings(string field) =>
         Get(field, JsonValueKind.Array, "an array of strings") is { } value
@@ -64,5 +81,10 @@ internal sealed class JsonFields(string path, JsonElement element, string prefix
         return value;
     }
 
-    private ModelFormatException Missing(string field) => Error(field, "is missing");
+    private int Positive(string field, int value) => value >= 1 ? value : throw Error(field, $"is {value}, expected a positive integer");
+
+    private double Positive(string field, double value) =>
+        value > 0 && double.IsFinite(value) ? value : throw Error(field, $"is {value.ToString(CultureInfo.InvariantCulture)}, expected a finite number above 0");
+
+    private Exception Missing(string field) => Error(field, "is missing");
 }

@@ -28,7 +28,11 @@ public sealed class KvCache : IDisposable
         _values = Enumerable.Range(0, config.LayerCount).Select(_ => zeros(shape, dtype, device).DetachFromDisposeScope()).ToArray();
         _slotMask = zeros(batchSize, capacity, ScalarType.Bool, device).DetachFromDisposeScope();
         _nextPosition = new long[batchSize];
+        _context = config.MaxPositionEmbeddings;
     }
+
+    /// <summary>The model's context (max_position_embeddings): no row may hold more real tokens.</summary>
+    private readonly int _context;
 
     /// <summary>Rows in the batch.</summary>
     public int BatchSize { get; }
@@ -46,6 +50,7 @@ public sealed class KvCache : IDisposable
     /// Claims slots for a forward pass of <paramref name="tokenMask"/> [batch, tokens]; returns the positions of those
     /// tokens [batch, tokens] (real tokens count up within their row; padding repeats the row's last position).
     /// </summary>
+    /// <exception cref="ArgumentException">A row would hold more real tokens than the model's context.</exception>
     internal (int StartSlot, Tensor Positions) Reserve(Tensor tokenMask)
     {
         var tokens = (int)tokenMask.shape[1];
@@ -55,6 +60,12 @@ public sealed class KvCache : IDisposable
         var onCpu = tokenMask.cpu();
         var real = onCpu.data<bool>().ToArray();
         if (!ReferenceEquals(onCpu, tokenMask)) onCpu.Dispose(); // cpu() hands back the caller's own tensor when it is there already
+        for (var row = 0; row < BatchSize; row++)
+        {
+            var length = _nextPosition[row] + real.AsSpan(row * tokens, tokens).Count(true);
+            if (length > _context)
+                throw new ArgumentException($"a sequence of {length} tokens is longer than the model's context: config.json max_position_embeddings is {_context}");
+        }
         var positions = new long[real.Length];
         for (var row = 0; row < BatchSize; row++)
         {

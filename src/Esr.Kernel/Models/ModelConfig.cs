@@ -113,30 +113,37 @@ public sealed record ModelConfig
             "gemma2" => ModelArchitecture.Gemma2,
             _ => throw json.Error("model_type", $"'{modelType}' is not supported (expected \"llama\" or \"gemma2\")"),
         };
-        var hiddenSize = json.Int("hidden_size");
-        var headCount = json.Int("num_attention_heads");
-        var layerCount = json.Int("num_hidden_layers");
+        var hiddenSize = json.PositiveInt("hidden_size");
+        var headCount = json.PositiveInt("num_attention_heads");
+        var keyValueHeadCount = json.OptionalPositiveInt("num_key_value_heads") ?? headCount;
+        if (headCount % keyValueHeadCount != 0)
+            throw json.Error("num_key_value_heads", $"is {keyValueHeadCount}, expected a divisor of num_attention_heads ({headCount})");
+        var headDimension = json.OptionalPositiveInt("head_dim") ?? hiddenSize / headCount;
+        // Rotary embeddings rotate pairs of a head's dimensions.
+        if (headDimension < 1 || headDimension % 2 != 0)
+            throw json.Error("head_dim", $"(given, or hidden_size / num_attention_heads when absent) is {headDimension}, expected a positive even number");
+        var layerCount = json.PositiveInt("num_hidden_layers");
         var isGemma = architecture == ModelArchitecture.Gemma2;
-        var slidingWindow = isGemma ? json.OptionalInt("sliding_window") : null;
+        var slidingWindow = isGemma ? json.OptionalPositiveInt("sliding_window") : null;
         return new ModelConfig
         {
             Architecture = architecture,
-            VocabularySize = json.Int("vocab_size"),
+            VocabularySize = json.PositiveInt("vocab_size"),
             HiddenSize = hiddenSize,
-            IntermediateSize = json.Int("intermediate_size"),
+            IntermediateSize = json.PositiveInt("intermediate_size"),
             LayerCount = layerCount,
             HeadCount = headCount,
-            KeyValueHeadCount = json.OptionalInt("num_key_value_heads") ?? headCount,
-            HeadDimension = json.OptionalInt("head_dim") ?? hiddenSize / headCount,
-            RmsNormEpsilon = json.Double("rms_norm_eps"),
-            RopeTheta = json.OptionalDouble("rope_theta") ?? 10000.0,
+            KeyValueHeadCount = keyValueHeadCount,
+            HeadDimension = headDimension,
+            RmsNormEpsilon = json.PositiveDouble("rms_norm_eps"),
+            RopeTheta = json.OptionalPositiveDouble("rope_theta") ?? 10000.0,
             RopeScaling = ParseRopeScaling(json),
             TieWordEmbeddings = json.OptionalBool("tie_word_embeddings") ?? isGemma,
-            MaxPositionEmbeddings = json.Int("max_position_embeddings"),
+            MaxPositionEmbeddings = json.PositiveInt("max_position_embeddings"),
             DeclaredDtype = json.OptionalString("torch_dtype") ?? json.OptionalString("dtype"),
-            QueryPreAttentionScalar = isGemma ? json.Double("query_pre_attn_scalar") : null,
-            AttentionLogitSoftcap = isGemma ? json.OptionalDouble("attn_logit_softcapping") : null,
-            FinalLogitSoftcap = isGemma ? json.OptionalDouble("final_logit_softcapping") : null,
+            QueryPreAttentionScalar = isGemma ? json.PositiveDouble("query_pre_attn_scalar") : null,
+            AttentionLogitSoftcap = isGemma ? json.OptionalPositiveDouble("attn_logit_softcapping") : null,
+            FinalLogitSoftcap = isGemma ? json.OptionalPositiveDouble("final_logit_softcapping") : null,
             SlidingWindow = slidingWindow,
             SlidingLayers = SlidingLayersOf(json, layerCount, slidingWindow is not null),
         };

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using TorchSharp;
@@ -91,8 +92,10 @@ public sealed class SafetensorsFile : IDisposable
 
     /// <summary>
     /// Reads a tensor into a destination of its shape: directly into its storage when it is a contiguous CPU tensor of
-    /// the stored dtype, otherwise through one CPU temporary (converted and copied, e.g. to a GPU).
+    /// the stored dtype, otherwise through one CPU temporary (converted and copied, e.g. to a GPU). Weights
+    /// holding NaN or infinity are refused.
     /// </summary>
+    /// <exception cref="ModelFormatException">The shape differs, the data is truncated, or a value is not finite.</exception>
     public void ReadInto(string name, Tensor destination)
     {
         var entry = Entries[name];
@@ -101,13 +104,17 @@ public sealed class SafetensorsFile : IDisposable
         if (destination.dtype == ScalarTypeOf(entry.Dtype) && destination.is_contiguous() && destination.device_type == DeviceType.CPU)
         {
             ReadInto(entry, destination);
-            return;
         }
-        using var scope = NewDisposeScope();
-        using var stored = empty(entry.Shape, ScalarTypeOf(entry.Dtype));
-        ReadInto(entry, stored);
-        using var _ = no_grad();
-        destination.copy_(stored);
+        else
+        {
+            using var scope = NewDisposeScope();
+            using var stored = empty(entry.Shape, ScalarTypeOf(entry.Dtype));
+            ReadInto(entry, stored);
+            using var _ = no_grad();
+            destination.copy_(stored);
+        }
+        if (!FiniteValues.AllFinite(destination))
+            throw new ModelFormatException(Path, $"tensor '{name}' holds NaN or infinite values; weights must be finite numbers");
     }
 
     private void ReadInto(SafetensorsEntry entry, Tensor destination)
@@ -161,17 +168,32 @@ public sealed class SafetensorsFile : IDisposable
             throw Bad($"field 'dtype' is '{dtype}', expected one of {string.Join(", ", Dtypes.Keys)}");
         if (!value.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
             throw Bad("field 'shape' is missing");
-        var shape = shapeElement.EnumerateArray().Select(d => d.TryGetInt64(out var size) && size >= 0 ? size : throw Bad($"field 'shape' holds {d.GetRawText()}")).ToArray();
+        var shape = shapeElement.EnumerateArray().Select(d => AsInt64(d) is { } size && size >= 0 ? size : throw Bad($"field 'shape' holds {d.GetRawText()}, expected sizes >= 0")).ToArray();
         if (!value.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
             throw Bad("field 'data_offsets' is missing or not [begin, end]");
-        var begin = offsets[0].GetInt64();
-        var end = offsets[1].GetInt64();
-        if (begin < 0 || end < begin || end > dataLength)
-            throw Bad($"field 'data_offsets' [{begin}, {end}] lies outside the data section of {dataLength} bytes (file truncated or header corrupt)");
-        var expectedBytes = shape.Aggregate(1L, (product, size) => product * size) * info.Size;
+        // Offsets beyond a long (up to 2^64 - 1 in the format) lie outside any file, as do negative ones.
+        if (AsInt64(offsets[0]) is not { } begin || AsInt64(offsets[1]) is not { } end || begin < 0 || end < begin || end > dataLength)
+            throw Bad($"field 'data_offsets' [{offsets[0].GetRawText()}, {offsets[1].GetRawText()}] lies outside the data section of {dataLength} bytes (file truncated or header corrupt)");
+        var expectedBytes = BytesOf(shape, info.Size);
         if (end - begin != expectedBytes)
-            throw Bad($"field 'data_offsets' spans {end - begin} bytes but {dtype} shape [{string.Join(", ", shape)}] needs {expectedBytes}");
+            throw Bad($"field 'data_offsets' spans {end - begin} bytes but {dtype} shape [{string.Join(", ", shape)}] needs {expectedBytes?.ToString(CultureInfo.InvariantCulture) ?? "more than 2^63"}");
         return new SafetensorsEntry(name, dtype, shape, begin, end);
+    }
+
+    private static long? AsInt64(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var value) ? value : null;
+
+    /// <summary>The bytes of a tensor of this shape, or null when the count overflows a long.</summary>
+    private static long? BytesOf(long[] shape, int elementSize)
+    {
+        try
+        {
+            return checked(shape.Aggregate(1L, (product, size) => product * size) * elementSize);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc />

@@ -62,11 +62,11 @@ public static class SaeLoader
         }
         if (config.ValueKind != JsonValueKind.Object) throw new SaeFormatException(configPath, "expected a JSON object");
 
-        string? Text(string field) => config.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        var normalization = Text("normalize_activations") ?? "none";
+        var fields = new JsonFields(configPath, config, (file, problem) => new SaeFormatException(file, problem));
+        var normalization = fields.OptionalString("normalize_activations") ?? "none";
         if (normalization != "none")
             throw new SaeFormatException(configPath, $"field 'normalize_activations' is '{normalization}'; only 'none' is supported");
-        var architectureName = Text("architecture") ?? "standard";
+        var architectureName = fields.OptionalString("architecture") ?? "standard";
         var architecture = architectureName switch
         {
             "standard" => SaeArchitecture.Standard,
@@ -74,15 +74,11 @@ public static class SaeLoader
             "topk" => SaeArchitecture.TopK,
             _ => throw new SaeFormatException(configPath, $"field 'architecture' is '{architectureName}' (expected standard, jumprelu or topk)"),
         };
-        int? k = null;
-        if (architecture == SaeArchitecture.TopK)
-        {
-            if (config.TryGetProperty("k", out var top) && top.ValueKind == JsonValueKind.Number) k = top.GetInt32();
-            else if (config.TryGetProperty("activation_fn_kwargs", out var kwargs) && kwargs.ValueKind == JsonValueKind.Object
-                     && kwargs.TryGetProperty("k", out var nested) && nested.ValueKind == JsonValueKind.Number) k = nested.GetInt32();
-            else throw new SaeFormatException(configPath, "field 'k' (or 'activation_fn_kwargs.k') is missing for a topk SAE");
-        }
-        var applyDecoderBias = config.TryGetProperty("apply_b_dec_to_input", out var apply) && apply.ValueKind == JsonValueKind.True;
+        int? k = architecture == SaeArchitecture.TopK
+            ? fields.OptionalPositiveInt("k") ?? fields.OptionalObject("activation_fn_kwargs")?.OptionalPositiveInt("k")
+                ?? throw new SaeFormatException(configPath, "field 'k' (or 'activation_fn_kwargs.k') is missing for a topk SAE")
+            : null;
+        var applyDecoderBias = fields.OptionalBool("apply_b_dec_to_input") ?? false;
 
         if (!File.Exists(weightsPath)) throw new SaeFormatException(weightsPath, "file not found");
         SafetensorsFile weights;
@@ -106,8 +102,8 @@ public static class SaeLoader
             var sae = new SparseAutoencoder(
                 Read("W_enc"), Read("b_enc"), Read("W_dec"), Read("b_dec"), architecture,
                 architecture == SaeArchitecture.JumpRelu ? Read("threshold") : null, k, applyDecoderBias, folder);
-            CheckConfigWidth(config, configPath, "d_in", sae.InputWidth);
-            CheckConfigWidth(config, configPath, "d_sae", sae.LatentCount);
+            CheckConfigWidth(fields, "d_in", sae.InputWidth);
+            CheckConfigWidth(fields, "d_sae", sae.LatentCount);
             return sae;
         }
     }
@@ -180,9 +176,15 @@ public static class SaeLoader
             using var stream = File.OpenRead(path);
             stateDict = PyTorchUnpickler.UnpickleStateDict(stream);
         }
+        catch (InvalidOperationException)
+        {
+            // PyBridge looks its archive entries up with First(), whose own message names nothing.
+            throw new SaeFormatException(path, "not a PyTorch state dict saved by torch.save: the archive lacks data.pkl or a data/<key> storage record that data.pkl names");
+        }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            throw new SaeFormatException(path, $"not a PyTorch state dict saved by torch.save: {error.Message}");
+            // libtorch's messages (e.g. a storage offset outside its storage) go on with a C++ backtrace: keep the first line.
+            throw new SaeFormatException(path, $"not a PyTorch state dict saved by torch.save: {error.Message.Split('\n', 2)[0].Trim()}");
         }
         foreach (DictionaryEntry entry in stateDict)
         {
@@ -212,23 +214,21 @@ public static class SaeLoader
 
     private static ScalarType TargetDtype(string path, string name, ScalarType stored, ScalarType? wanted)
     {
+        // Checked before any conversion: integer weights cast to floats would load as a silently wrong SAE.
+        if (stored is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float64))
+            throw new SaeFormatException(path, $"tensor '{name}' has dtype {stored}; SAE weights must be floating point (float32, bfloat16, float16 or float64)");
         if (wanted is { } chosen)
         {
             if (chosen is not (ScalarType.Float32 or ScalarType.BFloat16))
                 throw new ArgumentException($"SAEs load as float32 or bfloat16, not {chosen}");
             return chosen;
         }
-        return stored switch
-        {
-            ScalarType.Float32 or ScalarType.BFloat16 => stored,
-            ScalarType.Float16 or ScalarType.Float64 => ScalarType.Float32,
-            _ => throw new SaeFormatException(path, $"tensor '{name}' has dtype {stored}; SAE weights must be floating point"),
-        };
+        return stored is ScalarType.Float16 or ScalarType.Float64 ? ScalarType.Float32 : stored;
     }
 
-    private static void CheckConfigWidth(JsonElement config, string configPath, string field, int actual)
+    private static void CheckConfigWidth(JsonFields fields, string field, int actual)
     {
-        if (config.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number && value.GetInt64() != actual)
-            throw new SaeFormatException(configPath, $"field '{field}' is {value.GetInt64()} but the weights have {actual}");
+        if (fields.OptionalInt(field) is { } declared && declared != actual)
+            throw fields.Error(field, $"is {declared} but the weights have {actual}");
     }
 }

@@ -59,7 +59,7 @@ public sealed class SparseAutoencoder : IDisposable
     /// <param name="k">Required for TopK (1 ≤ k ≤ d_sae), refused otherwise.</param>
     /// <param name="appliesDecoderBiasToInput">Subtract b_dec from the input before encoding.</param>
     /// <param name="source">Names the SAE in messages.</param>
-    /// <exception cref="SaeFormatException">Shapes disagree, or the threshold or k do not fit the architecture.</exception>
+    /// <exception cref="SaeFormatException">Shapes disagree, a weight holds NaN or infinity, or the threshold or k do not fit the architecture.</exception>
     public SparseAutoencoder(
         Tensor encoder, Tensor encoderBias, Tensor decoder, Tensor decoderBias,
         SaeArchitecture architecture, Tensor? threshold = null, int? k = null,
@@ -93,6 +93,11 @@ public sealed class SparseAutoencoder : IDisposable
         var dtype = encoder.dtype;
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
             throw new SaeFormatException(source, $"W_enc has dtype {dtype}; float32 and bfloat16 are supported");
+
+        foreach (var (tensor, name) in new[] { (encoder, "W_enc"), (encoderBias, "b_enc"), (decoder, "W_dec"), (decoderBias, "b_dec") })
+        {
+            if (!FiniteValues.AllFinite(tensor)) throw new SaeFormatException(source, $"{name} holds NaN or infinite values; SAE weights must be finite numbers");
+        }
 
         var device = encoder.device;
         Tensor Own(Tensor tensor) => tensor.to(dtype, device).contiguous().DetachFromDisposeScope();

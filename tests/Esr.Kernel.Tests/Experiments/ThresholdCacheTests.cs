@@ -49,4 +49,22 @@ public sealed class ThresholdCacheTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));  // no temporary file left behind
         Assert.Contains("\"achieved_score\": 0.31", File.ReadAllText(path));
     }
+
+    [Theory]
+    [InlineData("{ \"12\": 4.5", "not valid JSON")]
+    [InlineData("[4.5]", "not a JSON object")]
+    [InlineData("{\"12\": \"4.5\"}", "entry '12' is a JSON string")]
+    [InlineData("{\"12\": [4.5]}", "entry '12' is a JSON array")]
+    [InlineData("{\"12\": {\"threshold\": \"high\"}}", "entry '12' cannot be read")]
+    [InlineData("{\"12\": {\"threshold\": 1e400}}", "entry '12'")]
+    public void A_corrupt_cache_is_refused_naming_the_file_and_the_entry(string content, string problem)
+    {
+        var path = Path.Combine(_directory, "threshold_cache_toy.json");
+        File.WriteAllText(path, content);
+
+        var error = Assert.Throws<InvalidDataException>(() => new ThresholdCache(path).ReadAll());
+
+        Assert.StartsWith($"{path}: ", error.Message);
+        Assert.Contains(problem, error.Message);
+    }
 }

@@ -115,4 +115,38 @@ public sealed class BatchGeneratorTests : IDisposable
         var error = Assert.Throws<ArgumentException>(() => new BatchGenerator(Model).Generate([Request([1, RawCheckpoint.Vocabulary], 1)]));
         Assert.Contains("outside the vocabulary", error.Message);
     }
+
+    [Theory]
+    [InlineData(250, 10)]
+    [InlineData(10, int.MaxValue)]
+    public void A_prompt_and_max_new_tokens_beyond_the_context_are_refused_naming_the_sizes(int promptLength, int maxTokens)
+    {
+        var prompt = Enumerable.Range(0, promptLength).Select(i => 1 + i % (RawCheckpoint.Vocabulary - 1)).ToArray();
+
+        var error = Assert.Throws<ArgumentException>(() => new BatchGenerator(Model).Generate([Request(prompt, 1, maxTokens: maxTokens)]));
+
+        Assert.Contains($"a prompt of {promptLength} tokens plus {maxTokens} new tokens (--max-tokens) needs {(long)promptLength + maxTokens} positions", error.Message);
+        Assert.Contains("max_position_embeddings is 256", error.Message);
+    }
+
+    [Fact]
+    public void A_prompt_and_max_new_tokens_filling_the_context_exactly_generate()
+    {
+        var prompt = Enumerable.Range(0, 250).Select(i => 1 + i % (RawCheckpoint.Vocabulary - 1)).ToArray();
+
+        var result = new BatchGenerator(Model).Generate([Request(prompt, 1, maxTokens: 6)]);
+
+        Assert.Equal(6, result[0].TokenIds.Count);
+    }
+
+    [Fact]
+    public void A_forward_pass_longer_than_the_context_is_refused_naming_the_sizes()
+    {
+        var tokens = Enumerable.Range(0, 257).Select(i => 1 + i % (RawCheckpoint.Vocabulary - 1)).ToArray();
+
+        var error = Assert.Throws<ArgumentException>(() => Model.Logits(tokens));
+
+        Assert.Equal("a sequence of 257 tokens is longer than the model's context: config.json max_position_embeddings is 256", error.Message);
+        Assert.Equal(256, Model.Logits(tokens[..256]).Length);
+    }
 }

@@ -101,4 +101,18 @@ public sealed class NpyVectorTests : IDisposable
         var path = PathOf("absent.npy");
         Assert.Equal($"{path}: file not found", Assert.Throws<NpyFormatException>(() => NpyVector.Read(path)).Message);
     }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    [InlineData(float.NegativeInfinity, "-Infinity")]
+    public void A_vector_holding_a_value_that_is_not_finite_is_refused_naming_the_element(float value, string shown)
+    {
+        var path = Raw("steer.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", Floats(0.5f, value, 1f));
+
+        var error = Assert.Throws<NpyFormatException>(() => NpyVector.Read(path));
+
+        Assert.StartsWith(path, error.Message);
+        Assert.Contains($"element 1 is {shown}", error.Message);
+    }
 }

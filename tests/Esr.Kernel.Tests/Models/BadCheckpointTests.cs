@@ -74,6 +74,21 @@ public class BadCheckpointTests
     }
 
     [Fact]
+    public void Offsets_beyond_a_long_are_named_with_the_tensor_and_the_field()
+    {
+        using var directory = new TemporaryDirectory();
+        new RawCheckpoint().WriteConfig(directory.Path);
+        var header = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["model.norm.weight"] = new { dtype = "F32", shape = new[] { 8 }, data_offsets = new ulong[] { 0, ulong.MaxValue } },
+        });
+        RawCheckpoint.WriteFile(directory.File("model.safetensors"), header, 32);
+        var error = LoadFails(directory.Path);
+        Assert.Contains("'model.norm.weight'", error.Message);
+        Assert.Contains($"'data_offsets' [0, {ulong.MaxValue}] lies outside the data section", error.Message);
+    }
+
+    [Fact]
     public void Offsets_that_disagree_with_the_shape_are_rejected()
     {
         using var directory = new TemporaryDirectory();
@@ -120,6 +135,68 @@ public class BadCheckpointTests
         checkpoint.Write(directory.Path);
         var error = LoadFails(directory.Path);
         Assert.Contains("'model.layers.0.self_attn.k_proj.weight' is missing", error.Message);
+    }
+
+    [Theory]
+    [InlineData("model.layers.0.mlp.up_proj.weight", float.NaN)]
+    [InlineData("model.norm.weight", float.PositiveInfinity)]
+    public void A_weight_that_is_not_finite_is_refused_naming_the_tensor(string tensor, float value)
+    {
+        using var directory = new TemporaryDirectory();
+        new RawCheckpoint().Write(directory.Path);
+        var path = directory.File("model.safetensors");
+        var bytes = File.ReadAllBytes(path);
+        var headerLength = BitConverter.ToInt64(bytes, 0);
+        using var header = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+        var begin = header.RootElement.GetProperty(tensor).GetProperty("data_offsets")[0].GetInt64();
+        BitConverter.TryWriteBytes(bytes.AsSpan((int)(8 + headerLength + begin + 4)), value);
+        File.WriteAllBytes(path, bytes);
+
+        var error = LoadFails(directory.Path);
+
+        Assert.Contains("model.safetensors", error.Message);
+        Assert.Contains($"'{tensor}' holds NaN or infinite values", error.Message);
+    }
+
+    [Fact]
+    public void Tensors_of_blocks_beyond_num_hidden_layers_are_refused_naming_the_tensor_and_the_field()
+    {
+        using var directory = new TemporaryDirectory();
+        var checkpoint = new RawCheckpoint();
+        foreach (var (name, entry) in checkpoint.Tensors.Where(pair => pair.Key.StartsWith("model.layers.0.", StringComparison.Ordinal)).ToList())
+            checkpoint.Tensors[name.Replace("layers.0.", "layers.1.")] = entry;
+        checkpoint.Write(directory.Path);  // config.json still says one block
+
+        var error = LoadFails(directory.Path);
+
+        Assert.Matches(@"tensor 'model\.layers\.1\.[a-z_.]+' belongs to block 1", error.Message);
+        Assert.Contains("field 'num_hidden_layers' is 1", error.Message);
+    }
+
+    [Theory]
+    [InlineData("head_dim", -16)]
+    [InlineData("head_dim", 5)]
+    [InlineData("vocab_size", -1)]
+    [InlineData("hidden_size", 0)]
+    [InlineData("intermediate_size", -5)]
+    [InlineData("num_hidden_layers", -1)]
+    [InlineData("num_attention_heads", 0)]
+    [InlineData("num_key_value_heads", 3)]
+    [InlineData("max_position_embeddings", 0)]
+    [InlineData("rms_norm_eps", -1.0)]
+    [InlineData("rope_theta", 0.0)]
+    public void A_config_size_out_of_range_is_refused_naming_the_field(string field, object value)
+    {
+        using var directory = new TemporaryDirectory();
+        var checkpoint = new RawCheckpoint();
+        checkpoint.Config[field] = value;
+        checkpoint.Write(directory.Path);
+
+        var error = LoadFails(directory.Path);
+
+        Assert.Contains("config.json", error.Message);
+        Assert.Contains($"field '{field}'", error.Message);
+        Assert.Contains("expected a", error.Message);
     }
 
     [Fact]

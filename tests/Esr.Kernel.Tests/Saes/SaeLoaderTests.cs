@@ -146,6 +146,25 @@ public class SaeLoaderTests
         Assert.Contains("'k'", error.Message);
     }
 
+    [Theory]
+    [InlineData("standard", "d_in", 2.5)]
+    [InlineData("standard", "d_sae", 1e20)]
+    [InlineData("topk", "k", 1e20)]
+    [InlineData("topk", "k", 2.5)]
+    public void A_SAELens_config_count_that_is_not_an_integer_is_refused_naming_the_field(string architecture, string field, double value)
+    {
+        using var scope = NewDisposeScope();
+        using var directory = new TemporaryDirectory();
+        var weights = RandomSae.Weights(DIn, DSae, 17);
+        weights.Remove("threshold");
+        WriteSaeLens(directory.Path, weights, new Dictionary<string, object> { ["architecture"] = architecture, ["k"] = 4, [field] = value });
+
+        var error = Assert.Throws<SaeFormatException>(() => SaeLoader.Load(directory.Path));
+
+        Assert.Contains("cfg.json", error.Message);
+        Assert.Contains($"field '{field}' is {JsonSerializer.Serialize(value)}, expected an integer", error.Message);
+    }
+
     [Fact]
     public void A_SAELens_config_that_is_not_JSON_is_refused_naming_the_file()
     {
@@ -282,6 +301,90 @@ public class SaeLoaderTests
 
         Assert.Contains("sae.pt", error.Message);
         Assert.Contains("'decoder_linear.bias'", error.Message);
+    }
+
+    /// <summary>A Goodfire-layout state dict of a random SAE saved as torch.save does.</summary>
+    private static string WriteGoodfire(TemporaryDirectory directory, string name, Func<Tensor, Tensor>? convert = null)
+    {
+        var weights = RandomSae.Weights(DIn, DSae, 18);
+        convert ??= tensor => tensor;
+        var stateDict = new Dictionary<string, Tensor>
+        {
+            ["encoder_linear.weight"] = convert(weights["W_enc"].t().contiguous()),
+            ["encoder_linear.bias"] = convert(weights["b_enc"]),
+            ["decoder_linear.weight"] = convert(weights["W_dec"].t().contiguous()),
+            ["decoder_linear.bias"] = convert(weights["b_dec"]),
+        };
+        var path = directory.File(name);
+        using (var stream = File.Create(path)) PyTorchPickler.PickleStateDict(stream, stateDict);
+        return path;
+    }
+
+    /// <summary>Replaces one entry of a .pth (a zip) with <paramref name="edit"/> of its bytes, or removes it when edit gives null.</summary>
+    private static void EditEntry(string path, string suffix, Func<byte[], byte[]?> edit)
+    {
+        using var archive = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = archive.Entries.Single(e => e.FullName.EndsWith(suffix, StringComparison.Ordinal));
+        using var content = new MemoryStream();
+        using (var stream = entry.Open()) stream.CopyTo(content);
+        var name = entry.FullName;
+        entry.Delete();
+        if (edit(content.ToArray()) is not { } replaced) return;
+        using var output = archive.CreateEntry(name).Open();
+        output.Write(replaced);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(ScalarType.Float32)]
+    public void Integer_tensors_in_a_pth_are_refused_naming_the_tensor_even_when_converting(ScalarType? dtype)
+    {
+        using var scope = NewDisposeScope();
+        using var directory = new TemporaryDirectory();
+        var path = WriteGoodfire(directory, "ints.pth", tensor => tensor.mul(100).to_type(ScalarType.Int32));
+
+        var error = Assert.Throws<SaeFormatException>(() => SaeLoader.Load(path, dtype).Dispose());
+
+        Assert.Contains("ints.pth", error.Message);
+        Assert.Contains("'encoder_linear.weight' has dtype Int32; SAE weights must be floating point", error.Message);
+    }
+
+    [Fact]
+    public void A_pth_storage_offset_outside_its_storage_is_one_line_naming_the_file()
+    {
+        using var scope = NewDisposeScope();
+        using var directory = new TemporaryDirectory();
+        var path = WriteGoodfire(directory, "offset.pth");
+        // The first tensor's storage offset is pickled as BININT1 0 right after its storage (the persistent id, 'Q').
+        EditEntry(path, "data.pkl", pickle =>
+        {
+            var at = pickle.AsSpan().IndexOf("QK\0"u8);
+            pickle[at + 2] = 255;
+            return pickle;
+        });
+
+        var error = Assert.Throws<SaeFormatException>(() => SaeLoader.Load(path).Dispose());
+
+        Assert.Contains("offset.pth", error.Message);
+        Assert.Contains("storage offset 255", error.Message);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [Theory]
+    [InlineData("data.pkl")]
+    [InlineData("data/0")]
+    public void A_pth_archive_missing_an_entry_says_what_a_torch_save_archive_holds(string missing)
+    {
+        using var scope = NewDisposeScope();
+        using var directory = new TemporaryDirectory();
+        var path = WriteGoodfire(directory, "partial.pth");
+        EditEntry(path, missing, _ => null);
+
+        var error = Assert.Throws<SaeFormatException>(() => SaeLoader.Load(path).Dispose());
+
+        Assert.Contains("partial.pth", error.Message);
+        Assert.Contains("data.pkl", error.Message);
+        Assert.DoesNotContain("Sequence contains no matching element", error.Message);
     }
 
     [Fact]

@@ -44,6 +44,20 @@ public class SparseAutoencoderTests
         Assert.Equal(new[] { 0f, 0f, 1.001f, 0f }, latents);
     }
 
+    [Theory]
+    [InlineData("W_enc")]
+    [InlineData("b_dec")]
+    public void A_weight_holding_NaN_is_refused_naming_it(string name)
+    {
+        using var scope = NewDisposeScope();
+        Tensor Weight(string weight, params long[] shape) => weight == name ? full(shape, float.NaN) : ones(shape);
+
+        var error = Assert.Throws<SaeFormatException>(() =>
+            new SparseAutoencoder(Weight("W_enc", 4, 6), Weight("b_enc", 6), Weight("W_dec", 6, 4), Weight("b_dec", 4), SaeArchitecture.Standard, source: "sae.npz"));
+
+        Assert.Equal($"sae.npz: {name} holds NaN or infinite values; SAE weights must be finite numbers", error.Message);
+    }
+
     [Fact]
     public void TopK_keeps_exactly_the_k_largest_positive_pre_activations()
     {
