@@ -203,6 +203,27 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.All(trials, t => Assert.Equal(thresholds[t.Latent], t.Boost));
     }
 
+    [Fact]
+    public async Task Errored_source_trials_are_replayed_by_experiments_1_3_and_10_and_only_experiment_5_drops_them()
+    {
+        var clean = (await RunAsync(Folder("exp1"), Settings())).Trials;
+        // One failed trial per latent, as a paper file holds them: the prompt and seed are there, the response is not.
+        var errored = clean.GroupBy(t => t.Latent).Select(g => g.First().Key).ToHashSet();
+        var source = clean.Select(t => errored.Contains(t.Key) ? t with { Response = "", Verdict = null, Error = "GenerationError: timeout" } : t).ToArray();
+        var ablate = new[] { 40, 41 };
+
+        var fromExp1 = (await RunAsync(Folder("again"), Settings(), source: source)).Trials;
+        var exp3 = (await RunAsync(Folder("exp3"), Settings("3") with { AblateLatents = ablate }, source: source)).Trials;
+        var exp10 = (await RunAsync(Folder("exp10"), Settings("10") with { AblateLatents = ablate, RandomAblationSets = 1 }, source: source)).Trials;
+        var exp5 = (await RunAsync(Folder("exp5"), Settings("5") with { PromptVariants = [PromptVariant.Paper[0]] }, source: source)).Trials;
+
+        var all = source.Select(t => (t.Latent, t.Prompt)).Order().ToArray();
+        Assert.Equal(all, fromExp1.Select(t => (t.Latent, t.Prompt)).Order());
+        Assert.Equal(source.Select(t => (t.Latent, t.Prompt, t.Seed)).Order(), exp3.Select(t => (t.Latent, t.Prompt, t.Seed)).Order());
+        Assert.Equal(source.Select(t => (t.Latent, t.Prompt, t.Seed)).Order(), exp10.Select(t => (t.Latent, t.Prompt, t.Seed)).Order());
+        Assert.Equal(source.Where(t => t.Error is null).Select(t => (t.Latent, t.Prompt)).Order(), exp5.Select(t => (t.Latent, t.BasePrompt!)).Order());
+    }
+
     /// <summary>Reports on the calling thread, so the list is complete when the run returns.</summary>
     private sealed class SynchronousProgress(List<RunProgress> list) : IProgress<RunProgress>
     {
