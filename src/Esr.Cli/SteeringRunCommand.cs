@@ -118,11 +118,17 @@ internal static class SteeringRunCommand
         var labels = parse.GetValue(o.Labels) is { } labelFile ? LatentLabels.Load(labelFile) : null;
         // Made before the model loads, so a missing key fails at once rather than after minutes of loading.
         using var grader = CreateGrader(o, parse, labels is not null);
+        var modelName = paper?.ShortName ?? ModelName(modelDirectory);
+        var outDirectory = parse.GetValue(o.Out)
+            ?? Path.Combine("runs", $"experiment-{experiment}-{modelName}-seed{seed}" + (shard is null ? "" : $"-shard{shard.Index}of{shard.Count}"));
+        var store = new RunStore(outDirectory);
+        // Taken before the model loads too: a second writer on the folder fails at once, naming the first.
+        using var writer = store.LockForWriting();
 
         using var model = ModelLoading.Load(modelDirectory, CliOptions.ScalarTypeOf(parse.GetRequiredValue(o.Dtype)));
         using var sae = SaeSteering.LoadFor(saePath, layer, model);
         if (readout >= model.Config.LayerCount) throw new CliInputException($"--readout-layer {readout}: the model has blocks 0 to {model.Config.LayerCount - 1}");
-        var settings = Settings(experiment, o, parse, paper, modelDirectory, layer, readout, sae.LatentCount, data) with { ConcretenessGrader = grader?.Name };
+        var settings = Settings(experiment, o, parse, paper, modelDirectory, modelName, layer, readout, sae.LatentCount, data) with { ConcretenessGrader = grader?.Name };
 
         using var tokenizer = TextTokenizer.Load(modelDirectory);
         var template = ChatTemplate.ForModelDirectory(modelDirectory, ChatTemplateOptions.Default with { AppendPapersExtraAssistantHeader = settings.PaperExtraAssistantHeader });
@@ -133,9 +139,6 @@ internal static class SteeringRunCommand
         using var owned = client as IDisposable;
         IJudge judge = parse.GetValue(o.JudgeCache) is { } cacheFolder ? new CachingJudge(client, new JudgeCache(cacheFolder)) : client;
 
-        var outDirectory = parse.GetValue(o.Out)
-            ?? Path.Combine("runs", $"experiment-{experiment}-{settings.Model}-seed{seed}" + (shard is null ? "" : $"-shard{shard.Index}of{shard.Count}"));
-        var store = new RunStore(outDirectory);
         var cachePath = parse.GetValue(o.ThresholdCache)
             ?? Path.Combine(store.Directory, ThresholdCache.FileName(settings.Model, settings.UsesAblationCache));
         var runOptions = new RunOptions(cachePath, parse.GetValue(o.BatchSize), parse.GetValue(o.JudgeConcurrency), shard, parse.GetValue(o.CalibrationConcurrency));
@@ -163,11 +166,11 @@ internal static class SteeringRunCommand
     }
 
     private static ExperimentSettings Settings(
-        string experiment, Options o, ParseResult parse, PaperConfiguration? paper, string modelDirectory, int layer, int readout, int saeWidth, string data)
+        string experiment, Options o, ParseResult parse, PaperConfiguration? paper, string modelDirectory, string modelName, int layer, int readout, int saeWidth, string data)
     {
         var defaults = ExperimentSettings.ForExperiment(experiment, paper) with
         {
-            Model = paper?.ShortName ?? ModelName(modelDirectory),
+            Model = modelName,
             RepetitionPenalty = paper?.RepetitionPenalty ?? ExperimentSettings.RepetitionPenaltyFor(modelDirectory),
             SteeringBlock = layer, ReadoutBlock = readout, SaeWidth = saeWidth,
         };

@@ -15,8 +15,9 @@ public static class ExperimentRun
             judge, shard?.ToString(), settings.ToJson(), RunQuirks.Of(settings, runSeed)) { CreatedUtc = DateTimeOffset.UtcNow };
     }
 
-    /// <summary>Starts or resumes the run in <paramref name="store"/>.</summary>
+    /// <summary>Starts or resumes the run in <paramref name="store"/>, holding its writer lock throughout.</summary>
     /// <exception cref="InvalidDataException">The folder holds a different run.</exception>
+    /// <exception cref="IOException">Another writer is using the folder.</exception>
     public static async Task<RunOutcome> RunAsync(
         ExperimentRunner runner, RunStore store, RunManifest fresh, ExperimentSettings settings, PlanInputs inputs, RunOptions options,
         IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -27,6 +28,7 @@ public static class ExperimentRun
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
+        using var writer = store.HoldsWriterLock ? null : store.LockForWriting();
         if (settings.BoostLevelCount is { } count && store.ReadManifest() is null)
         {
             var thresholds = new ThresholdCache(options.ThresholdCachePath).ReadAll().Values.Select(entry => entry.Threshold!.Value).ToArray();

@@ -112,6 +112,24 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_writer_on_a_running_folder_fails_at_once_and_the_run_keeps_one_line_per_trial()
+    {
+        var first = RunAsync(Folder("run"), Settings(), generator: new EchoGenerator { Delay = TimeSpan.FromMilliseconds(40) });
+        var holder = Path.Combine(Folder("run"), RunLock.HolderFile);
+        while (!File.Exists(holder) && !first.IsCompleted) await Task.Delay(5);
+        Assert.False(first.IsCompleted, "the run ended before a second writer could try");
+
+        var error = await Assert.ThrowsAsync<IOException>(() => RunAsync(Folder("run"), Settings()));
+        var merge = await Assert.ThrowsAsync<IOException>(() => RunMerger.MergeAsync([Folder("run")], Folder("run")));
+        var (_, trials) = await first;
+
+        Assert.Contains($"pid {Environment.ProcessId}", error.Message);
+        Assert.Contains("another writer", merge.Message);
+        Assert.Equal(12, File.ReadAllLines(Path.Combine(Folder("run"), RunStore.TrialsFile)).Length);
+        Assert.Equal(12, trials.Select(t => t.Key).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Merging_runs_of_different_seeds_is_refused_naming_the_field()
     {
         await RunAsync(Folder("a"), Settings(), seed: 1);
