@@ -233,6 +233,27 @@ public class ExperimentCommandTests(TinyLlama tiny)
         Assert.Equal(12, File.ReadAllLines(trialsFile).Length);
     }
 
+    [Fact]
+    public async Task Runs_refused_for_their_settings_leave_no_manifest_so_the_corrected_retry_runs_in_the_same_folder()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var folder = Path.Combine(tiny.NewFolder(), "run");
+
+        var twice = await CliRun.InProcessAsync(Args(judge, "1", sae, folder, "--latents", "2,5,2"));
+        var outside = await CliRun.InProcessAsync(Args(judge, "1", sae, folder, "--latents", $"2,{SaeCommandTests.Width}"));
+        var penalty = await CliRun.InProcessAsync(Args(judge, "1", sae, folder, "--latents", "2", "--repetition-penalty", "0"));
+
+        Assert.Equal("esr: latents: latent 2 is listed twice; each latent is steered once", Assert.Single(twice.StderrLines));
+        Assert.Equal($"esr: latents: latent {SaeCommandTests.Width} is outside the SAE (0 to {SaeCommandTests.Width - 1})", Assert.Single(outside.StderrLines));
+        Assert.Contains("repetition penalty must be a finite number > 0", Assert.Single(penalty.StderrLines));
+        Assert.All(new[] { twice, outside, penalty }, run => Assert.Equal((1, ""), (run.ExitCode, run.Stdout)));
+        Assert.False(RunStore.Exists(folder));
+
+        var summary = await RunAsync(Args(judge, "1", sae, folder, "--latents", "2,5"));
+        Assert.Equal(4, summary.GetProperty("stored").GetInt32());
+    }
+
     /// <summary>A grader server: "topic i" rates 65 for even i (kept: the threshold is inclusive) and 64.9 for odd i.</summary>
     private static LoopbackServer Grader() => new(request =>
     {

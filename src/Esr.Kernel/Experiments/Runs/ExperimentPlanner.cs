@@ -25,6 +25,9 @@ public static class ExperimentPlanner
             : await (inputs.SelectLatents ?? throw new ArgumentException("a run without --from-results needs latent selection"))
                 (RunSeeds.Random(inputs.RunSeed, "latents"), cancellationToken).ConfigureAwait(false);
         if (latents.Count == 0) throw new ArgumentException("the plan has no latents (selection kept none, or the source has no usable latent)");
+        // Two plans of one latent would store two trials under each key.
+        if (latents.GroupBy(latent => latent).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"latents: latent {twice.Key} is listed twice; each latent is steered once");
         var bySource = source?.ToDictionary(s => s.Latent);
 
         IReadOnlyList<PlannedPrompt> Prompts(int latent)

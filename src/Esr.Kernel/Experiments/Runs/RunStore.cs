@@ -119,24 +119,40 @@ public sealed class RunStore
         AtomicFile.WriteAllTextAsync(ManifestPath, JsonSerializer.Serialize(manifest, TrialJson.Indented), cancellationToken);
 
     /// <summary>
-    /// Starts a run in this folder or resumes the one it holds: with no manifest, writes <paramref name="fresh"/>;
-    /// with one, checks that <paramref name="fresh"/> may continue it and returns the stored manifest (its boost
-    /// levels and creation time win).
+    /// The manifest of the run in this folder that <paramref name="fresh"/> continues, or null when the folder holds
+    /// no run yet: no manifest, or the manifest of a start that stored no trial (it failed early, say its judge was
+    /// unreachable), which a start of other settings may replace, as there is nothing of it to keep.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The folder holds trials of a different run, or trials without a manifest.</exception>
+    public RunManifest? Resumable(RunManifest fresh)
+    {
+        ArgumentNullException.ThrowIfNull(fresh);
+        var hasTrials = File.Exists(TrialsPath) && new FileInfo(TrialsPath).Length > 0;
+        if (ReadManifest() is not { } stored)
+        {
+            return hasTrials
+                ? throw new InvalidDataException($"{TrialsPath}: trials without a manifest; refusing to add to a run of unknown settings")
+                : null;
+        }
+        if (stored.FirstMismatch(fresh) is not { } field) return stored;
+        return hasTrials
+            ? throw new InvalidDataException($"{ManifestPath}: the folder holds a different run ({field} differs); use another --out folder or the same settings")
+            : null;
+    }
+
+    /// <summary>
+    /// Starts a run in this folder or resumes the one it holds (<see cref="Resumable"/>): for a new run, writes
+    /// <paramref name="fresh"/>; otherwise returns the stored manifest (its boost levels, selected latents and creation
+    /// time win) after cutting off a torn last line.
     /// </summary>
     /// <exception cref="InvalidDataException">The folder holds a different run; the message names the field.</exception>
     public async Task<RunManifest> StartOrResumeAsync(RunManifest fresh, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(fresh);
-        if (ReadManifest() is { } stored)
+        if (Resumable(fresh) is { } stored)
         {
-            if (stored.FirstMismatch(fresh) is { } field)
-                throw new InvalidDataException(
-                    $"{ManifestPath}: the folder holds a different run ({field} differs); use another --out folder or the same settings");
             CutTornLastLine();
             return stored;
         }
-        if (File.Exists(TrialsPath) && new FileInfo(TrialsPath).Length > 0)
-            throw new InvalidDataException($"{TrialsPath}: trials without a manifest; refusing to add to a run of unknown settings");
         await WriteManifestAsync(fresh, cancellationToken).ConfigureAwait(false);
         return fresh;
     }

@@ -130,6 +130,47 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_latent_given_twice_is_refused_before_anything_is_written()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Folder("twice"), Settings() with { Latents = [3, 5, 3] }));
+
+        Assert.Contains("latent 3 is listed twice", error.Message);
+        Assert.False(RunStore.Exists(Folder("twice")));
+    }
+
+    [Fact]
+    public async Task Settings_a_generation_would_refuse_fail_before_the_manifest_and_the_corrected_retry_runs()
+    {
+        var outside = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Folder("run"), Settings() with { Latents = [3, 50] }));
+        Assert.Contains("latent 50 is outside the SAE (0 to 49)", outside.Message);
+        var ablated = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Folder("run"), Settings() with { Latents = [3], AblateLatents = [-1] }));
+        Assert.Contains("ablate_latents: latent -1 is outside the SAE", ablated.Message);
+        var penalty = await Assert.ThrowsAnyAsync<ArgumentException>(() => RunAsync(Folder("run"), Settings() with { RepetitionPenalty = 0 }));
+        Assert.Contains("repetition penalty must be a finite number > 0", penalty.Message);
+        Assert.False(RunStore.Exists(Folder("run")));
+
+        var (outcome, trials) = await RunAsync(Folder("run"), Settings() with { Latents = [3, 49] });
+        Assert.Equal(6, outcome.Written);
+        Assert.Equal([3, 49], trials.Select(t => t.Latent).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task A_folder_whose_run_stored_no_trial_is_taken_over_by_a_run_of_other_settings()
+    {
+        // A start that failed after its manifest (its judge was unreachable, say) and stored nothing.
+        var store = new RunStore(Folder("run"));
+        await store.StartOrResumeAsync(ExperimentRun.Manifest(Settings() with { TrialsPerFeature = 5 }, 7, new RunIdentity("sha256:m", "sha256:s", "test"), "other", null));
+
+        var (outcome, _) = await RunAsync(Folder("run"), Settings());
+
+        Assert.Equal(12, outcome.Written);
+        Assert.Equal("scripted", store.ReadManifest()!.Judge);
+        Assert.Equal(3, store.ReadManifest()!.Config["trials_per_feature"]!.GetValue<int>());
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => RunAsync(Folder("run"), Settings() with { TrialsPerFeature = 5 }));
+        Assert.Contains("config.trials_per_feature differs", refused.Message);
+    }
+
+    [Fact]
     public async Task Merging_runs_of_different_seeds_is_refused_naming_the_field()
     {
         await RunAsync(Folder("a"), Settings(), seed: 1);

@@ -100,6 +100,7 @@ public sealed class RunStoreTests : IDisposable
     {
         var store = new RunStore(_folder.Path);
         var first = await store.StartOrResumeAsync(Manifest());
+        await store.AppendAsync([Trial("a")]);
 
         var resumed = await store.StartOrResumeAsync(Manifest() with { CreatedUtc = DateTimeOffset.UnixEpoch });
         Assert.Null(first.FirstMismatch(resumed));
