@@ -254,6 +254,20 @@ public class ExperimentCommandTests(TinyLlama tiny)
         Assert.Equal(4, summary.GetProperty("stored").GetInt32());
     }
 
+    [Fact]
+    public async Task Resuming_with_another_batch_size_is_refused_naming_the_field()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var folder = Path.Combine(tiny.NewFolder(), "run");
+        await RunAsync(Args(judge, "1", sae, folder, "--n-features", "1", "--batch-size", "4"));
+
+        var resumed = await CliRun.InProcessAsync(Args(judge, "1", sae, folder, "--n-features", "1", "--batch-size", "2"));
+
+        Assert.Equal(1, resumed.ExitCode);
+        Assert.Contains("the folder holds a different run (batch_size differs)", Assert.Single(resumed.StderrLines));
+    }
+
     /// <summary>A grader server: "topic i" rates 65 for even i (kept: the threshold is inclusive) and 64.9 for odd i.</summary>
     private static LoopbackServer Grader() => new(request =>
     {

@@ -20,6 +20,7 @@ public static class ExperimentRun
     /// <summary>
     /// Starts or resumes the run in <paramref name="store"/>, holding its writer lock throughout. The plan is made and
     /// checked before the manifest is written, so a run refused for its settings leaves the folder as it found it.
+    /// The manifest records the batch size of <paramref name="options"/>, which a resume must repeat.
     /// </summary>
     /// <exception cref="InvalidDataException">The folder holds a different run.</exception>
     /// <exception cref="ArgumentException">The settings or the plan hold a value no generation would take; the message names it.</exception>
@@ -35,6 +36,7 @@ public static class ExperimentRun
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         using var writer = store.HoldsWriterLock ? null : store.LockForWriting();
+        fresh = fresh with { BatchSize = options.BatchSize };
         var manifest = store.Resumable(fresh) ?? fresh;
         if (settings.BoostLevelCount is { } count && manifest.BoostLevels is null)
         {

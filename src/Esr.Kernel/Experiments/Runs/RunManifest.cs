@@ -37,6 +37,12 @@ public sealed record RunManifest(
     /// <summary>The latents selection chose on the first start, reused on every resume (a selection graded by an LLM need not repeat).</summary>
     public IReadOnlyList<int>? SelectedLatents { get; init; }
 
+    /// <summary>
+    /// Rows per generation batch. Every batch of a run has this many rows (<see cref="Generation.BatchFrame"/>), and a
+    /// row's last bits, so now and then a sampled token, depend on it: a resume or merge must use the same.
+    /// </summary>
+    public int? BatchSize { get; init; }
+
     /// <summary>When the run first started (UTC); not compared.</summary>
     public DateTimeOffset CreatedUtc { get; init; }
 
@@ -55,6 +61,7 @@ public sealed record RunManifest(
         if (SaeHash != other.SaeHash) return "sae_hash";
         if (Judge != other.Judge) return "judge";
         if (!ignoreShard && Shard != other.Shard) return "shard";
+        if (BatchSize != other.BatchSize) return "batch_size";
         foreach (var key in Config.Select(p => p.Key).Union(other.Config.Select(p => p.Key)).Order(StringComparer.Ordinal))
         {
             if (!JsonNode.DeepEquals(Config[key], other.Config[key])) return $"config.{key}";

@@ -1,5 +1,6 @@
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Generation;
 using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests.Experiments.Runs;
@@ -24,10 +25,11 @@ public sealed class ExperimentRunnerTests : IDisposable
 
     private async Task<(RunOutcome Outcome, IReadOnlyList<TrialRecord> Trials)> RunAsync(
         string folder, ExperimentSettings settings, int seed = 7, ShardSpec? shard = null, EchoGenerator? generator = null,
-        IReadOnlyList<TrialRecord>? source = null, CancellationToken cancellationToken = default, List<RunProgress>? progress = null, string? cache = null)
+        IReadOnlyList<TrialRecord>? source = null, CancellationToken cancellationToken = default, List<RunProgress>? progress = null, string? cache = null,
+        int batchSize = 4)
     {
         var store = new RunStore(folder);
-        var options = new RunOptions(cache ?? Path.Combine(_folder.Path, "cache.json"), BatchSize: 4, JudgeConcurrency: 3, shard);
+        var options = new RunOptions(cache ?? Path.Combine(_folder.Path, "cache.json"), BatchSize: batchSize, JudgeConcurrency: 3, shard);
         var runner = new ExperimentRunner(generator ?? new EchoGenerator(), new ScriptedJudge(), options);
         var manifest = ExperimentRun.Manifest(settings, seed, new RunIdentity("sha256:m", "sha256:s", "test"), "scripted", shard);
         var outcome = await ExperimentRun.RunAsync(runner, store, manifest, settings, Inputs(seed, source), options,
@@ -168,6 +170,35 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.Equal(3, store.ReadManifest()!.Config["trials_per_feature"]!.GetValue<int>());
         var refused = await Assert.ThrowsAsync<InvalidDataException>(() => RunAsync(Folder("run"), Settings() with { TrialsPerFeature = 5 }));
         Assert.Contains("config.trials_per_feature differs", refused.Message);
+    }
+
+    [Fact]
+    public async Task Resuming_with_another_batch_size_is_refused_naming_the_field()
+    {
+        await RunAsync(Folder("run"), Settings(), batchSize: 4);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => RunAsync(Folder("run"), Settings(), batchSize: 2));
+
+        Assert.Contains("batch_size differs", error.Message);
+        Assert.Equal(4, new RunStore(Folder("run")).ReadManifest()!.BatchSize);
+    }
+
+    [Fact]
+    public async Task Every_batch_of_a_run_and_of_its_shards_has_the_frame_of_the_whole_plan()
+    {
+        // The source's first latent (in shard 0) gets the run's longest prompts; shard 1's own are shorter.
+        var exp1 = (await RunAsync(Folder("exp1"), Settings())).Trials;
+        var first = exp1[0].Latent;
+        var source = exp1.Select(t => t.Latent == first ? t with { Prompt = t.Prompt + " Take your time and explain every step." } : t).ToArray();
+        var whole = new EchoGenerator();
+        var (_, trials) = await RunAsync(Folder("whole"), Settings(), generator: whole, source: source);
+        var shards = new[] { new EchoGenerator(), new EchoGenerator() };
+        for (var i = 0; i < 2; i++) await RunAsync(Folder($"s{i}"), Settings(), shard: new ShardSpec(i, 2), generator: shards[i], source: source);
+
+        var longest = trials.Select(t => t.Prompt).Concat(Prompts).Max(p => p.Length);
+        Assert.All(whole.Frames.Concat(shards[0].Frames).Concat(shards[1].Frames), frame => Assert.Equal(new BatchFrame(4, longest), frame));
+        Assert.NotEmpty(shards[1].Frames);
+        Assert.True(new RunStore(Folder("s1")).ReadTrials().Max(t => t.Prompt.Length) < longest);
     }
 
     [Fact]
