@@ -63,7 +63,7 @@ public static class ExperimentRun
             if (latent < 0 || latent >= settings.SaeWidth)
                 throw new ArgumentException($"{field}: latent {latent} is outside the SAE (0 to {settings.SaeWidth - 1})");
         }
-        var named = settings.Latents is not null ? "latents" : settings.FromResults is not null ? "from_results" : "the selection";
+        var named = settings.Latents is not null ? "latents" : settings.FromResults is not null ? "from_results" : "selected latents";
         foreach (var latent in plan.Latents)
         {
             Check(latent.Latent, named);
