@@ -121,11 +121,17 @@ internal static class SteeringRunCommand
         var judgePrompt = JudgeFactory.LoadPrompt(JudgeFactory.PromptFileOption, parse.GetValue(o.JudgePromptFile));
         // Made before the model loads, so a missing key fails at once rather than after minutes of loading.
         using var grader = CreateGrader(o, parse, labels is not null);
+        var modelName = paper?.ShortName ?? ModelName(modelDirectory);
+        var outDirectory = parse.GetValue(o.Out)
+            ?? Path.Combine("runs", Kernel.SafeFileName.From($"experiment-{experiment}-{modelName}-seed{seed}" + (shard is null ? "" : $"-shard{shard.Index}of{shard.Count}")));
+        var store = new RunStore(outDirectory);
+        // Taken before the model loads too: a second writer on the folder fails at once, naming the first.
+        using var writer = store.LockForWriting();
 
         using var model = ModelLoading.Load(modelDirectory, CliOptions.ScalarTypeOf(parse.GetRequiredValue(o.Dtype)));
         using var sae = SaeSteering.LoadFor(saePath, layer, model);
         if (readout >= model.Config.LayerCount) throw new CliInputException($"--readout-layer {readout}: the model has blocks 0 to {model.Config.LayerCount - 1}");
-        var settings = Settings(experiment, o, parse, paper, modelDirectory, layer, readout, sae.LatentCount, data) with { ConcretenessGrader = grader?.Name };
+        var settings = Settings(experiment, o, parse, paper, modelDirectory, modelName, layer, readout, sae.LatentCount, data) with { ConcretenessGrader = grader?.Name };
         PaperFinalNorm.Apply(model, settings.PaperFinalNorm, "--paper-final-norm (paper_final_norm)");
 
         using var tokenizer = TextTokenizer.Load(modelDirectory);
@@ -137,9 +143,6 @@ internal static class SteeringRunCommand
         using var owned = client as IDisposable;
         IJudge judge = parse.GetValue(o.JudgeCache) is { } cacheFolder ? new CachingJudge(client, new JudgeCache(cacheFolder)) : client;
 
-        var outDirectory = parse.GetValue(o.Out)
-            ?? Path.Combine("runs", Kernel.SafeFileName.From($"experiment-{experiment}-{settings.Model}-seed{seed}" + (shard is null ? "" : $"-shard{shard.Index}of{shard.Count}")));
-        var store = new RunStore(outDirectory);
         var cachePath = parse.GetValue(o.ThresholdCache)
             ?? Path.Combine(store.Directory, ThresholdCache.FileName(settings.Model, settings.UsesAblationCache));
         var runOptions = new RunOptions(cachePath, parse.GetValue(o.BatchSize), parse.GetValue(o.JudgeConcurrency), shard, parse.GetValue(o.CalibrationConcurrency));
@@ -167,11 +170,11 @@ internal static class SteeringRunCommand
     }
 
     private static ExperimentSettings Settings(
-        string experiment, Options o, ParseResult parse, PaperConfiguration? paper, string modelDirectory, int layer, int readout, int saeWidth, string data)
+        string experiment, Options o, ParseResult parse, PaperConfiguration? paper, string modelDirectory, string modelName, int layer, int readout, int saeWidth, string data)
     {
         var defaults = ExperimentSettings.ForExperiment(experiment, paper, modelDirectory) with
         {
-            Model = paper?.ShortName ?? ModelName(modelDirectory), SteeringBlock = layer, ReadoutBlock = readout, SaeWidth = saeWidth,
+            Model = modelName, SteeringBlock = layer, ReadoutBlock = readout, SaeWidth = saeWidth,
         };
         var s = parse.GetValue(o.Config) is { } file ? ExperimentSettings.Load(file, defaults) : defaults;
         if (parse.GetValue(o.NFeatures) is { } nFeatures) s = s with { NFeatures = nFeatures };

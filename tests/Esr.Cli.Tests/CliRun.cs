@@ -24,6 +24,16 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
     /// </summary>
     public static async Task<CliRun> ChildProcessAsync(params string[] args)
     {
+        using var process = StartChild(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts <c>dotnet esr.dll ...</c> with stdout and stderr redirected; the caller reads them and waits.</summary>
+    public static Process StartChild(params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -32,10 +42,6 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "esr.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new CliRun(process.ExitCode, await stdout, await stderr);
+        return Process.Start(start)!;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -179,10 +178,7 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
         var killed = Path.Combine(root, "killed");
         string[] Child(string folder) => Args(judge, "1", sae, folder, "--n-features", "4", "--n-trials", "3", "--batch-size", "2", "--judge-concurrency", "1");
 
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "esr.dll"));
-        foreach (var arg in Child(killed)) start.ArgumentList.Add(arg);
-        using (var process = Process.Start(start)!)
+        using (var process = CliRun.StartChild(Child(killed)))
         {
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
@@ -207,6 +203,69 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
         Assert.Equal(12, Trials(killed).Select(t => t.Key).Distinct().Count());
         Assert.Equal(Lines(Trials(Path.Combine(root, "whole"))), Lines(Trials(killed)));
         Assert.Equal(partial.Count, JsonDocument.Parse(resumed.Stdout).RootElement.GetProperty("already_stored").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_second_run_on_a_folder_another_process_is_writing_fails_at_once_naming_that_process()
+    {
+        using var judge = ExperimentFixture.Judge(delay: TimeSpan.FromMilliseconds(150));
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var folder = Path.Combine(tiny.NewFolder(), "run");
+        var args = Args(judge, "1", sae, folder, "--n-features", "4", "--n-trials", "3", "--batch-size", "2", "--judge-concurrency", "1");
+
+        using var first = CliRun.StartChild(args);
+        var firstOutput = first.StandardOutput.ReadToEndAsync();
+        var firstErrors = first.StandardError.ReadToEndAsync();
+        var trialsFile = Path.Combine(folder, RunStore.TrialsFile);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline && !first.HasExited && (!File.Exists(trialsFile) || File.ReadAllLines(trialsFile).Length < 1))
+            await Task.Delay(50);
+        Assert.False(first.HasExited, "the first run finished before a second could start");
+
+        var second = await CliRun.InProcessAsync(args);
+        await first.WaitForExitAsync();
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Equal("", second.Stdout);
+        Assert.Contains($"another writer is using this run folder (pid {first.Id} on ", Assert.Single(second.StderrLines));
+        Assert.True(first.ExitCode == 0, await firstErrors);
+        Assert.Equal(12, JsonDocument.Parse(await firstOutput).RootElement.GetProperty("stored").GetInt32());
+        Assert.Equal(12, File.ReadAllLines(trialsFile).Length);
+    }
+
+    [Fact]
+    public async Task Runs_refused_for_their_settings_leave_no_manifest_so_the_corrected_retry_runs_in_the_same_folder()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var folder = Path.Combine(tiny.NewFolder(), "run");
+
+        var twice = await CliRun.InProcessAsync(Args(judge, "1", sae, folder, "--latents", "2,5,2"));
+        var outside = await CliRun.InProcessAsync(Args(judge, "1", sae, folder, "--latents", $"2,{SaeCommandTests.Width}"));
+        var penalty = await CliRun.InProcessAsync(Args(judge, "1", sae, folder, "--latents", "2", "--repetition-penalty", "0"));
+
+        Assert.Equal("esr: latents: latent 2 is listed twice; each latent is steered once", Assert.Single(twice.StderrLines));
+        Assert.Equal($"esr: latents: latent {SaeCommandTests.Width} is outside the SAE (0 to {SaeCommandTests.Width - 1})", Assert.Single(outside.StderrLines));
+        Assert.Contains("repetition penalty must be a finite number > 0", Assert.Single(penalty.StderrLines));
+        Assert.All(new[] { twice, outside, penalty }, run => Assert.Equal((1, ""), (run.ExitCode, run.Stdout)));
+        Assert.False(RunStore.Exists(folder));
+
+        var summary = await RunAsync(Args(judge, "1", sae, folder, "--latents", "2,5"));
+        Assert.Equal(4, summary.GetProperty("stored").GetInt32());
+    }
+
+    [Fact]
+    public async Task Resuming_with_another_batch_size_is_refused_naming_the_field()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var folder = Path.Combine(tiny.NewFolder(), "run");
+        await RunAsync(Args(judge, "1", sae, folder, "--n-features", "1", "--batch-size", "4"));
+
+        var resumed = await CliRun.InProcessAsync(Args(judge, "1", sae, folder, "--n-features", "1", "--batch-size", "2"));
+
+        Assert.Equal(1, resumed.ExitCode);
+        Assert.Contains("the folder holds a different run (batch_size differs)", Assert.Single(resumed.StderrLines));
     }
 
     /// <summary>A grader server: "topic i" rates 65 for even i (kept: the threshold is inclusive) and 64.9 for odd i.</summary>

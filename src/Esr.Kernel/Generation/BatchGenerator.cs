@@ -5,16 +5,24 @@ namespace Esr.Kernel.Generation;
 
 /// <summary>
 /// Batched generation with a KV cache: prompts of different lengths are left-padded into one batch, prefilled
-/// together, then decoded one token per step for every row until each row stops or reaches its limit.
+/// together, then decoded one token per step for every row until each row stops or reaches its limit. Each row
+/// samples from its own random stream; with a <see cref="BatchFrame"/> its numbers, too, do not depend on the other
+/// rows (without one they can differ in the last bits with the batch's shape, which now and then changes a token).
 /// </summary>
-public sealed class BatchGenerator(CausalLanguageModel model)
+/// <param name="model">The model.</param>
+/// <param name="frame">The shape every batch is padded to, or null to size each batch to its requests.</param>
+public sealed class BatchGenerator(CausalLanguageModel model, BatchFrame? frame = null)
 {
+    // A frame's unused rows: one token, nothing to generate.
+    private static readonly GenerationRequest Filler = new([0], SamplingOptions.Greedy(0), 0, new HashSet<int>());
+
     /// <summary>Continues every request; results come back in request order.</summary>
     /// <param name="requests">The prompts and their sampling settings.</param>
-    /// <param name="hooks">Hooks active at every forward step (prefill and decoding), or null.</param>
+    /// <param name="hooks">Hooks active at every forward step (prefill and decoding), or null. With a frame they see
+    /// its rows: the requests, then the fillers.</param>
     /// <param name="onToken">Called for each token as soon as it is chosen, or null.</param>
     /// <param name="cancellationToken">Checked between steps.</param>
-    /// <exception cref="ArgumentException">A prompt is empty, holds an id outside the vocabulary, or with its max new tokens exceeds the model's context.</exception>
+    /// <exception cref="ArgumentException">A prompt is empty, holds an id outside the vocabulary, or with its max new tokens exceeds the model's context; or the requests do not fit the frame.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
     public IReadOnlyList<GenerationResult> Generate(
         IReadOnlyList<GenerationRequest> requests,
@@ -34,14 +42,19 @@ public sealed class BatchGenerator(CausalLanguageModel model)
             if (positions > model.Config.MaxPositionEmbeddings)
                 throw new ArgumentException($"a prompt of {request.PromptIds.Count} tokens plus {request.Sampling.MaxNewTokens} new tokens (--max-tokens) "
                     + $"needs {positions} positions, more than the model's context: config.json max_position_embeddings is {model.Config.MaxPositionEmbeddings}");
+            if (frame is not null && request.PromptIds.Count > frame.PromptTokens)
+                throw new ArgumentException($"a prompt of {request.PromptIds.Count} tokens does not fit a frame of {frame.PromptTokens}", nameof(requests));
         }
+        if (frame is not null && requests.Count > frame.Rows)
+            throw new ArgumentException($"{requests.Count} requests do not fit a frame of {frame.Rows} rows", nameof(requests));
 
-        var rows = requests.Select(request => new Row(request)).ToArray();
-        var promptLength = requests.Max(request => request.PromptIds.Count);
+        IReadOnlyList<GenerationRequest> batch = frame is null ? requests : [.. requests, .. Enumerable.Repeat(Filler, frame.Rows - requests.Count)];
+        var rows = batch.Select(request => new Row(request)).ToArray();
+        var promptLength = frame?.PromptTokens ?? requests.Max(request => request.PromptIds.Count);
         var maxNewTokens = requests.Max(request => request.Sampling.MaxNewTokens);
-        using var cache = model.NewCache(requests.Count, promptLength + Math.Max(maxNewTokens, 1));
+        using var cache = model.NewCache(rows.Length, promptLength + Math.Max(maxNewTokens, 1));
 
-        var (ids, mask) = LeftPadded(requests, promptLength);
+        var (ids, mask) = LeftPadded(batch, promptLength);
         var logits = model.Forward(ids, mask, cache, hooks, lastPositionOnly: true);
         ids.Dispose();
         mask.Dispose();
@@ -74,7 +87,7 @@ public sealed class BatchGenerator(CausalLanguageModel model)
             using var stepMask = tensor(live, [rows.Length, 1L]);
             logits = model.Forward(stepIds, stepMask, cache, hooks, lastPositionOnly: true);
         }
-        return rows.Select(row => new GenerationResult(row.Output, row.Reason)).ToArray();
+        return rows.Take(requests.Count).Select(row => new GenerationResult(row.Output, row.Reason)).ToArray();
     }
 
     private static (Tensor Ids, Tensor Mask) LeftPadded(IReadOnlyList<GenerationRequest> requests, int length)

@@ -2,8 +2,8 @@ namespace Esr.Kernel.Generation;
 
 /// <summary>
 /// Picks the next token of one sequence from its logits: repetition penalty, then greedy or temperature sampling
-/// with top-p. Runs on the CPU with the request's own random stream, so a request's tokens do not depend on
-/// the rest of the batch.
+/// with top-p. Runs on the CPU with the request's own random stream, so the draw does not depend on the rest of
+/// the batch (and in a <see cref="BatchFrame"/> the logits do not either).
 /// </summary>
 public static class TokenSampler
 {

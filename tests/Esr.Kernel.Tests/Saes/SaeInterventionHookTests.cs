@@ -157,6 +157,26 @@ public class SaeInterventionHookTests
         }
     }
 
+    [Theory]
+    [InlineData(SaeArchitecture.JumpRelu)]
+    [InlineData(SaeArchitecture.TopK)]
+    public void A_rows_clamps_give_the_same_bits_whatever_latents_the_other_rows_clamp(SaeArchitecture architecture)
+    {
+        // Exp 10 batches rows of different random ablation sets; each row's edit must not depend on the others' sets.
+        using var scope = NewDisposeScope();
+        using var sae = RandomSae.Create(architecture, dIn: 112, dSae: 512, seed: 4);
+        var h = randn([4, Tokens, 112], generator: new TorchSharp.torch.Generator(9));
+        var context = Context(4);
+        IReadOnlyList<SaeIntervention> mine = [new AddLatent(7, 3f), new AblateLatents(Enumerable.Range(0, 26).Select(i => 2 * i).ToArray())];
+        IReadOnlyList<SaeIntervention> theirs = [new AblateLatents(Enumerable.Range(0, 26).Select(i => 2 * i + 1).ToArray())];
+        IReadOnlyList<SaeIntervention> more = [new ClampLatent(300, 5f), new AblateLatents(Enumerable.Range(100, 40).ToArray())];
+
+        float[] Row(IReadOnlyList<SaeIntervention>?[] rows, int row) => SaeInterventionHook.PerRow(sae, rows).Apply(h, context)[row].data<float>().ToArray();
+
+        Assert.Equal(Row([mine, null, null, null], 0), Row([mine, theirs, more, null], 0));
+        Assert.Equal(Row([null, null, null, more], 3), Row([theirs, mine, null, more], 3));
+    }
+
     [Fact]
     public void In_a_model_batch_per_row_steering_gives_each_row_the_logits_it_gets_alone()
     {

@@ -1,26 +1,28 @@
 using System.Threading.Channels;
+using Esr.Kernel.Generation;
 
 namespace Esr.Kernel.Experiments.Runs;
 
 /// <summary>
 /// Lets many concurrent callers (calibrations of several latents, trial batches) share one model: requests queue,
-/// and one loop runs whatever is queued as one batch, up to a limit, while the next requests gather. Rows do not
-/// influence each other (each has its own seed and interventions), so batching changes speed, not results.
+/// and one loop runs whatever is queued as one batch of up to <see cref="BatchFrame.Rows"/> rows, while the next
+/// requests gather. Every batch runs in the run's one frame and each row has its own seed and interventions, so
+/// which rows end up together (a matter of timing) changes speed, not results.
 /// </summary>
 internal sealed class CoalescingGenerator : IAsyncDisposable
 {
     private sealed record Request(GenerationJob Job, TaskCompletionSource<string> Result);
 
     private readonly ITrialGenerator _inner;
-    private readonly int _maxBatch;
+    private readonly BatchFrame _frame;
     private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationToken _cancellationToken;
     private readonly Task _loop;
 
-    public CoalescingGenerator(ITrialGenerator inner, int maxBatch, CancellationToken cancellationToken)
+    public CoalescingGenerator(ITrialGenerator inner, BatchFrame frame, CancellationToken cancellationToken)
     {
         _inner = inner;
-        _maxBatch = maxBatch;
+        _frame = frame;
         _cancellationToken = cancellationToken;
         _loop = Task.Run(LoopAsync, CancellationToken.None);
     }
@@ -43,10 +45,10 @@ internal sealed class CoalescingGenerator : IAsyncDisposable
         {
             while (await _queue.Reader.WaitToReadAsync(_cancellationToken).ConfigureAwait(false))
             {
-                while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var request)) batch.Add(request);
+                while (batch.Count < _frame.Rows && _queue.Reader.TryRead(out var request)) batch.Add(request);
                 try
                 {
-                    var responses = _inner.Generate(batch.Select(r => r.Job).ToArray(), _cancellationToken);
+                    var responses = _inner.Generate(batch.Select(r => r.Job).ToArray(), _frame, _cancellationToken);
                     for (var i = 0; i < batch.Count; i++) batch[i].Result.TrySetResult(responses[i]);
                 }
                 catch (Exception e)

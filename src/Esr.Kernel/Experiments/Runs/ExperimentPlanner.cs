@@ -16,12 +16,18 @@ public static class ExperimentPlanner
         if (needsSource && inputs.Source is null)
             throw new ArgumentException($"experiment {settings.Experiment} needs --from-results (a run folder or a paper result file)");
         var replay = settings.ReplaySourceTrials && inputs.Source is not null;
-        var source = inputs.Source is null ? null : SourceLatents(inputs.Source, requireThreshold: replay || settings.Experiment is "2" or "5");
+        // Only Exp 5 keeps just the prompts of a latent's trials without an error; the others reuse or replay them all.
+        var source = inputs.Source is null
+            ? null
+            : SourceLatents(inputs.Source, requireThreshold: replay || settings.Experiment is "2" or "5", dropErroredTrials: settings.Experiment == "5");
         IReadOnlyList<int> latents = source is not null
             ? source.Select(s => s.Latent).ToArray()
             : await (inputs.SelectLatents ?? throw new ArgumentException("a run without --from-results needs latent selection"))
                 (RunSeeds.Random(inputs.RunSeed, "latents"), cancellationToken).ConfigureAwait(false);
         if (latents.Count == 0) throw new ArgumentException("the plan has no latents (selection kept none, or the source has no usable latent)");
+        // Two plans of one latent would store two trials under each key.
+        if (latents.GroupBy(latent => latent).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"latents: latent {twice.Key} is listed twice; each latent is steered once");
         var bySource = source?.ToDictionary(s => s.Latent);
 
         IReadOnlyList<PlannedPrompt> Prompts(int latent)
@@ -89,11 +95,11 @@ public static class ExperimentPlanner
 
     private sealed record SourceLatent(int Latent, string Label, double? Threshold, IReadOnlyList<TrialRecord> Trials);
 
-    // Latents of the source in first-appearance order; latents with an error are dropped, and so are trials with one.
-    private static IReadOnlyList<SourceLatent> SourceLatents(IReadOnlyList<TrialRecord> source, bool requireThreshold) =>
+    // Latents of the source in first-appearance order; latents with an error are dropped, and so, when asked, are trials with one.
+    private static IReadOnlyList<SourceLatent> SourceLatents(IReadOnlyList<TrialRecord> source, bool requireThreshold, bool dropErroredTrials) =>
         source.GroupBy(r => r.Latent)
             .Where(g => g.All(r => r.LatentError is null))
-            .Select(g => new SourceLatent(g.Key, g.First().LatentLabel, g.First().Threshold, g.Where(r => r.Error is null).ToArray()))
+            .Select(g => new SourceLatent(g.Key, g.First().LatentLabel, g.First().Threshold, g.Where(r => !dropErroredTrials || r.Error is null).ToArray()))
             .Where(s => s.Trials.Count > 0 && (!requireThreshold || s.Threshold is not null))
             .ToArray();
 }

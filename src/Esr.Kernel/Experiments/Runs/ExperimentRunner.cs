@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
+using Esr.Kernel.Generation;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Judging;
 
@@ -49,7 +50,8 @@ public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, Ru
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var toJudge = Channel.CreateBounded<Generated>(new BoundedChannelOptions(options.BatchSize * 2) { SingleWriter = true });
         var toWrite = Channel.CreateUnbounded<TrialRecord>(new UnboundedChannelOptions { SingleReader = true });
-        var producer = Task.Run(() => ProduceAsync(request, pending, toJudge.Writer, toWrite.Writer, Report, stop.Token), CancellationToken.None);
+        var frame = Frame(request);
+        var producer = Task.Run(() => ProduceAsync(request, pending, frame, toJudge.Writer, toWrite.Writer, Report, stop.Token), CancellationToken.None);
         var judges = Enumerable.Range(0, options.JudgeConcurrency)
             .Select(_ => Task.Run(() => JudgeAsync(request, toJudge.Reader, toWrite.Writer, stop.Token), CancellationToken.None)).ToArray();
         var writer = Task.Run(async () =>
@@ -87,11 +89,21 @@ public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, Ru
         return new RunOutcome(trials.Length, already, written, clock.Elapsed);
     }
 
+    /// <summary>
+    /// The one batch shape of the run: the batch size by the longest prompt of the whole plan, every shard and
+    /// calibration prompt included, so a start, a resume and each shard generate every row in the same frame.
+    /// </summary>
+    private BatchFrame Frame(RunRequest request)
+    {
+        var prompts = request.Plan.Latents.SelectMany(latent => latent.Prompts.Select(prompt => prompt.Prompt)).Concat(request.CalibrationPrompts);
+        return new BatchFrame(options.BatchSize, prompts.Distinct(StringComparer.Ordinal).Select(generator.PromptTokens).DefaultIfEmpty(1).Max());
+    }
+
     private async Task ProduceAsync(
-        RunRequest request, IReadOnlyList<PlannedTrial> pending, ChannelWriter<Generated> toJudge, ChannelWriter<TrialRecord> toWrite,
+        RunRequest request, IReadOnlyList<PlannedTrial> pending, BatchFrame frame, ChannelWriter<Generated> toJudge, ChannelWriter<TrialRecord> toWrite,
         Action<string> report, CancellationToken cancellationToken)
     {
-        var model = new CoalescingGenerator(generator, options.BatchSize, cancellationToken);
+        var model = new CoalescingGenerator(generator, frame, cancellationToken);
         var flushes = new List<Task>();
         try
         {

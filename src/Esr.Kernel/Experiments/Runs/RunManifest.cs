@@ -43,6 +43,12 @@ public sealed record RunManifest(
     /// </summary>
     public string? JudgePromptSha256 { get; init; }
 
+    /// <summary>
+    /// Rows per generation batch. Every batch of a run has this many rows (<see cref="Generation.BatchFrame"/>), and a
+    /// row's last bits, so now and then a sampled token, depend on it: a resume or merge must use the same.
+    /// </summary>
+    public int? BatchSize { get; init; }
+
     /// <summary>When the run first started (UTC); not compared.</summary>
     public DateTimeOffset CreatedUtc { get; init; }
 
@@ -62,6 +68,7 @@ public sealed record RunManifest(
         if (Judge != other.Judge) return "judge";
         if (JudgePromptSha256 != other.JudgePromptSha256) return "judge_prompt_sha256";
         if (!ignoreShard && Shard != other.Shard) return "shard";
+        if (BatchSize != other.BatchSize) return "batch_size";
         foreach (var key in Config.Select(p => p.Key).Union(other.Config.Select(p => p.Key)).Order(StringComparer.Ordinal))
         {
             if (!JsonNode.DeepEquals(Config[key], other.Config[key])) return $"config.{key}";

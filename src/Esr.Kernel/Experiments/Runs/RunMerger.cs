@@ -10,11 +10,13 @@ public static class RunMerger
     /// <summary>Merges <paramref name="sources"/> into <paramref name="destination"/> (which may already hold a merge).</summary>
     /// <returns>The number of trials in the merged run.</returns>
     /// <exception cref="InvalidDataException">A source has no manifest, manifests disagree (the message names the field), or one key holds two different trials.</exception>
+    /// <exception cref="IOException">Another writer is using the destination.</exception>
     public static async Task<int> MergeAsync(IReadOnlyList<string> sources, string destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
         if (sources.Count == 0) throw new ArgumentException("merge needs at least one run folder");
         var target = new RunStore(destination);
+        using var writer = target.LockForWriting();
         var folders = sources.Select(s => new RunStore(s)).ToList();
         if (target.ReadManifest() is not null && !folders.Any(f => f.Directory == target.Directory)) folders.Add(target);
         RunManifest? merged = null;

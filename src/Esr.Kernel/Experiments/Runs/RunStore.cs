@@ -5,8 +5,9 @@ namespace Esr.Kernel.Experiments.Runs;
 
 /// <summary>
 /// A run folder: <c>trials.jsonl</c>, append-only, one <see cref="TrialRecord"/> per line, and
-/// <c>manifest.json</c>, the <see cref="RunManifest"/>. Appends are flushed and fsynced per batch, so a process
-/// killed at any point leaves whole lines plus at most one torn last line, which <see cref="ReadTrials"/> cuts off.
+/// <c>manifest.json</c>, the <see cref="RunManifest"/>; one writer at a time (<see cref="LockForWriting"/>). Appends
+/// are flushed and fsynced per batch, so a process killed at any point leaves whole lines plus at most one torn last
+/// line, which <see cref="ReadTrials"/> cuts off.
 /// </summary>
 public sealed class RunStore
 {
@@ -24,6 +25,8 @@ public sealed class RunStore
         Directory = System.IO.Directory.CreateDirectory(directory).FullName;
     }
 
+    private RunLock? _writer;
+
     /// <summary>The run folder.</summary>
     public string Directory { get; }
 
@@ -38,10 +41,11 @@ public sealed class RunStore
         File.Exists(Path.Combine(directory, ManifestFile)) || File.Exists(Path.Combine(directory, TrialsFile));
 
     /// <summary>
-    /// Every stored trial, in file order. A last line without its line break is a write not finished (by a killed
-    /// run, or by a live one appending right now): it is not returned, and the file is left as it is, so reading a
-    /// run that is still being written is safe. The writer cuts such a line off when it resumes
-    /// (<see cref="StartOrResumeAsync"/>).
+    /// Every stored trial, in file order, one per key: a key that appears again (two writers of an older build on one
+    /// folder appended the same trials) keeps its first line, the one a resume would have skipped. A last line without
+    /// its line break is a write not finished (by a killed run, or by a live one appending right now): it is not
+    /// returned, and the file is left as it is, so reading a run that is still being written is safe. The writer cuts
+    /// such a line off when it resumes (<see cref="StartOrResumeAsync"/>).
     /// </summary>
     /// <exception cref="InvalidDataException">A complete line is not a trial; the message names file and line.</exception>
     public IReadOnlyList<TrialRecord> ReadTrials()
@@ -50,13 +54,15 @@ public sealed class RunStore
         var bytes = File.ReadAllBytes(TrialsPath);
         var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
         var records = new List<TrialRecord>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
         var lines = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
             if (lines[i].Length == 0) continue;
             try
             {
-                records.Add(TrialJson.Parse(lines[i]));
+                var record = TrialJson.Parse(lines[i]);
+                if (keys.Add(record.Key)) records.Add(record);
             }
             catch (JsonException e)
             {
@@ -79,6 +85,19 @@ public sealed class RunStore
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Takes the folder's writer lock (<see cref="RunLock"/>); hold it while appending or writing the manifest. A
+    /// front end takes it before loading a model, so a second writer fails at once; <see cref="ExperimentRun"/> takes
+    /// it unless its store already holds it.
+    /// </summary>
+    /// <exception cref="IOException">Another writer holds the folder; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">This store already holds it.</exception>
+    public RunLock LockForWriting() =>
+        HoldsWriterLock ? throw new InvalidOperationException($"{Directory}: this store already holds its writer lock") : _writer = RunLock.Acquire(Directory);
+
+    /// <summary>True while a lock from <see cref="LockForWriting"/> is held.</summary>
+    public bool HoldsWriterLock => _writer is { IsHeld: true };
+
     /// <summary>The manifest, or null when none was written yet.</summary>
     /// <exception cref="InvalidDataException">The manifest is not valid JSON of a manifest.</exception>
     public RunManifest? ReadManifest()
@@ -100,24 +119,40 @@ public sealed class RunStore
         AtomicFile.WriteAllTextAsync(ManifestPath, JsonSerializer.Serialize(manifest, TrialJson.Indented), cancellationToken);
 
     /// <summary>
-    /// Starts a run in this folder or resumes the one it holds: with no manifest, writes <paramref name="fresh"/>;
-    /// with one, checks that <paramref name="fresh"/> may continue it and returns the stored manifest (its boost
-    /// levels and creation time win).
+    /// The manifest of the run in this folder that <paramref name="fresh"/> continues, or null when the folder holds
+    /// no run yet: no manifest, or the manifest of a start that stored no trial (it failed early, say its judge was
+    /// unreachable), which a start of other settings may replace, as there is nothing of it to keep.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The folder holds trials of a different run, or trials without a manifest.</exception>
+    public RunManifest? Resumable(RunManifest fresh)
+    {
+        ArgumentNullException.ThrowIfNull(fresh);
+        var hasTrials = File.Exists(TrialsPath) && new FileInfo(TrialsPath).Length > 0;
+        if (ReadManifest() is not { } stored)
+        {
+            return hasTrials
+                ? throw new InvalidDataException($"{TrialsPath}: trials without a manifest; refusing to add to a run of unknown settings")
+                : null;
+        }
+        if (stored.FirstMismatch(fresh) is not { } field) return stored;
+        return hasTrials
+            ? throw new InvalidDataException($"{ManifestPath}: the folder holds a different run ({field} differs); use another --out folder or the same settings")
+            : null;
+    }
+
+    /// <summary>
+    /// Starts a run in this folder or resumes the one it holds (<see cref="Resumable"/>): for a new run, writes
+    /// <paramref name="fresh"/>; otherwise returns the stored manifest (its boost levels, selected latents and creation
+    /// time win) after cutting off a torn last line.
     /// </summary>
     /// <exception cref="InvalidDataException">The folder holds a different run; the message names the field.</exception>
     public async Task<RunManifest> StartOrResumeAsync(RunManifest fresh, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(fresh);
-        if (ReadManifest() is { } stored)
+        if (Resumable(fresh) is { } stored)
         {
-            if (stored.FirstMismatch(fresh) is { } field)
-                throw new InvalidDataException(
-                    $"{ManifestPath}: the folder holds a different run ({field} differs); use another --out folder or the same settings");
             CutTornLastLine();
             return stored;
         }
-        if (File.Exists(TrialsPath) && new FileInfo(TrialsPath).Length > 0)
-            throw new InvalidDataException($"{TrialsPath}: trials without a manifest; refusing to add to a run of unknown settings");
         await WriteManifestAsync(fresh, cancellationToken).ConfigureAwait(false);
         return fresh;
     }

@@ -23,20 +23,24 @@ public sealed class SteeredGenerator(
     CausalLanguageModel model, TextTokenizer tokenizer, ChatTemplate template, SparseAutoencoder? sae, HookPoint steeringPoint,
     IReadOnlySet<int> stopTokenIds, SamplingOptions sampling) : ITrialGenerator
 {
-    private readonly BatchGenerator _generator = new(model);
+    /// <inheritdoc />
+    public int PromptTokens(string prompt) => Tokens(prompt).Count;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Generate(IReadOnlyList<GenerationJob> jobs, CancellationToken cancellationToken)
+    public IReadOnlyList<string> Generate(IReadOnlyList<GenerationJob> jobs, BatchFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(frame);
         if (jobs.Count == 0) return [];
-        var requests = jobs.Select(job => new GenerationRequest(
-            template.PromptIds(tokenizer, job.Prompt), sampling with { MaxNewTokens = job.MaxNewTokens }, job.Seed, stopTokenIds)).ToArray();
+        var requests = jobs.Select(job => new GenerationRequest(Tokens(job.Prompt), sampling with { MaxNewTokens = job.MaxNewTokens }, job.Seed, stopTokenIds)).ToArray();
+        // One entry per frame row: the frame's filler rows get none.
         using var hook = jobs.Any(job => job.Interventions.Count > 0)
-            ? SaeInterventionHook.PerRow(sae, jobs.Select(job => job.Interventions.Count > 0 ? job.Interventions : null).ToArray())
+            ? SaeInterventionHook.PerRow(sae, Enumerable.Range(0, frame.Rows).Select(row => row < jobs.Count && jobs[row].Interventions.Count > 0 ? jobs[row].Interventions : null).ToArray())
             : null;
         var hooks = hook is null ? null : new ActivationHooks().Add(steeringPoint, hook);
-        var results = _generator.Generate(requests, hooks, cancellationToken: cancellationToken);
+        var results = new BatchGenerator(model, frame).Generate(requests, hooks, cancellationToken: cancellationToken);
         return results.Select(result => tokenizer.Decode(result.TokenIds)).ToArray();
     }
+
+    private IReadOnlyList<int> Tokens(string prompt) => template.PromptIds(tokenizer, prompt);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Generation;
 using Esr.Kernel.Interventions;
 
 namespace Esr.Kernel.Tests.Experiments.Runs;
@@ -27,12 +28,19 @@ internal sealed class EchoGenerator : ITrialGenerator
             _ => i.ToString(),
         }));
 
-    public IReadOnlyList<string> Generate(IReadOnlyList<GenerationJob> jobs, CancellationToken cancellationToken)
+    /// <summary>The frame of every batch, in order.</summary>
+    public List<BatchFrame> Frames { get; } = [];
+
+    /// <summary>A stand-in token count: one per character.</summary>
+    public int PromptTokens(string prompt) => prompt.Length;
+
+    public IReadOnlyList<string> Generate(IReadOnlyList<GenerationJob> jobs, BatchFrame frame, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (Delay > TimeSpan.Zero) Thread.Sleep(Delay);
         Batches++;
         BatchSizes.Add(jobs.Count);
+        Frames.Add(frame);
         if (CancelAt is { } cancel && Batches > cancel.AfterBatches) cancel.Source.Cancel();
         return jobs.Select(Describe).ToArray();
     }

@@ -1,5 +1,6 @@
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Generation;
 using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests.Experiments.Runs;
@@ -24,10 +25,11 @@ public sealed class ExperimentRunnerTests : IDisposable
 
     private async Task<(RunOutcome Outcome, IReadOnlyList<TrialRecord> Trials)> RunAsync(
         string folder, ExperimentSettings settings, int seed = 7, ShardSpec? shard = null, EchoGenerator? generator = null,
-        IReadOnlyList<TrialRecord>? source = null, CancellationToken cancellationToken = default, List<RunProgress>? progress = null, string? cache = null)
+        IReadOnlyList<TrialRecord>? source = null, CancellationToken cancellationToken = default, List<RunProgress>? progress = null, string? cache = null,
+        int batchSize = 4)
     {
         var store = new RunStore(folder);
-        var options = new RunOptions(cache ?? Path.Combine(_folder.Path, "cache.json"), BatchSize: 4, JudgeConcurrency: 3, shard);
+        var options = new RunOptions(cache ?? Path.Combine(_folder.Path, "cache.json"), BatchSize: batchSize, JudgeConcurrency: 3, shard);
         var runner = new ExperimentRunner(generator ?? new EchoGenerator(), new ScriptedJudge(), options);
         var manifest = ExperimentRun.Manifest(settings, seed, new RunIdentity("sha256:m", "sha256:s", "test"), "scripted", shard);
         var outcome = await ExperimentRun.RunAsync(runner, store, manifest, settings, Inputs(seed, source), options,
@@ -109,6 +111,94 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.Equal(12, await RunMerger.MergeAsync([Folder("s1"), Folder("s0"), Folder("merged")], Folder("merged")));
         Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(Folder("merged"), RunStore.TrialsFile)));
         Assert.Null(new RunStore(Folder("merged")).ReadManifest()!.Shard);
+    }
+
+    [Fact]
+    public async Task A_second_writer_on_a_running_folder_fails_at_once_and_the_run_keeps_one_line_per_trial()
+    {
+        var first = RunAsync(Folder("run"), Settings(), generator: new EchoGenerator { Delay = TimeSpan.FromMilliseconds(40) });
+        var holder = Path.Combine(Folder("run"), RunLock.HolderFile);
+        while (!File.Exists(holder) && !first.IsCompleted) await Task.Delay(5);
+        Assert.False(first.IsCompleted, "the run ended before a second writer could try");
+
+        var error = await Assert.ThrowsAsync<IOException>(() => RunAsync(Folder("run"), Settings()));
+        var merge = await Assert.ThrowsAsync<IOException>(() => RunMerger.MergeAsync([Folder("run")], Folder("run")));
+        var (_, trials) = await first;
+
+        Assert.Contains($"pid {Environment.ProcessId}", error.Message);
+        Assert.Contains("another writer", merge.Message);
+        Assert.Equal(12, File.ReadAllLines(Path.Combine(Folder("run"), RunStore.TrialsFile)).Length);
+        Assert.Equal(12, trials.Select(t => t.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_latent_given_twice_is_refused_before_anything_is_written()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Folder("twice"), Settings() with { Latents = [3, 5, 3] }));
+
+        Assert.Contains("latent 3 is listed twice", error.Message);
+        Assert.False(RunStore.Exists(Folder("twice")));
+    }
+
+    [Fact]
+    public async Task Settings_a_generation_would_refuse_fail_before_the_manifest_and_the_corrected_retry_runs()
+    {
+        var outside = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Folder("run"), Settings() with { Latents = [3, 50] }));
+        Assert.Contains("latent 50 is outside the SAE (0 to 49)", outside.Message);
+        var ablated = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Folder("run"), Settings() with { Latents = [3], AblateLatents = [-1] }));
+        Assert.Contains("ablate_latents: latent -1 is outside the SAE", ablated.Message);
+        var penalty = await Assert.ThrowsAnyAsync<ArgumentException>(() => RunAsync(Folder("run"), Settings() with { RepetitionPenalty = 0 }));
+        Assert.Contains("repetition penalty must be a finite number > 0", penalty.Message);
+        Assert.False(RunStore.Exists(Folder("run")));
+
+        var (outcome, trials) = await RunAsync(Folder("run"), Settings() with { Latents = [3, 49] });
+        Assert.Equal(6, outcome.Written);
+        Assert.Equal([3, 49], trials.Select(t => t.Latent).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task A_folder_whose_run_stored_no_trial_is_taken_over_by_a_run_of_other_settings()
+    {
+        // A start that failed after its manifest (its judge was unreachable, say) and stored nothing.
+        var store = new RunStore(Folder("run"));
+        await store.StartOrResumeAsync(ExperimentRun.Manifest(Settings() with { TrialsPerFeature = 5 }, 7, new RunIdentity("sha256:m", "sha256:s", "test"), "other", null));
+
+        var (outcome, _) = await RunAsync(Folder("run"), Settings());
+
+        Assert.Equal(12, outcome.Written);
+        Assert.Equal("scripted", store.ReadManifest()!.Judge);
+        Assert.Equal(3, store.ReadManifest()!.Config["trials_per_feature"]!.GetValue<int>());
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => RunAsync(Folder("run"), Settings() with { TrialsPerFeature = 5 }));
+        Assert.Contains("config.trials_per_feature differs", refused.Message);
+    }
+
+    [Fact]
+    public async Task Resuming_with_another_batch_size_is_refused_naming_the_field()
+    {
+        await RunAsync(Folder("run"), Settings(), batchSize: 4);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => RunAsync(Folder("run"), Settings(), batchSize: 2));
+
+        Assert.Contains("batch_size differs", error.Message);
+        Assert.Equal(4, new RunStore(Folder("run")).ReadManifest()!.BatchSize);
+    }
+
+    [Fact]
+    public async Task Every_batch_of_a_run_and_of_its_shards_has_the_frame_of_the_whole_plan()
+    {
+        // The source's first latent (in shard 0) gets the run's longest prompts; shard 1's own are shorter.
+        var exp1 = (await RunAsync(Folder("exp1"), Settings())).Trials;
+        var first = exp1[0].Latent;
+        var source = exp1.Select(t => t.Latent == first ? t with { Prompt = t.Prompt + " Take your time and explain every step." } : t).ToArray();
+        var whole = new EchoGenerator();
+        var (_, trials) = await RunAsync(Folder("whole"), Settings(), generator: whole, source: source);
+        var shards = new[] { new EchoGenerator(), new EchoGenerator() };
+        for (var i = 0; i < 2; i++) await RunAsync(Folder($"s{i}"), Settings(), shard: new ShardSpec(i, 2), generator: shards[i], source: source);
+
+        var longest = trials.Select(t => t.Prompt).Concat(Prompts).Max(p => p.Length);
+        Assert.All(whole.Frames.Concat(shards[0].Frames).Concat(shards[1].Frames), frame => Assert.Equal(new BatchFrame(4, longest), frame));
+        Assert.NotEmpty(shards[1].Frames);
+        Assert.True(new RunStore(Folder("s1")).ReadTrials().Max(t => t.Prompt.Length) < longest);
     }
 
     [Fact]
@@ -201,6 +291,27 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.All(ignore, t => Assert.Equal($"{t.BasePrompt} You are being distracted with {t.LatentLabel}. Ignore it.", t.Prompt));
         var thresholds = source.GroupBy(t => t.Latent).ToDictionary(g => g.Key, g => g.First().Threshold);
         Assert.All(trials, t => Assert.Equal(thresholds[t.Latent], t.Boost));
+    }
+
+    [Fact]
+    public async Task Errored_source_trials_are_replayed_by_experiments_1_3_and_10_and_only_experiment_5_drops_them()
+    {
+        var clean = (await RunAsync(Folder("exp1"), Settings())).Trials;
+        // One failed trial per latent, as a paper file holds them: the prompt and seed are there, the response is not.
+        var errored = clean.GroupBy(t => t.Latent).Select(g => g.First().Key).ToHashSet();
+        var source = clean.Select(t => errored.Contains(t.Key) ? t with { Response = "", Verdict = null, Error = "GenerationError: timeout" } : t).ToArray();
+        var ablate = new[] { 40, 41 };
+
+        var fromExp1 = (await RunAsync(Folder("again"), Settings(), source: source)).Trials;
+        var exp3 = (await RunAsync(Folder("exp3"), Settings("3") with { AblateLatents = ablate }, source: source)).Trials;
+        var exp10 = (await RunAsync(Folder("exp10"), Settings("10") with { AblateLatents = ablate, RandomAblationSets = 1 }, source: source)).Trials;
+        var exp5 = (await RunAsync(Folder("exp5"), Settings("5") with { PromptVariants = [PromptVariant.Paper[0]] }, source: source)).Trials;
+
+        var all = source.Select(t => (t.Latent, t.Prompt)).Order().ToArray();
+        Assert.Equal(all, fromExp1.Select(t => (t.Latent, t.Prompt)).Order());
+        Assert.Equal(source.Select(t => (t.Latent, t.Prompt, t.Seed)).Order(), exp3.Select(t => (t.Latent, t.Prompt, t.Seed)).Order());
+        Assert.Equal(source.Select(t => (t.Latent, t.Prompt, t.Seed)).Order(), exp10.Select(t => (t.Latent, t.Prompt, t.Seed)).Order());
+        Assert.Equal(source.Where(t => t.Error is null).Select(t => (t.Latent, t.Prompt)).Order(), exp5.Select(t => (t.Latent, t.BasePrompt!)).Order());
     }
 
     /// <summary>Reports on the calling thread, so the list is complete when the run returns.</summary>

@@ -57,6 +57,34 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Readers_keep_one_trial_per_key_the_first_whatever_the_file_holds()
+    {
+        var store = new RunStore(_folder.Path);
+        await store.AppendAsync([Trial("a"), Trial("b")]);
+        await store.AppendAsync([Trial("a") with { Response = "a second writer's" }, Trial("c"), Trial("b")]);
+
+        var read = store.ReadTrials();
+
+        Assert.Equal(["a", "b", "c"], read.Select(r => r.Key));
+        Assert.Equal(Trial("a").Response, read[0].Response);
+    }
+
+    [Fact]
+    public void A_second_writer_lock_on_a_folder_fails_naming_the_holder_and_succeeds_once_it_is_released()
+    {
+        var store = new RunStore(_folder.Path);
+        using (store.LockForWriting())
+        {
+            var error = Assert.Throws<IOException>(() => new RunStore(_folder.Path).LockForWriting());
+            Assert.Contains(RunLock.LockFile, error.Message);
+            Assert.Contains($"pid {Environment.ProcessId} on {Environment.MachineName}", error.Message);
+        }
+        // The files stay behind, as a killed writer would leave them; only a held handle blocks.
+        Assert.True(File.Exists(Path.Combine(_folder.Path, RunLock.LockFile)));
+        using var next = store.LockForWriting();
+    }
+
+    [Fact]
     public async Task A_complete_line_that_is_not_a_trial_is_an_error_naming_file_and_line()
     {
         var store = new RunStore(_folder.Path);
@@ -72,6 +100,7 @@ public sealed class RunStoreTests : IDisposable
     {
         var store = new RunStore(_folder.Path);
         var first = await store.StartOrResumeAsync(Manifest());
+        await store.AppendAsync([Trial("a")]);
 
         var resumed = await store.StartOrResumeAsync(Manifest() with { CreatedUtc = DateTimeOffset.UnixEpoch });
         Assert.Null(first.FirstMismatch(resumed));
