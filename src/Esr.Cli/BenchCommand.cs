@@ -102,8 +102,8 @@ internal static class BenchCommand
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var sizes = parts.Select(part => int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0
             ? size
-            : throw new CliInputException($"--batches must be positive integers separated by commas, not '{text}'")).ToArray();
-        return sizes.Length > 0 ? sizes : throw new CliInputException("--batches is empty");
+            : throw new EsrInputException($"--batches must be positive integers separated by commas, not '{text}'")).ToArray();
+        return sizes.Length > 0 ? sizes : throw new EsrInputException("--batches is empty");
     }
 
     /// <summary>Writes the large checkpoint, then loads it in a fresh esr process so nothing else inflates the peak.</summary>

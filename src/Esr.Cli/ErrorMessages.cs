@@ -9,8 +9,7 @@ internal static partial class ErrorMessages
     public static string For(Exception error) => error switch
     {
         // Thrown by the parts that check inputs; their messages already name the file, field or value.
-        CliInputException or Kernel.Models.ModelFormatException or Kernel.Interventions.NpyFormatException
-            or Kernel.Saes.SaeFormatException or Kernel.Saes.LatentLabelFormatException
+        EsrInputException
             or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException
             or FormatException or System.Text.Json.JsonException or UnauthorizedAccessException
             or ArgumentException or IOException => OneLine(Plain(error)),

@@ -22,9 +22,9 @@ internal static class ExperimentExportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetRequiredValue(run);
-            if (!RunStore.Exists(folder)) throw new CliInputException($"--run '{folder}' is not a run folder (no {RunStore.ManifestFile})");
+            if (!RunStore.Exists(folder)) throw new EsrInputException($"--run '{folder}' is not a run folder (no {RunStore.ManifestFile})");
             var store = new RunStore(folder);
-            var manifest = store.ReadManifest() ?? throw new CliInputException($"{store.ManifestPath}: missing");
+            var manifest = store.ReadManifest() ?? throw new EsrInputException($"{store.ManifestPath}: missing");
             var paths = new List<string>();
             foreach (var (fileName, results) in PaperExport.FromRun(manifest, store.ReadTrials()))
             {

@@ -16,7 +16,7 @@ internal static class ExperimentMergeCommand
         {
             var sources = parse.GetRequiredValue(runs);
             foreach (var source in sources)
-                if (!RunStore.Exists(source)) throw new CliInputException($"'{source}' is not a run folder (no {RunStore.ManifestFile})");
+                if (!RunStore.Exists(source)) throw new EsrInputException($"'{source}' is not a run folder (no {RunStore.ManifestFile})");
             var count = await RunMerger.MergeAsync(sources, parse.GetRequiredValue(outDirectory), cancellationToken);
             output.WriteLine(JsonSerializer.Serialize(new { @out = parse.GetRequiredValue(outDirectory), trials = count }));
             return ExitCodes.Success;

@@ -79,7 +79,7 @@ internal static class FigureCommand
         {
             string path = parse.GetRequiredValue(outPath);
             string extension = Path.GetExtension(path).ToLowerInvariant();
-            if (extension is not (".html" or ".png")) throw new CliInputException($"--out must end in .html or .png: {path}");
+            if (extension is not (".html" or ".png")) throw new EsrInputException($"--out must end in .html or .png: {path}");
             string id = parse.GetRequiredValue(figure).ToUpperInvariant();
             GenericChart chart;
             if (id == "6") chart = Figure6(parse.GetRequiredValue(results));
@@ -90,12 +90,12 @@ internal static class FigureCommand
             {
                 var sources = FigureTrialReader.ReadSources(parse.GetRequiredValue(results), cancellationToken);
                 var trials = sources.SelectMany(s => s.Trials).ToList();
-                if (trials.Count == 0) throw new CliInputException("--results holds no trial records");
+                if (trials.Count == 0) throw new EsrInputException("--results holds no trial records");
                 var options = new MetricOptions(ExcludeDegraded: parse.GetValue(excludeDegraded));
                 var models = parse.GetValue(model) ?? [];
                 var selected = Select(id, trials, models);
-                if (selected.Count == 0) throw new CliInputException($"--results holds no trials for figure {parse.GetRequiredValue(figure)}{(models.Length > 0 ? " and --model " + string.Join(", ", models) : "")}");
-                if (id == "4-VARIANTS" && models.Length != 1) throw new CliInputException("figure 4-variants needs exactly one --model");
+                if (selected.Count == 0) throw new EsrInputException($"--results holds no trials for figure {parse.GetRequiredValue(figure)}{(models.Length > 0 ? " and --model " + string.Join(", ", models) : "")}");
+                if (id == "4-VARIANTS" && models.Length != 1) throw new EsrInputException("figure 4-variants needs exactly one --model");
                 chart = id == "3"
                     ? BoostSweepChart.Create(BoostSweepFigure.Build(selected, Normalizations(sources, selected, parse.GetValue(boostMean), parse.GetValue(boostStd)), options))
                     : Draw(id, selected, options, models.FirstOrDefault() ?? "", DetectorCounts(parse.GetValue(detectorCounts)));
@@ -109,7 +109,7 @@ internal static class FigureCommand
                 }
                 catch (InvalidOperationException e)
                 {
-                    throw new CliInputException(e.Message);
+                    throw new EsrInputException(e.Message);
                 }
             }
             output.WriteLine(path);
@@ -150,7 +150,7 @@ internal static class FigureCommand
             "A2" => ScoreDeltaChart.Create(ScoreDeltaFigure.Build(trials, ScoreDeltaPanel.MeanImprovementAllTrials, options), "No-steering baseline"),
             "A3" => FirstAttemptChart.Create(FirstAttemptFigure.Build(trials, options)),
             "A14" => FileAggregateChart.Create(FileAggregateFigure.Build(trials, options: options, detectorCounts: detectorCounts)),
-            _ => throw new CliInputException($"unknown figure {figure}"),
+            _ => throw new EsrInputException($"unknown figure {figure}"),
         };
 
     // --detector-counts: none keeps the paper's detector-set sizes; "any" (no count required) counts every ablation.
@@ -158,13 +158,13 @@ internal static class FigureCommand
         text is null ? null
         : text.Trim().Equals("any", StringComparison.OrdinalIgnoreCase) ? []
         : text.Split(',').Select(part => int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count
-            : throw new CliInputException($"--detector-counts '{text}': expected comma-separated numbers of ablated latents (e.g. 22,25,26) or any")).ToArray();
+            : throw new EsrInputException($"--detector-counts '{text}': expected comma-separated numbers of ablated latents (e.g. 22,25,26) or any")).ToArray();
 
     // Figure 6 plots one readout, experiment 6's JSON, read by the Kernel's reader of that file.
     private static GenericChart Figure6(IReadOnlyList<string> paths)
     {
-        if (paths.Count != 1) throw new CliInputException($"figure 6 takes one --results file, experiment 6's JSON; got {paths.Count}");
-        if (!File.Exists(paths[0])) throw new CliInputException($"--results '{paths[0]}': no such file (figure 6 reads experiment 6's experiment_6_sequential_activations.json)");
+        if (paths.Count != 1) throw new EsrInputException($"figure 6 takes one --results file, experiment 6's JSON; got {paths.Count}");
+        if (!File.Exists(paths[0])) throw new EsrInputException($"--results '{paths[0]}': no such file (figure 6 reads experiment 6's experiment_6_sequential_activations.json)");
         var readout = SequentialActivationsFile.Load(paths[0]);
         return SequentialActivationChart.Create(SequentialActivationFigure.Build(readout), readout.Regions);
     }
@@ -189,9 +189,9 @@ internal static class FigureCommand
     // The one --results an experiment's output figure takes: the experiment's output folder, or the file itself.
     private static string OutputFile(string id, IReadOnlyList<string> paths, int experiment, string fileName)
     {
-        if (paths.Count != 1) throw new CliInputException($"figure {id} takes one --results folder, experiment {experiment}'s output; got {paths.Count}");
+        if (paths.Count != 1) throw new EsrInputException($"figure {id} takes one --results folder, experiment {experiment}'s output; got {paths.Count}");
         var path = Directory.Exists(paths[0]) ? Path.Combine(paths[0], fileName) : paths[0];
-        return File.Exists(path) ? path : throw new CliInputException($"--results '{paths[0]}': no {fileName} (figure {id} reads experiment {experiment}'s output)");
+        return File.Exists(path) ? path : throw new EsrInputException($"--results '{paths[0]}': no {fileName} (figure {id} reads experiment {experiment}'s output)");
     }
 
     // Figure 3 puts boosts in standard deviations of the threshold cache that built the levels: per model the average
@@ -201,17 +201,17 @@ internal static class FigureCommand
         var models = sweep.Select(t => t.Model).Distinct(StringComparer.Ordinal).ToList();
         if (mean is { } m && std is { } s)
         {
-            if (!(s > 0)) throw new CliInputException($"--boost-std must be positive, got {s}");
+            if (!(s > 0)) throw new EsrInputException($"--boost-std must be positive, got {s}");
             return models.ToDictionary(model => model, _ => new BoostNormalization(m, s));
         }
-        if (mean is not null || std is not null) throw new CliInputException("give both --boost-mean and --boost-std, or neither");
+        if (mean is not null || std is not null) throw new EsrInputException("give both --boost-mean and --boost-std, or neither");
         return models.ToDictionary(model => model, model =>
         {
             var stats = BoostNormalization.Average(sources.Where(source => source.Trials.Any(t => t.Condition == "boost_sweep" && t.Model == model))
                 .Select(source => source.ThresholdCacheStats is { } cache ? new BoostNormalization(cache.Mean, cache.Std)
-                    : throw new CliInputException($"figure 3 needs the threshold-cache statistics of the sweep: {source.Path} has no threshold_cache_stats; give --boost-mean and --boost-std")));
+                    : throw new EsrInputException($"figure 3 needs the threshold-cache statistics of the sweep: {source.Path} has no threshold_cache_stats; give --boost-mean and --boost-std")));
             return stats.StandardDeviation > 0 ? stats
-                : throw new CliInputException($"figure 3: the threshold-cache SD of {model}'s sweep is {stats.StandardDeviation}; give --boost-mean and --boost-std");
+                : throw new EsrInputException($"figure 3: the threshold-cache SD of {model}'s sweep is {stats.StandardDeviation}; give --boost-mean and --boost-std");
         });
     }
 }

@@ -12,13 +12,13 @@ namespace Esr.Cli;
 internal static class FigureTrialReader
 {
     /// <summary>Every trial of every source, sources in path order and, inside a folder, in ordinal name order.</summary>
-    /// <exception cref="CliInputException">A path does not exist or names a file of another kind.</exception>
+    /// <exception cref="EsrInputException">A path does not exist or names a file of another kind.</exception>
     /// <exception cref="InvalidDataException">A source is malformed; the message names file and line or field.</exception>
     public static IReadOnlyList<TrialRecord> Read(IEnumerable<string> paths, CancellationToken cancellationToken) =>
         ReadSources(paths, cancellationToken).SelectMany(s => s.Trials).ToList();
 
     /// <summary>Every source, in the order of <see cref="Read"/>, with its trials and threshold-cache statistics.</summary>
-    /// <exception cref="CliInputException">A path does not exist or names a file of another kind.</exception>
+    /// <exception cref="EsrInputException">A path does not exist or names a file of another kind.</exception>
     /// <exception cref="InvalidDataException">A source is malformed; the message names file and line or field.</exception>
     public static IReadOnlyList<LoadedSource> ReadSources(IEnumerable<string> paths, CancellationToken cancellationToken)
     {
@@ -39,10 +39,10 @@ internal static class FigureTrialReader
             var full = Path.GetFullPath(path);
             if (Path.GetFileName(full) == RunStore.TrialsFile) return [Path.GetDirectoryName(full)!];
             if (Path.GetExtension(full).Equals(".json", StringComparison.OrdinalIgnoreCase)) return [full];
-            throw new CliInputException($"--results {path}: expected a run folder, its {RunStore.TrialsFile}, or a paper result .json file");
+            throw new EsrInputException($"--results {path}: expected a run folder, its {RunStore.TrialsFile}, or a paper result .json file");
         }
         if (Directory.Exists(path)) return Walk(Path.GetFullPath(path));
-        throw new CliInputException($"--results: no such file or folder: {path}");
+        throw new EsrInputException($"--results: no such file or folder: {path}");
     }
 
     private static IEnumerable<string> Walk(string directory)

@@ -69,13 +69,13 @@ internal static class GenerateCommand
             ? tokenizer.Encode(settings.Prompt, addSpecialTokens: true)
             : tokenizer.Encode(PromptText.Render(directory, settings.Prompt, settings.PaperExtraHeader), addSpecialTokens: false);
         if (promptIds.Length == 0)
-            throw new CliInputException("--prompt encodes to no tokens (an empty --raw prompt with a tokenizer that adds no BOS)");
+            throw new EsrInputException("--prompt encodes to no tokens (an empty --raw prompt with a tokenizer that adds no BOS)");
         var stopTokenIds = StopTokens.FromModelDirectory(directory, tokenizer);
 
         using var model = ModelLoading.Load(directory, CliOptions.ScalarTypeOf(settings.Dtype));
         // Every id the model can produce must decode, and every prompt id must be an embedding row.
         if (model.Config.VocabularySize > tokenizer.VocabularySize)
-            throw new CliInputException(
+            throw new EsrInputException(
                 $"{Path.Combine(directory, "config.json")}: vocab_size {model.Config.VocabularySize} is larger than the tokenizer's {tokenizer.VocabularySize} ids");
         PaperFinalNorm.Apply(model, settings.PaperFinalNorm, "--paper-final-norm");
         var hooks = SteerVector.Hooks(settings.SteerVectors, model.Config);

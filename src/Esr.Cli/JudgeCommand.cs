@@ -54,7 +54,7 @@ internal static class JudgeCommand
             IJudge graded = parse.GetValue(cache) is { } dir ? new CachingJudge(client, new JudgeCache(dir)) : client;
             var request = new JudgeRequest(parse.GetRequiredValue(prompt), parse.GetRequiredValue(response), parse.GetRequiredValue(label));
             var verdict = await graded.JudgeAsync(request, cancellationToken);
-            if (!verdict.Succeeded) throw new CliInputException($"the judge failed: {verdict.Error}");
+            if (!verdict.Succeeded) throw new EsrInputException($"the judge failed: {verdict.Error}");
             if (parse.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(new

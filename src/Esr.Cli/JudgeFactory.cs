@@ -45,7 +45,7 @@ internal static class JudgeFactory
     };
 
     /// <summary>The prompt texts of a <see cref="PromptFile"/> option's file, or null for the built-in ones.</summary>
-    /// <exception cref="CliInputException">The file is missing or not a prompt file; the message names the option.</exception>
+    /// <exception cref="EsrInputException">The file is missing or not a prompt file; the message names the option.</exception>
     public static JudgePrompt? LoadPrompt(string option, string? path)
     {
         if (path is null) return null;
@@ -55,7 +55,7 @@ internal static class JudgeFactory
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"{option}: {e.Message}");
+            throw new EsrInputException($"{option}: {e.Message}");
         }
     }
 
@@ -76,15 +76,15 @@ internal static class JudgeFactory
     {
         if (judge == Toy)
         {
-            if (baseUrl is not null) throw new CliInputException("--judge toy calls no model: it takes no --base-url");
+            if (baseUrl is not null) throw new EsrInputException("--judge toy calls no model: it takes no --base-url");
             return prompt is null
                 ? new ToyJudge()
-                : throw new CliInputException($"--judge toy calls no model: it takes no {JudgeCommand.PromptFileOption} or {PromptFileOption}");
+                : throw new EsrInputException($"--judge toy calls no model: it takes no {JudgeCommand.PromptFileOption} or {PromptFileOption}");
         }
         if (!IsEndpoint(judge)) return CreateChatJudge(judge, baseUrl, keyVariable, prompt, maxTokens);
         return baseUrl is null
             ? CreateChatJudge(endpointModel ?? "judge", judge, keyVariable, prompt, maxTokens)
-            : throw new CliInputException($"--judge {judge} is an endpoint URL already; --base-url is for a model name");
+            : throw new EsrInputException($"--judge {judge} is an endpoint URL already; --base-url is for a model name");
     }
 
     private static ChatClientJudge CreateChatJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens)
@@ -139,7 +139,7 @@ internal static class JudgeFactory
     }
 
     private static Uri Endpoint(string option, string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new CliInputException($"{option} is not an absolute URL: {url}");
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new EsrInputException($"{option} is not an absolute URL: {url}");
 
     // A backend that cannot start (no key, no local model folder) is bad input, said in one line with the option.
     private static T Backend<T>(string option, Func<T> create)
@@ -150,7 +150,7 @@ internal static class JudgeFactory
         }
         catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException)
         {
-            throw new CliInputException($"{option}: {e.Message}");
+            throw new EsrInputException($"{option}: {e.Message}");
         }
     }
 }

@@ -35,12 +35,12 @@ internal static class LatentsCommand
         command.SetAction(parse =>
         {
             var block = parse.GetValue(layer);
-            if (block < 0) throw new CliInputException("--layer <L> is required: the block whose output the SAE reads");
+            if (block < 0) throw new EsrInputException("--layer <L> is required: the block whose output the SAE reads");
             var directory = parse.GetRequiredValue(model);
             ModelLoading.RequireDirectory(directory);
             using var tokenizer = TextTokenizer.Load(directory);
             var ids = tokenizer.Encode(parse.GetRequiredValue(text), addSpecialTokens: true);
-            if (ids.Length == 0) throw new CliInputException("--text encodes to no tokens");
+            if (ids.Length == 0) throw new EsrInputException("--text encodes to no tokens");
             using var loaded = ModelLoading.Load(directory, CliOptions.ScalarTypeOf(parse.GetRequiredValue(dtype)));
             using var autoencoder = SaeSteering.LoadFor(parse.GetRequiredValue(sae), block, loaded);
             var strongest = Top(loaded, autoencoder, block, ids, parse.GetValue(top));

@@ -46,7 +46,7 @@ internal static class LogitsCommand
     }
 
     /// <summary>Parses <c>1,2,3</c>; spaces around ids are allowed, empty entries are not.</summary>
-    /// <exception cref="CliInputException">The list is empty or an entry is not a non-negative integer.</exception>
+    /// <exception cref="EsrInputException">The list is empty or an entry is not a non-negative integer.</exception>
     internal static int[] ParseIds(string text)
     {
         var parts = text.Split(',');
@@ -55,7 +55,7 @@ internal static class LogitsCommand
         {
             var part = parts[i].Trim();
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out result[i]))
-                throw new CliInputException(text.Trim().Length == 0
+                throw new EsrInputException(text.Trim().Length == 0
                     ? "--ids is empty (expected comma-separated token ids, e.g. 128000,849)"
                     : $"--ids entry {i + 1} ('{part}') is not a non-negative integer token id");
         }
@@ -67,7 +67,7 @@ internal static class LogitsCommand
         for (var i = 0; i < ids.Count; i++)
         {
             if (ids[i] >= vocabularySize)
-                throw new CliInputException($"--ids entry {i + 1} ({ids[i]}) is outside the model's vocabulary [0, {vocabularySize})");
+                throw new EsrInputException($"--ids entry {i + 1} ({ids[i]}) is outside the model's vocabulary [0, {vocabularySize})");
         }
     }
 }

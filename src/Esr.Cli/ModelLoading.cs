@@ -6,7 +6,7 @@ namespace Esr.Cli;
 /// <summary>Loads a model directory with an error that names the directory when there is none.</summary>
 internal static class ModelLoading
 {
-    /// <exception cref="CliInputException">The directory does not exist.</exception>
+    /// <exception cref="EsrInputException">The directory does not exist.</exception>
     /// <exception cref="ModelFormatException">A model file is missing or malformed.</exception>
     public static CausalLanguageModel Load(string directory, ScalarType dtype)
     {
@@ -14,12 +14,12 @@ internal static class ModelLoading
         return CausalLanguageModel.Load(directory, dtype);
     }
 
-    /// <exception cref="CliInputException">The directory does not exist.</exception>
+    /// <exception cref="EsrInputException">The directory does not exist.</exception>
     public static void RequireDirectory(string directory)
     {
         if (File.Exists(directory))
-            throw new CliInputException($"--model '{directory}' is a file; expected a model directory");
+            throw new EsrInputException($"--model '{directory}' is a file; expected a model directory");
         if (!Directory.Exists(directory))
-            throw new CliInputException($"--model '{directory}': no such directory");
+            throw new EsrInputException($"--model '{directory}': no such directory");
     }
 }

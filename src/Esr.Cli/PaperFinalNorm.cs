@@ -17,11 +17,11 @@ internal static class PaperFinalNorm
     /// <param name="model">The loaded model.</param>
     /// <param name="enabled">Whether the quirk is wanted.</param>
     /// <param name="source">What asked for it, for the error (e.g. <c>--paper-final-norm</c>).</param>
-    /// <exception cref="CliInputException">The quirk was asked for on a model that is not Llama.</exception>
+    /// <exception cref="EsrInputException">The quirk was asked for on a model that is not Llama.</exception>
     public static void Apply(CausalLanguageModel model, bool enabled, string source)
     {
         if (enabled && model.Config.Architecture != ModelArchitecture.Llama)
-            throw new CliInputException($"{source} applies to Llama models only; this model is {model.Config.Architecture} (its fork kept the standard final norm)");
+            throw new EsrInputException($"{source} applies to Llama models only; this model is {model.Config.Architecture} (its fork kept the standard final norm)");
         model.PaperFinalNorm = enabled;
     }
 }

@@ -10,13 +10,13 @@ internal static class PromptsFile
     /// <param name="path">The file.</param>
     /// <param name="option">How the user named it, for the error line (e.g. "--prompts").</param>
     /// <param name="minimum">Prompts the command needs.</param>
-    /// <exception cref="CliInputException">The file is missing or holds fewer than <paramref name="minimum"/> prompts.</exception>
+    /// <exception cref="EsrInputException">The file is missing or holds fewer than <paramref name="minimum"/> prompts.</exception>
     public static IReadOnlyList<string> Read(string path, string option, int minimum = 1)
     {
-        if (!File.Exists(path)) throw new CliInputException($"{option} '{path}': no such file (expected one prompt per line)");
+        if (!File.Exists(path)) throw new EsrInputException($"{option} '{path}': no such file (expected one prompt per line)");
         var prompts = File.ReadAllText(path).Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.Trim().Length > 0).ToList();
         return prompts.Count >= minimum
             ? prompts
-            : throw new CliInputException($"{option} '{path}': needs at least {minimum} prompt{(minimum == 1 ? "" : "s")}, one per line; found {prompts.Count}");
+            : throw new EsrInputException($"{option} '{path}': needs at least {minimum} prompt{(minimum == 1 ? "" : "s")}, one per line; found {prompts.Count}");
     }
 }

@@ -53,11 +53,11 @@ internal static class RandomModelCommand
         command.SetAction(parse =>
         {
             var d = parse.GetValue(hiddenSize);
-            if (d % 8 != 0) throw new CliInputException($"--hidden-size must be a multiple of 8, not {d}");
+            if (d % 8 != 0) throw new EsrInputException($"--hidden-size must be a multiple of 8, not {d}");
             var directory = parse.GetRequiredValue(outDirectory);
-            if (File.Exists(directory)) throw new CliInputException($"--out '{directory}' is a file; expected a directory");
+            if (File.Exists(directory)) throw new EsrInputException($"--out '{directory}' is a file; expected a directory");
             if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any() && !parse.GetValue(force))
-                throw new CliInputException($"--out '{directory}' is not empty; expected an empty or new directory (--force replaces the checkpoint in it)");
+                throw new EsrInputException($"--out '{directory}' is not empty; expected an empty or new directory (--force replaces the checkpoint in it)");
             var gemma = parse.GetValue(architecture) == "gemma2";
             var tokenizer = parse.GetValue(tokenizerPath) is { } path ? TokenizerFiles.Find(path) : null;
 
@@ -66,7 +66,7 @@ internal static class RandomModelCommand
             {
                 using var loaded = TextTokenizer.Load(tokenizer.Json);
                 if (loaded.VocabularySize > MaxVocabularySize)
-                    throw new CliInputException($"--tokenizer '{tokenizer.Json}' has {loaded.VocabularySize} tokens; at most {MaxVocabularySize} are supported");
+                    throw new EsrInputException($"--tokenizer '{tokenizer.Json}' has {loaded.VocabularySize} tokens; at most {MaxVocabularySize} are supported");
                 spec = spec with
                 {
                     VocabSize = loaded.VocabularySize,
@@ -122,7 +122,7 @@ internal static class RandomModelCommand
         public static TokenizerFiles Find(string path)
         {
             var json = Directory.Exists(path) ? Path.Combine(path, "tokenizer.json") : path;
-            if (!File.Exists(json)) throw new CliInputException($"--tokenizer '{path}': no tokenizer.json there");
+            if (!File.Exists(json)) throw new EsrInputException($"--tokenizer '{path}': no tokenizer.json there");
             var folder = Path.GetDirectoryName(Path.GetFullPath(json))!;
             return new TokenizerFiles(json, TokenizerCompanions.Select(name => Path.Combine(folder, name)).Where(File.Exists).ToArray());
         }

@@ -258,7 +258,7 @@ internal static class ReadoutExperimentsCommand
     private static Task<IReadOnlyList<TrialRecord>> ReadTrialsAsync(string path, CancellationToken cancellationToken) =>
         File.Exists(path) || Directory.Exists(path)
             ? Task.FromResult(FigureTrialReader.Read([path], cancellationToken))
-            : throw new CliInputException($"--trials '{path}': no such file or folder");
+            : throw new EsrInputException($"--trials '{path}': no such file or folder");
 
     private static Option<string> SaeOption() =>
         new("--sae") { Description = "SAE: a SAELens folder, a GemmaScope params.npz or a Goodfire .pth/.pt", HelpName = "path", Required = true };
@@ -279,7 +279,7 @@ internal static class ReadoutExperimentsCommand
     };
 
     private static int Required(int layer, string option) =>
-        layer >= 0 ? layer : throw new CliInputException($"{option} <L> is required: the block whose output the SAE reads");
+        layer >= 0 ? layer : throw new EsrInputException($"{option} <L> is required: the block whose output the SAE reads");
 
     private static IReadOnlyList<int> Detectors(string? path) => path is null ? OffTopicDetectorSets.Paper26 : OffTopicDetectorSets.Read(path);
 
@@ -287,7 +287,7 @@ internal static class ReadoutExperimentsCommand
     {
         var outside = latents.Where(l => l < 0 || l >= sae.LatentCount).Distinct().ToList();
         if (outside.Count > 0)
-            throw new CliInputException($"latents {string.Join(", ", outside.Take(5))}{(outside.Count > 5 ? ", ..." : "")} are outside the SAE (0 to {sae.LatentCount - 1}); pass --detectors for this SAE");
+            throw new EsrInputException($"latents {string.Join(", ", outside.Take(5))}{(outside.Count > 5 ? ", ..." : "")} are outside the SAE (0 to {sae.LatentCount - 1}); pass --detectors for this SAE");
     }
 
     // DataFrame's writer, through a temporary file so a reader never sees half a table.
@@ -305,7 +305,7 @@ internal static class ReadoutExperimentsCommand
             var stops = StopTokens.FromModelDirectory(directory, tokenizer);
             model = ModelLoading.Load(directory, CliOptions.ScalarTypeOf(dtype));
             var steer = steerLayer ?? readLayer;
-            if (steer >= model.Config.LayerCount) throw new CliInputException($"--steer-layer {steer}: the model has blocks 0 to {model.Config.LayerCount - 1}");
+            if (steer >= model.Config.LayerCount) throw new EsrInputException($"--steer-layer {steer}: the model has blocks 0 to {model.Config.LayerCount - 1}");
             var sae = SaeSteering.LoadFor(saePath, readLayer, model);
             return new LoadedReadout(new ReadoutModel(model, tokenizer, template, stops, sae, HookPoint.ResidPost(readLayer), HookPoint.ResidPost(steer)));
         }

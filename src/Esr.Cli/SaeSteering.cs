@@ -32,7 +32,7 @@ internal sealed class SaeSteeringOptions
     };
 
     /// <summary>Reads and checks the values (no files are opened): null when no SAE option was given.</summary>
-    /// <exception cref="CliInputException">A malformed value, or interventions without both --sae and --layer.</exception>
+    /// <exception cref="EsrInputException">A malformed value, or interventions without both --sae and --layer.</exception>
     public SaeSteering? Read(ParseResult parse)
     {
         var sae = parse.GetValue(Sae);
@@ -51,9 +51,9 @@ internal sealed class SaeSteeringOptions
         foreach (var value in parse.GetValue(Ablate) ?? [])
             interventions.Add(new AblateLatents(LatentList("--ablate", value)));
         if (sae is null && layer < 0 && interventions.Count == 0) return null;
-        if (sae is null) throw new CliInputException("--steer, --clamp, --ablate and --layer need --sae <path>");
-        if (layer < 0) throw new CliInputException("--sae needs --layer <L>, the block whose output it edits");
-        if (interventions.Count == 0) throw new CliInputException("--sae needs at least one --steer, --clamp or --ablate");
+        if (sae is null) throw new EsrInputException("--steer, --clamp, --ablate and --layer need --sae <path>");
+        if (layer < 0) throw new EsrInputException("--sae needs --layer <L>, the block whose output it edits");
+        if (interventions.Count == 0) throw new EsrInputException("--sae needs at least one --steer, --clamp or --ablate");
         return new SaeSteering(sae, layer, interventions);
     }
 
@@ -62,18 +62,18 @@ internal sealed class SaeSteeringOptions
     {
         var equals = text.IndexOf('=');
         if (equals <= 0 || equals == text.Length - 1)
-            throw new CliInputException($"{option} '{text}' is not latent=value (e.g. 1234=8.5)");
+            throw new EsrInputException($"{option} '{text}' is not latent=value (e.g. 1234=8.5)");
         var latent = Latent(option, text, text[..equals]);
         var valueText = text[(equals + 1)..].Trim();
         if (!float.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
-            throw new CliInputException($"{option} '{text}': the value '{valueText}' is not a finite number");
+            throw new EsrInputException($"{option} '{text}': the value '{valueText}' is not a finite number");
         return (latent, value);
     }
 
     /// <summary>Parses <c>L1,L2,...</c>.</summary>
     internal static int[] LatentList(string option, string text)
     {
-        if (text.Trim().Length == 0) throw new CliInputException($"{option} is empty (expected comma-separated latents, e.g. 12,345)");
+        if (text.Trim().Length == 0) throw new EsrInputException($"{option} is empty (expected comma-separated latents, e.g. 12,345)");
         return text.Split(',').Select(part => Latent(option, text, part)).ToArray();
     }
 
@@ -81,7 +81,7 @@ internal sealed class SaeSteeringOptions
     {
         part = part.Trim();
         if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var latent))
-            throw new CliInputException($"{option} '{whole}': the latent '{part}' is not a non-negative integer");
+            throw new EsrInputException($"{option} '{whole}': the latent '{part}' is not a non-negative integer");
         return latent;
     }
 }
@@ -96,7 +96,7 @@ internal sealed record SaeSteering(string SaePath, int Layer, IReadOnlyList<SaeI
     /// Loads the SAE in the model's dtype, checks it and the latents against the model, and adds the hook to
     /// <paramref name="hooks"/> (created when null). The caller disposes the returned SAE and hook.
     /// </summary>
-    /// <exception cref="CliInputException">The layer is outside the model, the SAE's d_in is not d_model, or a latent is outside the SAE.</exception>
+    /// <exception cref="EsrInputException">The layer is outside the model, the SAE's d_in is not d_model, or a latent is outside the SAE.</exception>
     public (ActivationHooks Hooks, IDisposable Owned) AddTo(ActivationHooks? hooks, CausalLanguageModel model)
     {
         var sae = LoadFor(SaePath, Layer, model);
@@ -105,7 +105,7 @@ internal sealed record SaeSteering(string SaePath, int Layer, IReadOnlyList<SaeI
             foreach (var latent in Interventions.SelectMany(Latents))
             {
                 if (latent >= sae.LatentCount)
-                    throw new CliInputException($"latent {latent} is outside the SAE {SaePath} (latents 0 to {sae.LatentCount - 1})");
+                    throw new EsrInputException($"latent {latent} is outside the SAE {SaePath} (latents 0 to {sae.LatentCount - 1})");
             }
             var hook = SaeInterventionHook.ForAllRows(sae, Interventions);
             hooks ??= new ActivationHooks();
@@ -120,16 +120,16 @@ internal sealed record SaeSteering(string SaePath, int Layer, IReadOnlyList<SaeI
     }
 
     /// <summary>Loads an SAE for <c>blocks.layer.resid_post</c> of a model, in its dtype and on its device.</summary>
-    /// <exception cref="CliInputException">The layer is outside the model or the widths differ.</exception>
+    /// <exception cref="EsrInputException">The layer is outside the model or the widths differ.</exception>
     internal static SparseAutoencoder LoadFor(string path, int layer, CausalLanguageModel model)
     {
         if (layer >= model.Config.LayerCount)
-            throw new CliInputException($"--layer {layer}: the model has blocks 0 to {model.Config.LayerCount - 1}");
+            throw new EsrInputException($"--layer {layer}: the model has blocks 0 to {model.Config.LayerCount - 1}");
         var sae = SaeLoader.Load(path, model.Dtype);
         if (sae.InputWidth != model.Config.HiddenSize)
         {
             sae.Dispose();
-            throw new CliInputException($"{path}: the SAE's d_in is {sae.InputWidth} but the model's d_model is {model.Config.HiddenSize}");
+            throw new EsrInputException($"{path}: the SAE's d_in is {sae.InputWidth} but the model's d_model is {model.Config.HiddenSize}");
         }
         return sae;
     }

@@ -105,15 +105,15 @@ internal static class SteeringRunCommand
             }
             catch (KeyNotFoundException e)
             {
-                throw new CliInputException($"--model '{modelArgument}' is no directory and no paper short name: {e.Message}");
+                throw new EsrInputException($"--model '{modelArgument}' is no directory and no paper short name: {e.Message}");
             }
             modelDirectory = paper.ModelDirectory();
         }
-        var saePath = parse.GetValue(o.Sae) ?? paper?.SaePath() ?? throw new CliInputException("--sae <path> is needed for a model that is not a paper short name");
-        var layer = parse.GetValue(o.Layer) ?? paper?.SteeringBlock ?? throw new CliInputException("--layer <L> is needed for a model that is not a paper short name");
+        var saePath = parse.GetValue(o.Sae) ?? paper?.SaePath() ?? throw new EsrInputException("--sae <path> is needed for a model that is not a paper short name");
+        var layer = parse.GetValue(o.Layer) ?? paper?.SteeringBlock ?? throw new EsrInputException("--layer <L> is needed for a model that is not a paper short name");
         var readout = parse.GetValue(o.ReadoutLayer) ?? paper?.ReadoutBlock ?? layer;
         var data = parse.GetValue(o.DataDirectory) ?? Environment.GetEnvironmentVariable(DataDirectoryVariable)
-            ?? throw new CliInputException($"--data-dir <dir> (or ${DataDirectoryVariable}) is needed: the folder holding prompts.txt");
+            ?? throw new EsrInputException($"--data-dir <dir> (or ${DataDirectoryVariable}) is needed: the folder holding prompts.txt");
         var prompts = PromptsFile.Read(Path.Combine(data, "prompts.txt"), "--data-dir prompts file").ToArray();
         var seed = parse.GetValue(o.Seed);
         var shard = parse.GetValue(o.Shard) is { } shardText ? Shard(shardText) : null;
@@ -130,7 +130,7 @@ internal static class SteeringRunCommand
 
         using var model = ModelLoading.Load(modelDirectory, CliOptions.ScalarTypeOf(parse.GetRequiredValue(o.Dtype)));
         using var sae = SaeSteering.LoadFor(saePath, layer, model);
-        if (readout >= model.Config.LayerCount) throw new CliInputException($"--readout-layer {readout}: the model has blocks 0 to {model.Config.LayerCount - 1}");
+        if (readout >= model.Config.LayerCount) throw new EsrInputException($"--readout-layer {readout}: the model has blocks 0 to {model.Config.LayerCount - 1}");
         var settings = Settings(experiment, o, parse, paper, modelDirectory, modelName, layer, readout, sae.LatentCount, data) with { ConcretenessGrader = grader?.Name };
         PaperFinalNorm.Apply(model, settings.PaperFinalNorm, "--paper-final-norm (paper_final_norm)");
 
@@ -191,7 +191,7 @@ internal static class SteeringRunCommand
         if (parse.GetValue(o.RelevancePrompts) is { } relevancePrompts) s = s with { RelevancePrompts = relevancePrompts };
         if (parse.GetValue(o.FromResults) is { } from) s = s with { FromResults = Path.GetFullPath(from) };
         if (s.Latents is not null && s.FromResults is not null)
-            throw new CliInputException("--latents and --from-results exclude each other: the source's trials name their latents");
+            throw new EsrInputException("--latents and --from-results exclude each other: the source's trials name their latents");
         if (parse.GetValue(o.Relevance) is { } rule)
         {
             s = s with
@@ -201,7 +201,7 @@ internal static class SteeringRunCommand
                     "all_zero" => RelevanceRule.AllZero,
                     "top100" => RelevanceRule.Top100,
                     "none" => RelevanceRule.None,
-                    _ => throw new CliInputException($"--relevance must be all_zero, top100 or none, not '{rule}'"),
+                    _ => throw new EsrInputException($"--relevance must be all_zero, top100 or none, not '{rule}'"),
                 },
             };
         }
@@ -217,7 +217,7 @@ internal static class SteeringRunCommand
             {
                 var wanted = ids.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                 foreach (var id in wanted.Where(id => variants.All(v => v.Id != id)))
-                    throw new CliInputException($"--variants: unknown variant '{id}' (known: {string.Join(", ", variants.Select(v => v.Id))})");
+                    throw new EsrInputException($"--variants: unknown variant '{id}' (known: {string.Join(", ", variants.Select(v => v.Id))})");
                 variants = variants.Where(v => wanted.Contains(v.Id)).ToArray();
             }
             s = s with { PromptVariants = variants };
@@ -247,7 +247,7 @@ internal static class SteeringRunCommand
         }
         catch (FormatException e)
         {
-            throw new CliInputException(e.Message);
+            throw new EsrInputException(e.Message);
         }
     }
 
@@ -262,7 +262,7 @@ internal static class SteeringRunCommand
         {
             return choice is null or JudgeFactory.NoGrader
                 ? null
-                : throw new CliInputException($"--grader {choice} needs --labels: the grader rates label texts");
+                : throw new EsrInputException($"--grader {choice} needs --labels: the grader rates label texts");
         }
         return JudgeFactory.CreateGrader(choice ?? ConcretenessGrader.PaperModel, parse.GetValue(o.GraderModel) ?? "grader",
             parse.GetValue(o.ApiKeyEnv), parse.GetValue(o.GraderCache) ?? JudgeFactory.DefaultGraderCache);
@@ -282,8 +282,8 @@ internal static class SteeringRunCommand
         if (!File.Exists(value)) return SaeSteeringOptions.LatentList("--ablate", value);
         var node = JsonNode.Parse(File.ReadAllText(value));
         var list = (node as JsonObject)?["off_topic_detectors"] as JsonArray ?? node as JsonArray
-            ?? throw new CliInputException($"{value}: expected an 'off_topic_detectors' array of latent indices");
-        return list.Select(n => n?.GetValue<int>() ?? throw new CliInputException($"{value}: off_topic_detectors holds a null")).ToArray();
+            ?? throw new EsrInputException($"{value}: expected an 'off_topic_detectors' array of latent indices");
+        return list.Select(n => n?.GetValue<int>() ?? throw new EsrInputException($"{value}: off_topic_detectors holds a null")).ToArray();
     }
 
     /// <summary>Exp 5's templates from the data folder's meta_prompts.json ({variants:[{id, template}]}), null when absent.</summary>
@@ -291,10 +291,10 @@ internal static class SteeringRunCommand
     {
         if (!File.Exists(path)) return null;
         var variants = JsonNode.Parse(File.ReadAllText(path))?["variants"] as JsonArray
-            ?? throw new CliInputException($"{path}: expected a 'variants' array");
+            ?? throw new EsrInputException($"{path}: expected a 'variants' array");
         return variants.Select((v, i) => new PromptVariant(
-            v?["id"]?.GetValue<string>() ?? throw new CliInputException($"{path}: variants[{i}] has no string 'id'"),
-            v["template"]?.GetValue<string>() ?? throw new CliInputException($"{path}: variants[{i}] has no string 'template'"))).ToArray();
+            v?["id"]?.GetValue<string>() ?? throw new EsrInputException($"{path}: variants[{i}] has no string 'id'"),
+            v["template"]?.GetValue<string>() ?? throw new EsrInputException($"{path}: variants[{i}] has no string 'template'"))).ToArray();
     }
 
     /// <summary>Progress lines on stderr, at most one every two seconds plus the last.</summary>

@@ -29,7 +29,7 @@ internal static class ToyCommand
         build.SetAction((parse, cancellationToken) =>
         {
             var folder = parse.GetValue(outFolder)!;
-            if (File.Exists(folder)) throw new CliInputException($"--out '{folder}' is a file; expected a folder");
+            if (File.Exists(folder)) throw new EsrInputException($"--out '{folder}' is a file; expected a folder");
             set_num_threads(parse.GetValue(threads));
             var watch = Stopwatch.StartNew();
             var log = new Progress(line => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed:mm\\:ss}] {line}")));
@@ -38,7 +38,7 @@ internal static class ToyCommand
             {
                 var unknown = chosen.Except(settings.Sizes.Select(size => size.Name)).ToArray();
                 if (unknown.Length > 0)
-                    throw new CliInputException($"--size {string.Join(", ", unknown)}: no such size (expected {string.Join(", ", settings.Sizes.Select(size => size.Name))})");
+                    throw new EsrInputException($"--size {string.Join(", ", unknown)}: no such size (expected {string.Join(", ", settings.Sizes.Select(size => size.Name))})");
                 settings = settings with { Sizes = settings.Sizes.Where(size => chosen.Contains(size.Name)).ToArray() };
             }
             var entries = new ToyZooBuilder(settings).Build(folder, log, cancellationToken);

@@ -1,3 +1,4 @@
+using Esr.Kernel;
 namespace Esr.Cli.Tests;
 
 public sealed class PromptsFileTests : IDisposable
@@ -29,7 +30,7 @@ public sealed class PromptsFileTests : IDisposable
     {
         var path = Write("Only one prompt.");
 
-        Assert.Contains("--prompts '" + path + "': needs at least 2 prompts", Assert.Throws<CliInputException>(() => PromptsFile.Read(path, "--prompts", minimum: 2)).Message);
-        Assert.Contains("no such file", Assert.Throws<CliInputException>(() => PromptsFile.Read(Path.Combine(directory, "absent.txt"), "--prompts")).Message);
+        Assert.Contains("--prompts '" + path + "': needs at least 2 prompts", Assert.Throws<EsrInputException>(() => PromptsFile.Read(path, "--prompts", minimum: 2)).Message);
+        Assert.Contains("no such file", Assert.Throws<EsrInputException>(() => PromptsFile.Read(Path.Combine(directory, "absent.txt"), "--prompts")).Message);
     }
 }
