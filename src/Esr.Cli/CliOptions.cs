@@ -106,4 +106,11 @@ internal static class CliOptions
         result.AddError(message);
         return default!;
     }
+
+    /// <summary>An option naming a file that replaces the judge's prompt texts (<c>esr judge</c>'s, the experiments').</summary>
+    public static Option<string?> JudgePromptFile(string option = JudgeFactory.PromptFileOption) => new(option)
+    {
+        Description = "A JSON file {\"system\": ..., \"instructions\": ...} replacing the built-in judge prompt",
+        HelpName = "file.json",
+    };
 }

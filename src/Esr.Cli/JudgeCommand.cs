@@ -39,7 +39,7 @@ internal static class JudgeCommand
             HelpName = "variable",
         };
         var cache = new Option<string?>("--cache") { Description = "A judge cache folder: a cached verdict costs no call", HelpName = "dir" };
-        var promptFile = JudgeFactory.PromptFile(PromptFileOption);
+        var promptFile = CliOptions.JudgePromptFile(PromptFileOption);
         var maxTokens = CliOptions.Integer("--max-tokens", JudgeClientOptions.OpenAiCompatible.MaxOutputTokens, "The judge's output token cap", minimum: 1);
         var command = new Command("judge", "Grade one response with an LLM judge (ESR_SPEC §2)")
         {

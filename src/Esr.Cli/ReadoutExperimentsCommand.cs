@@ -149,7 +149,7 @@ internal static class ReadoutExperimentsCommand
         };
         var baseUrl = new Option<string?>("--base-url") { Description = "An OpenAI-compatible endpoint for every judge", HelpName = "url" };
         var keyVariable = new Option<string?>("--api-key-env") { Description = "With --base-url: the environment variable holding the key", HelpName = "variable" };
-        var promptFile = JudgeFactory.PromptFile();
+        var promptFile = CliOptions.JudgePromptFile();
         var command = new Command("7",
             "Experiment 7: sample trials (every multi-attempt one, per-model and overall top-ups), regrade them with other judges, and compare (ESR_SPEC §6)")
         {

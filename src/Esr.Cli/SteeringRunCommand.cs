@@ -34,7 +34,7 @@ internal static class SteeringRunCommand
         public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Model name sent to a --judge endpoint URL (default: judge)", HelpName = "name" };
         public Option<string?> ApiKeyEnv { get; } = new("--api-key-env") { Description = "With a --judge or --grader URL: the environment variable holding its key", HelpName = "variable" };
         public Option<string?> JudgeCache { get; } = new("--judge-cache") { Description = "A judge cache folder", HelpName = "dir" };
-        public Option<string?> JudgePromptFile { get; } = JudgeFactory.PromptFile();
+        public Option<string?> JudgePromptFile { get; } = CliOptions.JudgePromptFile();
         public Option<string?> Labels { get; } = new("--labels") { Description = "Label CSV (index_in_sae,label,...); without it the concreteness filter is skipped", HelpName = "csv" };
         public Option<string?> Grader { get; } = new("--grader")
         {

@@ -1,2 +1,2 @@
-// The kernel's one input-error type is what every command throws for bad input.
-global using EsrInputException = Esr.Kernel.EsrInputException;
+// The facade (Esr.Kernel's root namespace) is what every command calls.
+global using Esr.Kernel;

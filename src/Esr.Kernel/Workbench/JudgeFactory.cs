@@ -1,17 +1,16 @@
-using System.CommandLine;
 using Esr.Kernel.Judging;
 using Esr.Kernel.Toy;
 using Microsoft.Extensions.AI;
 
-namespace Esr.Cli;
+namespace Esr.Kernel;
 
 /// <summary>
-/// The one place the CLI turns a judge or grader argument into a backend: the toy world's exact judge
+/// The one place a judge or grader spec string becomes a backend, for every front end: the toy world's exact judge
 /// (<see cref="Toy"/>), an alias or model id routed as ESR_SPEC §2.3, a local model (<c>local:&lt;dir&gt;</c>), or an
 /// OpenAI-compatible endpoint URL (an Anthropic-compatible one for a "claude" model without a key variable). Keys come
 /// only from the environment; a missing one is one error line naming its variable.
 /// </summary>
-internal static class JudgeFactory
+public static class JudgeFactory
 {
     /// <summary>The <c>--judge</c> value of the toy world's exact judge (<see cref="ToyJudge"/>), which calls no model.</summary>
     public const string Toy = "toy";
@@ -37,14 +36,7 @@ internal static class JudgeFactory
     /// <summary>The option of the experiment commands that replaces the judge prompt (<c>esr judge</c> calls it <c>--prompt-file</c>).</summary>
     public const string PromptFileOption = "--judge-prompt-file";
 
-    /// <summary>An option naming a file that replaces the judge's prompt texts (<c>esr judge</c>'s, the experiments').</summary>
-    public static Option<string?> PromptFile(string option = PromptFileOption) => new(option)
-    {
-        Description = "A JSON file {\"system\": ..., \"instructions\": ...} replacing the built-in judge prompt",
-        HelpName = "file.json",
-    };
-
-    /// <summary>The prompt texts of a <see cref="PromptFile"/> option's file, or null for the built-in ones.</summary>
+    /// <summary>The prompt texts of a judge prompt file named by <paramref name="option"/>, or null for the built-in ones.</summary>
     /// <exception cref="EsrInputException">The file is missing or not a prompt file; the message names the option.</exception>
     public static JudgePrompt? LoadPrompt(string option, string? path)
     {
@@ -79,7 +71,7 @@ internal static class JudgeFactory
             if (baseUrl is not null) throw new EsrInputException("--judge toy calls no model: it takes no --base-url");
             return prompt is null
                 ? new ToyJudge()
-                : throw new EsrInputException($"--judge toy calls no model: it takes no {JudgeCommand.PromptFileOption} or {PromptFileOption}");
+                : throw new EsrInputException($"--judge toy calls no model: it takes no --prompt-file or {PromptFileOption}");
         }
         if (!IsEndpoint(judge)) return CreateChatJudge(judge, baseUrl, keyVariable, prompt, maxTokens);
         return baseUrl is null
