@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.CrossJudge;
 using Esr.Kernel.Experiments.Detectors;

@@ -21,4 +21,11 @@ public static class Workbench
 
     /// <summary>The names <see cref="Load"/> knows without a path: the toy models found here and the paper's configurations.</summary>
     public static IReadOnlyList<string> ModelNames => ModelReference.KnownNames();
+
+    /// <summary>The figures the workbench draws (<see cref="FigureCatalog.All"/>), each drawn by <see cref="FigureDefinition.Draw"/>.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures => FigureCatalog.All;
+
+    /// <summary>The figure with this id ("2", "A16", ...; <see cref="FigureCatalog.Get"/>).</summary>
+    /// <exception cref="EsrInputException">No figure has it; the message lists the ids.</exception>
+    public static FigureDefinition Figure(string id) => FigureCatalog.Get(id);
 }
