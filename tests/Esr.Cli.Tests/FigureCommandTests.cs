@@ -1,3 +1,4 @@
+using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Judging;

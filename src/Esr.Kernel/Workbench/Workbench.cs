@@ -21,4 +21,7 @@ public static class Workbench
 
     /// <summary>The names <see cref="Load"/> knows without a path: the toy models found here and the paper's configurations.</summary>
     public static IReadOnlyList<string> ModelNames => ModelReference.KnownNames();
+
+    /// <summary>The paper's experiments by id (<see cref="ExperimentCatalog.Default"/>): <c>Workbench.Experiments.Get("1").RunAsync(...)</c>.</summary>
+    public static ExperimentCatalog Experiments => ExperimentCatalog.Default;
 }

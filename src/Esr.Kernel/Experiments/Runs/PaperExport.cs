@@ -43,6 +43,27 @@ public static class PaperExport
         return files;
     }
 
+    /// <summary>
+    /// Writes the files of the run in <paramref name="store"/> into <paramref name="outDirectory"/> (created), each
+    /// name kept inside it (<see cref="SafeFileName.Inside"/>), atomically.
+    /// </summary>
+    /// <returns>The paths written, one per condition.</returns>
+    /// <exception cref="InvalidDataException">The folder has no manifest, or it or a trial line is malformed.</exception>
+    /// <exception cref="ArgumentException">The run's experiment is not a steering run.</exception>
+    public static async Task<IReadOnlyList<string>> WriteAsync(RunStore store, string outDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var manifest = store.ReadManifest() ?? throw new InvalidDataException($"{store.ManifestPath}: missing");
+        var paths = new List<string>();
+        foreach (var (fileName, results) in FromRun(manifest, store.ReadTrials()))
+        {
+            var path = SafeFileName.Inside(outDirectory, fileName);
+            await PaperResultFile.WriteAsync(path, results, cancellationToken).ConfigureAwait(false);
+            paths.Add(path);
+        }
+        return paths;
+    }
+
     private static JsonObject Config(RunManifest manifest, ExperimentSettings settings) => new()
     {
         ["prompts_file"] = "prompts.txt",

@@ -31,7 +31,7 @@ public sealed class RandomAblationProtocol : SteeringProtocol
         ArgumentNullException.ThrowIfNull(data);
         settings = settings with { AblateLatents = data.DetectorsFor(settings) };
         // The paper's own random sets, for its detectors on its model; other runs draw theirs.
-        if (data.Paper?.RandomAblationSetsFile is { } file && data.Detectors is null && settings.RandomAblationLatents is null)
+        if (data.Paper?.RandomAblationSetsFile is { } file && data.Ablate is null && settings.RandomAblationLatents is null)
             settings = settings with { RandomAblationLatents = RandomControlSets.Read(Path.Combine(data.DataDirectory, file), settings), RandomAblationSetsFile = file };
         return settings;
     }

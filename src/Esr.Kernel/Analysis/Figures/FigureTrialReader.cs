@@ -1,15 +1,17 @@
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
 
-namespace Esr.Cli;
+namespace Esr.Kernel.Analysis.Figures;
 
 /// <summary>
-/// Finds and reads the trials <c>esr figure</c> plots: run folders (<see cref="RunStore"/>: <c>trials.jsonl</c> plus
-/// <c>manifest.json</c>) and the paper's result JSON files (ESR_SPEC §5, <see cref="PaperResultFile"/>), both read by
-/// <see cref="SourceResults.Load"/>. A path is a run folder, a run's <c>trials.jsonl</c>, a paper <c>.json</c> file,
-/// or a folder searched below for run folders (read whole, not entered) and <c>*.json</c> paper files.
+/// Finds and reads the trials the trial-based figures plot (<c>TrialFigure</c>, <c>esr figure</c>): run
+/// folders (<see cref="RunStore"/>: <c>trials.jsonl</c> plus <c>manifest.json</c>) and the paper's result JSON files
+/// (ESR_SPEC §5, <see cref="PaperResultFile"/>), both read by <see cref="SourceResults.Load"/>. A path is a run
+/// folder, a run's <c>trials.jsonl</c>, a paper <c>.json</c> file, or a folder searched below for run folders (read
+/// whole, not entered) and <c>*.json</c> paper files. Errors name the paths as <c>--results</c>, the request field
+/// they come from (<c>FigureRequest.Results</c>).
 /// </summary>
-internal static class FigureTrialReader
+public static class FigureTrialReader
 {
     /// <summary>Every trial of every source, sources in path order and, inside a folder, in ordinal name order.</summary>
     /// <exception cref="EsrInputException">A path does not exist or names a file of another kind.</exception>
