@@ -70,4 +70,15 @@ public sealed class ToyExperimentRunTests : IDisposable
         Assert.Equal((trials, stored, trials - stored), (resumed.Outcome!.Total, resumed.Outcome.AlreadyStored, resumed.Outcome.Written));
         Assert.Equal(trials, resumed.Trials.Select(t => t.Key).Distinct().Count());
     }
+
+    [Fact]
+    public async Task Settings_the_run_engine_refuses_are_one_input_error_naming_the_field_and_leave_no_run()
+    {
+        var options = Options("refused").Select(token => token == SubjectLatentsFile ? "2,5,2" : token);
+
+        var error = await Assert.ThrowsAsync<EsrInputException>(() => Workbench.Experiments.Get("1").RunAsync(options));
+
+        Assert.Equal("latents: latent 2 is listed twice; each latent is steered once", error.Message);
+        Assert.False(RunStore.Exists(_folder.File("refused")));
+    }
 }
