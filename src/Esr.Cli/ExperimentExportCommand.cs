@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Esr.Kernel;
 using Esr.Kernel.Experiments.Runs;
 
 namespace Esr.Cli;
@@ -23,16 +22,7 @@ internal static class ExperimentExportCommand
         {
             var folder = parse.GetRequiredValue(run);
             if (!RunStore.Exists(folder)) throw new EsrInputException($"--run '{folder}' is not a run folder (no {RunStore.ManifestFile})");
-            var store = new RunStore(folder);
-            var manifest = store.ReadManifest() ?? throw new EsrInputException($"{store.ManifestPath}: missing");
-            var paths = new List<string>();
-            foreach (var (fileName, results) in PaperExport.FromRun(manifest, store.ReadTrials()))
-            {
-                var path = SafeFileName.Inside(parse.GetRequiredValue(outDirectory), fileName);
-                await PaperResultFile.WriteAsync(path, results, cancellationToken);
-                paths.Add(path);
-            }
-            foreach (var path in paths) output.WriteLine(path);
+            foreach (var path in await PaperExport.WriteAsync(new RunStore(folder), parse.GetRequiredValue(outDirectory), cancellationToken)) output.WriteLine(path);
             return ExitCodes.Success;
         });
         return command;

@@ -3,7 +3,7 @@ using Microsoft.Data.Analysis;
 
 namespace Esr.Kernel.Analysis;
 
-/// <summary>Reads back a table the project saved with DataFrame.SaveCsv (invariant culture).</summary>
+/// <summary>Writes the project's tables as CSV (invariant culture) and reads them back.</summary>
 public static class CsvTable
 {
     /// <summary>Loads <paramref name="path"/> with the given columns and types, checking the header first.</summary>
@@ -19,4 +19,8 @@ public static class CsvTable
         if (header != expected) throw new InvalidDataException($"{path}: expected the header '{expected}' of {what}, found '{header}'");
         return DataFrame.LoadCsv(path, columnNames: [.. columns], dataTypes: [.. types], cultureInfo: CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Writes <paramref name="frame"/> as CSV with the invariant culture, through a temporary file so a reader never sees half a table.</summary>
+    public static void Save(DataFrame frame, string path) =>
+        AtomicFile.Write(path, temporary => DataFrame.SaveCsv(frame, temporary, cultureInfo: CultureInfo.InvariantCulture));
 }

@@ -22,6 +22,9 @@ public static class Workbench
     /// <summary>The names <see cref="Load"/> knows without a path: the toy models found here and the paper's configurations.</summary>
     public static IReadOnlyList<string> ModelNames => ModelReference.KnownNames();
 
+    /// <summary>The paper's experiments by id (<see cref="ExperimentCatalog.Default"/>): <c>Workbench.Experiments.Get("1").RunAsync(...)</c>.</summary>
+    public static ExperimentCatalog Experiments => ExperimentCatalog.Default;
+
     /// <summary>The figures the workbench draws (<see cref="FigureCatalog.All"/>), each drawn by <see cref="FigureDefinition.Draw"/>.</summary>
     public static IReadOnlyList<FigureDefinition> Figures => FigureCatalog.All;
 

@@ -12,16 +12,19 @@ public static class OffTopicDetectorSets
         34765, 37536, 40119, 40792, 41038, 45078, 46037, 49897, 54311, 58565, 59483, 61116, 61420,
     ];
 
-    /// <summary>Reads the <c>off_topic_detectors</c> list of a detector JSON file (the paper's or this project's).</summary>
+    /// <summary>
+    /// Reads the <c>off_topic_detectors</c> list of a detector JSON file (the paper's or this project's), or a file that
+    /// holds only the list.
+    /// </summary>
     /// <exception cref="InvalidDataException">The file is not JSON or lacks an integer list <c>off_topic_detectors</c>.</exception>
     public static IReadOnlyList<int> Read(string path)
     {
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("off_topic_detectors", out var list) && list.ValueKind == JsonValueKind.Array
-                && list.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _)))
+            var root = document.RootElement;
+            var list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("off_topic_detectors", out var field) ? field : root;
+            if (list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _)))
                 return list.EnumerateArray().Select(e => e.GetInt32()).Distinct().ToList();
         }
         catch (JsonException e)
@@ -30,4 +33,9 @@ public static class OffTopicDetectorSets
         }
         throw new InvalidDataException($"'{path}': field \"off_topic_detectors\" must be a list of integer latent indices");
     }
+
+    /// <summary>Detectors as an option gives them: a detector file (<see cref="Read"/>) or comma-separated latents.</summary>
+    /// <exception cref="EsrInputException">A list that is not comma-separated latents.</exception>
+    /// <exception cref="InvalidDataException">A malformed detector file.</exception>
+    public static IReadOnlyList<int> ReadOrParse(string option, string value) => File.Exists(value) ? Read(value) : LatentList.Parse(option, value);
 }

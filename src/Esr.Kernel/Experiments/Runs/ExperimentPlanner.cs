@@ -1,8 +1,9 @@
 namespace Esr.Kernel.Experiments.Runs;
 
 /// <summary>
-/// Builds the plan of experiments 1, 2, 3 (part B), 4, 5, 8 and 10 (ESR_SPEC §6) from the settings, the run seed and
-/// the source trials: which latents, with which prompts, replaying which seeds, ablating what.
+/// Builds the plan of a steering experiment (ESR_SPEC §6: 1, 2, 3 part B, 4, 5, 8 and 10) from the settings, the run
+/// seed and the source trials: which latents, with which prompts, replaying which seeds, ablating what. How it uses a
+/// source and names its condition is the experiment's <see cref="SteeringProtocol"/>.
 /// </summary>
 public static class ExperimentPlanner
 {
@@ -12,14 +13,13 @@ public static class ExperimentPlanner
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(inputs);
-        var needsSource = settings.Experiment is "4" or "5" or "8" or "10";
-        if (needsSource && inputs.Source is null)
+        var protocol = SteeringProtocols.Get(settings.Experiment);
+        if (protocol.NeedsSource && inputs.Source is null)
             throw new ArgumentException($"experiment {settings.Experiment} needs --from-results (a run folder or a paper result file)");
         var replay = settings.ReplaySourceTrials && inputs.Source is not null;
-        // Only Exp 5 keeps just the prompts of a latent's trials without an error; the others reuse or replay them all.
         var source = inputs.Source is null
             ? null
-            : SourceLatents(inputs.Source, requireThreshold: replay || settings.Experiment is "2" or "5", dropErroredTrials: settings.Experiment == "5");
+            : SourceLatents(inputs.Source, requireThreshold: replay || protocol.NeedsSourceThresholds, dropErroredTrials: !protocol.KeepsErroredSourceTrials);
         IReadOnlyList<int> latents = source is not null
             ? source.Select(s => s.Latent).ToArray()
             : await (inputs.SelectLatents ?? throw new ArgumentException("a run without --from-results needs latent selection"))
@@ -34,7 +34,7 @@ public static class ExperimentPlanner
         {
             if (bySource is not null && replay)
                 return bySource[latent].Trials.Select(t => new PlannedPrompt(t.BasePrompt ?? t.Prompt, ReplaySeed: t.Seed)).ToArray();
-            if (bySource is not null && settings.Experiment != "2" && !settings.FreshPrompts)
+            if (bySource is not null && protocol.ReusesSourcePrompts && !settings.FreshPrompts)
                 return bySource[latent].Trials.Select(t => new PlannedPrompt(t.BasePrompt ?? t.Prompt)).ToArray();
             return RunSeeds.Sample(inputs.Prompts, Math.Min(settings.TrialsPerFeature, inputs.Prompts.Count), RunSeeds.Random(inputs.RunSeed, $"prompts|{latent}"))
                 .Select(p => new PlannedPrompt(p)).ToArray();
@@ -65,7 +65,7 @@ public static class ExperimentPlanner
         else
         {
             foreach (var latent in latents)
-                plans.Add(new LatentPlan(settings.Condition, latent, Label(latent), Prompts(latent), Threshold(latent), settings.AblateLatents));
+                plans.Add(new LatentPlan(protocol.Condition, latent, Label(latent), Prompts(latent), Threshold(latent), settings.AblateLatents));
         }
         return new RunPlan(plans);
     }

@@ -8,7 +8,7 @@ namespace Esr.Kernel.Experiments.Runs;
 /// <summary>
 /// Everything that decides which trials an experiment run makes and how (ESR_SPEC §1.5, §3, §4, §6): the run's
 /// config, stored in its manifest and compared on resume. Defaults are Exp 1's; <see cref="ForExperiment"/> gives
-/// each experiment's. Loaded from a JSON file (snake_case names) with the command line on top.
+/// each experiment's (its <see cref="SteeringProtocol"/>). Loaded from a JSON file (snake_case names) with the command line on top.
 /// </summary>
 public sealed record ExperimentSettings
 {
@@ -134,16 +134,6 @@ public sealed record ExperimentSettings
     /// <summary>Meta-prompt variants (Exp 5); empty elsewhere.</summary>
     public IReadOnlyList<PromptVariant> PromptVariants { get; init; } = [];
 
-    /// <summary>The trials' condition label for experiments with one condition.</summary>
-    [JsonIgnore]
-    public string Condition => Experiment switch
-    {
-        "2" => "boost_sweep",
-        "3" => "ablation",
-        "8" => "no_steering",
-        _ => "steered",
-    };
-
     /// <summary>True when the run uses the separate <c>_with_ablation</c> threshold cache (ablation calibrated here).</summary>
     [JsonIgnore]
     public bool UsesAblationCache => AblateLatents.Count > 0 && RandomAblationSets == 0;
@@ -152,14 +142,13 @@ public sealed record ExperimentSettings
     public const double FineTunedRepetitionPenalty = 1.1;
 
     /// <summary>
-    /// The defaults of one experiment for a paper configuration or, when null, a generic model (repetition penalty by
-    /// <paramref name="modelPath"/> as the shipped code, when given). Exp 4 on a generic model is the paper's
-    /// fine-tuned merges, which the original ran as their paths implied: no extra assistant header (no "llama" in the
-    /// path) and repetition penalty 1.1, matching their training prompts.
+    /// The defaults of one steering experiment (<see cref="SteeringProtocol.Defaults"/>) for a paper configuration or,
+    /// when null, a generic model (repetition penalty by <paramref name="modelPath"/> as the shipped code, when given).
     /// </summary>
-    /// <exception cref="ArgumentException">The experiment is not one of these runs.</exception>
+    /// <exception cref="ArgumentException">The experiment is not a steering run.</exception>
     public static ExperimentSettings ForExperiment(string experiment, PaperConfiguration? paper = null, string? modelPath = null)
     {
+        var protocol = SteeringProtocols.Get(experiment);
         var basis = new ExperimentSettings { Experiment = experiment };
         if (paper is not null)
         {
@@ -174,30 +163,7 @@ public sealed record ExperimentSettings
         {
             basis = basis with { RepetitionPenalty = RepetitionPenaltyFor(modelPath) };
         }
-        return experiment switch
-        {
-            "1" or "8" => basis with { NoSteering = experiment == "8" },
-            "4" when paper is null => basis with
-            {
-                RecalibrateThresholds = true, PaperExtraAssistantHeader = false, RepetitionPenalty = FineTunedRepetitionPenalty,
-            },
-            "4" => basis with { RecalibrateThresholds = true },
-            // Exp 2 (70B config): target 0.5, 20 steps, bounds 0-100, prior N(20, 20), 300 latents.
-            "2" => basis with
-            {
-                BoostLevelCount = 10, NFeatures = 300,
-                Calibration = basis.Calibration with { Target = 0.5, Trials = 20, Lower = 0, Upper = 100, PriorMean = 20, PriorStd = 20 },
-            },
-            // Exp 3 ablation config: target 0.3, 20 steps, bounds 0-100, prior N(20, 20), 50 latents, one prompt per step, 512 tokens.
-            "3" => basis with
-            {
-                NFeatures = 50, CalibrationMaxTokens = 512, ReplaySourceTrials = true,
-                Calibration = basis.Calibration with { Target = 0.3, Trials = 20, Lower = 0, Upper = 100, PriorMean = 20, PriorStd = 20, SamplesPerTrial = 1 },
-            },
-            "5" => basis with { PromptVariants = PromptVariant.Paper },
-            "10" => basis with { RandomAblationSets = 3, ReplaySourceTrials = true },
-            _ => throw new ArgumentException($"experiment '{experiment}' is not a steering run (expected 1, 2, 3, 4, 5, 8 or 10)", nameof(experiment)),
-        };
+        return protocol.Defaults(basis, paper);
     }
 
     /// <summary>

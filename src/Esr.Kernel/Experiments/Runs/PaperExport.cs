@@ -8,7 +8,7 @@ namespace Esr.Kernel.Experiments.Runs;
 /// A run in the paper's result layout (ESR_SPEC §5): one file per condition, named as the paper named them
 /// (<c>experiment_results_&lt;model&gt;_&lt;ts&gt;[_suffix].json</c>, <c>experiment_multi_boost_...</c>,
 /// <c>experiment_5_prompt_variants_&lt;model&gt;_&lt;variant&gt;_&lt;ts&gt;.json</c>), with the
-/// <c>experiment_config</c> fields filled from the manifest and the experiment's extras.
+/// <c>experiment_config</c> fields filled from the manifest and the experiment's extras (its <see cref="SteeringProtocol"/>).
 /// </summary>
 public static class PaperExport
 {
@@ -19,6 +19,7 @@ public static class PaperExport
         ArgumentNullException.ThrowIfNull(trials);
         var settings = manifest.Config.Deserialize<ExperimentSettings>(TrialJson.Options)
             ?? throw new InvalidDataException("the manifest's config is null");
+        var protocol = SteeringProtocols.Get(settings.Experiment);
         var stamp = manifest.CreatedUtc.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
         var model = SafeFileName.From(manifest.Model);
         var files = new List<(string, PaperResults)>();
@@ -30,44 +31,37 @@ public static class PaperExport
                 ["n_boost_levels"] = settings.BoostLevelCount,
                 ["boost_range_std"] = settings.BoostLevelCount is null ? null : settings.BoostRangeStd,
             };
-            var name = $"experiment_results_{model}_{stamp}";
-            switch (settings.Experiment)
-            {
-                case "2":
-                    name = $"experiment_multi_boost_{model}_{stamp}";
-                    extras["boost_levels"] = new JsonArray((manifest.BoostLevels ?? []).Select(l => (JsonNode?)l).ToArray());
-                    extras["threshold_cache_stats"] = manifest.ThresholdCacheStats is { } stats ? new JsonObject { ["mean"] = stats.Mean, ["std"] = stats.Std } : null;
-                    break;
-                case "3":
-                    name += "_with_ablation";
-                    break;
-                case "5":
-                    var variant = settings.PromptVariants.FirstOrDefault(v => v.Id == condition.Key);
-                    name = $"experiment_5_prompt_variants_{model}_{SafeFileName.From(condition.Key)}_{stamp}";
-                    config["prompt_variant_id"] = condition.Key;
-                    config["prompt_variant_template"] = variant?.Template;
-                    extras["experiment_metadata"] = new JsonObject
-                    {
-                        ["experiment_name"] = "experiment_5_prompt_variants", ["prompt_variant_id"] = condition.Key,
-                        ["prompt_variant_template"] = variant?.Template, ["source_results_file"] = settings.FromResults,
-                    };
-                    break;
-                case "8":
-                    name += "_no_steering_baseline";
-                    break;
-                case "10":
-                    name += "_" + SafeFileName.From(condition.Key);
-                    break;
-            }
+            protocol.AddPaperFields(config, extras, manifest, settings, condition.Key);
             var ablated = condition.First().AblatedLatents;
             if (ablated.Count > 0)
             {
                 extras["ablated_latents"] = new JsonArray(ablated.Select(l => (JsonNode?)l).ToArray());
                 extras["num_ablated_latents"] = ablated.Count;
             }
-            files.Add((name + ".json", new PaperResults(config, condition.ToArray(), extras)));
+            files.Add((protocol.PaperFileName(model, stamp, condition.Key) + ".json", new PaperResults(config, condition.ToArray(), extras)));
         }
         return files;
+    }
+
+    /// <summary>
+    /// Writes the files of the run in <paramref name="store"/> into <paramref name="outDirectory"/> (created), each
+    /// name kept inside it (<see cref="SafeFileName.Inside"/>), atomically.
+    /// </summary>
+    /// <returns>The paths written, one per condition.</returns>
+    /// <exception cref="InvalidDataException">The folder has no manifest, or it or a trial line is malformed.</exception>
+    /// <exception cref="ArgumentException">The run's experiment is not a steering run.</exception>
+    public static async Task<IReadOnlyList<string>> WriteAsync(RunStore store, string outDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var manifest = store.ReadManifest() ?? throw new InvalidDataException($"{store.ManifestPath}: missing");
+        var paths = new List<string>();
+        foreach (var (fileName, results) in FromRun(manifest, store.ReadTrials()))
+        {
+            var path = SafeFileName.Inside(outDirectory, fileName);
+            await PaperResultFile.WriteAsync(path, results, cancellationToken).ConfigureAwait(false);
+            paths.Add(path);
+        }
+        return paths;
     }
 
     private static JsonObject Config(RunManifest manifest, ExperimentSettings settings) => new()

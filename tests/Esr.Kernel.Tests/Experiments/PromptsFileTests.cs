@@ -1,5 +1,6 @@
-using Esr.Kernel;
-namespace Esr.Cli.Tests;
+using Esr.Kernel.Experiments;
+
+namespace Esr.Kernel.Tests.Experiments;
 
 public sealed class PromptsFileTests : IDisposable
 {

@@ -1,10 +1,10 @@
-namespace Esr.Cli;
+namespace Esr.Kernel.Experiments;
 
 /// <summary>
 /// A prompts file as the paper's prompts.txt (ESR_SPEC §1.6): one prompt per line, split on "\n" with nothing else
 /// stripped but a Windows line end's "\r"; blank lines skipped.
 /// </summary>
-internal static class PromptsFile
+public static class PromptsFile
 {
     /// <summary>Reads the prompts of <paramref name="path"/>.</summary>
     /// <param name="path">The file.</param>
