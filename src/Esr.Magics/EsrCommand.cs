@@ -49,21 +49,35 @@ public abstract class EsrCommand : KernelDirectiveCommand
     {
         try
         {
+            if (Cell() is { } cell && UnknownOptions.Option(cell, this, session) is { } unknown) throw new EsrInputException(unknown);
             await RunAsync(session, context);
         }
         catch (EsrInputException error)
         {
-            var message = $"#!esr {DirectiveName}: {OneLine(error.Message)}";
-            context.Publish(new DiagnosticsProduced(
-                [new Diagnostic(new LinePositionSpan(new LinePosition(0, 0), new LinePosition(0, 0)), DiagnosticSeverity.Error, "ESR", message)],
-                [new FormattedValue(PlainTextFormatter.MimeType, message)], context.Command));
-            context.Fail(context.Command, message: message);
+            Fail(context, $"#!esr {DirectiveName}: {OneLine(error.Message)}");
         }
+    }
+
+    /// <summary>Reports <paramref name="message"/> as an error diagnostic and fails the command, as .NET Interactive does for its own directive errors.</summary>
+    internal static void Fail(KernelInvocationContext context, string message)
+    {
+        context.Publish(new DiagnosticsProduced(
+            [new Diagnostic(new LinePositionSpan(new LinePosition(0, 0), new LinePosition(0, 0)), DiagnosticSeverity.Error, "ESR", message)],
+            [new FormattedValue(PlainTextFormatter.MimeType, message)], context.Command));
+        context.Fail(context.Command, message: message);
     }
 
     /// <summary>Displays <paramref name="value"/> as HTML with its plain-text fallback.</summary>
     internal static DisplayedValue Show(KernelInvocationContext context, object value) =>
         KernelInvocationContextExtensions.Display(context, value, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
+    /// <summary>The text of the cell this command came from, or null when it was sent from code.</summary>
+    private string? Cell()
+    {
+        for (var command = Parent; command is not null; command = command.Parent)
+            if (command is SubmitCode submit) return submit.Code;
+        return null;
+    }
 
     private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 }

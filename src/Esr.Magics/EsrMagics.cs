@@ -32,9 +32,13 @@ public static class EsrMagics
             Description = "ESR Workbench: load a model, generate and steer, read latents, judge (#!esr help)",
             Subcommands = commands.Select(command => command.Directive(session)).ToArray(),
         };
-        kernel.AddDirective(esr, (_, context) =>
+        kernel.AddDirective(esr, (command, context) =>
         {
-            KernelInvocationContextExtensions.DisplayAs(context, EsrHelp.Text(session, null), "text/plain");
+            // A bare #!esr shows the help; .NET Interactive also lands here for a word that names no subcommand.
+            if (UnknownOptions.Subcommand(command.ToString() ?? "", session) is { } unknown)
+                EsrCommand.Fail(context, $"{DirectiveName}: no subcommand '{unknown}' (expected one of {string.Join(", ", commands.Select(c => c.DirectiveName))}; #!esr help)");
+            else
+                KernelInvocationContextExtensions.DisplayAs(context, EsrHelp.Text(session, null), "text/plain");
             return Task.CompletedTask;
         });
         var register = typeof(EsrMagics).GetMethod(nameof(RegisterHandler), BindingFlags.NonPublic | BindingFlags.Static)!;
