@@ -32,7 +32,7 @@ public sealed class EsrSession : IDisposable
     /// <summary>The loaded model.</summary>
     /// <exception cref="EsrInputException">None is loaded.</exception>
     internal LoadedModel RequireModel(string subcommand) => Model
-        ?? throw new EsrInputException($"#!esr {subcommand}: no model loaded (run #!esr load <model> first, e.g. #!esr load toy-m-sa60)");
+        ?? throw new EsrInputException($"no model loaded (run #!esr load <model> first, e.g. #!esr load toy-m-sa60)");
 
     /// <summary>Makes <paramref name="model"/> the session's model, freeing the one before; the last generation is forgotten.</summary>
     internal void Use(LoadedModel model)
