@@ -25,8 +25,9 @@ internal static class Html
         .esr .esr-score { display: inline-block; min-width: 2.2em; padding: 0 4px; margin-right: 6px; border-radius: 3px; color: #fff; text-align: center; font-weight: 600; }
         .esr .esr-high { background: #2e7d32; } .esr .esr-mid { background: #b26a00; } .esr .esr-low { background: #c62828; } .esr .esr-none { background: #777; }
         .esr .esr-error { color: #c62828; }
+        .esr .esr-scores { white-space: nowrap; }
         .esr .esr-tokens { font-family: var(--vscode-editor-font-family, monospace); line-height: 1.9; }
-        .esr .esr-token { white-space: pre; padding: 1px 0; border-radius: 2px; }
+        .esr .esr-token { white-space: pre; padding: 1px 2px; margin: 0 1px; border: 1px solid rgba(128,128,128,.25); border-radius: 3px; }
         .esr .esr-token:hover { outline: 1px solid #888; }
         .esr details summary { cursor: pointer; color: #888; font-size: 12px; }
         </style>

@@ -17,7 +17,7 @@ internal static class LadderHtml
             var scores = verdict is null || verdict.Attempts.Count == 0
                 ? "-"
                 : string.Concat(verdict.Attempts.Select(attempt => AttemptsHtml.Score(attempt.Score)));
-            return $"<tr><th>{Html.Text(Html.Number(rung.Boost, 6))}</th><td>{scores}</td><td>{AttemptsHtml.Of(verdict, rung.Completion.Text)}</td></tr>";
+            return $"<tr><th>{Html.Text(Html.Number(rung.Boost, 6))}</th><td class=\"esr-scores\">{scores}</td><td>{AttemptsHtml.Of(verdict, rung.Completion.Text)}</td></tr>";
         }));
         var meta = $"latent {ladder.Latent}{(label is null ? "" : $" '{label}'")} · seed {first.Seed} · temperature {Html.Number(first.Settings.Temperature)}" +
             (judge is null ? " · not judged (no judge set)" : $" · judge {judge.Judge}");
