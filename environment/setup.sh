@@ -72,4 +72,28 @@ dotnet restore "$repo/Esr.sln" --verbosity quiet
 bash "$repo/environment/fix-torchsharp-native.sh" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/torchsharp"
 dotnet build "$repo/Esr.sln" -c "$configuration" --no-restore --verbosity quiet -nologo
 bash "$repo/environment/fix-torchsharp-native.sh" "$repo/src" "$repo/tests"
+# The notebook extension (docs/MAGICS.md): Esr.Kernel (which carries the toy zoo) and Esr.Magics packed into a local
+# feed, loaded with #i "nuget: <repo>/artifacts/feed" and #r "nuget: Esr.Magics, <version>"; and the dotnet-interactive
+# tool of dotnet-tools.json, the real notebook host that Esr.Magics.Tests drives.
+feed="$repo/artifacts/feed"
+mkdir -p "$feed" && rm -f "$feed"/Esr.Kernel.*.nupkg "$feed"/Esr.Magics.*.nupkg
+for project in Esr.Kernel Esr.Magics; do
+  dotnet pack "$repo/src/$project/$project.csproj" -c "$configuration" --no-build -o "$feed" --verbosity quiet -nologo
+done
+# A rebuilt package keeps its version, so NuGet's unpacked copy of an older build (and the notebook host's cached
+# restore that points at it) would win: drop those that differ from the feed's.
+packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+sha512_base64() { python3 -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$1"; }
+for nupkg in "$feed"/Esr.Kernel.*.nupkg "$feed"/Esr.Magics.*.nupkg; do
+  name="$(basename "$nupkg" .nupkg)"; id="${name%%.[0-9]*}"; version="${name#"$id".}"
+  id="${id,,}"; unpacked="$packages/$id/$version"
+  if [[ -f "$unpacked/$id.$version.nupkg.sha512" && "$(cat "$unpacked/$id.$version.nupkg.sha512")" != "$(sha512_base64 "$nupkg")" ]]; then
+    log "dropping the stale unpacked $id $version"
+    rm -rf "$unpacked"
+    grep -lis "/$id/$version/" "$HOME"/.packagemanagement/nuget/Cache/*.resolvedReferences.paths 2>/dev/null | while read -r stale; do
+      rm -f "$stale" "${stale%.resolvedReferences.paths}.csx"
+    done || true
+  fi
+done
+(cd "$repo" && dotnet tool restore >/dev/null)
 log "ready"

@@ -30,7 +30,9 @@ public static class ToyZoo
 
     /// <summary>
     /// Finds the zoo folder: <c>ESR_TOY_ZOO</c> when set; else the first <c>toy/zoo</c> holding zoo.json in the
-    /// application's base directory or above it, then in the current directory or above it (a repository checkout).
+    /// application's base directory or above it, then in the kernel assembly's directory or above it (the Esr.Kernel
+    /// package ships the zoo, so a notebook host that loads the package from its own folder finds it), then in the
+    /// current directory or above it (a repository checkout).
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">ESR_TOY_ZOO names a folder without zoo.json, or no zoo is found.</exception>
     public static string Locate()
@@ -41,7 +43,8 @@ public static class ToyZoo
                 ? configured
                 : throw new DirectoryNotFoundException($"{Variable}={configured}: no {ManifestFile} in that folder");
         }
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        var kernelDirectory = Path.GetDirectoryName(typeof(ToyZoo).Assembly.Location) is { Length: > 0 } folder ? folder : AppContext.BaseDirectory;
+        foreach (var start in new[] { AppContext.BaseDirectory, kernelDirectory, Directory.GetCurrentDirectory() })
         {
             for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {

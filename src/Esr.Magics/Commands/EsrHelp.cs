@@ -1,0 +1,76 @@
+using System.Text;
+using Esr.Kernel;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Directives;
+
+namespace Esr.Magics;
+
+/// <summary><c>#!esr help [&lt;subcommand&gt;]</c>: the grammar (.NET Interactive has no --help for directives).</summary>
+public sealed class EsrHelp : EsrCommand
+{
+    /// <summary>
+    /// Subcommands whose runs and figures live in the kernel's experiment and figure catalogs; listed until their
+    /// directives are registered.
+    /// </summary>
+    internal static readonly IReadOnlyList<(string Name, string Usage, string Summary)> CatalogSubcommands =
+    [
+        ("experiment", "experiment <id> [the CLI's options] [--out DIR] [--name <var>]",
+            "Runs an experiment of the kernel's experiment catalog (the ids `esr experiment` lists); as a magic it is not in this version yet: use `esr experiment`."),
+        ("figure", "figure <id> --results <dir>[,...] [--name <var>]",
+            "Draws a figure of the kernel's figure catalog from result folders; as a magic it is not in this version yet: use `esr figure`."),
+    ];
+
+    /// <summary>The subcommand to explain; null for all.</summary>
+    public string? Subcommand { get; set; }
+
+    internal override string DirectiveName => "help";
+
+    internal override string Usage => "help [<subcommand>]";
+
+    internal override string Summary => "Shows this usage, or one subcommand's options.";
+
+    internal override int Order => 100;
+
+    internal override IEnumerable<KernelDirectiveParameter> Parameters(EsrSession session) =>
+    [
+        new KernelDirectiveParameter("--subcommand", "The subcommand to explain") { AllowImplicitName = true }
+            .WithValues([.. session.Commands.Select(command => command.DirectiveName), .. CatalogSubcommands.Select(entry => entry.Name)]),
+    ];
+
+    internal override Task RunAsync(EsrSession session, KernelInvocationContext context)
+    {
+        KernelInvocationContextExtensions.DisplayAs(context, Text(session, Subcommand), "text/plain");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The usage of every subcommand, or of one with its options.</summary>
+    /// <exception cref="EsrInputException">An unknown subcommand.</exception>
+    internal static string Text(EsrSession session, string? subcommand)
+    {
+        var text = new StringBuilder();
+        if (subcommand is null)
+        {
+            text.AppendLine("#!esr: ESR Workbench magic commands (the same API from C#: using Esr.Kernel;)");
+            foreach (var command in session.Commands) text.AppendLine($"  #!esr {command.Usage}").AppendLine($"      {command.Summary}");
+            foreach (var (name, usage, summary) in CatalogSubcommands.Where(entry => session.Commands.All(command => command.DirectiveName != entry.Name)))
+                text.AppendLine($"  #!esr {usage}   [from the {name} catalog]").AppendLine($"      {summary}");
+            text.Append("#!esr help <subcommand> lists a subcommand's options.");
+            return text.ToString();
+        }
+        var chosen = session.Commands.FirstOrDefault(command => command.DirectiveName == subcommand);
+        if (chosen is null)
+        {
+            var catalog = CatalogSubcommands.FirstOrDefault(entry => entry.Name == subcommand);
+            if (catalog.Name is not null) return $"#!esr {catalog.Usage}   [from the {catalog.Name} catalog]\n{catalog.Summary}";
+            throw new EsrInputException(
+                $"no subcommand '{subcommand}' (expected one of {string.Join(", ", session.Commands.Select(command => command.DirectiveName).Concat(CatalogSubcommands.Select(entry => entry.Name)))})");
+        }
+        text.AppendLine($"#!esr {chosen.Usage}").AppendLine(chosen.Summary);
+        foreach (var parameter in chosen.Parameters(session))
+        {
+            var form = parameter.AllowImplicitName ? $"<{parameter.Name.TrimStart('-')}>" : parameter.Flag ? parameter.Name : $"{parameter.Name} <value>";
+            text.AppendLine($"  {form}: {parameter.Description}");
+        }
+        return text.ToString().TrimEnd();
+    }
+}
