@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Esr.Notebooks;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Esr.Cli;
 
@@ -31,7 +30,7 @@ internal static class RunCommand
         };
         parameters.Validators.Add(result =>
         {
-            foreach (var token in result.Tokens.Select(token => token.Value).Where(value => Split(value) is null))
+            foreach (var token in result.Tokens.Select(token => token.Value).Where(value => NotebookParameters.ParseAssignment(value) is null))
                 result.AddError($"-p '{token}' must be name=value with a C# variable name");
         });
         var timeout = CliOptions.OptionalNumber("--timeout", "Seconds each notebook may run; the cell running then is cancelled and the notebook fails", value => value > 0, "a positive number of seconds");
@@ -49,17 +48,15 @@ internal static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var paths = parse.GetRequiredValue(notebooks);
-            var folder = parse.GetRequiredValue(outFolder);
-            CheckOutputs(paths, folder);
-            var runner = new NotebookRunner(new NotebookRunOptions(folder)
+            var runner = new NotebookRunner(new NotebookRunOptions(parse.GetRequiredValue(outFolder))
             {
-                Parameters = [.. (parse.GetValue(parameters) ?? []).Select(value => Split(value)!.Value)],
+                Parameters = [.. (parse.GetValue(parameters) ?? []).Select(value => NotebookParameters.ParseAssignment(value)!.Value)],
                 Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Html = parse.GetValue(html),
                 Extensions = parse.GetValue(extensions) ?? [],
             });
             // Every notebook is read and given its parameters before any runs, so a typo fails fast.
-            var prepared = paths.Select(runner.Prepare).ToArray();
+            var prepared = runner.Prepare(paths);
             var runs = new List<NotebookRun>();
             foreach (var notebook in prepared)
             {
@@ -74,27 +71,5 @@ internal static class RunCommand
             return runs.All(run => run.Succeeded) ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
-    }
-
-    private static KeyValuePair<string, string>? Split(string parameter)
-    {
-        var equals = parameter.IndexOf('=');
-        if (equals <= 0) return null;
-        var name = parameter[..equals];
-        return SyntaxFacts.IsValidIdentifier(name) ? new(name, parameter[(equals + 1)..]) : null;
-    }
-
-    // Two notebooks with one file name, or a notebook written over itself, would lose a file.
-    private static void CheckOutputs(IReadOnlyList<string> paths, string folder)
-    {
-        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in paths)
-        {
-            var target = Path.GetFullPath(Path.Combine(folder, Path.GetFileName(path)));
-            if (target == Path.GetFullPath(path))
-                throw new EsrInputException($"-o {folder} would write the executed notebook over {path} itself; choose another folder");
-            if (!seen.TryAdd(target, path))
-                throw new EsrInputException($"{seen[target]} and {path} would both be written to {target}; run them with different -o folders");
-        }
     }
 }

@@ -57,7 +57,7 @@ internal sealed class KernelExtensionLoader
     public async Task<IReadOnlyList<IKernelExtension>> LoadAsync(string path, InteractiveKernel kernel)
     {
         if (File.Exists(path)) return await LoadAssemblyAsync(Path.GetFullPath(path), kernel);
-        if (!Directory.Exists(path)) throw new FileNotFoundException($"extension '{path}' does not exist (expected an assembly or a package folder)", path);
+        if (!Directory.Exists(path)) throw new FileNotFoundException("no such file or folder (expected an assembly or a package folder)", path);
         var packaged = Path.Combine(path, ExtensionFolder);
         return await LoadFolderAsync(Directory.Exists(packaged) ? packaged : path, kernel);
     }

@@ -25,14 +25,25 @@ public static class NotebookFile
         new KernelInfo(MarkdownKernelName, "Markdown", ["md"]),
     };
 
-    /// <summary>Reads <paramref name="path"/>; a missing, unreadable or malformed file is an input error naming it.</summary>
+    /// <summary>
+    /// Reads <paramref name="path"/>; a missing or unreadable file, or one that is not an nbformat 4 notebook (an
+    /// object with a <c>cells</c> array), is an input error naming it.
+    /// </summary>
     public static InteractiveDocument Read(string path)
     {
         if (!File.Exists(path)) throw new EsrInputException($"notebook '{path}' does not exist");
         try
         {
-            using var stream = File.OpenRead(path);
-            return Notebook.Read(stream, Kernels());
+            var text = File.ReadAllText(path);
+            using (var json = JsonDocument.Parse(text))
+            {
+                var root = json.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("cells", out var cells) || cells.ValueKind != JsonValueKind.Array)
+                    throw new EsrInputException($"notebook '{path}' is not a valid .ipynb file: expected an object with a \"cells\" array");
+                if (!root.TryGetProperty("nbformat", out var format) || format.ValueKind != JsonValueKind.Number || format.GetInt32() != 4)
+                    throw new EsrInputException($"notebook '{path}' is not a valid .ipynb file: expected \"nbformat\": 4");
+            }
+            return Notebook.Parse(text, Kernels());
         }
         catch (Exception error) when (error is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {

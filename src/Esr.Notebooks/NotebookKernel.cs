@@ -1,3 +1,4 @@
+using Esr.Kernel;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.PackageManagement;
@@ -30,7 +31,7 @@ internal static class NotebookKernel
         {
             var loader = new KernelExtensionLoader();
             loader.Attach(composite);
-            foreach (var path in preload) await loader.LoadAsync(path, composite);
+            foreach (var path in preload) await PreloadAsync(loader, path, composite);
             return composite;
         }
         catch
@@ -38,5 +39,20 @@ internal static class NotebookKernel
             composite.Dispose();
             throw;
         }
+    }
+
+    private static async Task PreloadAsync(KernelExtensionLoader loader, string path, CompositeKernel kernel)
+    {
+        IReadOnlyList<IKernelExtension> loaded;
+        try
+        {
+            loaded = await loader.LoadAsync(path, kernel);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw new EsrInputException($"extension '{path}' could not be loaded: {error.GetBaseException().Message}", error);
+        }
+        if (loaded.Count == 0)
+            throw new EsrInputException($"extension '{path}' holds no .NET Interactive extension (a public IKernelExtension class with a parameterless constructor)");
     }
 }

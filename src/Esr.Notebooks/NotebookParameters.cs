@@ -44,6 +44,13 @@ public static class NotebookParameters
         document.Elements.Insert(document.Elements.IndexOf(parameters) + 1, injected);
     }
 
+    /// <summary>Splits a command-line <c>name=value</c> at its first <c>=</c>; null unless the name is a C# identifier.</summary>
+    public static KeyValuePair<string, string>? ParseAssignment(string text)
+    {
+        var equals = text.IndexOf('=');
+        return equals > 0 && SyntaxFacts.IsValidIdentifier(text[..equals]) ? new(text[..equals], text[(equals + 1)..]) : null;
+    }
+
     /// <summary>The variables a C# parameters cell declares at its top level, in order.</summary>
     public static IReadOnlyList<DeclaredParameter> Declarations(string code)
     {

@@ -18,8 +18,27 @@ public sealed class NotebookRunner(NotebookRunOptions options)
     // How long a cancelled cell is given to stop before the runner stops waiting for it.
     private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
 
-    /// <summary>Reads <paramref name="path"/> and injects the parameters; input errors surface here, before anything runs.</summary>
-    /// <exception cref="EsrInputException">The file is not a notebook, or a parameter does not fit it.</exception>
+    /// <summary>
+    /// Reads the notebooks and injects the parameters, so that input errors surface before anything runs: a file
+    /// that is not a notebook, a parameter that does not fit one, or two notebooks that would be written to one file
+    /// (or a notebook over itself).
+    /// </summary>
+    /// <exception cref="EsrInputException">One of those, naming the notebook, parameter or folder.</exception>
+    public IReadOnlyList<PreparedNotebook> Prepare(IReadOnlyList<string> paths)
+    {
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var target = Path.GetFullPath(OutputPathOf(path));
+            if (target == Path.GetFullPath(path))
+                throw new EsrInputException($"output folder '{options.OutputFolder}' holds {path} itself: the executed notebook would replace it; choose another folder");
+            if (!targets.TryAdd(target, path))
+                throw new EsrInputException($"{targets[target]} and {path} would both be written to {target}; run them with different output folders");
+        }
+        return [.. paths.Select(Prepare)];
+    }
+
+    /// <summary>Reads one notebook and injects the parameters (see <see cref="Prepare(IReadOnlyList{string})"/>).</summary>
     public PreparedNotebook Prepare(string path)
     {
         var document = NotebookFile.Read(path);
@@ -35,6 +54,9 @@ public sealed class NotebookRunner(NotebookRunOptions options)
         return new PreparedNotebook(path, document, names);
     }
 
+    /// <summary>Where the executed notebook of <paramref name="notebookPath"/> is written: the output folder, same file name.</summary>
+    public string OutputPathOf(string notebookPath) => Path.Combine(options.OutputFolder, Path.GetFileName(notebookPath));
+
     /// <summary>Runs a prepared notebook and writes the executed notebook (and its page) into the output folder.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the notebook is not written).</exception>
     public async Task<NotebookRun> RunAsync(PreparedNotebook notebook, CancellationToken cancellationToken = default)
@@ -45,14 +67,14 @@ public sealed class NotebookRunner(NotebookRunOptions options)
         {
             cell.Outputs.Clear();
             cell.ExecutionOrder = 0;
-            CellMetadata(cell)["status"] = "pending";
+            PapermillRecord(cell)["status"] = "pending";
         }
 
         var started = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (options.Timeout is { } timeout) deadline.CancelAfter(timeout);
-        var kernel = await CreateKernelAsync(notebook.Path);
+        var kernel = await NotebookKernel.CreateAsync(options.Extensions);
         var recorder = new OutputRecorder();
         var subscription = kernel.KernelEvents.Subscribe(recorder.Record);
         CellFailure? failure = null;
@@ -86,8 +108,7 @@ public sealed class NotebookRunner(NotebookRunOptions options)
                     recorder.AddError("TimeoutException", $"The notebook ran past its {options.Timeout.Value.TotalSeconds:0.###} s timeout in this cell, which was cancelled.");
                 }
                 recorder.EndCell();
-                var metadata = CellMetadata(cell);
-                Finish(metadata, cellStarted, cellWatch.Elapsed, error);
+                Finish(PapermillRecord(cell), cellStarted, cellWatch.Elapsed, error);
                 if (error is null) continue;
                 failure = new CellFailure(notebook.CellNames[cell], error, timedOut);
                 break;
@@ -101,10 +122,10 @@ public sealed class NotebookRunner(NotebookRunOptions options)
             else kernel.Dispose();
         }
 
-        var run = CellMetadataOf(document.Metadata);
+        var run = PapermillRecord(document.Metadata);
         run["parameters"] = options.Parameters.ToDictionary(pair => pair.Key, pair => (object)pair.Value);
         Finish(run, started, watch.Elapsed, failure is null ? null : $"{failure.Cell}: {failure.FirstLine}");
-        var outputPath = Path.Combine(options.OutputFolder, Path.GetFileName(notebook.Path));
+        var outputPath = OutputPathOf(notebook.Path);
         NotebookFile.Write(document, outputPath);
         string? htmlPath = null;
         if (options.Html)
@@ -113,18 +134,6 @@ public sealed class NotebookRunner(NotebookRunOptions options)
             AtomicFile.WriteAllText(htmlPath, NotebookPage.Render(document, notebook.Path, failure));
         }
         return new NotebookRun(notebook.Path, outputPath, htmlPath, watch.Elapsed, failure);
-    }
-
-    private async Task<CompositeKernel> CreateKernelAsync(string notebookPath)
-    {
-        try
-        {
-            return await NotebookKernel.CreateAsync(options.Extensions);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw new EsrInputException($"{notebookPath}: the preloaded extensions could not be loaded: {error.GetBaseException().Message}", error);
-        }
     }
 
     // Asks the kernel to cancel the running cell; true if the cell stopped within the grace period.
@@ -145,9 +154,9 @@ public sealed class NotebookRunner(NotebookRunOptions options)
         if (error is not null) metadata["error"] = error;
     }
 
-    private static IDictionary<string, object> CellMetadata(InteractiveDocumentElement cell) => CellMetadataOf(cell.Metadata ??= new Dictionary<string, object>());
+    private static IDictionary<string, object> PapermillRecord(InteractiveDocumentElement cell) => PapermillRecord(cell.Metadata ??= new Dictionary<string, object>());
 
-    private static IDictionary<string, object> CellMetadataOf(IDictionary<string, object> metadata)
+    private static IDictionary<string, object> PapermillRecord(IDictionary<string, object> metadata)
     {
         if (metadata.TryGetValue("papermill", out var existing) && existing is IDictionary<string, object> dictionary) return dictionary;
         var created = new Dictionary<string, object>();

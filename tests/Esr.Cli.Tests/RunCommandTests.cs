@@ -89,7 +89,7 @@ public sealed class RunCommandTests : IDisposable
         var run = await CliRun.InProcessAsync("run", path, "-o", _directory);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal($"esr: -o {_directory} would write the executed notebook over {path} itself; choose another folder", Assert.Single(run.StderrLines));
+        Assert.Equal($"esr: output folder '{_directory}' holds {path} itself: the executed notebook would replace it; choose another folder", Assert.Single(run.StderrLines));
     }
 
     private string Notebook(string name, params JsonObject[] cells)

@@ -38,6 +38,24 @@ public sealed class KernelExtensionTests : IDisposable
         Assert.Equal(ProbePackage.Shown, Shown(run, cell: 1));
     }
 
+    [Theory]
+    [InlineData("markdig")]
+    [InlineData("missing")]
+    public async Task A_preloaded_path_without_an_extension_is_refused_naming_it(string which)
+    {
+        var extension = which == "markdig" ? typeof(Markdig.Markdown).Assembly.Location : Path.Combine(_directory, "missing.dll");
+        var path = new TestNotebook().Code("1").WriteTo(_directory, "plain.ipynb");
+        var runner = new NotebookRunner(new NotebookRunOptions(Path.Combine(_directory, "out")) { Extensions = [extension] });
+
+        var error = await Assert.ThrowsAsync<Esr.Kernel.EsrInputException>(() => runner.RunAsync(runner.Prepare(path)));
+
+        Assert.Equal(
+            which == "markdig"
+                ? $"extension '{extension}' holds no .NET Interactive extension (a public IKernelExtension class with a parameterless constructor)"
+                : $"extension '{extension}' could not be loaded: no such file or folder (expected an assembly or a package folder)",
+            error.Message);
+    }
+
     private static string Shown(NotebookRun run, int cell)
     {
         var outputs = JsonNode.Parse(File.ReadAllText(run.OutputPath))!["cells"]![cell]!["outputs"]!.AsArray();

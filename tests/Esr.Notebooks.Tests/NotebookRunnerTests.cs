@@ -138,6 +138,44 @@ public sealed class NotebookRunnerTests : IDisposable
         Assert.Equal("7", (string?)notebook["metadata"]!["papermill"]!["parameters"]!["steps"]);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("{\"cells\": 3}")]
+    [InlineData("[]")]
+    [InlineData("{\"cells\": [], \"nbformat\": 3}")]
+    public void A_file_that_is_not_a_notebook_is_refused_naming_it(string content)
+    {
+        var path = Path.Combine(_directory, "bad.ipynb");
+        File.WriteAllText(path, content);
+
+        var error = Assert.Throws<Esr.Kernel.EsrInputException>(() => new NotebookRunner(new NotebookRunOptions(Output)).Prepare(path));
+
+        Assert.StartsWith($"notebook '{path}' is not a valid .ipynb file: ", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_notebook_is_refused_naming_it()
+    {
+        var path = Path.Combine(_directory, "missing.ipynb");
+
+        var error = Assert.Throws<Esr.Kernel.EsrInputException>(() => new NotebookRunner(new NotebookRunOptions(Output)).Prepare(path));
+
+        Assert.Equal($"notebook '{path}' does not exist", error.Message);
+    }
+
+    [Fact]
+    public void Two_notebooks_that_would_be_written_to_one_file_are_refused_before_either_runs()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "b"));
+        var first = new TestNotebook().Code("1").WriteTo(_directory, "same.ipynb");
+        var second = new TestNotebook().Code("2").WriteTo(Path.Combine(_directory, "b"), "same.ipynb");
+
+        var error = Assert.Throws<Esr.Kernel.EsrInputException>(() => new NotebookRunner(new NotebookRunOptions(Output)).Prepare([first, second]));
+
+        Assert.Equal($"{first} and {second} would both be written to {Path.Combine(Output, "same.ipynb")}; run them with different output folders", error.Message);
+    }
+
     private static async Task<NotebookRun> RunAsync(string path, NotebookRunOptions options)
     {
         var runner = new NotebookRunner(options);
