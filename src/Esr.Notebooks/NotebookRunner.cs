@@ -92,20 +92,21 @@ public sealed class NotebookRunner(NotebookRunOptions options)
                 var submission = Task.Run(() => kernel.SendAsync(new SubmitCode(cell.Contents, cell.KernelName)), CancellationToken.None);
                 string? error;
                 var timedOut = false;
-                if (await Task.WhenAny(submission, Task.Delay(Timeout.Infinite, deadline.Token)) == submission)
+                try
                 {
                     // The last event answers the cell's own command; earlier ones may answer the commands it split into.
-                    var failed = (await submission).Events.LastOrDefault() as CommandFailed;
+                    var failed = (await submission.WaitAsync(deadline.Token)).Events.LastOrDefault() as CommandFailed;
                     error = failed?.Message;
                     if (failed is not null) recorder.AddError(ErrorName(failed), failed.Message);
                 }
-                else
+                catch (OperationCanceledException) when (!submission.IsCompletedSuccessfully)
                 {
                     abandoned = !await CancelAsync(kernel, submission);
                     cancellationToken.ThrowIfCancellationRequested();
                     timedOut = true;
-                    error = string.Create(CultureInfo.InvariantCulture, $"ran past the {options.Timeout!.Value.TotalSeconds:0.###} s timeout and was cancelled");
-                    recorder.AddError("TimeoutException", $"The notebook ran past its {options.Timeout.Value.TotalSeconds:0.###} s timeout in this cell, which was cancelled.");
+                    var limit = options.Timeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+                    error = $"ran past the {limit} s timeout and was cancelled";
+                    recorder.AddError("TimeoutException", $"The notebook ran past its {limit} s timeout in this cell, which was cancelled.");
                 }
                 recorder.EndCell();
                 Finish(PapermillRecord(cell), cellStarted, cellWatch.Elapsed, error);
