@@ -72,5 +72,6 @@ public static class EsrCli
             FigureCommand.Create(output),
             ExperimentCommand.Create(output),
             ToyCommand.Create(output),
+            RunCommand.Create(output),
         };
 }
