@@ -175,7 +175,7 @@ public sealed class LoadedModel : IDisposable
         if (File.Exists(sae) || Directory.Exists(sae))
         {
             var block = layer ?? Reference.Toy?.SaeBlock ?? Reference.Paper?.ReadoutBlock
-                ?? throw new EsrInputException($"{inputs.Name(sae)}: give the {inputs.Layer}, the block whose output the SAE reads") { Input = inputs.Input };
+                ?? throw new EsrInputException($"{inputs.Name(sae)}: give {inputs.NamedLayer}, the block whose output the SAE reads") { Input = inputs.Input };
             var point = new HookPoint(block, site ?? Quirks.SaeSite);
             return Open(sae, ModelReference.NameOf(sae), point, point, labels, paper: null, inputs);
         }
@@ -481,5 +481,8 @@ public sealed class LoadedModel : IDisposable
         public static SaeInputs LoadOptions { get; } = new("SAE '{0}'", Kernel.LoadOptions.SaeLayerInput, Kernel.LoadOptions.SaeLayerInput);
 
         public string Name(string sae) => string.Format(CultureInfo.InvariantCulture, Prefix, sae);
+
+        /// <summary>The layer input as a message asks for it: "the layer" (a parameter) or the field's name.</summary>
+        public string NamedLayer => Input is null ? $"the {Layer}" : Layer;
     }
 }
