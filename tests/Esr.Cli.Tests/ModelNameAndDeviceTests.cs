@@ -37,6 +37,16 @@ public class ModelNameAndDeviceTests(TinyLlama tiny)
     }
 
     [Fact]
+    public async Task Toy_eval_takes_the_device_and_cuda_is_one_error_line_on_this_build()
+    {
+        var run = await CliRun.InProcessAsync("toy", "eval", "--model", Toy, "--device", "cuda");
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Equal("esr: device 'cuda': no CUDA device in this build (the CPU libtorch package); see docs/GPU.md", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
     public async Task The_cpu_device_is_the_default_and_can_be_named()
     {
         var named = await CliRun.InProcessAsync("logits", "--model", tiny.ModelDirectory, "--ids", "128000,849", "--device", "cpu");
