@@ -54,7 +54,7 @@ internal static class JudgeCommand
                 parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt, parse.GetValue(maxTokens),
                 localDevice: parse.GetRequiredValue(device));
             using var owned = client as IDisposable;
-            IJudge graded = parse.GetValue(cache) is { } dir ? new CachingJudge(client, new JudgeCache(dir)) : client;
+            var graded = JudgeFactory.Cached(client, parse.GetValue(cache));
             var request = new JudgeRequest(parse.GetRequiredValue(prompt), parse.GetRequiredValue(response), parse.GetRequiredValue(label));
             var verdict = await graded.JudgeAsync(request, cancellationToken);
             if (!verdict.Succeeded) throw new EsrInputException($"the judge failed: {verdict.Error}");

@@ -82,6 +82,13 @@ public static class JudgeFactory
             : throw new EsrInputException($"--judge {judge} is an endpoint URL already; --base-url is for a model name");
     }
 
+    /// <summary>
+    /// <paramref name="judge"/> behind a verdict cache in <paramref name="cacheDirectory"/> (a cached verdict costs no
+    /// call), or <paramref name="judge"/> itself when the folder is null. The caller still disposes <paramref name="judge"/>.
+    /// </summary>
+    public static IJudge Cached(IJudge judge, string? cacheDirectory) =>
+        cacheDirectory is null ? judge : new CachingJudge(judge, new JudgeCache(cacheDirectory));
+
     private static ChatClientJudge CreateChatJudge(
         string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens, string? localDevice = null)
     {
