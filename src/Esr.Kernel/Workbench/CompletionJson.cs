@@ -6,7 +6,10 @@ using Esr.Kernel.Interventions;
 
 namespace Esr.Kernel;
 
-/// <summary>Writes <see cref="Completion.ToJson"/>: the generation and every setting that made it, keys in snake case.</summary>
+/// <summary>
+/// Writes <see cref="Completion.ToJson"/>: the generation and every setting that made it, keys in snake case; the
+/// model-side settings are null for a completion built by hand (no <see cref="Completion.Model"/>).
+/// </summary>
 internal static class CompletionJson
 {
     public static string Write(Completion completion)
@@ -23,18 +26,18 @@ internal static class CompletionJson
             WriteIds(writer, "token_ids", completion.TokenIds);
             writer.WriteString("finish_reason", completion.FinishReason == FinishReason.Stop ? "stop" : "length");
             writer.WriteStartObject("settings");
-            writer.WriteString("model", model.Model);
+            writer.WriteString("model", model?.Model);
             writer.WriteBoolean("raw", settings.Raw);
-            writer.WriteBoolean("paper_extra_header", model.Quirks.PaperExtraHeader);
-            writer.WriteBoolean("paper_final_norm", model.Quirks.PaperFinalNorm);
+            WriteFlag(writer, "paper_extra_header", model?.Quirks.PaperExtraHeader);
+            WriteFlag(writer, "paper_final_norm", model?.Quirks.PaperFinalNorm);
             writer.WriteNumber("temperature", settings.Temperature);
             writer.WriteNumber("top_p", settings.TopP);
             writer.WriteNumber("repetition_penalty", settings.RepetitionPenalty ?? 1.0);
             writer.WriteNumber("max_tokens", settings.MaxTokens);
             writer.WriteNumber("seed", completion.Seed);
-            writer.WriteString("dtype", model.Dtype);
-            writer.WriteString("device", model.Device);
-            WriteIds(writer, "stop_token_ids", model.StopTokenIds);
+            writer.WriteString("dtype", model?.Dtype);
+            writer.WriteString("device", model?.Device);
+            WriteIds(writer, "stop_token_ids", model?.StopTokenIds ?? []);
             writer.WriteStartArray("steer_vectors");
             foreach (var vector in completion.Steering.Vectors)
             {
@@ -51,9 +54,9 @@ internal static class CompletionJson
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static void WriteSae(Utf8JsonWriter writer, ModelSettings model, Steering steering)
+    private static void WriteSae(Utf8JsonWriter writer, ModelSettings? model, Steering steering)
     {
-        if (model.SaePath is null || model.SaePoint is not { } point)
+        if (model?.SaePath is null || model.SaePoint is not { } point)
         {
             writer.WriteNull("sae");
             return;
@@ -86,6 +89,13 @@ internal static class CompletionJson
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    // A completion built by hand knows no model: its model-side settings are null.
+    private static void WriteFlag(Utf8JsonWriter writer, string name, bool? value)
+    {
+        if (value is { } flag) writer.WriteBoolean(name, flag);
+        else writer.WriteNull(name);
     }
 
     private static void WriteIds(Utf8JsonWriter writer, string name, IEnumerable<int> ids)

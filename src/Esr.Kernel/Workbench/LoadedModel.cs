@@ -91,9 +91,9 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>Loads a resolved reference with its quirks, and attaches the SAE asked for or the toy model's own.</summary>
     /// <param name="reference">The resolved model.</param>
-    /// <param name="given">The name or path it was resolved from, as the caller wrote it (echoed in <see cref="ModelSettings.Model"/>).</param>
     /// <param name="options">The load options.</param>
-    internal static LoadedModel Load(ModelReference reference, string given, LoadOptions options)
+    /// <param name="given">The name or path it was resolved from, as the caller wrote it (echoed in <see cref="ModelSettings.Model"/>); null for the reference's name.</param>
+    internal static LoadedModel Load(ModelReference reference, LoadOptions options, string? given = null)
     {
         var dtype = options.ScalarType;
         var device = ComputeDevice.Parse(options.Device);
@@ -106,7 +106,7 @@ public sealed class LoadedModel : IDisposable
             ? InputErrors.Convert(() => ChatModel.Load(reference.Directory, dtype, device.Torch, TemplateOptions(quirks)))
             : null;
         var model = chat?.Model ?? InputErrors.Convert(() => CausalLanguageModel.Load(reference.Directory, dtype, device.Torch));
-        var loaded = new LoadedModel(reference, given, model, chat, quirks, options, device);
+        var loaded = new LoadedModel(reference, given ?? reference.Name, model, chat, quirks, options, device);
         try
         {
             loaded.Model.PaperFinalNorm = quirks.PaperFinalNorm;

@@ -16,7 +16,7 @@ public static partial class Workbench
     public static LoadedModel Load(string model, LoadOptions? options = null)
     {
         options ??= LoadOptions.Default;
-        return LoadedModel.Load(ModelReference.Resolve(model, options.HuggingFaceHome), model, options);
+        return LoadedModel.Load(ModelReference.Resolve(model, options.HuggingFaceHome), options, model);
     }
 
     /// <summary>The names <see cref="Load"/> knows without a path: the toy models found here and the paper's configurations.</summary>

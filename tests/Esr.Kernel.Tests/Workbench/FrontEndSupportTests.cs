@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Esr.Kernel.Generation;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
 using Esr.Kernel.Text;
@@ -44,6 +45,21 @@ public sealed class FrontEndSupportTests(ToyModelFixture toy) : IClassFixture<To
 
         using var plain = JsonDocument.Parse(model.Generate(ToyModelFixture.Prompt, Short with { Steering = Steering.VectorFile(1, file) }).ToJson());
         Assert.Equal(JsonValueKind.Null, plain.RootElement.GetProperty("settings").GetProperty("sae").ValueKind);
+    }
+
+    [Fact]
+    public void A_completion_built_by_hand_echoes_null_for_what_only_a_loaded_model_knows()
+    {
+        var completion = new Completion("Hi", [1, 2], "Hello", [3], FinishReason.Length, 4, Steering.None, new GenerateOptions { Seed = 4 });
+
+        using var json = JsonDocument.Parse(completion.ToJson());
+
+        var settings = json.RootElement.GetProperty("settings");
+        Assert.Equal("length", json.RootElement.GetProperty("finish_reason").GetString());
+        Assert.Equal(4, settings.GetProperty("seed").GetInt32());
+        foreach (var key in new[] { "model", "paper_extra_header", "paper_final_norm", "dtype", "device", "sae" })
+            Assert.Equal(JsonValueKind.Null, settings.GetProperty(key).ValueKind);
+        Assert.Equal(0, settings.GetProperty("stop_token_ids").GetArrayLength());
     }
 
     [Fact]
