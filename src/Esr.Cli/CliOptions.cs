@@ -11,7 +11,16 @@ namespace Esr.Cli;
 /// </summary>
 internal static class CliOptions
 {
-    /// <summary><c>--model DIR</c>: a Hugging Face model directory.</summary>
+    /// <summary><c>--model NAME</c>: what <see cref="Workbench.Load"/> takes.</summary>
+    public static Option<string> Model() => new("--model")
+    {
+        Description = "The model: a Hugging Face model directory (config.json, weights, tokenizer files), a toy model name (e.g. toy-m-sa60), "
+            + "a paper short name (e.g. llama-3.1-8b) or a Hugging Face id (org/name), the last two from the local Hugging Face cache",
+        HelpName = "dir|name",
+        Required = true,
+    };
+
+    /// <summary><c>--model DIR</c>: a Hugging Face model directory (the experiment commands, which load by path).</summary>
     public static Option<string> ModelDirectory() => new("--model")
     {
         Description = "Hugging Face model directory (config.json, model.safetensors or shards, tokenizer files)",
@@ -34,7 +43,25 @@ internal static class CliOptions
         },
     };
 
-    /// <summary>The dtype a <c>--dtype</c> name stands for.</summary>
+    /// <summary><c>--device cpu|cuda|cuda:N</c>, cpu by default; the kernel checks the value and the machine at load.</summary>
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "Where the model computes: cpu, cuda (the first GPU) or cuda:N; a GPU needs the CUDA build (docs/GPU.md)",
+        HelpName = "cpu|cuda|cuda:N",
+        DefaultValueFactory = _ => "cpu",
+    };
+
+    /// <summary><c>--paper-extra-header</c>.</summary>
+    public static Option<bool> PaperExtraHeader() => new("--paper-extra-header")
+    {
+        Description = "Llama only: append the paper's extra <|begin_of_text|><|start_header_id|>assistant<|end_header_id|> "
+            + "after the generation prompt (ESR_SPEC §1.5 quirk; off by default, on for a Llama paper name; --paper-extra-header false turns it off)",
+    };
+
+    /// <summary>A flag's value when it was given (<c>--flag</c> or <c>--flag false</c>), else null: the kernel's default then applies.</summary>
+    public static bool? GivenFlag(ParseResult parse, Option<bool> flag) => parse.GetResult(flag) is { Implicit: false } ? parse.GetValue(flag) : null;
+
+    /// <summary>The dtype a <c>--dtype</c> name stands for (the experiment commands' <see cref="ModelLoading"/>).</summary>
     public static ScalarType ScalarTypeOf(string dtype) => dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
 
     /// <summary><c>--steer-vector L:FILE</c>, repeatable.</summary>

@@ -5,9 +5,19 @@ namespace Esr.Cli;
 /// <summary>Turns any failure into the single stderr line the CLI promises: no stack trace, no second line.</summary>
 internal static partial class ErrorMessages
 {
+    // The kernel names its inputs as C# does (EsrInputException.Input); the line names the option the user typed.
+    private static readonly Dictionary<string, string> Options = new()
+    {
+        ["LoadOptions.Sae"] = "--sae",
+        ["LoadOptions.SaeLayer"] = "--layer",
+        ["LoadOptions.PaperFinalNorm"] = "--paper-final-norm",
+        ["GenerateOptions.MaxTokens"] = "--max-tokens",
+    };
+
     /// <summary>The line for an exception: its own message for the failures inputs cause, otherwise type and message.</summary>
     public static string For(Exception error) => error switch
     {
+        EsrInputException { Input: { } input } when Options.TryGetValue(input, out var option) => OneLine(error.Message.Replace(input, option, StringComparison.Ordinal)),
         // Thrown by the parts that check inputs; their messages already name the file, field or value.
         EsrInputException
             or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException

@@ -41,17 +41,20 @@ internal static class JudgeCommand
         var cache = new Option<string?>("--cache") { Description = "A judge cache folder: a cached verdict costs no call", HelpName = "dir" };
         var promptFile = CliOptions.JudgePromptFile(PromptFileOption);
         var maxTokens = CliOptions.Integer("--max-tokens", JudgeClientOptions.OpenAiCompatible.MaxOutputTokens, "The judge's output token cap", minimum: 1);
+        var device = CliOptions.Device();
+        device.Description = $"Where a {LocalChatClient.Prefix}<model dir> judge computes: cpu, cuda or cuda:N (other judges ignore it; a GPU needs the CUDA build, docs/GPU.md)";
         var command = new Command("judge", "Grade one response with an LLM judge (ESR_SPEC §2)")
         {
-            judge, prompt, response, label, json, baseUrl, keyVariable, cache, promptFile, maxTokens,
+            judge, prompt, response, label, json, baseUrl, keyVariable, cache, promptFile, maxTokens, device,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var judgePrompt = JudgeFactory.LoadPrompt(PromptFileOption, parse.GetValue(promptFile));
             var client = JudgeFactory.Create(
-                parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt, parse.GetValue(maxTokens));
+                parse.GetRequiredValue(judge), parse.GetValue(baseUrl), parse.GetValue(keyVariable), judgePrompt, parse.GetValue(maxTokens),
+                localDevice: parse.GetRequiredValue(device));
             using var owned = client as IDisposable;
-            IJudge graded = parse.GetValue(cache) is { } dir ? new CachingJudge(client, new JudgeCache(dir)) : client;
+            var graded = JudgeFactory.Cached(client, parse.GetValue(cache));
             var request = new JudgeRequest(parse.GetRequiredValue(prompt), parse.GetRequiredValue(response), parse.GetRequiredValue(label));
             var verdict = await graded.JudgeAsync(request, cancellationToken);
             if (!verdict.Succeeded) throw new EsrInputException($"the judge failed: {verdict.Error}");

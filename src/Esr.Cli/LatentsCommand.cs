@@ -1,12 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Esr.Kernel.Interventions;
-using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Text;
-using static TorchSharp.torch;
 
 namespace Esr.Cli;
 
@@ -15,9 +12,7 @@ internal static class LatentsCommand
 {
     public static Command Create(TextWriter output)
     {
-        var model = CliOptions.ModelDirectory();
-        var sae = new Option<string>("--sae") { Description = "SAE: a SAELens folder, a GemmaScope params.npz or a Goodfire .pth/.pt", HelpName = "path", Required = true };
-        var layer = CliOptions.Integer("--layer", -1, "Decoder block whose output (blocks.L.resid_post) the SAE reads", minimum: 0);
+        var load = new ModelOptions(extraHeader: false, sae: true, saeUse: "reads");
         var text = new Option<string>("--text")
         {
             Description = "The text, encoded as is with the special tokens (e.g. BOS) the tokenizer's post-processor adds",
@@ -25,56 +20,39 @@ internal static class LatentsCommand
         };
         var top = CliOptions.Integer("--top", 5, "Latents listed per token (those at 0 are left out)", minimum: 1);
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per token, instead of text lines" };
-        var dtype = CliOptions.Dtype();
         var command = new Command("latents",
-            "List, per token of --text, the SAE latents most active at blocks.L.resid_post: one line per token "
+            "List, per token of --text, the SAE latents most active where the SAE reads (blocks.L.resid_post): one line per token "
             + "(position, token id, token text, latent:activation pairs strongest first), or JSON")
         {
-            model, sae, layer, text, top, json, dtype,
+            text, top, json,
         };
+        foreach (var option in load.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            var block = parse.GetValue(layer);
-            if (block < 0) throw new EsrInputException("--layer <L> is required: the block whose output the SAE reads");
-            var directory = parse.GetRequiredValue(model);
-            ModelLoading.RequireDirectory(directory);
-            using var tokenizer = TextTokenizer.Load(directory);
-            var ids = tokenizer.Encode(parse.GetRequiredValue(text), addSpecialTokens: true);
-            if (ids.Length == 0) throw new EsrInputException("--text encodes to no tokens");
-            using var loaded = ModelLoading.Load(directory, CliOptions.ScalarTypeOf(parse.GetRequiredValue(dtype)));
-            using var autoencoder = SaeSteering.LoadFor(parse.GetRequiredValue(sae), block, loaded);
-            var strongest = Top(loaded, autoencoder, block, ids, parse.GetValue(top));
-            if (parse.GetValue(json)) WriteJson(output, tokenizer, ids, strongest);
-            else WriteText(output, tokenizer, ids, strongest);
+            using var model = load.Load(parse);
+            var ids = model.TextIds(parse.GetRequiredValue(text));
+            var k = parse.GetValue(top);
+            var trace = model.ReadLatents(ids, k);
+            var strongest = trace.Top(k);
+            if (parse.GetValue(json)) WriteJson(output, ids, trace.TokenTexts!, strongest);
+            else WriteText(output, ids, trace.TokenTexts!, strongest);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    /// <summary>Per token, its <paramref name="k"/> most active latents, strongest first (the library's own computation).</summary>
-    internal static IReadOnlyList<IReadOnlyList<LatentActivation>> Top(CausalLanguageModel model, SparseAutoencoder sae, int block, int[] ids, int k)
+    private static void WriteText(TextWriter output, int[] ids, IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<LatentActivation>> top)
     {
-        var recorder = new ActivationRecorder();
-        model.Logits(ids, new ActivationHooks().Add(HookPoint.ResidPost(block), recorder));
-        var rows = recorder.Rows[0];
-        using var scope = NewDisposeScope();
-        var activations = tensor(rows.SelectMany(row => row).ToArray(), [rows.Count, rows[0].Length]).to_type(sae.Dtype).to(sae.Device);
-        return sae.TopLatents(activations, k);
-    }
-
-    private static string TokenText(TextTokenizer tokenizer, int id) => tokenizer.Decode([id], skipSpecialTokens: false);
-
-    private static void WriteText(TextWriter output, TextTokenizer tokenizer, int[] ids, IReadOnlyList<IReadOnlyList<LatentActivation>> top)
-    {
+        var quoting = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         for (var position = 0; position < ids.Length; position++)
         {
-            var token = JsonSerializer.Serialize(TokenText(tokenizer, ids[position]), new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            var latents = string.Join(" ", top[position].Select(a => $"{a.Latent}:{a.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"));
+            var token = JsonSerializer.Serialize(texts[position], quoting);
+            var latents = string.Join(" ", top[position].Select(a => $"{a.Latent}:{a.Value.ToString("R", CultureInfo.InvariantCulture)}"));
             output.WriteLine($"{position}\t{ids[position]}\t{token}\t{latents}");
         }
     }
 
-    private static void WriteJson(TextWriter output, TextTokenizer tokenizer, int[] ids, IReadOnlyList<IReadOnlyList<LatentActivation>> top)
+    private static void WriteJson(TextWriter output, int[] ids, IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<LatentActivation>> top)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -85,7 +63,7 @@ internal static class LatentsCommand
                 writer.WriteStartObject();
                 writer.WriteNumber("position", position);
                 writer.WriteNumber("token_id", ids[position]);
-                writer.WriteString("token", TokenText(tokenizer, ids[position]));
+                writer.WriteString("token", texts[position]);
                 writer.WriteStartArray("latents");
                 foreach (var activation in top[position])
                 {

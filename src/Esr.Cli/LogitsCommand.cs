@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Esr.Kernel.Models;
 
 namespace Esr.Cli;
 
@@ -9,36 +8,22 @@ internal static class LogitsCommand
 {
     public static Command Create(TextWriter output)
     {
-        var model = CliOptions.ModelDirectory();
+        var load = new ModelOptions(extraHeader: false, sae: true);
         var ids = new Option<string>("--ids")
         {
             Description = "Comma-separated token ids, e.g. 128000,849,21435",
             HelpName = "ids",
             Required = true,
         };
-        var steer = CliOptions.SteerVectors();
-        var dtype = CliOptions.Dtype();
-        var paperFinalNorm = PaperFinalNorm.Option();
-        var sae = new SaeSteeringOptions();
-        var command = new Command("logits", "Print a JSON array with one array of logits (float32, [vocab]) per input position")
-        {
-            model, ids, steer, dtype, paperFinalNorm,
-        };
-        foreach (var option in sae.All) command.Options.Add(option);
+        var steering = new SaeSteeringOptions();
+        var command = new Command("logits", "Print a JSON array with one array of logits (float32, [vocab]) per input position") { ids };
+        foreach (var option in load.All.Concat(steering.All)) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var tokenIds = ParseIds(parse.GetRequiredValue(ids));
-            var vectors = SteerVector.ReadAll(parse.GetValue(steer));
-            var saeSteering = sae.Read(parse);
-            using var loaded = ModelLoading.Load(parse.GetRequiredValue(model), CliOptions.ScalarTypeOf(parse.GetRequiredValue(dtype)));
-            CheckVocabulary(tokenIds, loaded.Config.VocabularySize);
-            PaperFinalNorm.Apply(loaded, parse.GetValue(paperFinalNorm), "--paper-final-norm");
-            var hooks = SteerVector.Hooks(vectors, loaded.Config);
-            IDisposable? owned = null;
-            if (saeSteering is not null) (hooks, owned) = saeSteering.AddTo(hooks, loaded);
-            float[][] logits;
-            using (owned) logits = loaded.Logits(tokenIds, hooks);
-            JsonNumbers.WriteRows(output, logits);
+            var steer = steering.Read(parse, load.Sae);
+            using var model = load.Load(parse);
+            JsonNumbers.WriteRows(output, model.Logits(tokenIds, steer));
             output.WriteLine();
             return ExitCodes.Success;
         });
@@ -60,14 +45,5 @@ internal static class LogitsCommand
                     : $"--ids entry {i + 1} ('{part}') is not a non-negative integer token id");
         }
         return result;
-    }
-
-    private static void CheckVocabulary(IReadOnlyList<int> ids, int vocabularySize)
-    {
-        for (var i = 0; i < ids.Count; i++)
-        {
-            if (ids[i] >= vocabularySize)
-                throw new EsrInputException($"--ids entry {i + 1} ({ids[i]}) is outside the model's vocabulary [0, {vocabularySize})");
-        }
     }
 }

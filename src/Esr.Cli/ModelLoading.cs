@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Esr.Cli;
 
-/// <summary>Loads a model directory with an error that names the directory when there is none.</summary>
+/// <summary>
+/// Loads a model directory with an error that names the directory when there is none: the experiment commands' way,
+/// which goes when they run on the kernel's catalog; the model commands load through <see cref="Workbench.Load"/>.
+/// </summary>
 internal static class ModelLoading
 {
     /// <exception cref="EsrInputException">The directory does not exist.</exception>

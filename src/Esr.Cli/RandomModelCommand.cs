@@ -64,7 +64,7 @@ internal static class RandomModelCommand
             var spec = Spec(gemma, d, parse.GetValue(layers), parse.GetValue(vocabularySize));
             if (tokenizer is not null)
             {
-                using var loaded = TextTokenizer.Load(tokenizer.Json);
+                using var loaded = Workbench.LoadTokenizer(tokenizer.Json);
                 if (loaded.VocabularySize > MaxVocabularySize)
                     throw new EsrInputException($"--tokenizer '{tokenizer.Json}' has {loaded.VocabularySize} tokens; at most {MaxVocabularySize} are supported");
                 spec = spec with

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Esr.Kernel.Text;
 
 namespace Esr.Cli;
 
@@ -10,8 +9,8 @@ internal static class TokenizeCommand
     {
         var tokenizerPath = new Option<string>("--tokenizer")
         {
-            Description = "A tokenizer.json file, or a model directory holding one",
-            HelpName = "path",
+            Description = "A tokenizer.json file, a model directory holding one, or a model name as --model takes",
+            HelpName = "path|name",
             Required = true,
         };
         var text = new Option<string>("--text") { Description = "The text to encode", Required = true };
@@ -25,9 +24,8 @@ internal static class TokenizeCommand
         };
         command.SetAction(parse =>
         {
-            using var tokenizer = TextTokenizer.Load(parse.GetRequiredValue(tokenizerPath));
-            var ids = tokenizer.Encode(parse.GetRequiredValue(text), parse.GetValue(addSpecial));
-            JsonNumbers.WriteIds(output, ids);
+            using var tokenizer = Workbench.LoadTokenizer(parse.GetRequiredValue(tokenizerPath));
+            JsonNumbers.WriteIds(output, tokenizer.Encode(parse.GetRequiredValue(text), parse.GetValue(addSpecial)));
             output.WriteLine();
             return ExitCodes.Success;
         });

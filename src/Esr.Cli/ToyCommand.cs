@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Esr.Kernel.Toy;
-using static TorchSharp.torch;
 
 namespace Esr.Cli;
 
@@ -29,19 +28,10 @@ internal static class ToyCommand
         build.SetAction((parse, cancellationToken) =>
         {
             var folder = parse.GetValue(outFolder)!;
-            if (File.Exists(folder)) throw new EsrInputException($"--out '{folder}' is a file; expected a folder");
-            set_num_threads(parse.GetValue(threads));
+            Workbench.SetThreads(parse.GetValue(threads));
             var watch = Stopwatch.StartNew();
             var log = new Progress(line => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed:mm\\:ss}] {line}")));
-            var settings = ToyZooSettings.Default;
-            if (parse.GetValue(sizes) is { Length: > 0 } chosen)
-            {
-                var unknown = chosen.Except(settings.Sizes.Select(size => size.Name)).ToArray();
-                if (unknown.Length > 0)
-                    throw new EsrInputException($"--size {string.Join(", ", unknown)}: no such size (expected {string.Join(", ", settings.Sizes.Select(size => size.Name))})");
-                settings = settings with { Sizes = settings.Sizes.Where(size => chosen.Contains(size.Name)).ToArray() };
-            }
-            var entries = new ToyZooBuilder(settings).Build(folder, log, cancellationToken);
+            var entries = ToyZooTools.Build(folder, parse.GetValue(sizes), log, cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"built {entries.Count} models into {folder} in {watch.Elapsed.TotalMinutes:F1} min on {parse.GetValue(threads)} thread(s)"));
             return Task.FromResult(ExitCodes.Success);
@@ -51,8 +41,7 @@ internal static class ToyCommand
         var list = new Command("list", "One line per model of the toy zoo: name, size, parameters, ratio, steering-aware, SAE statistics") { zoo };
         list.SetAction(parse =>
         {
-            var folder = parse.GetValue(zoo) ?? ToyZoo.Locate();
-            foreach (var entry in ToyZoo.Read(folder))
+            foreach (var entry in ToyZooTools.List(parse.GetValue(zoo)))
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{entry.Name,-14} size {entry.Size}  params {entry.Parameters,9:N0}  ratio {entry.Ratio * 100,3:F0}%  steering-aware {(entry.SteeringAware ? "yes" : "no "),-3}  "
@@ -66,28 +55,25 @@ internal static class ToyCommand
         var boosts = new Option<double[]>("--boost") { Description = "Further boosts to measure, in median residual norms (the calibrated one is always measured)", HelpName = "norms", AllowMultipleArgumentsPerToken = true };
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the answers", HelpName = "t", DefaultValueFactory = _ => 0.3 };
         var maxTokens = CliOptions.Integer("--max-tokens", 160, "New tokens per answer (room for a restart and a second attempt)", minimum: 1);
+        var device = CliOptions.Device();
         var evaluate = new Command("eval", "Measure zoo models: unsteered score, calibrated subject-latent threshold (first attempt 30), ESR under steering, make-up of the lost text")
         {
-            evalZoo, models, prompts, boosts, temperature, maxTokens, threads,
+            evalZoo, models, prompts, boosts, temperature, maxTokens, threads, device,
         };
         evaluate.SetAction(async (parse, cancellationToken) =>
         {
-            set_num_threads(parse.GetValue(threads));
-            var folder = parse.GetValue(evalZoo) ?? ToyZoo.Locate();
-            var chosen = parse.GetValue(models) ?? [];
-            var count = parse.GetValue(prompts);
-            output.WriteLine("model          boost(norms)  first  multi%  ESR%  subject-of-lost  garbage-of-lost");
-            foreach (var entry in ToyZoo.Read(folder).Where(entry => chosen.Length == 0 || chosen.Contains(entry.Name)))
+            Workbench.SetThreads(parse.GetValue(threads));
+            var settings = new ToyMeasureSettings
             {
-                using var evaluation = ToyEvaluation.ForZooModel(folder, entry);
-                evaluation.Sampling = evaluation.Sampling with { Temperature = parse.GetValue(temperature), MaxNewTokens = parse.GetValue(maxTokens) };
-                var threshold = (await evaluation.CalibrateAsync(cancellationToken: cancellationToken)).Threshold;
-                foreach (var boost in new[] { 0, threshold }.Concat(parse.GetValue(boosts) ?? []))
-                {
-                    var result = await evaluation.MeasureAsync(boost, count, seed: 7, cancellationToken);
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{entry.Name,-14} {boost,6:F3}{(boost == threshold ? "*" : " "),-7} {result.Summary.FirstAttemptScore.Value,5:F1}  {result.Summary.MultiAttemptPercent.Value,5:F1}  {result.Summary.EsrRate.Value,4:F1}  {result.SubjectShareOfLost,15:F2}  {result.GarbageShareOfLost,15:F2}"));
-                }
+                Zoo = parse.GetValue(evalZoo), Models = parse.GetValue(models) ?? [], Prompts = parse.GetValue(prompts), Boosts = parse.GetValue(boosts) ?? [],
+                Temperature = parse.GetValue(temperature), MaxTokens = parse.GetValue(maxTokens), Device = parse.GetRequiredValue(device),
+            };
+            var measurements = ToyZooTools.MeasureAsync(settings, cancellationToken);
+            output.WriteLine("model          boost(norms)  first  multi%  ESR%  subject-of-lost  garbage-of-lost");
+            await foreach (var (model, calibrated, result) in measurements)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{model,-14} {result.BoostInNorms,6:F3}{(calibrated ? "*" : " "),-7} {result.Summary.FirstAttemptScore.Value,5:F1}  {result.Summary.MultiAttemptPercent.Value,5:F1}  {result.Summary.EsrRate.Value,4:F1}  {result.SubjectShareOfLost,15:F2}  {result.GarbageShareOfLost,15:F2}"));
             }
             return ExitCodes.Success;
         });
@@ -95,13 +81,8 @@ internal static class ToyCommand
         var writePrompts = new Command("prompts", "Write the toy world's experiment prompts (one per task) as prompts.txt, the paper's format") { promptsOut };
         writePrompts.SetAction(parse =>
         {
-            var folder = parse.GetRequiredValue(promptsOut);
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, "prompts.txt");
-            var lines = ToyWorld.Default.ExperimentPrompts();
-            // No trailing newline, as the paper's prompts.txt (ESR_SPEC §1.6).
-            Kernel.AtomicFile.WriteAllText(path, string.Join('\n', lines));
-            output.WriteLine($"wrote {lines.Count} prompts to {path}");
+            var (path, count) = ToyZooTools.WritePrompts(parse.GetRequiredValue(promptsOut));
+            output.WriteLine($"wrote {count} prompts to {path}");
             return ExitCodes.Success;
         });
         return new Command("toy", "The built-in toy world: build, list or measure its zoo of models, or write its prompts") { build, list, evaluate, writePrompts };

@@ -20,6 +20,12 @@ public partial class EsrInputException : Exception
     {
     }
 
+    /// <summary>
+    /// The facade input the message names, spelled as in the message (e.g. <c>GenerateOptions.MaxTokens</c>), when the
+    /// error is about one; a front end may put its own name for that input in its place (the CLI: <c>--max-tokens</c>).
+    /// </summary>
+    public string? Input { get; init; }
+
     private static string OneLine(string message) => Whitespace().Replace(message, " ").Trim();
 
     [GeneratedRegex(@"\s+")]

@@ -105,7 +105,10 @@ public class SaeCommandTests(TinyLlama tiny)
         Assert.Equal("", run.Stderr);
         var ids = tiny.Tokenizer.Encode("How do volcanoes form", addSpecialTokens: true);
         using var loaded = SaeLoader.Load(sae);
-        var expected = LatentsCommand.Top(tiny.Model, loaded, 1, ids, 3);
+        var recorder = new ActivationRecorder();
+        tiny.Model.Logits(ids, new ActivationHooks().Add(HookPoint.ResidPost(1), recorder));
+        var rows = recorder.Rows[0];
+        var expected = loaded.TopLatents(tensor(rows.SelectMany(row => row).ToArray(), [rows.Count, rows[0].Length]), 3);
         using var json = JsonDocument.Parse(run.Stdout);
         var tokens = json.RootElement.EnumerateArray().ToArray();
         Assert.Equal(ids.Length, tokens.Length);

@@ -48,14 +48,18 @@ public static class JudgeBackends
     /// The chat client for an alias, model id or <c>local:&lt;dir&gt;</c>, with the name judges and caches use and the
     /// limits that apply (the given ones, or the provider's defaults; one call at a time for a local model).
     /// </summary>
+    /// <param name="aliasOrModel">The alias, model id or <c>local:&lt;dir&gt;</c>.</param>
+    /// <param name="options">Limits; null for the provider's defaults.</param>
+    /// <param name="logger">Logs the calls; null for none.</param>
+    /// <param name="localDevice">Where a local model computes; null for the CPU.</param>
     /// <exception cref="InvalidOperationException">The provider's key variable is not set.</exception>
     public static (IChatClient Client, string Name, JudgeClientOptions Options) CreateClient(
-        string aliasOrModel, JudgeClientOptions? options = null, ILogger? logger = null)
+        string aliasOrModel, JudgeClientOptions? options = null, ILogger? logger = null, TorchSharp.torch.Device? localDevice = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(aliasOrModel);
         if (aliasOrModel.StartsWith(LocalChatClient.Prefix, StringComparison.Ordinal))
         {
-            var local = LocalChatClient.Load(aliasOrModel[LocalChatClient.Prefix.Length..]);
+            var local = LocalChatClient.Load(aliasOrModel[LocalChatClient.Prefix.Length..], device: localDevice);
             return (local, local.ModelId, options ?? JudgeClientOptions.Local);
         }
         var model = JudgeAliases.Resolve(aliasOrModel);

@@ -51,13 +51,14 @@ public sealed class LocalChatClient : IChatClient
     /// <summary>Loads a Hugging Face model directory (weights, tokenizer, chat template, stop tokens).</summary>
     /// <param name="modelDirectory">The directory.</param>
     /// <param name="dtype">The dtype the weights are held in.</param>
+    /// <param name="device">Where the model computes; null for the CPU.</param>
     /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
-    public static LocalChatClient Load(string modelDirectory, ScalarType dtype = ScalarType.Float32)
+    public static LocalChatClient Load(string modelDirectory, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         if (!Directory.Exists(modelDirectory)) throw new DirectoryNotFoundException($"Local judge model directory '{modelDirectory}' does not exist.");
         var id = Prefix + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory)));
-        return new LocalChatClient(ChatModel.Load(modelDirectory, dtype), id, ownsModel: true);
+        return new LocalChatClient(ChatModel.Load(modelDirectory, dtype, device), id, ownsModel: true);
     }
 
     /// <summary>The prompt token ids a conversation becomes (template with generation prompt, then tokenizer).</summary>

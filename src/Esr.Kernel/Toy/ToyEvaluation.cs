@@ -30,11 +30,12 @@ public sealed class ToyEvaluation(
     /// <summary>Sampling of every generation: temperature 0.3 (the short-trained toy models write garbage more often at 0.7), long enough for a restart.</summary>
     public SamplingOptions Sampling { get; set; } = new(Temperature: 0.3, MaxNewTokens: 96);
 
-    /// <summary>Loads a zoo model with its SAE and the subject latents from zoo.json.</summary>
-    public static ToyEvaluation ForZooModel(string zooFolder, ToyZooEntry entry)
+    /// <summary>Loads a zoo model with its SAE and the subject latents from zoo.json, on <paramref name="device"/> (null: the CPU).</summary>
+    public static ToyEvaluation ForZooModel(string zooFolder, ToyZooEntry entry, TorchSharp.torch.Device? device = null)
     {
         var folder = Path.Combine(zooFolder, entry.Name);
-        return new ToyEvaluation(ChatModel.Load(folder), SaeLoader.Load(Path.Combine(folder, ToyZoo.SaeFolder)), HookPoint.ResidPost(entry.SaeBlock),
+        var chat = ChatModel.Load(folder, device: device);
+        return new ToyEvaluation(chat, SaeLoader.Load(Path.Combine(folder, ToyZoo.SaeFolder), chat.Model.Dtype, chat.Model.Device), HookPoint.ResidPost(entry.SaeBlock),
             SteeredLatents(folder, entry), entry.MedianResidualNorm);
     }
 

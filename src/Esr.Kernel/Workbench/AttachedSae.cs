@@ -9,10 +9,11 @@ public sealed class AttachedSae : IDisposable
 {
     private readonly PaperConfiguration? _paper;
 
-    internal AttachedSae(SparseAutoencoder sae, string name, HookPoint point, HookPoint steeringPoint, LatentLabels? labels, PaperConfiguration? paper)
+    internal AttachedSae(SparseAutoencoder sae, string name, string path, HookPoint point, HookPoint steeringPoint, LatentLabels? labels, PaperConfiguration? paper)
     {
         Sae = sae;
         Name = name;
+        Path = path;
         Point = point;
         SteeringPoint = steeringPoint;
         Labels = labels;
@@ -24,6 +25,9 @@ public sealed class AttachedSae : IDisposable
 
     /// <summary>Names the SAE in messages: its file or folder, or the toy or paper model it belongs to.</summary>
     public string Name { get; }
+
+    /// <summary>The file or folder it was read from: the path as given, or the toy model's or the cache's.</summary>
+    public string Path { get; }
 
     /// <summary>Where it reads latents (the block it was trained on).</summary>
     public HookPoint Point { get; }

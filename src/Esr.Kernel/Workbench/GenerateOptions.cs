@@ -26,6 +26,9 @@ public sealed record GenerateOptions
     /// <summary>Steering for this generation, on top of any scoped by <see cref="LoadedModel.Steer"/>; null for none.</summary>
     public Steering? Steering { get; init; }
 
+    /// <summary>How errors name <see cref="MaxTokens"/> (<see cref="EsrInputException.Input"/>).</summary>
+    internal const string MaxTokensInput = $"{nameof(GenerateOptions)}.{nameof(MaxTokens)}";
+
     /// <exception cref="EsrInputException">A value is out of range; the message names it.</exception>
     internal void Validate()
     {

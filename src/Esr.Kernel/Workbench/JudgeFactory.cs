@@ -64,7 +64,10 @@ public static class JudgeFactory
     /// <param name="prompt">Overriding prompt texts, or null.</param>
     /// <param name="maxTokens">A chat judge's output token cap.</param>
     /// <param name="endpointModel">The model sent when <paramref name="judge"/> is itself a URL ("judge" when null).</param>
-    public static IJudge Create(string judge, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens, string? endpointModel = null)
+    /// <param name="localDevice">Where a <c>local:&lt;dir&gt;</c> judge computes (cpu, cuda, cuda:N); null for the CPU; other judges ignore it.</param>
+    /// <exception cref="EsrInputException">A bad combination of values, a missing key, or a device this machine lacks for a local judge.</exception>
+    public static IJudge Create(
+        string judge, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens, string? endpointModel = null, string? localDevice = null)
     {
         if (judge == Toy)
         {
@@ -73,15 +76,23 @@ public static class JudgeFactory
                 ? new ToyJudge()
                 : throw new EsrInputException($"--judge toy calls no model: it takes no --prompt-file or {PromptFileOption}");
         }
-        if (!IsEndpoint(judge)) return CreateChatJudge(judge, baseUrl, keyVariable, prompt, maxTokens);
+        if (!IsEndpoint(judge)) return CreateChatJudge(judge, baseUrl, keyVariable, prompt, maxTokens, localDevice);
         return baseUrl is null
             ? CreateChatJudge(endpointModel ?? "judge", judge, keyVariable, prompt, maxTokens)
             : throw new EsrInputException($"--judge {judge} is an endpoint URL already; --base-url is for a model name");
     }
 
-    private static ChatClientJudge CreateChatJudge(string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens)
+    /// <summary>
+    /// <paramref name="judge"/> behind a verdict cache in <paramref name="cacheDirectory"/> (a cached verdict costs no
+    /// call), or <paramref name="judge"/> itself when the folder is null. The caller still disposes <paramref name="judge"/>.
+    /// </summary>
+    public static IJudge Cached(IJudge judge, string? cacheDirectory) =>
+        cacheDirectory is null ? judge : new CachingJudge(judge, new JudgeCache(cacheDirectory));
+
+    private static ChatClientJudge CreateChatJudge(
+        string aliasOrModel, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens, string? localDevice = null)
     {
-        var (client, name, limits) = CreateChatClient("--judge", aliasOrModel, baseUrl, keyVariable, maxTokens);
+        var (client, name, limits) = CreateChatClient("--judge", aliasOrModel, baseUrl, keyVariable, maxTokens, localDevice);
         return new ChatClientJudge(client, name, limits with { MaxOutputTokens = maxTokens }, prompt, ownsClient: true);
     }
 
@@ -95,11 +106,16 @@ public static class JudgeFactory
     /// <param name="baseUrl">An endpoint's base URL, or null.</param>
     /// <param name="keyVariable">With an endpoint: the variable holding its key, null for a keyless server.</param>
     /// <param name="maxTokens">An endpoint client's output token cap; null for the backend's default.</param>
+    /// <param name="localDevice">Where a <c>local:&lt;dir&gt;</c> model computes; null for the CPU; checked only for a local model.</param>
     public static (IChatClient Client, string Name, JudgeClientOptions Limits) CreateChatClient(
-        string option, string aliasOrModel, string? baseUrl, string? keyVariable, int? maxTokens = null) =>
+        string option, string aliasOrModel, string? baseUrl, string? keyVariable, int? maxTokens = null, string? localDevice = null) =>
         Backend(option, () =>
         {
-            if (baseUrl is null) return JudgeBackends.CreateClient(aliasOrModel);
+            if (baseUrl is null)
+            {
+                var local = localDevice is not null && aliasOrModel.StartsWith(LocalChatClient.Prefix, StringComparison.Ordinal);
+                return JudgeBackends.CreateClient(aliasOrModel, localDevice: local ? ComputeDevice.Parse(localDevice!).Torch : null);
+            }
             var uri = Endpoint("--base-url", baseUrl);
             var model = JudgeAliases.Resolve(aliasOrModel);
             bool anthropic = JudgeAliases.Route(model) == JudgeProvider.Anthropic && keyVariable is null;

@@ -35,6 +35,11 @@ public sealed record LoadOptions
     /// <summary>The Hugging Face cache root; null for <c>HF_HOME</c>, else <c>~/.cache/huggingface</c>.</summary>
     public string? HuggingFaceHome { get; init; }
 
+    // How errors name the fields (EsrInputException.Input), so that front ends can say their own option instead.
+    internal const string SaeInput = $"{nameof(LoadOptions)}.{nameof(Sae)}";
+    internal const string SaeLayerInput = $"{nameof(LoadOptions)}.{nameof(SaeLayer)}";
+    internal const string PaperFinalNormInput = $"{nameof(LoadOptions)}.{nameof(PaperFinalNorm)}";
+
     /// <summary>The dtype as TorchSharp names it.</summary>
     /// <exception cref="EsrInputException"><see cref="Dtype"/> is not float32 or bfloat16.</exception>
     internal torch.ScalarType ScalarType => Dtype switch

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Interventions;
@@ -20,16 +21,24 @@ public sealed class LoadedModel : IDisposable
     /// <summary>The judge of the toy world, by the name judges are chosen by.</summary>
     public const string ToyJudgeName = "toy";
 
-    private readonly ChatModel _chat;
+    private const string TokenizerFile = "tokenizer.json";
+
+    private readonly CausalLanguageModel _model;
+    private readonly ChatModel? _chat; // null for a folder without a tokenizer: only token-id operations work
+    private readonly string _given;
     private readonly string? _huggingFaceHome;
     private readonly List<Steering> _scoped = [];
 
-    private LoadedModel(ModelReference reference, ChatModel chat, ModelQuirks quirks, string? huggingFaceHome)
+    private LoadedModel(ModelReference reference, string given, CausalLanguageModel model, ChatModel? chat, ModelQuirks quirks, LoadOptions options, ComputeDevice device)
     {
         Reference = reference;
+        _given = given;
+        _model = model;
         _chat = chat;
         Quirks = quirks;
-        _huggingFaceHome = huggingFaceHome;
+        Dtype = options.Dtype;
+        Device = device;
+        _huggingFaceHome = options.HuggingFaceHome;
     }
 
     /// <summary>What the model was loaded from.</summary>
@@ -39,19 +48,34 @@ public sealed class LoadedModel : IDisposable
     public string Name => Reference.Name;
 
     /// <summary>The decoder.</summary>
-    public CausalLanguageModel Model => _chat.Model;
+    public CausalLanguageModel Model => _model;
+
+    /// <summary>Whether its folder has a tokenizer; without one only the token-id operations (logits, activations, latents of ids) work.</summary>
+    public bool HasTokenizer => _chat is not null;
 
     /// <summary>Its tokenizer.</summary>
-    public TextTokenizer Tokenizer => _chat.Tokenizer;
+    /// <exception cref="EsrInputException">The model has no tokenizer (<see cref="HasTokenizer"/>).</exception>
+    public TextTokenizer Tokenizer => Chat.Tokenizer;
 
     /// <summary>Its chat template, with the quirk options of <see cref="Quirks"/>.</summary>
-    public ChatTemplate Template => _chat.Template;
+    /// <exception cref="EsrInputException">The model has no tokenizer (<see cref="HasTokenizer"/>).</exception>
+    public ChatTemplate Template => Chat.Template;
 
     /// <summary>The tokens that end a generation.</summary>
-    public IReadOnlySet<int> StopTokenIds => _chat.StopTokenIds;
+    /// <exception cref="EsrInputException">The model has no tokenizer (<see cref="HasTokenizer"/>).</exception>
+    public IReadOnlySet<int> StopTokenIds => Chat.StopTokenIds;
+
+    private ChatModel Chat => _chat ?? throw new EsrInputException(
+        $"{Name} has no tokenizer ({Path.Combine(Reference.Directory, TokenizerFile)} is missing): only its logits and activations of token ids can be read");
 
     /// <summary>The paper quirks it runs with.</summary>
     public ModelQuirks Quirks { get; }
+
+    /// <summary>The dtype of its weights and activations: "float32" or "bfloat16".</summary>
+    public string Dtype { get; }
+
+    /// <summary>Where it computes.</summary>
+    public ComputeDevice Device { get; }
 
     /// <summary>The attached SAE, or null.</summary>
     public AttachedSae? Sae { get; private set; }
@@ -66,20 +90,28 @@ public sealed class LoadedModel : IDisposable
     public int ContextLength => Model.Config.MaxPositionEmbeddings;
 
     /// <summary>Loads a resolved reference with its quirks, and attaches the SAE asked for or the toy model's own.</summary>
-    internal static LoadedModel Load(ModelReference reference, LoadOptions options)
+    /// <param name="reference">The resolved model.</param>
+    /// <param name="options">The load options.</param>
+    /// <param name="given">The name or path it was resolved from, as the caller wrote it (echoed in <see cref="ModelSettings.Model"/>); null for the reference's name.</param>
+    internal static LoadedModel Load(ModelReference reference, LoadOptions options, string? given = null)
     {
         var dtype = options.ScalarType;
         var device = ComputeDevice.Parse(options.Device);
-        var architecture = ModelConfig.Load(reference.Directory).Architecture;
-        var quirks = ModelQuirks.For(reference, architecture, options);
-        var templateOptions = ChatTemplateOptions.Default with { AppendPapersExtraAssistantHeader = quirks.PaperExtraHeader };
-        var chat = InputErrors.Convert(() => ChatModel.Load(reference.Directory, dtype, device.Torch, templateOptions));
-        var loaded = new LoadedModel(reference, chat, quirks, options.HuggingFaceHome);
+        var quirks = ModelQuirks.For(reference, Architecture(reference), options);
+        if (options.SaeLayer is { } layer && options.Sae is null && reference.Toy is null)
+            throw new EsrInputException($"{LoadOptions.SaeLayerInput} {layer} places no SAE: {reference.Name} has none of its own and none was given")
+            { Input = LoadOptions.SaeLayerInput };
+        // A folder without a tokenizer (e.g. a bare random checkpoint) still gives logits of token ids.
+        var chat = File.Exists(Path.Combine(reference.Directory, TokenizerFile))
+            ? InputErrors.Convert(() => ChatModel.Load(reference.Directory, dtype, device.Torch, TemplateOptions(quirks)))
+            : null;
+        var model = chat?.Model ?? InputErrors.Convert(() => CausalLanguageModel.Load(reference.Directory, dtype, device.Torch));
+        var loaded = new LoadedModel(reference, given ?? reference.Name, model, chat, quirks, options, device);
         try
         {
             loaded.Model.PaperFinalNorm = quirks.PaperFinalNorm;
-            if (options.Sae is { } sae) loaded.AttachSae(sae, options.SaeLayer);
-            else if (reference.Toy is { } toy) loaded.Attach(loaded.ToySae(toy, reference.Directory, options.SaeLayer, site: null, labels: null));
+            if (options.Sae is { } sae) loaded.Attach(loaded.Resolve(sae, options.SaeLayer, site: null, labels: null, SaeInputs.LoadOptions));
+            else if (reference.Toy is { } toy) loaded.Attach(loaded.ToySae(toy, reference.Directory, options.SaeLayer, site: null, labels: null, SaeInputs.LoadOptions));
         }
         catch
         {
@@ -89,11 +121,34 @@ public sealed class LoadedModel : IDisposable
         return loaded;
     }
 
+    /// <summary>
+    /// The text <paramref name="prompt"/> becomes before tokenization (one user turn through the chat template with the
+    /// generation prompt and the quirks <paramref name="options"/> give), read from the model's files without loading its weights.
+    /// </summary>
+    internal static string PromptText(ModelReference reference, string prompt, LoadOptions options)
+    {
+        var quirks = ModelQuirks.For(reference, Architecture(reference), options);
+        var template = InputErrors.Convert(() => ChatTemplate.ForModelDirectory(reference.Directory, TemplateOptions(quirks)));
+        return template.Render([ChatMessage.User(prompt)], addGenerationPrompt: true);
+    }
+
+    private static ModelArchitecture Architecture(ModelReference reference) => ModelConfig.Load(reference.Directory).Architecture;
+
+    private static ChatTemplateOptions TemplateOptions(ModelQuirks quirks) =>
+        ChatTemplateOptions.Default with { AppendPapersExtraAssistantHeader = quirks.PaperExtraHeader };
+
+    /// <summary>A text's ids as it is, no chat template, with the special tokens (e.g. BOS) the tokenizer adds: what a raw generation and <see cref="ReadLatents(string, int, Steering?)"/> feed.</summary>
+    public int[] TextIds(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Tokenizer.Encode(text, addSpecialTokens: true);
+    }
+
     /// <summary>A prompt as one user turn with the generation prompt, as ids: what <see cref="Generate"/> feeds.</summary>
-    public int[] PromptIds(string prompt) => _chat.PromptIds(prompt);
+    public int[] PromptIds(string prompt) => Chat.PromptIds(prompt);
 
     /// <summary>A [user, assistant] exchange without the generation prompt, as ids: what a readout of a response feeds.</summary>
-    public int[] ConversationIds(string prompt, string response) => _chat.ConversationIds(prompt, response);
+    public int[] ConversationIds(string prompt, string response) => Chat.ConversationIds(prompt, response);
 
     /// <summary>Each token's text, special tokens written out.</summary>
     public IReadOnlyList<string> TokenTexts(IReadOnlyList<int> ids) => Tokenizer.TokenTexts(ids);
@@ -111,31 +166,29 @@ public sealed class LoadedModel : IDisposable
     public AttachedSae AttachSae(string sae, int? layer = null, string? site = null, string? labels = null)
     {
         ArgumentNullException.ThrowIfNull(sae);
-        AttachedSae attached;
+        return Attach(Resolve(sae, layer, site, labels, SaeInputs.AttachSae));
+    }
+
+    /// <summary>Opens the SAE a path or name stands for (<see cref="AttachSae"/>); errors name the inputs as <paramref name="inputs"/> says.</summary>
+    private AttachedSae Resolve(string sae, int? layer, string? site, string? labels, SaeInputs inputs)
+    {
         if (File.Exists(sae) || Directory.Exists(sae))
         {
             var block = layer ?? Reference.Toy?.SaeBlock ?? Reference.Paper?.ReadoutBlock
-                ?? throw new EsrInputException($"AttachSae('{sae}'): give the layer, the block whose output the SAE reads");
+                ?? throw new EsrInputException($"{inputs.Name(sae)}: give {inputs.NamedLayer}, the block whose output the SAE reads") { Input = inputs.Input };
             var point = new HookPoint(block, site ?? Quirks.SaeSite);
-            attached = Open(sae, ModelReference.NameOf(sae), point, point, labels, paper: null);
+            return Open(sae, ModelReference.NameOf(sae), point, point, labels, paper: null, inputs);
         }
-        else if (ModelReference.FindToy(sae) is { } toy)
-        {
-            attached = ToySae(toy.Entry, toy.Directory, layer, site, labels);
-        }
-        else if (ModelReference.FindPaper(sae) is { } paper)
+        if (ModelReference.FindToy(sae) is { } toy) return ToySae(toy.Entry, toy.Directory, layer, site, labels, inputs);
+        if (ModelReference.FindPaper(sae) is { } paper)
         {
             var path = InputErrors.Convert(() => paper.SaePath(_huggingFaceHome));
-            attached = Open(path, $"{paper.ShortName} SAE", new HookPoint(layer ?? paper.ReadoutBlock, site ?? paper.SaeSite),
-                new HookPoint(layer ?? paper.SteeringBlock, site ?? paper.SaeSite), labels, paper);
+            return Open(path, $"{paper.ShortName} SAE", new HookPoint(layer ?? paper.ReadoutBlock, site ?? paper.SaeSite),
+                new HookPoint(layer ?? paper.SteeringBlock, site ?? paper.SaeSite), labels, paper, inputs);
         }
-        else
-        {
-            throw new EsrInputException(
-                $"SAE '{sae}' is not a file or folder, a toy model ({string.Join(", ", ModelReference.ToyNames())}) or a paper model " +
-                $"({string.Join(", ", PaperConfigurations.All.Select(c => c.ShortName))})");
-        }
-        return Attach(attached);
+        throw new EsrInputException(
+            $"SAE '{sae}' is not a file or folder, a toy model ({string.Join(", ", ModelReference.ToyNames())}) or a paper model " +
+            $"({string.Join(", ", PaperConfigurations.All.Select(c => c.ShortName))})");
     }
 
     private AttachedSae Attach(AttachedSae sae)
@@ -146,12 +199,12 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>A toy model's own SAE (<c>sae/</c> in its folder) at its block, with its labels.csv.</summary>
-    private AttachedSae ToySae(ToyZooEntry toy, string directory, int? layer, string? site, string? labels)
+    private AttachedSae ToySae(ToyZooEntry toy, string directory, int? layer, string? site, string? labels, SaeInputs inputs)
     {
         var point = new HookPoint(layer ?? toy.SaeBlock, site ?? HookPoint.ResidualPost);
         var ownLabels = Path.Combine(directory, ToyZoo.LabelsFile);
         return Open(Path.Combine(directory, ToyZoo.SaeFolder), $"{toy.Name} SAE", point, point,
-            labels ?? (File.Exists(ownLabels) ? ownLabels : null), paper: null);
+            labels ?? (File.Exists(ownLabels) ? ownLabels : null), paper: null, inputs);
     }
 
     /// <summary>
@@ -170,21 +223,29 @@ public sealed class LoadedModel : IDisposable
         options ??= new GenerateOptions();
         options.Validate();
         var steering = Active(options.Steering);
-        var promptIds = options.Raw ? Tokenizer.Encode(prompt, addSpecialTokens: true) : PromptIds(prompt);
-        if (promptIds.Length == 0) throw new EsrInputException("the prompt encodes to no tokens");
+        var promptIds = options.Raw ? TextIds(prompt) : PromptIds(prompt);
+        if (promptIds.Length == 0)
+            throw new EsrInputException($"the prompt encodes to no tokens{(options.Raw ? " (a raw prompt, and the tokenizer adds no BOS)" : "")}");
         if (promptIds.Length + options.MaxTokens > ContextLength)
             throw new EsrInputException(
-                $"the prompt's {promptIds.Length} tokens plus GenerateOptions.MaxTokens {options.MaxTokens} exceed {Name}'s context of {ContextLength} positions");
+                $"a prompt of {promptIds.Length} tokens plus {options.MaxTokens} new tokens ({GenerateOptions.MaxTokensInput}) needs {promptIds.Length + options.MaxTokens} " +
+                $"positions, which exceed {Name}'s context of {ContextLength} positions (config.json max_position_embeddings is {ContextLength})")
+            { Input = GenerateOptions.MaxTokensInput };
         var sampling = new SamplingOptions(options.Temperature, options.TopP, options.RepetitionPenalty ?? RepetitionPenalty, options.MaxTokens);
         using var hooks = HooksFor(steering);
         var streamer = onText is null ? null : new TextStreamer(Tokenizer, onText);
         var result = new BatchGenerator(Model).Generate(
-            [_chat.Request(promptIds, sampling, options.Seed)], hooks.Hooks, token => streamer?.Add(token.TokenId), cancellationToken)[0];
+            [Chat.Request(promptIds, sampling, options.Seed)], hooks.Hooks, token => streamer?.Add(token.TokenId), cancellationToken)[0];
         var text = Tokenizer.Decode(result.TokenIds);
         streamer?.Finish(text);
         return new Completion(prompt, promptIds, text, result.TokenIds, result.FinishReason, options.Seed, steering,
-            options with { RepetitionPenalty = sampling.RepetitionPenalty, Steering = steering });
+            options with { RepetitionPenalty = sampling.RepetitionPenalty, Steering = steering }, Settings(steering));
     }
+
+    /// <summary>The model side of a completion's settings; the SAE only when the steering has interventions on it.</summary>
+    private ModelSettings Settings(Steering steering) => new(
+        _given, Dtype, Device.Name, Quirks, StopTokenIds.Order().ToArray(),
+        steering.Interventions.Count > 0 ? Sae!.Path : null, steering.Interventions.Count > 0 ? Sae!.SteeringPoint : null);
 
     /// <summary>
     /// The prompt generated twice with the same options and seed: without <paramref name="steering"/> (Default) and
@@ -245,8 +306,7 @@ public sealed class LoadedModel : IDisposable
     /// </summary>
     public LatentTrace ReadLatents(string text, int top = 5, Steering? steering = null)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        return ReadLatents(Tokenizer.Encode(text, addSpecialTokens: true), top, steering: steering);
+        return ReadLatents(TextIds(text), top, steering: steering);
     }
 
     /// <summary>
@@ -259,7 +319,7 @@ public sealed class LoadedModel : IDisposable
     public LatentTrace ReadLatents(IReadOnlyList<int> ids, int top = 5, IReadOnlyList<int>? latents = null, Steering? steering = null)
     {
         CheckIds(ids);
-        var sae = Sae ?? throw new EsrInputException($"ReadLatents: {Name} has no SAE attached (call AttachSae first)");
+        var sae = Sae ?? throw NoSae("ReadLatents:");
         if (top < 1) throw new EsrInputException($"ReadLatents: top is {top} (expected 1 or more)");
         if (latents is not null) CheckLatents(latents, "ReadLatents");
         using var hooks = HooksFor(Active(steering));
@@ -271,7 +331,7 @@ public sealed class LoadedModel : IDisposable
         var values = latents is null ? encoded.index_select(1, tensor(read.Select(l => (long)l).ToArray()).to(encoded.device)) : encoded;
         var rows = values.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
         var tokens = Enumerable.Range(0, ids.Count).Select(t => rows.AsSpan(t * read.Length, read.Length).ToArray()).ToArray();
-        return new LatentTrace(read, tokens) { TokenTexts = TokenTexts(ids), Labels = sae.Labels, TopCount = top };
+        return new LatentTrace(read, tokens) { TokenTexts = HasTokenizer ? TokenTexts(ids) : null, Labels = sae.Labels, TopCount = top };
     }
 
     /// <summary>The activations at <paramref name="points"/> over <paramref name="ids"/>, in one pass that stops at the deepest point.</summary>
@@ -291,7 +351,8 @@ public sealed class LoadedModel : IDisposable
     public void Dispose()
     {
         Sae?.Dispose();
-        _chat.Dispose();
+        if (_chat is null) _model.Dispose();
+        else _chat.Dispose();
     }
 
     /// <summary>The scoped steerings, then <paramref name="steering"/>.</summary>
@@ -329,24 +390,28 @@ public sealed class LoadedModel : IDisposable
         foreach (var vector in steering.Vectors)
         {
             if (vector.Block >= Model.Config.LayerCount)
-                throw new EsrInputException($"steering vector at block {vector.Block}: {Name} has blocks 0 to {Model.Config.LayerCount - 1}");
+                throw new EsrInputException($"{vector.Description}: {Name} has blocks 0 to {Model.Config.LayerCount - 1}");
             if (vector.Values.Count != width)
-                throw new EsrInputException($"steering vector at block {vector.Block} has {vector.Values.Count} values but {Name} has d_model = {width}");
+                throw new EsrInputException($"{vector.Description} has {vector.Values.Count} values but {Name} has d_model = {width}");
         }
     }
 
     private void CheckLatents(IReadOnlyList<int> latents, string what)
     {
-        var sae = Sae ?? throw new EsrInputException($"{what} names latents but {Name} has no SAE attached (call AttachSae first)");
+        var sae = Sae ?? throw NoSae($"{what} names latents but");
         if (latents.Where(latent => latent < 0 || latent >= sae.Width).Select(latent => (int?)latent).FirstOrDefault() is { } outside)
             throw new EsrInputException($"{what}: latent {outside} is outside the SAE {sae.Name} (latents 0 to {sae.Width - 1})");
     }
+
+    private EsrInputException NoSae(string what) =>
+        new($"{what} {Name} has no SAE attached (attach one: {LoadOptions.SaeInput} or AttachSae)") { Input = LoadOptions.SaeInput };
 
     private void CheckIds(IReadOnlyList<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
         if (ids.Count == 0) throw new EsrInputException("no token ids given");
-        if (ids.Count > ContextLength) throw new EsrInputException($"{ids.Count} token ids exceed {Name}'s context of {ContextLength} positions");
+        if (ids.Count > ContextLength)
+            throw new EsrInputException($"a sequence of {ids.Count} tokens is longer than the model's context: config.json max_position_embeddings is {ContextLength} ({Name})");
         var vocabulary = Model.Config.VocabularySize;
         if (ids.Where(id => id < 0 || id >= vocabulary).Select(id => (int?)id).FirstOrDefault() is { } bad)
             throw new EsrInputException($"token id {bad} is outside {Name}'s vocabulary (0 to {vocabulary - 1})");
@@ -382,25 +447,42 @@ public sealed class LoadedModel : IDisposable
         }
     }
 
-    private AttachedSae Open(string path, string name, HookPoint point, HookPoint steeringPoint, string? labels, PaperConfiguration? paper)
+    private AttachedSae Open(string path, string name, HookPoint point, HookPoint steeringPoint, string? labels, PaperConfiguration? paper, SaeInputs inputs)
     {
         foreach (var hookPoint in new[] { point, steeringPoint })
         {
             if (hookPoint.Block < 0 || hookPoint.Block >= Model.Config.LayerCount)
-                throw new EsrInputException($"AttachSae('{path}'): layer {hookPoint.Block} is outside {Name}'s blocks 0 to {Model.Config.LayerCount - 1}");
+                throw new EsrInputException($"{inputs.Name(path)}: {inputs.Layer} {hookPoint.Block} is outside {Name}'s blocks 0 to {Model.Config.LayerCount - 1}")
+                { Input = inputs.Input };
         }
         var sae = SaeLoader.Load(path, Model.Dtype, Model.Device);
         try
         {
             if (sae.InputWidth != Model.Config.HiddenSize)
-                throw new EsrInputException($"{path}: the SAE reads d_in = {sae.InputWidth} but {Name} has d_model = {Model.Config.HiddenSize}");
+                throw new EsrInputException($"{path}: the SAE reads d_in = {sae.InputWidth} but {Name}'s d_model is {Model.Config.HiddenSize}");
             var labelSet = labels is null ? null : InputErrors.Convert(() => LatentLabels.Load(labels));
-            return new AttachedSae(sae, name, point, steeringPoint, labelSet, paper);
+            return new AttachedSae(sae, name, path, point, steeringPoint, labelSet, paper);
         }
         catch
         {
             sae.Dispose();
             throw;
         }
+    }
+
+    /// <summary>How SAE errors name the SAE and its layer: <see cref="AttachSae"/>'s parameters, or <see cref="LoadOptions"/>' fields.</summary>
+    /// <param name="Prefix">Names the SAE at <c>{0}</c>.</param>
+    /// <param name="Layer">The layer input's name.</param>
+    /// <param name="Input">The input a layer error is about (<see cref="EsrInputException.Input"/>), for LoadOptions.</param>
+    private sealed record SaeInputs(string Prefix, string Layer, string? Input)
+    {
+        public static SaeInputs AttachSae { get; } = new("AttachSae('{0}')", "layer", null);
+
+        public static SaeInputs LoadOptions { get; } = new("SAE '{0}'", Kernel.LoadOptions.SaeLayerInput, Kernel.LoadOptions.SaeLayerInput);
+
+        public string Name(string sae) => string.Format(CultureInfo.InvariantCulture, Prefix, sae);
+
+        /// <summary>The layer input as a message asks for it: "the layer" (a parameter) or the field's name.</summary>
+        public string NamedLayer => Input is null ? $"the {Layer}" : Layer;
     }
 }

@@ -9,13 +9,15 @@ namespace Esr.Kernel;
 /// (the fork encoded the MLP branch, ESR_SPEC §1.3), <c>resid_post</c> otherwise.</param>
 public sealed record ModelQuirks(bool PaperExtraHeader, bool PaperFinalNorm, string SaeSite)
 {
+
     /// <summary>The defaults of a reference (on for the paper's Llama configurations), overridden by <paramref name="options"/>.</summary>
     internal static ModelQuirks For(ModelReference reference, ModelArchitecture architecture, LoadOptions options)
     {
         var paperLlama = reference.Paper is not null && architecture == ModelArchitecture.Llama;
         if (options.PaperFinalNorm == true && architecture != ModelArchitecture.Llama)
             throw new EsrInputException(
-                $"LoadOptions.PaperFinalNorm: {reference.Name} is {architecture}; the final-norm quirk exists only for Llama (the fork's Gemma-2 kept the standard final norm)");
+                $"{LoadOptions.PaperFinalNormInput} applies to Llama models only; this model is {architecture} (its fork kept the standard final norm)")
+            { Input = LoadOptions.PaperFinalNormInput };
         return new ModelQuirks(
             options.PaperExtraHeader ?? paperLlama,
             options.PaperFinalNorm ?? paperLlama,

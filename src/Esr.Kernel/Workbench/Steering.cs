@@ -6,7 +6,7 @@ namespace Esr.Kernel;
 /// <summary>
 /// Steering as a value: SAE interventions at the attached SAE's steering point (adds, clamps and ablations, with the
 /// paper's semantics: clamps first, adds on top, the SAE error kept; ESR_SPEC §1.3) and plain vectors at blocks.
-/// Build it from the strings the CLI takes (<see cref="Parse"/>) or in code (<see cref="Add"/>, <see cref="Clamp"/>,
+/// Build it from the strings the CLI takes (<see cref="Parse(string?, string?, string?)"/>) or in code (<see cref="Add"/>, <see cref="Clamp"/>,
 /// <see cref="Ablate"/>, <see cref="Vector"/>), and combine with <c>+</c>. Latent indices are checked against an SAE
 /// when the steering is used.
 /// </summary>
@@ -42,6 +42,15 @@ public sealed record Steering
         return new() { Vectors = [new SteeringVector(block, values.ToArray())] };
     }
 
+    /// <summary>Adds the float32 vector of a .npy file (shape [d_model]) after block <paramref name="block"/>; the file is read now.</summary>
+    /// <exception cref="EsrInputException">The block is negative, or the file is missing, not a float32 vector, empty or not finite (the message names the file and field).</exception>
+    public static Steering VectorFile(int block, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var vector = Vector(block, NpyVector.Read(path)).Vectors[0];
+        return new() { Vectors = [vector with { Source = path }] };
+    }
+
     /// <summary>Both steerings: this one's interventions and vectors, then <paramref name="right"/>'s.</summary>
     public static Steering operator +(Steering left, Steering right) => new()
     {
@@ -60,8 +69,50 @@ public sealed record Steering
         var interventions = new List<SaeIntervention>();
         foreach (var (latent, value) in LatentValues("--steer", steer)) interventions.Add(new AddLatent(latent, value));
         foreach (var (latent, value) in LatentValues("--clamp", clamp)) interventions.Add(new ClampLatent(latent, value));
-        if (ablate is not null) interventions.Add(new AblateLatents(Distinct("--ablate", ablate, Items("--ablate", ablate, "comma-separated latents, e.g. 12,345").Select(part => LatentOf("--ablate", ablate, part)).ToArray())));
+        if (ablate is not null) interventions.Add(new AblateLatents(Distinct("--ablate", ablate, ParseLatents("--ablate", ablate))));
         return new Steering { Interventions = interventions };
+    }
+
+    /// <summary>
+    /// Reads repeatable option values, each on its own as <see cref="Parse(string?, string?, string?)"/> reads one: every
+    /// <paramref name="steer"/> and <paramref name="clamp"/> value is latent=value pairs, every <paramref name="ablate"/>
+    /// value one ablation of a latent list, every <paramref name="vectors"/> value <c>L:file.npy</c> (read now,
+    /// <see cref="VectorFile"/>). Adds come first, then clamps, ablations and vectors, each in the order given; null
+    /// stands for no values.
+    /// </summary>
+    /// <exception cref="EsrInputException">A value is malformed or a vector file cannot be used; the message names the option (--steer, --clamp, --ablate, --steer-vector).</exception>
+    public static Steering Parse(IEnumerable<string>? steer, IEnumerable<string>? clamp, IEnumerable<string>? ablate, IEnumerable<string>? vectors)
+    {
+        var parts = (steer ?? []).Select(value => Parse(steer: value))
+            .Concat((clamp ?? []).Select(value => Parse(clamp: value)))
+            .Concat((ablate ?? []).Select(value => Parse(ablate: value)))
+            .Concat((vectors ?? []).Select(VectorOption));
+        return parts.Aggregate(None, (all, part) => all + part);
+    }
+
+    /// <summary>
+    /// Reads a comma-separated latent list as an option gives it ("12, 345"); a latent may appear twice. For the
+    /// latent options of front ends (e.g. <c>--latents</c>).
+    /// </summary>
+    /// <param name="option">The option, named in errors.</param>
+    /// <param name="text">The value.</param>
+    /// <exception cref="EsrInputException">An item is empty or not a non-negative integer.</exception>
+    public static int[] ParseLatents(string option, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Items(option, text, "comma-separated latents, e.g. 12,345").Select(part => LatentOf(option, text, part)).ToArray();
+    }
+
+    /// <summary>One <c>--steer-vector L:file.npy</c>: the block before the first colon (a path may hold colons), the file after it.</summary>
+    private static Steering VectorOption(string value)
+    {
+        var colon = value.IndexOf(':');
+        if (colon <= 0 || colon == value.Length - 1)
+            throw new EsrInputException($"--steer-vector '{value}' is not L:file.npy (a block index, a colon, a .npy file)");
+        var block = value[..colon];
+        if (!int.TryParse(block, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            throw new EsrInputException($"--steer-vector '{value}': the block '{block}' is not a non-negative integer");
+        return VectorFile(index, value[(colon + 1)..]);
     }
 
     /// <summary>Every latent the interventions name.</summary>

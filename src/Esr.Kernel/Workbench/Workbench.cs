@@ -4,7 +4,7 @@ namespace Esr.Kernel;
 /// The entry point of the kernel's facade: what a notebook user writes C# against and what the CLI and the magics
 /// call. <c>using Esr.Kernel;</c> is all it needs.
 /// </summary>
-public static class Workbench
+public static partial class Workbench
 {
     /// <summary>
     /// Loads a model with its tokenizer, chat template, stop tokens and quirks: a toy name ("toy-m-sa60", with its own
@@ -16,7 +16,7 @@ public static class Workbench
     public static LoadedModel Load(string model, LoadOptions? options = null)
     {
         options ??= LoadOptions.Default;
-        return LoadedModel.Load(ModelReference.Resolve(model, options.HuggingFaceHome), options);
+        return LoadedModel.Load(ModelReference.Resolve(model, options.HuggingFaceHome), options, model);
     }
 
     /// <summary>The names <see cref="Load"/> knows without a path: the toy models found here and the paper's configurations.</summary>

@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+using Esr.Kernel.Toy;
+
+namespace Esr.Kernel;
+
+/// <summary>
+/// The toy zoo's tasks for front ends and notebooks: build it, read its listing, measure its models against the
+/// toy world's targets, write its experiment prompts. Errors are <see cref="EsrInputException"/>s naming the input.
+/// </summary>
+public static class ToyZooTools
+{
+    /// <summary>
+    /// Trains the zoo from nothing into <paramref name="folder"/> (model folders in it are replaced), deterministically for
+    /// a fixed thread count (<see cref="Workbench.SetThreads"/>).
+    /// </summary>
+    /// <param name="folder">The zoo folder.</param>
+    /// <param name="sizes">Only these sizes (each size's models depend on nothing else, so sizes built apart equal a whole build; zoo.json then lists only them); null or empty for all.</param>
+    /// <param name="log">Receives progress lines; null for none.</param>
+    /// <param name="cancellationToken">Stops the training.</param>
+    /// <returns>The models written, as zoo.json lists them.</returns>
+    /// <exception cref="EsrInputException">The folder is a file, or a size is unknown.</exception>
+    public static IReadOnlyList<ToyZooEntry> Build(string folder, IReadOnlyList<string>? sizes = null, IProgress<string>? log = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (File.Exists(folder)) throw new EsrInputException($"--out '{folder}' is a file; expected a folder");
+        var settings = ToyZooSettings.Default;
+        if (sizes is { Count: > 0 })
+        {
+            var known = settings.Sizes.Select(size => size.Name).ToArray();
+            var unknown = sizes.Except(known).ToArray();
+            if (unknown.Length > 0)
+                throw new EsrInputException($"--size {string.Join(", ", unknown)}: no such size (expected {string.Join(", ", known)})");
+            settings = settings with { Sizes = settings.Sizes.Where(size => sizes.Contains(size.Name)).ToArray() };
+        }
+        return new ToyZooBuilder(settings).Build(folder, log, cancellationToken);
+    }
+
+    /// <summary>The models of a zoo, as its zoo.json lists them.</summary>
+    /// <param name="zoo">The zoo folder; null for <c>$ESR_TOY_ZOO</c>, else toy/zoo found from the app or current folder.</param>
+    /// <exception cref="EsrInputException">No zoo found, or a malformed zoo.json.</exception>
+    public static IReadOnlyList<ToyZooEntry> List(string? zoo = null) => InputErrors.Convert(() => ToyZoo.Read(zoo ?? ToyZoo.Locate()));
+
+    /// <summary>
+    /// Measures zoo models, one after another: each model's first-attempt threshold is calibrated (the boost giving a
+    /// first-attempt score of 30), then the model is measured unsteered, at that threshold and at the further boosts.
+    /// </summary>
+    /// <param name="settings">Which models, how many prompts, which boosts, sampling, device.</param>
+    /// <param name="cancellationToken">Stops between generations.</param>
+    /// <returns>One measurement per model and boost, as each finishes.</returns>
+    /// <exception cref="EsrInputException">No zoo found, a model not in it, or a device this machine lacks.</exception>
+    public static IAsyncEnumerable<ToyMeasurement> MeasureAsync(ToyMeasureSettings settings, CancellationToken cancellationToken = default)
+    {
+        // Checked now, not at the first row, so that a front end can refuse before it prints anything.
+        ArgumentNullException.ThrowIfNull(settings);
+        var zoo = settings.Zoo ?? InputErrors.Convert(ToyZoo.Locate);
+        var entries = List(zoo);
+        if (settings.Models.Except(entries.Select(entry => entry.Name)).FirstOrDefault() is { } missing)
+            throw new EsrInputException($"--model {missing}: not in the zoo at {zoo} (it has {string.Join(", ", entries.Select(entry => entry.Name))})");
+        var device = ComputeDevice.Parse(settings.Device);
+        var chosen = entries.Where(entry => settings.Models.Count == 0 || settings.Models.Contains(entry.Name)).ToArray();
+        return Measure(zoo, chosen, settings, device, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<ToyMeasurement> Measure(
+        string zoo, IReadOnlyList<ToyZooEntry> entries, ToyMeasureSettings settings, ComputeDevice device, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var entry in entries)
+        {
+            using var evaluation = ToyEvaluation.ForZooModel(zoo, entry, device.Torch);
+            evaluation.Sampling = evaluation.Sampling with { Temperature = settings.Temperature, MaxNewTokens = settings.MaxTokens };
+            var threshold = (await evaluation.CalibrateAsync(cancellationToken: cancellationToken)).Threshold;
+            foreach (var boost in new[] { 0, threshold }.Concat(settings.Boosts))
+            {
+                var result = await evaluation.MeasureAsync(boost, settings.Prompts, seed: 7, cancellationToken);
+                yield return new ToyMeasurement(entry.Name, boost == threshold, result);
+            }
+        }
+    }
+
+    /// <summary>Writes the toy world's experiment prompts (one per task) as <c>prompts.txt</c> in the paper's format, a data folder for the experiments.</summary>
+    /// <returns>The file written and its prompt count.</returns>
+    public static (string Path, int Count) WritePrompts(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "prompts.txt");
+        var lines = ToyWorld.Default.ExperimentPrompts();
+        // No trailing newline, as the paper's prompts.txt (ESR_SPEC §1.6).
+        AtomicFile.WriteAllText(path, string.Join('\n', lines));
+        return (path, lines.Count);
+    }
+}
