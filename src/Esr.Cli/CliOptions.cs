@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using static TorchSharp.torch;
 
 namespace Esr.Cli;
 
@@ -28,7 +27,7 @@ internal static class CliOptions
         Required = true,
     };
 
-    /// <summary><c>--dtype float32|bfloat16</c>, float32 by default; the value is the name, see <see cref="ScalarTypeOf"/>.</summary>
+    /// <summary><c>--dtype float32|bfloat16</c>, float32 by default; the value is the name.</summary>
     public static Option<string> Dtype() => new("--dtype")
     {
         Description = "Weights and activations dtype",
@@ -61,8 +60,6 @@ internal static class CliOptions
     /// <summary>A flag's value when it was given (<c>--flag</c> or <c>--flag false</c>), else null: the kernel's default then applies.</summary>
     public static bool? GivenFlag(ParseResult parse, Option<bool> flag) => parse.GetResult(flag) is { Implicit: false } ? parse.GetValue(flag) : null;
 
-    /// <summary>The dtype a <c>--dtype</c> name stands for (the experiment commands' <see cref="ModelLoading"/>).</summary>
-    public static ScalarType ScalarTypeOf(string dtype) => dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
 
     /// <summary><c>--steer-vector L:FILE</c>, repeatable.</summary>
     public static Option<string[]> SteerVectors() => new("--steer-vector")

@@ -35,8 +35,4 @@ internal sealed class SaeSteeringOptions
             throw new EsrInputException("--sae needs at least one --steer, --clamp or --ablate");
         return steering;
     }
-
-    /// <summary>Parses <c>L1,L2,...</c> (the experiment commands' latent options).</summary>
-    /// <exception cref="EsrInputException">An item is empty or not a non-negative integer.</exception>
-    internal static int[] LatentList(string option, string text) => Steering.ParseLatents(option, text);
 }

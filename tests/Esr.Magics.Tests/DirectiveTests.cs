@@ -258,7 +258,7 @@ public sealed class DirectiveTests
 
         var failed = Assert.Single((await kernel.SubmitAsync($"#!esr load {Toy} --sae toy-m-sa60")).OfType<CommandFailed>());
 
-        Assert.Matches(@"^#!esr load: .*sae: the SAE reads d_in = 96 but toy-s-base has d_model = \d+$", failed.Message);
+        Assert.Matches(@"^#!esr load: .*sae: the SAE reads d_in = 96 but toy-s-base's d_model is \d+$", failed.Message);
     }
 
     [Fact]
