@@ -71,6 +71,13 @@ public abstract class EsrCommand : KernelDirectiveCommand
     internal static DisplayedValue Show(KernelInvocationContext context, object value) =>
         KernelInvocationContextExtensions.Display(context, value, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
 
+    /// <summary>
+    /// This subcommand's line of the cell it came from (<c>#!esr &lt;subcommand&gt; ...</c>), or null when it was sent
+    /// from code: for subcommands that hand the typed tokens on to a catalog's parser.
+    /// </summary>
+    internal string? DirectiveLine() =>
+        Cell()?.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => UnknownOptions.Words(line) is [EsrMagics.DirectiveName, var name, ..] && name == DirectiveName);
+
     /// <summary>The text of the cell this command came from, or null when it was sent from code.</summary>
     private string? Cell()
     {

@@ -14,8 +14,6 @@ public sealed class EsrHelp : EsrCommand
     /// </summary>
     internal static readonly IReadOnlyList<(string Name, string Usage, string Summary)> CatalogSubcommands =
     [
-        ("experiment", "experiment <id> [the CLI's options] [--out DIR] [--name <var>]",
-            "Runs an experiment of the kernel's experiment catalog (the ids `esr experiment` lists); as a magic it is not in this version yet: use `esr experiment`."),
         ("figure", "figure <id> --results <dir>[,...] [--name <var>]",
             "Draws a figure of the kernel's figure catalog from result folders; as a magic it is not in this version yet: use `esr figure`."),
     ];
