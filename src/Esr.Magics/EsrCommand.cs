@@ -30,6 +30,11 @@ public abstract class EsrCommand : KernelDirectiveCommand
     /// <summary>The directive's parameters; completions may read the session's loaded model when asked.</summary>
     internal abstract IEnumerable<KernelDirectiveParameter> Parameters(EsrSession session);
 
+    /// <summary>The lines <c>#!esr help &lt;subcommand&gt;</c> shows for the options: by default one per parameter.</summary>
+    internal virtual IEnumerable<string> OptionHelp(EsrSession session) =>
+        Parameters(session).Select(parameter =>
+            $"{(parameter.AllowImplicitName ? $"<{parameter.Name.TrimStart('-')}>" : parameter.Flag ? parameter.Name : $"{parameter.Name} <value>")}: {parameter.Description}");
+
     /// <summary>Does the work. Bad input is an <see cref="EsrInputException"/>, shown as one diagnostic line.</summary>
     internal abstract Task RunAsync(EsrSession session, KernelInvocationContext context);
 

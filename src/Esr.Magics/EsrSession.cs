@@ -36,6 +36,9 @@ public sealed class EsrSession : IDisposable
     /// <summary>Waits until <see cref="LastExperiment"/> has ended, however it ended (its cell reported that).</summary>
     internal Task ExperimentStoppedAsync() => Task.WhenAny(LastExperiment);
 
+    /// <summary>Finds the Chromium that renders a figure's PNG; null when there is none (tests replace it to see that case).</summary>
+    internal Func<string?> FindChromium { get; set; } = Esr.Kernel.Analysis.Figures.FigureExport.FindChromium;
+
     /// <summary>How often streamed text updates the cell at most: each update is an event sent to the notebook.</summary>
     internal TimeSpan StreamInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -1,6 +1,5 @@
 using Esr.Kernel;
 using Esr.Kernel.Experiments.Runs;
-using Esr.Kernel.Toy;
 using System.Reactive.Linq;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Commands;
@@ -11,19 +10,11 @@ namespace Esr.Magics.Tests;
 /// <summary><c>#!esr experiment</c> on the toy zoo: toy-s-sa60 with its subject latents, the toy prompts and the exact judge.</summary>
 public sealed class ExperimentDirectiveTests : IDisposable
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("esr-magic-experiment-").FullName;
+    private readonly ToyExperiment _toy = new();
 
-    public ExperimentDirectiveTests() =>
-        File.WriteAllLines(Path.Combine(_data, "prompts.txt"), ToyWorld.Default.ExperimentPrompts());
+    private string Run => _toy.Run;
 
-    private string Run => Path.Combine(_data, "run");
-
-    private string Cell(int trials, string extra = "")
-    {
-        var latents = Path.Combine(ModelReference.Resolve("toy-s-sa60").Directory, ToyZoo.SubjectLatentsFile);
-        return $"#!esr experiment 1 --model toy-s-sa60 --judge toy --latents \"{latents}\" --data-dir \"{_data}\" --out \"{Run}\" " +
-            $"--n-trials {trials} --max-tokens 8 --calibration-max-tokens 8 --calibration-steps 2 --relevance none --no-paper-extra-header --batch-size 1 {extra}";
-    }
+    private string Cell(int trials, string extra = "") => _toy.Cell(trials, extra);
 
     [Fact]
     public async Task Experiment_updates_one_progress_display_in_place_then_shows_the_metrics_and_the_trials_and_binds_the_run()
@@ -92,5 +83,5 @@ public sealed class ExperimentDirectiveTests : IDisposable
 
     private static string Html(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 
-    public void Dispose() => Directory.Delete(_data, recursive: true);
+    public void Dispose() => _toy.Dispose();
 }

@@ -38,6 +38,15 @@ public sealed class EsrExperiment : EsrCommand
         .. CatalogOptions.Parameters(Workbench.Experiments.All.SelectMany(e => e.Options)),
     ];
 
+    /// <summary>The id and --name, then each experiment's own options (the directive accepts their union).</summary>
+    internal override IEnumerable<string> OptionHelp(EsrSession session) =>
+    [
+        .. base.OptionHelp(session).Take(2),
+        .. Workbench.Experiments.All.Select(e =>
+            $"experiment {e.Id} ({e.Title}): {string.Join(' ', e.Options.Select(spec => spec.Required ? $"{spec.Name} <{spec.HelpName}>" : $"[{spec.Name}]"))}"),
+        "esr experiment <id> --help describes each option.",
+    ];
+
     internal override async Task RunAsync(EsrSession session, KernelInvocationContext context)
     {
         var name = OptionValues.VariableName(Name);
