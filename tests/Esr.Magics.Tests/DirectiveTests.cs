@@ -176,7 +176,7 @@ public sealed class DirectiveTests
     }
 
     [Fact]
-    public async Task Help_lists_every_subcommand_and_the_catalog_ones_and_explains_one_subcommand_s_options()
+    public async Task Help_lists_every_subcommand_and_explains_one_subcommand_s_options_and_each_experiment_s()
     {
         using var kernel = await MagicsKernel.StartAsync();
 
@@ -187,11 +187,15 @@ public sealed class DirectiveTests
         foreach (var usage in new[] { "#!esr load <model>", "#!esr generate <prompt>", "#!esr latents <text>", "#!esr judge [--prompt <p>]", "#!esr help" })
             Assert.Contains(usage, all);
         Assert.Contains("#!esr experiment <1|2|3|3a|4|5|6|7|8|9|10>", all);
-        Assert.DoesNotContain("[from the experiment catalog]", all);
-        Assert.Contains("[from the figure catalog]", all);
+        Assert.Contains("#!esr figure <id> --results <dir>[,...]", all);
+        Assert.DoesNotContain("catalog]", all);
         Assert.Equal(all, bare);
         foreach (var option in new[] { "<prompt>:", "--steer <value>:", "--compare:", "--ladder <value>:", "--name <value>:" })
             Assert.Contains(option, generate);
+        var experiment = MagicsKernel.Plain(Assert.Single((await kernel.RunAsync("#!esr help experiment")).OfType<DisplayedValueProduced>()));
+        foreach (var definition in Workbench.Experiments.All)
+            Assert.Contains($"experiment {definition.Id} ({definition.Title}): ", experiment);
+        Assert.Contains("--model <dir|name> --sae", experiment);
     }
 
     public static TheoryData<string, string> BadCells => new()
