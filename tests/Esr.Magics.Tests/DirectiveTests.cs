@@ -195,15 +195,15 @@ public sealed class DirectiveTests
         var experiment = MagicsKernel.Plain(Assert.Single((await kernel.RunAsync("#!esr help experiment")).OfType<DisplayedValueProduced>()));
         foreach (var definition in Workbench.Experiments.All)
             Assert.Contains($"experiment {definition.Id} ({definition.Title}): ", experiment);
-        Assert.Contains("--model <dir|name> --sae", experiment);
+        Assert.Contains("--model <dir|name> [--sae]", experiment);
     }
 
     public static TheoryData<string, string> BadCells => new()
     {
         { "#!esr generate \"x\"", "#!esr generate: no model loaded (run #!esr load <model> first, e.g. #!esr load toy-m-sa60)" },
         { $"#!esr load {Toy} --dtyp bfloat16", "#!esr load: unknown option --dtyp (expected --model, --dtype, --device, --sae, --layer)" },
-        { "#!esr lod toy", "#!esr: no subcommand 'lod' (expected one of load, generate, latents, judge, experiment, help; #!esr help)" },
-        { "#!esr help figures", "#!esr help: no subcommand 'figures' (expected one of load, generate, latents, judge, experiment, help, figure)" },
+        { "#!esr lod toy", "#!esr: no subcommand 'lod' (expected one of load, generate, latents, judge, experiment, figure, help; #!esr help)" },
+        { "#!esr help figures", "#!esr help: no subcommand 'figures' (expected one of load, generate, latents, judge, experiment, figure, help)" },
         { $"#!esr load {Toy} --layer two", "#!esr load: --layer 'two' is not an integer" },
         { "#!esr judge", "#!esr judge: no judge set: give --judge (toy, an alias, a model id, local:<dir> or an endpoint URL)" },
         { "#!esr judge --judge toy", "#!esr judge: nothing to judge: run #!esr generate first, or give --prompt and --response" },
