@@ -81,6 +81,17 @@ public sealed class ExperimentDirectiveTests : IDisposable
         Assert.False(Directory.Exists(Run));
     }
 
+    [Fact]
+    public async Task A_repeatable_option_given_twice_reaches_the_experiment_s_own_parser()
+    {
+        using var kernel = await MagicsKernel.StartAsync();
+
+        var events = await kernel.SubmitAsync($"#!esr experiment 7 --judge a --judge b --trials \"{Run}\"");
+
+        var failed = Assert.Single(events.OfType<CommandFailed>());
+        Assert.StartsWith("#!esr experiment: --out <dir> is required", failed.Message);
+    }
+
     private static string Html(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 
     public void Dispose() => _toy.Dispose();
