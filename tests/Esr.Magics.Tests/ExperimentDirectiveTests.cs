@@ -92,6 +92,17 @@ public sealed class ExperimentDirectiveTests : IDisposable
         Assert.StartsWith("#!esr experiment: --out <dir> is required", failed.Message);
     }
 
+    [Fact]
+    public async Task A_flag_given_false_reaches_the_experiment_s_own_parser()
+    {
+        using var kernel = await MagicsKernel.StartAsync();
+
+        var events = await kernel.SubmitAsync("#!esr experiment 1 --paper-final-norm false --judge toy");
+
+        var failed = Assert.Single(events.OfType<CommandFailed>());
+        Assert.StartsWith("#!esr experiment: --model <dir|name> is required", failed.Message);
+    }
+
     private static string Html(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 
     public void Dispose() => _toy.Dispose();
