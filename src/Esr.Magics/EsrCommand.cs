@@ -30,6 +30,11 @@ public abstract class EsrCommand : KernelDirectiveCommand
     /// <summary>The directive's parameters; completions may read the session's loaded model when asked.</summary>
     internal abstract IEnumerable<KernelDirectiveParameter> Parameters(EsrSession session);
 
+    /// <summary>The lines <c>#!esr help &lt;subcommand&gt;</c> shows for the options: by default one per parameter.</summary>
+    internal virtual IEnumerable<string> OptionHelp(EsrSession session) =>
+        Parameters(session).Select(parameter =>
+            $"{(parameter.AllowImplicitName ? $"<{parameter.Name.TrimStart('-')}>" : parameter.Flag ? parameter.Name : $"{parameter.Name} <value>")}: {parameter.Description}");
+
     /// <summary>Does the work. Bad input is an <see cref="EsrInputException"/>, shown as one diagnostic line.</summary>
     internal abstract Task RunAsync(EsrSession session, KernelInvocationContext context);
 
@@ -70,6 +75,13 @@ public abstract class EsrCommand : KernelDirectiveCommand
     /// <summary>Displays <paramref name="value"/> as HTML with its plain-text fallback.</summary>
     internal static DisplayedValue Show(KernelInvocationContext context, object value) =>
         KernelInvocationContextExtensions.Display(context, value, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
+    /// <summary>
+    /// This subcommand's line of the cell it came from (<c>#!esr &lt;subcommand&gt; ...</c>), or null when it was sent
+    /// from code: for subcommands that hand the typed tokens on to a catalog's parser.
+    /// </summary>
+    internal string? DirectiveLine() =>
+        Cell()?.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => UnknownOptions.Words(line) is [EsrMagics.DirectiveName, var name, ..] && name == DirectiveName);
 
     /// <summary>The text of the cell this command came from, or null when it was sent from code.</summary>
     private string? Cell()

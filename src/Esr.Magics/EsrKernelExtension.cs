@@ -12,6 +12,7 @@ public sealed class EsrKernelExtension : IKernelExtension
     /// <inheritdoc />
     public Task OnLoadAsync(InteractiveKernel kernel)
     {
+        FSharpCoreRedirect.Install();
         EsrMagics.Install(kernel);
         if (KernelInvocationContext.Current is { } context)
             KernelInvocationContextExtensions.DisplayAs(context, "ESR Workbench magics loaded: try #!esr load toy-m-sa60, then #!esr help.", "text/plain");

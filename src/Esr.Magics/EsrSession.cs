@@ -26,6 +26,19 @@ public sealed class EsrSession : IDisposable
     /// <summary>The judge's spec: the one set with <c>--judge</c>, else the model's default (toy models: the exact judge), else null.</summary>
     public string? JudgeSpec => _judgeSpec ?? Model?.DefaultJudge;
 
+    /// <summary>
+    /// The experiment run started last. A cancelled cell returns at once while its run stops at the next trial and
+    /// releases its folder's lock; the next experiment waits for that, so running the cell again resumes the run
+    /// instead of finding its folder busy.
+    /// </summary>
+    internal Task LastExperiment { get; set; } = Task.CompletedTask;
+
+    /// <summary>Waits until <see cref="LastExperiment"/> has ended, however it ended (its cell reported that).</summary>
+    internal Task ExperimentStoppedAsync() => Task.WhenAny(LastExperiment);
+
+    /// <summary>Finds the Chromium that renders a figure's PNG; null when there is none (tests replace it to see that case).</summary>
+    internal Func<string?> FindChromium { get; set; } = Esr.Kernel.Analysis.Figures.FigureExport.FindChromium;
+
     /// <summary>How often streamed text updates the cell at most: each update is an event sent to the notebook.</summary>
     internal TimeSpan StreamInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

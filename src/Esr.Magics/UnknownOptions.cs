@@ -33,7 +33,7 @@ internal static class UnknownOptions
     }
 
     /// <summary>The line's words, split at whitespace outside double quotes (a quoted value is one word).</summary>
-    private static List<string> Words(string line)
+    internal static List<string> Words(string line)
     {
         var words = new List<string>();
         var word = new System.Text.StringBuilder();

@@ -176,7 +176,7 @@ public sealed class DirectiveTests
     }
 
     [Fact]
-    public async Task Help_lists_every_subcommand_and_the_catalog_ones_and_explains_one_subcommand_s_options()
+    public async Task Help_lists_every_subcommand_and_explains_one_subcommand_s_options_and_each_experiment_s()
     {
         using var kernel = await MagicsKernel.StartAsync();
 
@@ -186,20 +186,24 @@ public sealed class DirectiveTests
 
         foreach (var usage in new[] { "#!esr load <model>", "#!esr generate <prompt>", "#!esr latents <text>", "#!esr judge [--prompt <p>]", "#!esr help" })
             Assert.Contains(usage, all);
-        Assert.Contains("#!esr experiment <id>", all);
-        Assert.Contains("[from the experiment catalog]", all);
-        Assert.Contains("[from the figure catalog]", all);
+        Assert.Contains("#!esr experiment <1|2|3|3a|4|5|6|7|8|9|10>", all);
+        Assert.Contains("#!esr figure <id> --results <dir>[,...]", all);
+        Assert.DoesNotContain("catalog]", all);
         Assert.Equal(all, bare);
         foreach (var option in new[] { "<prompt>:", "--steer <value>:", "--compare:", "--ladder <value>:", "--name <value>:" })
             Assert.Contains(option, generate);
+        var experiment = MagicsKernel.Plain(Assert.Single((await kernel.RunAsync("#!esr help experiment")).OfType<DisplayedValueProduced>()));
+        foreach (var definition in Workbench.Experiments.All)
+            Assert.Contains($"experiment {definition.Id} ({definition.Title}): ", experiment);
+        Assert.Contains("--model <dir|name> [--sae]", experiment);
     }
 
     public static TheoryData<string, string> BadCells => new()
     {
         { "#!esr generate \"x\"", "#!esr generate: no model loaded (run #!esr load <model> first, e.g. #!esr load toy-m-sa60)" },
         { $"#!esr load {Toy} --dtyp bfloat16", "#!esr load: unknown option --dtyp (expected --model, --dtype, --device, --sae, --layer)" },
-        { "#!esr lod toy", "#!esr: no subcommand 'lod' (expected one of load, generate, latents, judge, help; #!esr help)" },
-        { "#!esr help figures", "#!esr help: no subcommand 'figures' (expected one of load, generate, latents, judge, help, experiment, figure)" },
+        { "#!esr lod toy", "#!esr: no subcommand 'lod' (expected one of load, generate, latents, judge, experiment, figure, help; #!esr help)" },
+        { "#!esr help figures", "#!esr help: no subcommand 'figures' (expected one of load, generate, latents, judge, experiment, figure, help)" },
         { $"#!esr load {Toy} --layer two", "#!esr load: --layer 'two' is not an integer" },
         { "#!esr judge", "#!esr judge: no judge set: give --judge (toy, an alias, a model id, local:<dir> or an endpoint URL)" },
         { "#!esr judge --judge toy", "#!esr judge: nothing to judge: run #!esr generate first, or give --prompt and --response" },

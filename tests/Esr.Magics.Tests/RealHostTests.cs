@@ -67,7 +67,7 @@ public sealed class RealHostTests(ITestOutputHelper output)
             Assert.Contains(load, e => e.Type == "KernelExtensionLoaded");
             Assert.Contains(load, e => e.Formatted("text/plain")?.StartsWith("ESR Workbench magics loaded") == true);
 
-            Assert.Contains("[from the experiment catalog]", Displayed(Succeeded(await Cell("#!esr help"))).Formatted("text/plain"));
+            Assert.Contains("#!esr figure <id> --results", Displayed(Succeeded(await Cell("#!esr help"))).Formatted("text/plain"));
 
             var card = Displayed(Succeeded(await Cell("#!esr load toy-m-sa60")));
             Assert.StartsWith("toy-m-sa60 (toy): Llama", card.Formatted("text/plain"));
@@ -90,6 +90,18 @@ public sealed class RealHostTests(ITestOutputHelper output)
             Assert.Equal(final.Formatted("text/plain"), Returned(Succeeded(await Cell("plain.Text"))));
             var read = Succeeded(await Cell("$\"{both.Steered!.Judge}|{rungs.Ladder.Rungs.Count}|{trace.Colored.Count}|{verdict.Request.Response == rungs.Ladder.Rungs[1].Completion.Text}\""));
             Assert.Equal("toy-exact|2|1|True", Returned(read));
+
+            using (var toy = new ToyExperiment())
+            {
+                var experiment = Succeeded(await Cell(toy.Cell(2, "--name run")));
+                Assert.Contains("esr-experiment", experiment.Last(e => e.Type == "DisplayedValueUpdated").Formatted("text/html"));
+                Assert.Contains("<table", experiment.Last(e => e.Type == "DisplayedValueProduced").Formatted("text/html"));
+                var figure = Succeeded(await Cell($"#!esr figure 2 --results \"{toy.Run}\" --name chart"));
+                Assert.Contains(figure, e => e.Formatted("text/html")?.Contains("newPlot") == true);
+                Assert.Contains(figure, e => e.Formatted("image/png") is { Length: > 0 });
+                var runRead = Succeeded(await Cell("$\"{run.Trials.Count == run.Outcome!.Total}|{chart is Plotly.NET.GenericChart}\""));
+                Assert.Equal("True|True", Returned(runRead));
+            }
 
             var bad = await Cell("#!esr generate \"x\" --steer 1=lots");
             Assert.Equal("#!esr generate: --steer '1=lots': the value 'lots' is not a finite number", bad.Last().Field("message"));

@@ -8,18 +8,6 @@ namespace Esr.Magics;
 /// <summary><c>#!esr help [&lt;subcommand&gt;]</c>: the grammar (.NET Interactive has no --help for directives).</summary>
 public sealed class EsrHelp : EsrCommand
 {
-    /// <summary>
-    /// Subcommands whose runs and figures live in the kernel's experiment and figure catalogs; listed until their
-    /// directives are registered.
-    /// </summary>
-    internal static readonly IReadOnlyList<(string Name, string Usage, string Summary)> CatalogSubcommands =
-    [
-        ("experiment", "experiment <id> [the CLI's options] [--out DIR] [--name <var>]",
-            "Runs an experiment of the kernel's experiment catalog (the ids `esr experiment` lists); as a magic it is not in this version yet: use `esr experiment`."),
-        ("figure", "figure <id> --results <dir>[,...] [--name <var>]",
-            "Draws a figure of the kernel's figure catalog from result folders; as a magic it is not in this version yet: use `esr figure`."),
-    ];
-
     /// <summary>The subcommand to explain; null for all.</summary>
     public string? Subcommand { get; set; }
 
@@ -34,7 +22,7 @@ public sealed class EsrHelp : EsrCommand
     internal override IEnumerable<KernelDirectiveParameter> Parameters(EsrSession session) =>
     [
         new KernelDirectiveParameter("--subcommand", "The subcommand to explain") { AllowImplicitName = true }
-            .WithValues([.. session.Commands.Select(command => command.DirectiveName), .. CatalogSubcommands.Select(entry => entry.Name)]),
+            .WithValues([.. session.Commands.Select(command => command.DirectiveName)]),
     ];
 
     internal override Task RunAsync(EsrSession session, KernelInvocationContext context)
@@ -52,25 +40,14 @@ public sealed class EsrHelp : EsrCommand
         {
             text.AppendLine("#!esr: ESR Workbench magic commands (the same API from C#: using Esr.Kernel;)");
             foreach (var command in session.Commands) text.AppendLine($"  #!esr {command.Usage}").AppendLine($"      {command.Summary}");
-            foreach (var (name, usage, summary) in CatalogSubcommands.Where(entry => session.Commands.All(command => command.DirectiveName != entry.Name)))
-                text.AppendLine($"  #!esr {usage}   [from the {name} catalog]").AppendLine($"      {summary}");
             text.Append("#!esr help <subcommand> lists a subcommand's options.");
             return text.ToString();
         }
         var chosen = session.Commands.FirstOrDefault(command => command.DirectiveName == subcommand);
         if (chosen is null)
-        {
-            var catalog = CatalogSubcommands.FirstOrDefault(entry => entry.Name == subcommand);
-            if (catalog.Name is not null) return $"#!esr {catalog.Usage}   [from the {catalog.Name} catalog]\n{catalog.Summary}";
-            throw new EsrInputException(
-                $"no subcommand '{subcommand}' (expected one of {string.Join(", ", session.Commands.Select(command => command.DirectiveName).Concat(CatalogSubcommands.Select(entry => entry.Name)))})");
-        }
+            throw new EsrInputException($"no subcommand '{subcommand}' (expected one of {string.Join(", ", session.Commands.Select(command => command.DirectiveName))})");
         text.AppendLine($"#!esr {chosen.Usage}").AppendLine(chosen.Summary);
-        foreach (var parameter in chosen.Parameters(session))
-        {
-            var form = parameter.AllowImplicitName ? $"<{parameter.Name.TrimStart('-')}>" : parameter.Flag ? parameter.Name : $"{parameter.Name} <value>";
-            text.AppendLine($"  {form}: {parameter.Description}");
-        }
+        foreach (var line in chosen.OptionHelp(session)) text.AppendLine($"  {line}");
         return text.ToString().TrimEnd();
     }
 }

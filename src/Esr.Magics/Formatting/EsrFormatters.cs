@@ -1,4 +1,5 @@
 using Esr.Kernel;
+using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Interventions;
 using Microsoft.DotNet.Interactive.Formatting;
 
@@ -23,11 +24,13 @@ internal static class EsrFormatters
         Register<LatentHeatmap>(HeatmapHtml.Of);
         Register<LatentTrace>(trace => HeatmapHtml.Of(LatentHeatmap.Of(trace)));
         Register<Verdict>(VerdictHtml.Of);
+        Register<RunProgress>(ExperimentHtml.Progress, ExperimentHtml.ProgressText);
+        Register<ExperimentRunResult>(ExperimentHtml.Result, ExperimentHtml.ResultText);
     }
 
-    private static void Register<T>(Func<T, string> html) where T : notnull
+    private static void Register<T>(Func<T, string> html, Func<T, string>? text = null) where T : notnull
     {
         Formatter.Register<T>(html, HtmlFormatter.MimeType);
-        Formatter.Register<T>(value => value.ToString() ?? "", PlainTextFormatter.MimeType);
+        Formatter.Register<T>(text ?? (value => value.ToString() ?? ""), PlainTextFormatter.MimeType);
     }
 }
