@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Esr.Kernel;
 
 namespace Esr.Cli;
 

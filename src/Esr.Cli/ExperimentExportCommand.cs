@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Results;
 
 namespace Esr.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Results;
 
 namespace Esr.Cli;
 

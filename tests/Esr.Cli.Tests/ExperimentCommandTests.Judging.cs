@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 using Esr.Kernel.Tests.Judging;
 
 namespace Esr.Cli.Tests;

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Experiments;
-using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 using Esr.Kernel.Toy;
 using Esr.Kernel.Tests.Judging;
 

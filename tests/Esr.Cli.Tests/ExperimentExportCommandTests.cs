@@ -1,6 +1,6 @@
-using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 
 namespace Esr.Cli.Tests;
 

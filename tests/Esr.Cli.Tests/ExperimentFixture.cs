@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Tests.Judging;
 using TorchSharp.PyBridge;
+using Esr.Kernel.Tests.Judging;
 using static TorchSharp.torch;
 
 namespace Esr.Cli.Tests;

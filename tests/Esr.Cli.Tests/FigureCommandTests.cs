@@ -1,7 +1,7 @@
 using Esr.Kernel.Analysis.Figures;
-using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 using Esr.Kernel.Tests.Experiments.Readouts;
 
 namespace Esr.Cli.Tests;

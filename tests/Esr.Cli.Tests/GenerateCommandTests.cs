@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Esr.Kernel.Formats;
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
 using Esr.Kernel.Text;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Esr.Kernel.Formats;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
 

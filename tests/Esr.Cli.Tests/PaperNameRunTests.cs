@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Esr.Kernel.Experiments;
-using Esr.Kernel.Experiments.Runs;
-using Esr.Kernel.Interventions;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Models;
-using Esr.Kernel.Tests.Judging;
+using Esr.Kernel.Results;
 using Esr.Kernel.Text;
+using Esr.Kernel.Tests.Judging;
 using static TorchSharp.torch;
 
 namespace Esr.Cli.Tests;

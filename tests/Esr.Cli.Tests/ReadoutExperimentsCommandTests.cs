@@ -2,11 +2,12 @@ using System.Text.Json;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Detectors;
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Judging;
-using Esr.Kernel.Models;
+using Esr.Kernel.Results;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Tests.Judging;
 using Esr.Kernel.Text;
+using Esr.Kernel.Tests.Judging;
 
 namespace Esr.Cli.Tests;
 

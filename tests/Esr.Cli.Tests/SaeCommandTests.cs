@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
-using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;

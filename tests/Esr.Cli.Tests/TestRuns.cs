@@ -1,5 +1,5 @@
-using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Results;
 
 namespace Esr.Cli.Tests;
 

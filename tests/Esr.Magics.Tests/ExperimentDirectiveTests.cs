@@ -1,5 +1,6 @@
 using Esr.Kernel;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Results;
 using System.Reactive.Linq;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Commands;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Esr.Kernel.Formats;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Models;
 using Esr.LlamaCpp;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;

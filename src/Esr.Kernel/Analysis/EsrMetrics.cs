@@ -1,4 +1,5 @@
 using Microsoft.Data.Analysis;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Analysis;
 

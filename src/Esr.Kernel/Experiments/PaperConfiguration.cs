@@ -1,3 +1,4 @@
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Models;
 
 namespace Esr.Kernel.Experiments;

@@ -1,3 +1,4 @@
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Models;
 using static TorchSharp.torch;
 

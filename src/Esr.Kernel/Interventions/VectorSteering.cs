@@ -1,4 +1,4 @@
-using Esr.Kernel.Models;
+using Esr.Kernel.Hooks;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Interventions;

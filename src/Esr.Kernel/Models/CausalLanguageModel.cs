@@ -4,6 +4,8 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
+using Esr.Kernel.Formats;
+using Esr.Kernel.Hooks;
 
 namespace Esr.Kernel.Models;
 
@@ -211,6 +213,25 @@ public sealed class CausalLanguageModel : nn.Module
         using var scope = NewDisposeScope();
         using var cache = NewCache(1, tokenIds.Count);
         ForwardUntilLastHook(tensor(tokenIds.Select(id => (long)id).ToArray(), ScalarType.Int64).unsqueeze(0), null, cache, hooks);
+    }
+
+    /// <summary>
+    /// Feeds <paramref name="tokenIds"/> whole and records every point in <paramref name="points"/>, in one pass that
+    /// stops after the deepest block needed. Recorders run after the hooks already in <paramref name="hooks"/> at the
+    /// same point, so a steered point is read as steered.
+    /// </summary>
+    /// <param name="tokenIds">The sequence.</param>
+    /// <param name="points">The points to read; at least one.</param>
+    /// <param name="hooks">Hooks active during the pass (e.g. steering), to which the recorders are added; null for none.</param>
+    /// <exception cref="ArgumentException">No point, or a point beyond the model's blocks.</exception>
+    public ActivationCache RunWithCache(IReadOnlyList<int> tokenIds, IEnumerable<HookPoint> points, ActivationHooks? hooks = null)
+    {
+        hooks ??= new ActivationHooks();
+        var recorders = points.Distinct().ToDictionary(point => point, _ => new ActivationRecorder());
+        if (recorders.Count == 0) throw new ArgumentException("an activation cache needs at least one hook point", nameof(points));
+        foreach (var (point, recorder) in recorders) hooks.Add(point, recorder);
+        RunUntilLastHook(tokenIds, hooks);
+        return new ActivationCache(recorders.ToDictionary(pair => pair.Key, pair => pair.Value.Rows[0]));
     }
 
     /// <summary>A KV cache for this model: its shape, dtype and device.</summary>

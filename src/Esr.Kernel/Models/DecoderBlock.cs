@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Esr.Kernel.Hooks;
 
 namespace Esr.Kernel.Models;
 

@@ -1,8 +1,7 @@
 using System.Collections;
 using System.IO.Compression;
 using System.Text.Json;
-using Esr.Kernel.Interventions;
-using Esr.Kernel.Models;
+using Esr.Kernel.Formats;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

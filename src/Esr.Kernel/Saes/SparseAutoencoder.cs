@@ -1,3 +1,4 @@
+using Esr.Kernel.Formats;
 using Esr.Kernel.Models;
 using static TorchSharp.torch;
 

@@ -1,9 +1,10 @@
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Judging;
-using Esr.Kernel.Models;
+using Esr.Kernel.Results;
 using Esr.Kernel.Saes;
 
 namespace Esr.Kernel.Toy;

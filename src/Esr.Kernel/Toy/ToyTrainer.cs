@@ -1,5 +1,7 @@
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
+using Esr.Kernel.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

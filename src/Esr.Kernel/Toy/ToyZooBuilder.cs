@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Esr.Kernel.Models;
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
+using Esr.Kernel.Models;
+using Esr.Kernel.Saes.Training;
 using Esr.Kernel.Text;
+using Esr.Kernel.Training;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Toy;

@@ -1,3 +1,5 @@
+using Esr.Kernel.Saes.Training;
+
 namespace Esr.Kernel.Toy;
 
 /// <summary>One model of the toy zoo, as zoo.json lists it.</summary>

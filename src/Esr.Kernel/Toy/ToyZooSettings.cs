@@ -1,3 +1,6 @@
+using Esr.Kernel.Saes.Training;
+using Esr.Kernel.Training;
+
 namespace Esr.Kernel.Toy;
 
 /// <summary>Everything that determines the toy zoo; the same settings rebuild the same files.</summary>

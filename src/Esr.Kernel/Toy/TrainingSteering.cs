@@ -1,4 +1,4 @@
-using Esr.Kernel.Models;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Saes;
 
 namespace Esr.Kernel.Toy;

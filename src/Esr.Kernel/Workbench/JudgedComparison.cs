@@ -1,3 +1,5 @@
+using Esr.Kernel.Judging;
+
 namespace Esr.Kernel;
 
 /// <summary>A <see cref="SteerComparison"/> with each completion's verdict, when a judge graded them.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Esr.Kernel.Judging;
 
 namespace Esr.Kernel;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
@@ -323,7 +324,7 @@ public sealed class LoadedModel : IDisposable
         if (top < 1) throw new EsrInputException($"ReadLatents: top is {top} (expected 1 or more)");
         if (latents is not null) CheckLatents(latents, "ReadLatents");
         using var hooks = HooksFor(Active(steering));
-        var activations = ActivationCache.Record(Model, ids, [sae.Point], hooks.Hooks)[sae.Point];
+        var activations = Model.RunWithCache(ids, [sae.Point], hooks.Hooks)[sae.Point];
         using var scope = NewDisposeScope();
         var input = tensor(activations.SelectMany(row => row).ToArray(), [activations.Count, (long)sae.Sae.InputWidth]).to(sae.Sae.Device);
         var encoded = latents is null ? sae.Sae.Encode(input) : sae.Sae.EncodeLatents(input, latents);
@@ -344,7 +345,7 @@ public sealed class LoadedModel : IDisposable
         if (wanted.Where(point => point.Block >= Model.Config.LayerCount).Select(point => (HookPoint?)point).FirstOrDefault() is { } beyond)
             throw new EsrInputException($"RunWithCache: {beyond} is beyond {Name}'s blocks 0 to {Model.Config.LayerCount - 1}");
         using var hooks = HooksFor(Active(steering));
-        return ActivationCache.Record(Model, ids, wanted, hooks.Hooks);
+        return Model.RunWithCache(ids, wanted, hooks.Hooks);
     }
 
     /// <summary>Frees the model, the tokenizer and the SAE.</summary>

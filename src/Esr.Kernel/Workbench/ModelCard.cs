@@ -1,5 +1,4 @@
 using System.Globalization;
-using Esr.Kernel.Models;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel;

@@ -1,4 +1,4 @@
-using Esr.Kernel.Models;
+using Esr.Kernel.Hooks;
 
 namespace Esr.Kernel;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Esr.Kernel.Formats;
 using Esr.Kernel.Interventions;
 
 namespace Esr.Kernel;

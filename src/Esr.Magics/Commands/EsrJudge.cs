@@ -1,4 +1,5 @@
 using Esr.Kernel;
+using Esr.Kernel.Judging;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Directives;
 

@@ -1,6 +1,7 @@
 using Esr.Kernel;
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Interventions;
+using Esr.Kernel.Judging;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace Esr.Magics.Formatting;

@@ -1,4 +1,5 @@
 using Esr.Kernel;
+using Esr.Kernel.Judging;
 
 namespace Esr.Magics.Formatting;
 

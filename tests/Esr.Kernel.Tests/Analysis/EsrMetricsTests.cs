@@ -1,5 +1,6 @@
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Tests.Analysis;
 

@@ -1,5 +1,5 @@
 using Esr.Kernel.Experiments;
-using Esr.Kernel.Models;
+using Esr.Kernel.Hooks;
 
 namespace Esr.Kernel.Tests.Experiments;
 

@@ -1,6 +1,6 @@
 using Esr.Kernel.Analysis;
-using Esr.Kernel.Experiments;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Tests.Experiments;
 

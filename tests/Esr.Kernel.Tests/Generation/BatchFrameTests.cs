@@ -1,4 +1,5 @@
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Models;
 using Esr.Kernel.Toy;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
-using Esr.Kernel.Models;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Tests.Interventions;

@@ -1,10 +1,10 @@
 using Esr.Kernel.Generation;
 using Esr.Kernel.Judging;
 using Esr.Kernel.Models;
-using Esr.Kernel.Tests.Text;
 using Esr.Kernel.Text;
 using Esr.LlamaCpp;
 using Microsoft.Extensions.AI;
+using Esr.Kernel.Tests.Text;
 using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using TurnMessage = Esr.Kernel.Text.ChatMessage;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Esr.Kernel.Formats;
 using Esr.Kernel.Models;
 using TorchSharp;
 

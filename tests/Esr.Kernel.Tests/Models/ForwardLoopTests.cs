@@ -1,9 +1,10 @@
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Tests.Saes;
 using Esr.LlamaCpp;
+using Esr.Kernel.Tests.Saes;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Tests.Models;
@@ -52,7 +53,7 @@ public sealed class ForwardLoopTests : IDisposable
         using var model = Load(family);
         HookPoint[] points = [HookPoint.ResidPre(0), HookPoint.MlpOutput(1), HookPoint.ResidPost(1), HookPoint.AttnOut(2)];
 
-        var cache = ActivationCache.Record(model, Prompt, points);
+        var cache = model.RunWithCache(Prompt, points);
 
         foreach (var point in points)
         {
@@ -71,7 +72,7 @@ public sealed class ForwardLoopTests : IDisposable
         using var scope = NewDisposeScope();
         using var model = Load("llama");
 
-        var cache = ActivationCache.Record(model, Prompt, [HookPoint.ResidPre(0)]);
+        var cache = model.RunWithCache(Prompt, [HookPoint.ResidPre(0)]);
 
         // The embedding rows of the prompt, untouched by any block.
         var recorder = new ActivationRecorder();

@@ -1,4 +1,5 @@
-using Esr.Kernel.Interventions;
+using Esr.Kernel.Formats;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Models;
 using Esr.LlamaCpp;
 using static TorchSharp.torch;

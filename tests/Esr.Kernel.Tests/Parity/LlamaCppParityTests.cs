@@ -1,9 +1,9 @@
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
-using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Tests.Saes;
 using Xunit.Abstractions;
+using Esr.Kernel.Tests.Saes;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Tests.Parity;

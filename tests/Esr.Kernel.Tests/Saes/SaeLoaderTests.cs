@@ -2,8 +2,8 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Tests.Models;
 using TorchSharp.PyBridge;
+using Esr.Kernel.Tests.Models;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Tests.Saes;

@@ -1,6 +1,6 @@
 using Esr.Kernel.Saes;
-using Esr.Kernel.Tests.Models;
 using Esr.Kernel.Toy;
+using Esr.Kernel.Tests.Models;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Tests.Toy;

@@ -1,8 +1,10 @@
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Tests.Models;
 using Esr.Kernel.Toy;
+using Esr.Kernel.Training;
+using Esr.Kernel.Tests.Models;
 using static TorchSharp.torch;
 
 namespace Esr.Kernel.Tests.Toy;

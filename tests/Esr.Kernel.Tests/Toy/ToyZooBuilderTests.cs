@@ -1,8 +1,10 @@
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Tests.Models;
+using Esr.Kernel.Saes.Training;
 using Esr.Kernel.Text;
 using Esr.Kernel.Toy;
+using Esr.Kernel.Training;
+using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests.Toy;
 

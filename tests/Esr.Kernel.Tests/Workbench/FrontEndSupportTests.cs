@@ -1,7 +1,6 @@
 using System.Text.Json;
+using Esr.Kernel.Formats;
 using Esr.Kernel.Generation;
-using Esr.Kernel.Interventions;
-using Esr.Kernel.Models;
 using Esr.Kernel.Text;
 
 namespace Esr.Kernel.Tests;

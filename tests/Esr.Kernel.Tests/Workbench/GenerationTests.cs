@@ -1,6 +1,6 @@
 using Esr.Kernel.Generation;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
-using Esr.Kernel.Models;
 using ChatMessage = Esr.Kernel.Text.ChatMessage;
 
 namespace Esr.Kernel.Tests;

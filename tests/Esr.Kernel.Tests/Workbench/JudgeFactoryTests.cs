@@ -1,6 +1,6 @@
 using Esr.Kernel.Judging;
-using Esr.Kernel.Tests.Models;
 using Esr.Kernel.Toy;
+using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests;
 

@@ -1,6 +1,6 @@
+using Esr.LlamaCpp;
 using Esr.Kernel.Tests.Models;
 using Esr.Kernel.Tests.Experiments.Readouts;
-using Esr.LlamaCpp;
 
 namespace Esr.Kernel.Tests;
 

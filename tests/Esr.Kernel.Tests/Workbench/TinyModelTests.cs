@@ -1,7 +1,8 @@
 using Esr.Kernel.Experiments;
-using Esr.Kernel.Models;
-using Esr.Kernel.Tests.Experiments.Readouts;
+using Esr.Kernel.Formats;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Text;
+using Esr.Kernel.Tests.Experiments.Readouts;
 
 namespace Esr.Kernel.Tests;
 
@@ -116,7 +117,7 @@ public sealed class TinyModelTests(TinyChatModel tiny)
     {
         Assert.IsAssignableFrom<EsrInputException>(new ModelFormatException("config.json", "bad"));
         Assert.IsAssignableFrom<EsrInputException>(new Kernel.Saes.SaeFormatException("cfg.json", "bad"));
-        Assert.IsAssignableFrom<EsrInputException>(new Kernel.Interventions.NpyFormatException("v.npy", "bad"));
+        Assert.IsAssignableFrom<EsrInputException>(new Kernel.Formats.NpyFormatException("v.npy", "bad"));
         Assert.IsAssignableFrom<EsrInputException>(new Kernel.Saes.LatentLabelFormatException("labels.csv", 2, "bad"));
         using var empty = new Models.TemporaryDirectory();
         var missing = Assert.Throws<ModelFormatException>(() => Workbench.Load(empty.Path));

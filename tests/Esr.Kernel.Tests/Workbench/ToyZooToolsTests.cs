@@ -1,5 +1,5 @@
-using Esr.Kernel.Tests.Models;
 using Esr.Kernel.Toy;
+using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests;
 

@@ -1,5 +1,4 @@
-using Esr.Kernel.Experiments;
-using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Analysis.Figures;
 

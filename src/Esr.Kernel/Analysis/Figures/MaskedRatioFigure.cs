@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Esr.Kernel.Experiments;
+using Esr.Kernel.Results;
 using Microsoft.Data.Analysis;
 
 namespace Esr.Kernel.Analysis.Figures;

@@ -1,4 +1,4 @@
-using Esr.Kernel.Experiments;
+using Esr.Kernel.Results;
 using Microsoft.Data.Analysis;
 
 namespace Esr.Kernel.Analysis.Figures;

@@ -1,4 +1,4 @@
-using Esr.Kernel.Experiments;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Analysis.Figures;
 

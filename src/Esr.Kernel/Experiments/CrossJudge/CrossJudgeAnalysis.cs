@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Esr.Kernel.Formats;
 using Esr.Kernel.Judging;
 using Microsoft.Data.Analysis;
 
@@ -72,7 +73,7 @@ public static partial class CrossJudgeAnalysis
     /// </summary>
     /// <exception cref="InvalidDataException">The header is not the rows frame's; the message names the file and the columns expected.</exception>
     public static DataFrame LoadRowsFrame(string path) =>
-        Analysis.CsvTable.Load(path,
+        CsvTable.Load(path,
             ["judge", "trial_id", "target_model", "first_score", "last_score", "n_attempts", "improvement", "has_multi"],
             [typeof(string), typeof(string), typeof(string), typeof(double), typeof(double), typeof(int), typeof(double), typeof(bool)],
             "experiment 7's trials table");

@@ -1,3 +1,5 @@
+using Esr.Kernel.Results;
+
 namespace Esr.Kernel.Experiments.CrossJudge;
 
 /// <summary>Choices of the Experiment 7 analysis that reproduce <c>plot_exp7.py</c>'s quirks by default.</summary>

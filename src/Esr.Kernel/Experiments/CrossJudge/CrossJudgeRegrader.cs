@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.CrossJudge;
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.CrossJudge;
 

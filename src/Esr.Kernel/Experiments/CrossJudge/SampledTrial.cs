@@ -1,3 +1,5 @@
+using Esr.Kernel.Results;
+
 namespace Esr.Kernel.Experiments.CrossJudge;
 
 /// <summary>One trial chosen for regrading.</summary>

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
-using Esr.Kernel.Interventions;
+using Esr.Kernel.Formats;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.Episodes;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Esr.Kernel.Analysis;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.Episodes;
 

@@ -1,3 +1,5 @@
+using Esr.Kernel.Results;
+
 namespace Esr.Kernel.Experiments.Episodes;
 
 /// <summary>A self-correction episode: a trial with exactly two attempts whose second scored higher (ESR_SPEC §7.2 step 2).</summary>

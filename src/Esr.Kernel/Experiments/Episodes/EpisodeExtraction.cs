@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.Episodes;
 

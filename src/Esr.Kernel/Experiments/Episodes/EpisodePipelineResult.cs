@@ -1,5 +1,6 @@
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Analysis.Figures;
+using Esr.Kernel.Formats;
 using Microsoft.Data.Analysis;
 
 namespace Esr.Kernel.Experiments.Episodes;

@@ -1,4 +1,5 @@
 using Esr.Kernel.Generation;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.Runs;
 

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.Runs;
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Models;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.Runs;
 

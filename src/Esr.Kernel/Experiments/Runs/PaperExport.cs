@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.Runs;
 

@@ -1,3 +1,5 @@
+using Esr.Kernel.Results;
+
 namespace Esr.Kernel.Experiments.Runs;
 
 /// <summary>What a plan is built from besides the settings.</summary>

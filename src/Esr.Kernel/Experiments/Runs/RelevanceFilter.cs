@@ -1,3 +1,4 @@
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;

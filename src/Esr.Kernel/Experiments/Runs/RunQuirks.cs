@@ -1,5 +1,5 @@
 using System.Globalization;
-using Esr.Kernel.Models;
+using Esr.Kernel.Hooks;
 
 namespace Esr.Kernel.Experiments.Runs;
 

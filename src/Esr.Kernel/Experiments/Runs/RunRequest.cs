@@ -1,3 +1,5 @@
+using Esr.Kernel.Results;
+
 namespace Esr.Kernel.Experiments.Runs;
 
 /// <summary>One start (or resume) of a run.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.Runs;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Analysis;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Experiments.SequentialActivations;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Esr.Kernel.Analysis.Figures;
+using Esr.Kernel.Results;
 using Microsoft.Data.Analysis;
 using static Esr.Kernel.Tests.Analysis.Figures.SyntheticTrials;
 
@@ -7,7 +8,7 @@ namespace Esr.Kernel.Tests.Analysis.Figures;
 
 public class ChartTests
 {
-    private static readonly Esr.Kernel.Experiments.TrialRecord[] TwoModels =
+    private static readonly Esr.Kernel.Results.TrialRecord[] TwoModels =
     [
         Trial("llama-3.1-8b", 20, 80), Trial("llama-3.1-8b", 30), Trial("llama-3.1-8b", 50, 30),
         Trial("llama-3.3-70b", 10, 90), Trial("llama-3.3-70b", 40),

@@ -1,11 +1,11 @@
 using System.Globalization;
-using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.CrossJudge;
 using Esr.Kernel.Experiments.Episodes;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Results;
+using Microsoft.Data.Analysis;
 using Esr.Kernel.Tests.Experiments.Readouts;
 using Esr.Kernel.Tests.Models;
-using Microsoft.Data.Analysis;
 using static Esr.Kernel.Tests.Analysis.Figures.SyntheticTrials;
 
 namespace Esr.Kernel.Tests.Analysis.Figures;

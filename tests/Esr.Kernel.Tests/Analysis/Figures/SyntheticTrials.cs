@@ -1,5 +1,5 @@
-using Esr.Kernel.Experiments;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Tests.Analysis.Figures;
 

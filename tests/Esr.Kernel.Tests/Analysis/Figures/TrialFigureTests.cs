@@ -1,4 +1,4 @@
-using Esr.Kernel.Experiments;
+using Esr.Kernel.Results;
 using Esr.Kernel.Tests.Models;
 using static Esr.Kernel.Tests.Analysis.Figures.SyntheticTrials;
 

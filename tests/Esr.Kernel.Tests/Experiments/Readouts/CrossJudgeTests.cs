@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.CrossJudge;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests.Experiments.Readouts;

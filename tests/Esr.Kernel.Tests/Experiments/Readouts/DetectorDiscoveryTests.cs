@@ -2,6 +2,7 @@ using System.Text.Json;
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Detectors;
 using Esr.Kernel.Generation;
+using Esr.Kernel.Results;
 using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests.Experiments.Readouts;

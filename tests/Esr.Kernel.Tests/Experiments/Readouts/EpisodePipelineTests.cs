@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Esr.Kernel.Experiments.Episodes;
-using Esr.Kernel.Interventions;
+using Esr.Kernel.Formats;
 using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests.Experiments.Readouts;

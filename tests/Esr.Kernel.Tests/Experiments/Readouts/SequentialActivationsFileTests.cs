@@ -1,6 +1,6 @@
 using Esr.Kernel.Analysis.Figures;
-using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.SequentialActivations;
+using Esr.Kernel.Results;
 using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests.Experiments.Readouts;

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Esr.Kernel.Experiments;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
-using Esr.Kernel.Tests.Models;
-using Esr.Kernel.Tests.Saes;
-using Esr.Kernel.Tests.Text;
 using Esr.Kernel.Text;
 using Esr.LlamaCpp;
 using TorchSharp.PyBridge;
+using Esr.Kernel.Tests.Models;
+using Esr.Kernel.Tests.Saes;
+using Esr.Kernel.Tests.Text;
 
 namespace Esr.Kernel.Tests.Experiments.Readouts;
 

@@ -1,6 +1,8 @@
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Generation;
+using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests.Experiments.Runs;

@@ -1,6 +1,7 @@
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Experiments.Runs;
-using Esr.Kernel.Models;
+using Esr.Kernel.Hooks;
+using Esr.Kernel.Results;
 using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests.Experiments.Runs;

@@ -1,0 +1,79 @@
+using Esr.Kernel.Analysis.Figures;
+using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.Detectors;
+using Esr.Kernel.Hooks;
+using Esr.Kernel.Options;
+using Esr.Kernel.Results;
+using Esr.Kernel.Saes;
+
+namespace Esr.Kernel;
+
+/// <summary>What the readout and regrading experiments (3a, 6, 7, 9) share: their common options, loading, and checks.</summary>
+internal static class ReadoutRuns
+{
+    /// <summary><c>--model</c>: the model that is read.</summary>
+    public static OptionSpec Model { get; } = OptionSpec.Text("--model",
+        "Model directory (config.json, model.safetensors or shards, tokenizer files), a toy model's name, or a paper short name in the Hugging Face cache", "dir", required: true);
+
+    /// <summary><c>--sae</c>: the SAE that is read.</summary>
+    public static OptionSpec Sae { get; } = OptionSpec.Path("--sae", "SAE: a SAELens folder, a GemmaScope params.npz or a Goodfire .pth/.pt", "path", required: true);
+
+    /// <summary><c>--layer</c>: the block whose output the SAE reads.</summary>
+    public static OptionSpec Layer { get; } = OptionSpec.Integer("--layer", "Block whose output the SAE reads (the paper's 70B: 50)", minimum: 0);
+
+    /// <summary><c>--detectors</c>: a detector file, the paper's 26 by default.</summary>
+    public static OptionSpec Detectors { get; } = OptionSpec.Path("--detectors",
+        "A detector file with an off_topic_detectors list (default: the paper's 26, off_topic_detectors_paper26.json)", "file.json");
+
+    /// <summary><c>--trials</c>: runs and paper result files, read as <c>esr figure</c> reads them.</summary>
+    public static OptionSpec Trials { get; } = OptionSpec.Path("--trials",
+        "The trials: a run folder, a paper result .json, or a folder of them (as esr figure reads them)", "run dir|paper.json|dir", required: true);
+
+    /// <summary>The value of <c>--layer</c>, which the readouts need.</summary>
+    /// <exception cref="EsrInputException">Not given.</exception>
+    public static int ReadLayer(OptionValues values) =>
+        values.OptionalInteger("--layer") ?? throw new EsrInputException("--layer <L> is required: the block whose output the SAE reads");
+
+    /// <summary>The detectors of <c>--detectors</c>, else the paper's 26.</summary>
+    public static IReadOnlyList<int> DetectorsOf(OptionValues values) =>
+        values.OptionalText("--detectors") is { } path ? OffTopicDetectorSets.Read(path) : OffTopicDetectorSets.Paper26;
+
+    /// <summary>The trials of <c>--trials</c>.</summary>
+    /// <exception cref="EsrInputException">No such file or folder, or one of another kind.</exception>
+    public static IReadOnlyList<TrialRecord> ReadTrials(OptionValues values, CancellationToken cancellationToken)
+    {
+        var path = values.Text("--trials");
+        return File.Exists(path) || Directory.Exists(path)
+            ? FigureTrialReader.Read([path], cancellationToken)
+            : throw new EsrInputException($"--trials '{path}': no such file or folder");
+    }
+
+    /// <summary>
+    /// The model of <c>--model</c> with the SAE of <c>--sae</c> reading <c>blocks.L.resid_post</c> at
+    /// <paramref name="readLayer"/>, as a <see cref="ReadoutModel"/> steering at <paramref name="steerLayer"/>.
+    /// The caller disposes the loaded model, which owns the readout's parts.
+    /// </summary>
+    public static (LoadedModel Loaded, ReadoutModel Readout) Load(OptionValues values, int readLayer, int? steerLayer, bool paperExtraHeader, bool paperFinalNorm)
+    {
+        var steer = steerLayer ?? readLayer;
+        var loaded = ExperimentModel.Load(ModelReference.Resolve(values.Text("--model")), new LoadOptions
+        {
+            Dtype = values.Text("--dtype"), Device = values.Text("--device"), Sae = values.Text("--sae"), SaeLayer = readLayer,
+            PaperExtraHeader = paperExtraHeader, PaperFinalNorm = paperFinalNorm,
+        }, "--paper-final-norm", ("--layer", readLayer), ("--steer-layer", steer));
+        return (loaded, new ReadoutModel(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae,
+            HookPoint.ResidPost(readLayer), HookPoint.ResidPost(steer)));
+    }
+
+    /// <summary>Refuses latents the SAE does not have, naming them.</summary>
+    /// <exception cref="EsrInputException">Some are outside the SAE.</exception>
+    public static void RequireLatents(SparseAutoencoder sae, IEnumerable<int> latents)
+    {
+        var outside = latents.Where(l => l < 0 || l >= sae.LatentCount).Distinct().ToList();
+        if (outside.Count > 0)
+            throw new EsrInputException($"latents {string.Join(", ", outside.Take(5))}{(outside.Count > 5 ? ", ..." : "")} are outside the SAE (0 to {sae.LatentCount - 1}); pass --detectors for this SAE");
+    }
+
+    /// <summary>The folder a written file is in (a result's <see cref="ExperimentRunResult.Directory"/>).</summary>
+    public static string FolderOf(string file) => Path.GetDirectoryName(Path.GetFullPath(file))!;
+}

@@ -1,0 +1,70 @@
+using Esr.Kernel.Hooks;
+using Esr.Kernel.Saes;
+using Esr.Kernel.Saes.Training;
+using Esr.Kernel.Tests.Models;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Tests.Saes;
+
+public sealed class SaeTrainerTests
+{
+    /// <summary>Activations that are sparse sums of 16 fixed directions, at a scale far from 1 (so the folding matters).</summary>
+    private static Tensor SparseActivations(int tokens, int seed)
+    {
+        var random = new Random(seed);
+        var directions = new float[16, 8];
+        for (var i = 0; i < 16; i++)
+            for (var j = 0; j < 8; j++) directions[i, j] = (float)(random.NextDouble() * 2 - 1);
+        var data = new float[tokens * 8];
+        for (var t = 0; t < tokens; t++)
+        {
+            for (var k = 0; k < 2; k++)
+            {
+                var feature = random.Next(16);
+                var strength = 20 + 20 * random.NextDouble();
+                for (var j = 0; j < 8; j++) data[t * 8 + j] += (float)(strength * directions[feature, j]);
+            }
+        }
+        return tensor(data, [tokens, 8L]);
+    }
+
+    [Fact]
+    public void Training_lowers_the_reconstruction_error_and_the_saved_sae_reconstructs_raw_activations()
+    {
+        using var activations = SparseActivations(2000, seed: 1);
+        var settings = new SaeTrainingSettings(Latents: 32, L1Coefficient: 0.01, Steps: 300, BatchSize: 128, LearningRate: 1e-2, Seed: 2);
+        using var briefly = SaeTrainer.Train(activations, settings with { Steps = 5 });
+        using var trained = SaeTrainer.Train(activations, settings);
+        var early = SaeTrainer.Measure(briefly, activations);
+        var late = SaeTrainer.Measure(trained, activations);
+        Assert.True(late.FractionOfVarianceUnexplained < early.FractionOfVarianceUnexplained / 2,
+            $"FVU {early.FractionOfVarianceUnexplained:F3} -> {late.FractionOfVarianceUnexplained:F3}");
+        Assert.True(late.FractionOfVarianceUnexplained < 0.2, $"FVU {late.FractionOfVarianceUnexplained:F3}");
+        Assert.InRange(late.MeanL0, 0.5, 32);
+        Assert.Equal(2000, late.Tokens);
+        // Unit-norm decoder rows.
+        Assert.True(trained.Decoder.norm(1).sub(ones(32)).abs().max().item<float>() < 1e-4);
+
+        using var folder = new TemporaryDirectory();
+        trained.Save(folder.Path, HookPoint.ResidPost(0), ScalarType.Float32);
+        using var loaded = SaeLoader.Load(folder.Path);
+        using var raw = activations.narrow(0, 0, 50);
+        using var expected = SaeTrainer.Encode(trained, raw);
+        using var actual = loaded.Encode(raw);
+        Assert.True(expected.sub(actual).abs().max().item<float>() < 1e-4);
+        using var reconstruction = loaded.Decode(actual);
+        var error = reconstruction.sub(raw).norm().item<float>() / raw.norm().item<float>();
+        Assert.True(error < 0.5, $"relative reconstruction error {error:F3} of the loaded SAE on raw activations");
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_sae()
+    {
+        using var activations = SparseActivations(300, seed: 3);
+        var settings = new SaeTrainingSettings(Latents: 16, L1Coefficient: 0.05, Steps: 10, BatchSize: 64, LearningRate: 1e-2, Seed: 4);
+        using var first = SaeTrainer.Train(activations, settings);
+        using var second = SaeTrainer.Train(activations, settings);
+        Assert.True(first.Encoder.eq(second.Encoder).all().item<bool>());
+        Assert.True(first.DecoderBias.eq(second.DecoderBias).all().item<bool>());
+    }
+}

@@ -1,0 +1,85 @@
+using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Results;
+using Esr.Kernel.Toy;
+using Esr.Kernel.Tests.Models;
+
+namespace Esr.Kernel.Tests;
+
+/// <summary>Experiment 1 through the catalog on the committed toy-s-sa60, its subject latents and the toy judge, at a scale of seconds.</summary>
+public sealed class ToyExperimentRunTests : IDisposable
+{
+    private const string Model = "toy-s-sa60";
+
+    private readonly TemporaryDirectory _folder = new();
+
+    public ToyExperimentRunTests()
+    {
+        File.WriteAllLines(_folder.File("prompts.txt"), ToyWorld.Default.ExperimentPrompts());
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static int SubjectLatents => File.ReadAllLines(SubjectLatentsFile).Count(line => line.Trim().Length > 0);
+
+    private static string SubjectLatentsFile => Path.Combine(ToyZoo.Locate(), Model, ToyZoo.SubjectLatentsFile);
+
+    private string[] Options(string run) =>
+    [
+        "--model", Model, "--judge", "toy", "--latents", SubjectLatentsFile, "--data-dir", _folder.Path, "--out", _folder.File(run),
+        "--n-trials", "2", "--max-tokens", "16", "--calibration-max-tokens", "8", "--calibration-steps", "2", "--batch-size", "4",
+        "--relevance", "none", "--no-paper-extra-header",
+    ];
+
+    [Fact]
+    public async Task Experiment_1_returns_its_trials_as_a_data_frame_with_the_metrics_the_manifest_and_progress()
+    {
+        var reports = new List<RunProgress>();
+
+        var result = await Workbench.Experiments.Get("1").RunAsync(Options("run"), new SynchronousProgress<RunProgress>(reports.Add));
+
+        var trials = 2 * SubjectLatents;
+        Assert.Equal(trials, result.Trials.Count);
+        var frame = result.TrialsFrame();
+        Assert.Equal(trials, frame.Rows.Count);
+        Assert.Equal(result.Trials.Select(t => t.Key).Order(), frame["key"].Cast<string>().Order());
+        Assert.All(frame["judge"].Cast<string>(), judge => Assert.Equal("toy-exact", judge));
+        Assert.Equal(trials, result.Summary!.Included);
+        Assert.Equal(("1", Model, "toy-exact"), (result.Manifest!.Experiment, result.Manifest.Model, result.Manifest.Judge));
+        Assert.Equal((trials, trials, 0), (result.Outcome!.Total, result.Outcome.Written, result.Outcome.AlreadyStored));
+        Assert.Equal(Path.GetFullPath(_folder.File("run")), result.Directory);
+        Assert.Contains($"\"stored\":{trials}", result.Report);
+        Assert.Equal(("starting", "done"), (reports[0].Phase, reports[^1].Phase));
+        Assert.Equal((trials, trials), (reports[^1].Done, reports[^1].Total));
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_keeps_the_trials_it_stored_and_the_next_start_resumes_them()
+    {
+        var experiment = Workbench.Experiments.Get("1");
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress<RunProgress>(report =>
+        {
+            if (report.Done > 0) cancel.Cancel();
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => experiment.RunAsync(Options("run"), progress, cancel.Token));
+        var stored = new RunStore(_folder.File("run")).ReadTrials().Count;
+        var resumed = await experiment.RunAsync(Options("run"));
+
+        var trials = 2 * SubjectLatents;
+        Assert.InRange(stored, 1, trials - 1);
+        Assert.Equal((trials, stored, trials - stored), (resumed.Outcome!.Total, resumed.Outcome.AlreadyStored, resumed.Outcome.Written));
+        Assert.Equal(trials, resumed.Trials.Select(t => t.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Settings_the_run_engine_refuses_are_one_input_error_naming_the_field_and_leave_no_run()
+    {
+        var options = Options("refused").Select(token => token == SubjectLatentsFile ? "2,5,2" : token);
+
+        var error = await Assert.ThrowsAsync<EsrInputException>(() => Workbench.Experiments.Get("1").RunAsync(options));
+
+        Assert.Equal("latents: latent 2 is listed twice; each latent is steered once", error.Message);
+        Assert.False(RunStore.Exists(_folder.File("refused")));
+    }
+}
