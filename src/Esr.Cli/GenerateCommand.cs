@@ -27,7 +27,7 @@ internal static class GenerateCommand
         {
             Description = "Print one JSON object (prompt, completion, token ids, finish reason, settings) instead of streaming text",
         };
-        var steering = new SaeSteeringOptions();
+        var steering = new SteeringOptions();
         var command = new Command("generate",
             "Generate a completion of a prompt (as one chat user turn unless --raw), streaming the text followed by a newline; "
             + "stops at the model's end-of-turn tokens; special tokens are left out of the text")

@@ -15,7 +15,7 @@ internal static class LogitsCommand
             HelpName = "ids",
             Required = true,
         };
-        var steering = new SaeSteeringOptions();
+        var steering = new SteeringOptions();
         var command = new Command("logits", "Print a JSON array with one array of logits (float32, [vocab]) per input position") { ids };
         foreach (var option in load.All.Concat(steering.All)) command.Options.Add(option);
         command.SetAction(parse =>

@@ -78,7 +78,7 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
         {
             using var sae = SaeLoader.Load(saePath);
             var template = ChatTemplate.ForModelDirectory(tiny.ModelDirectory, new ChatTemplateOptions { AppendPapersExtraAssistantHeader = header });
-            var readout = new ReadoutModel(tiny.Model, tiny.Tokenizer, template, StopTokens.FromModelDirectory(tiny.ModelDirectory, tiny.Tokenizer), sae,
+            var readout = new ReadoutSetup(tiny.Model, tiny.Tokenizer, template, StopTokens.FromModelDirectory(tiny.ModelDirectory, tiny.Tokenizer), sae,
                 HookPoint.ResidPost(1), HookPoint.ResidPost(1));
             return DetectorDiscovery.Run(readout, DiscoveryPrompts,
                 new DetectorDiscoveryOptions { Seed = 2, Sampling = new SamplingOptions(0.6, 1.0, penalty, 8) }).NormalResponses;

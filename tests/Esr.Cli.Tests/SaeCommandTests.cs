@@ -42,10 +42,10 @@ public class SaeCommandTests(TinyLlama tiny)
         return JsonSerializer.Deserialize<float[][]>(run.Stdout)!;
     }
 
-    private float[][] Library(string saePath, int layer, params SaeIntervention[] interventions)
+    private float[][] Library(string saePath, int layer, params Intervention[] interventions)
     {
         using var sae = SaeLoader.Load(saePath);
-        using var hook = SaeInterventionHook.ForAllRows(sae, interventions);
+        using var hook = InterventionHook.ForAllRows(sae, interventions);
         return tiny.Model.Logits(Ids, new ActivationHooks().Add(HookPoint.ResidPost(layer), hook));
     }
 

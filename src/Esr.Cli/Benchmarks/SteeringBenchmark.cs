@@ -49,8 +49,8 @@ public sealed class SteeringBenchmark(TextWriter log)
             .ToArray();
         var ablated = Enumerable.Range(0, saeWidth).OrderBy(_ => random.Next()).Take(Math.Min(AblatedLatents, saeWidth)).ToArray();
 
-        using var add = SaeInterventionHook.ForAllRows(sae, [new AddLatent(1, 4f)]);
-        using var ablate = SaeInterventionHook.ForAllRows(sae, [new AblateLatents(ablated)]);
+        using var add = InterventionHook.ForAllRows(sae, [new AddLatent(1, 4f)]);
+        using var ablate = InterventionHook.ForAllRows(sae, [new AblateLatents(ablated)]);
         // A readout keeps what it reads, so each run gets a fresh one.
         (string Name, Func<IActivationHook?> Hook)[] configurations =
         [

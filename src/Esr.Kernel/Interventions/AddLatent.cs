@@ -6,4 +6,4 @@ namespace Esr.Kernel.Interventions;
 /// </summary>
 /// <param name="Latent">The latent's index in the SAE.</param>
 /// <param name="Value">The boost; may be negative.</param>
-public sealed record AddLatent(int Latent, float Value) : SaeIntervention;
+public sealed record AddLatent(int Latent, float Value) : Intervention;

@@ -7,4 +7,4 @@ namespace Esr.Kernel.Interventions;
 /// </summary>
 /// <param name="Latent">The latent's index in the SAE.</param>
 /// <param name="Value">The activation to hold it at.</param>
-public sealed record ClampLatent(int Latent, float Value) : SaeIntervention;
+public sealed record ClampLatent(int Latent, float Value) : Intervention;

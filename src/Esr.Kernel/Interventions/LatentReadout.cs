@@ -7,7 +7,7 @@ namespace Esr.Kernel.Interventions;
 
 /// <summary>
 /// Reads SAE latent activations per real token (padding dropped) for each batch row, across the prefill and every
-/// decoding step, leaving the activation unchanged. Added after a <see cref="SaeInterventionHook"/> at the same point,
+/// decoding step, leaving the activation unchanged. Added after a <see cref="InterventionHook"/> at the same point,
 /// it reads the steered stream (the paper's Figure 6 reads while steering; ESR_SPEC §1.3 "after any steering").
 /// </summary>
 /// <remarks>
@@ -67,11 +67,11 @@ public sealed class LatentReadout : IActivationHook, IDisposable
     /// <exception cref="ArgumentException">The SAE does not fit the model.</exception>
     public static LatentTrace Read(
         CausalLanguageModel model, HookPoint point, SparseAutoencoder sae, IReadOnlyList<int> tokenIds,
-        IReadOnlyList<int>? latents = null, IReadOnlyList<SaeIntervention>? interventions = null, HookPoint? steeringPoint = null)
+        IReadOnlyList<int>? latents = null, IReadOnlyList<Intervention>? interventions = null, HookPoint? steeringPoint = null)
     {
         sae.EnsureFits(model.Config.HiddenSize);
         using var readout = new LatentReadout(sae, latents);
-        using var steering = interventions is { Count: > 0 } ? SaeInterventionHook.ForAllRows(sae, interventions) : null;
+        using var steering = interventions is { Count: > 0 } ? InterventionHook.ForAllRows(sae, interventions) : null;
         var hooks = new ActivationHooks();
         if (steering is not null) hooks.Add(steeringPoint ?? point, steering);
         hooks.Add(point, readout);

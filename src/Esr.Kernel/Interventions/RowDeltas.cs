@@ -5,7 +5,7 @@ namespace Esr.Kernel.Interventions;
 
 /// <summary>
 /// Per batch row, a float32 vector to add to the activation at every position, or none: the one builder of the
-/// steering deltas of <see cref="VectorSteering"/> and <see cref="SaeInterventionHook"/>. The [rows, 1, width] delta and
+/// steering deltas of <see cref="VectorSteering"/> and <see cref="InterventionHook"/>. The [rows, 1, width] delta and
 /// the row mask are made once and kept on the activation's device in its dtype (<see cref="DeviceTensor"/>); a
 /// bfloat16 model therefore adds the bfloat16-rounded vector, as an engine running in bfloat16 would.
 /// </summary>

@@ -28,6 +28,12 @@ public sealed record RunManifest(
     JsonObject Config,
     IReadOnlyDictionary<string, string> Quirks)
 {
+    /// <summary>The Esr.Kernel assembly's informational version, which a run started now records.</summary>
+    public static string CurrentProjectVersion =>
+        typeof(RunManifest).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
+        ?? typeof(RunManifest).Assembly.GetName().Version?.ToString() ?? "unknown";
+
     /// <summary>Global boost levels of a boost sweep, fixed when the run first starts (so a resume reuses them).</summary>
     public IReadOnlyList<double>? BoostLevels { get; init; }
 

@@ -59,11 +59,11 @@ public static class SteeredCorrections
                 var prompt = template.Render([ChatMessage.User(episode.Prompt)], addGenerationPrompt: true)
                              + string.Join(' ', leading.Select(segment => segment.Text));
                 var boost = (float)(boosts.Low + random.NextDouble() * (boosts.High - boosts.Low));
-                IReadOnlyList<SaeIntervention> steering = [new AddLatent(latentOfSubject[episode.Subject!.Value], boost)];
+                IReadOnlyList<Intervention> steering = [new AddLatent(latentOfSubject[episode.Subject!.Value], boost)];
                 return (Episode: episode, Sentences: Math.Max(1, driftEnd - driftStart), PromptIds: tokenizer.Encode(prompt), Steering: steering,
                     Seed: random.Next());
             }).ToArray();
-            using var hook = SaeInterventionHook.PerRow(sae, plans.Select(plan => plan.Steering).ToArray());
+            using var hook = InterventionHook.PerRow(sae, plans.Select(plan => plan.Steering).ToArray());
             var results = generator.Generate(
                 plans.Select(plan => new GenerationRequest(plan.PromptIds, new SamplingOptions(Temperature, MaxNewTokens: DriftTokens), plan.Seed, stopTokens)).ToArray(),
                 new ActivationHooks().Add(point, hook), cancellationToken: cancellationToken);

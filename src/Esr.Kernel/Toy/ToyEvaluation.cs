@@ -60,8 +60,8 @@ public sealed class ToyEvaluation(
             return (Prompt: prompt, Latent: latent, Seed: random.Next());
         }).ToArray();
         var requests = plans.Select(plan => chat.Request(chat.PromptIds(plan.Prompt), Sampling, plan.Seed)).ToArray();
-        using var hook = SaeInterventionHook.PerRow(sae, plans.Select(plan => boostInNorms == 0
-            ? null : (IReadOnlyList<SaeIntervention>)[new AddLatent(plan.Latent, (float)(boostInNorms * medianNorm))]).ToArray());
+        using var hook = InterventionHook.PerRow(sae, plans.Select(plan => boostInNorms == 0
+            ? null : (IReadOnlyList<Intervention>)[new AddLatent(plan.Latent, (float)(boostInNorms * medianNorm))]).ToArray());
         var results = new BatchGenerator(chat.Model).Generate(requests, new ActivationHooks().Add(point, hook), cancellationToken: cancellationToken);
         var trials = new List<GradedTrial>();
         for (var i = 0; i < plans.Length; i++)

@@ -81,10 +81,10 @@ public static class ToyTrainer
     {
         var (ids, targets) = Padded(batch);
         ActivationHooks? hooks = null;
-        SaeInterventionHook? hook = null;
+        InterventionHook? hook = null;
         if (steering is not null && batch.Any(sequence => sequence.Steering is { Count: > 0 }))
         {
-            hook = SaeInterventionHook.PerRow(steering.Sae, batch.Select(sequence => sequence.Steering).ToArray());
+            hook = InterventionHook.PerRow(steering.Sae, batch.Select(sequence => sequence.Steering).ToArray());
             hooks = new ActivationHooks().Add(steering.Point, hook);
         }
         try

@@ -9,4 +9,4 @@ namespace Esr.Kernel.Toy;
 /// <param name="Ids">Token ids, first to last.</param>
 /// <param name="LossMask">Per token: whether predicting it counts in the loss; same length as <paramref name="Ids"/>.</param>
 /// <param name="Steering">Interventions applied at the trainer's steering hook point for this row, or null.</param>
-public sealed record TrainingSequence(int[] Ids, bool[] LossMask, IReadOnlyList<SaeIntervention>? Steering = null);
+public sealed record TrainingSequence(int[] Ids, bool[] LossMask, IReadOnlyList<Intervention>? Steering = null);

@@ -369,7 +369,7 @@ public sealed class LoadedModel : IDisposable
         var owned = new List<IDisposable>();
         if (steering.Interventions.Count > 0)
         {
-            var hook = SaeInterventionHook.ForAllRows(Sae!.Sae, steering.Interventions);
+            var hook = InterventionHook.ForAllRows(Sae!.Sae, steering.Interventions);
             owned.Add(hook);
             hooks.Add(Sae.SteeringPoint, hook);
         }

@@ -17,7 +17,7 @@ public sealed record Steering
     public static Steering None { get; } = new();
 
     /// <summary>The SAE interventions, in order.</summary>
-    public IReadOnlyList<SaeIntervention> Interventions { get; init; } = [];
+    public IReadOnlyList<Intervention> Interventions { get; init; } = [];
 
     /// <summary>The plain vectors, in order.</summary>
     public IReadOnlyList<SteeringVector> Vectors { get; init; } = [];
@@ -67,7 +67,7 @@ public sealed record Steering
     /// <exception cref="EsrInputException">A value is malformed, not finite, or names a latent twice within one option.</exception>
     public static Steering Parse(string? steer = null, string? clamp = null, string? ablate = null)
     {
-        var interventions = new List<SaeIntervention>();
+        var interventions = new List<Intervention>();
         foreach (var (latent, value) in LatentValues("--steer", steer)) interventions.Add(new AddLatent(latent, value));
         foreach (var (latent, value) in LatentValues("--clamp", clamp)) interventions.Add(new ClampLatent(latent, value));
         if (ablate is not null) interventions.Add(new AblateLatents(Distinct("--ablate", ablate, ParseLatents("--ablate", ablate))));
@@ -150,7 +150,7 @@ public sealed record Steering
         return string.Join(' ', parts);
     }
 
-    private static bool Same(SaeIntervention left, SaeIntervention right) => (left, right) switch
+    private static bool Same(Intervention left, Intervention right) => (left, right) switch
     {
         (AblateLatents a, AblateLatents b) => a.Latents.SequenceEqual(b.Latents),
         (AddVector a, AddVector b) => a.Vector.SequenceEqual(b.Vector),

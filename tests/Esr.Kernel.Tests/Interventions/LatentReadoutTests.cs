@@ -61,8 +61,8 @@ public class LatentReadoutTests
         using var scope = NewDisposeScope();
         using var loaded = RawCheckpoint.Loaded(maxPositions: 32);
         using var sae = RandomSae.Create(SaeArchitecture.Standard, dIn: RawCheckpoint.Hidden);
-        SaeIntervention[] steering = [new AddLatent(5, 3f), new AblateLatents([1])];
-        using var hook = SaeInterventionHook.ForAllRows(sae, steering);
+        Intervention[] steering = [new AddLatent(5, 3f), new AblateLatents([1])];
+        using var hook = InterventionHook.ForAllRows(sae, steering);
         var recorder = new ActivationRecorder();
         loaded.Model.Logits(Prompt, new ActivationHooks().Add(Point, hook).Add(Point, recorder));
 

@@ -88,12 +88,12 @@ public sealed class ForwardLoopTests : IDisposable
         using var model = Load(family);
         using var sae = RandomSae.Create(SaeArchitecture.JumpRelu, dIn: model.Config.HiddenSize, dSae: 40, seed: 3);
         var point = HookPoint.ResidPost(1);
-        IReadOnlyList<SaeIntervention> steering = [new AddLatent(4, 2.5f), new ClampLatent(9, 1f)];
+        IReadOnlyList<Intervention> steering = [new AddLatent(4, 2.5f), new ClampLatent(9, 1f)];
 
         var stopped = LatentReadout.Read(model, point, sae, Prompt, interventions: steering, steeringPoint: HookPoint.ResidPost(0));
 
         using var readout = new LatentReadout(sae);
-        using var hook = SaeInterventionHook.ForAllRows(sae, steering);
+        using var hook = InterventionHook.ForAllRows(sae, steering);
         model.Logits(Prompt, new ActivationHooks().Add(HookPoint.ResidPost(0), hook).Add(point, readout));
         var full = readout.Traces[0];
         Assert.Equal(full.Latents, stopped.Latents);

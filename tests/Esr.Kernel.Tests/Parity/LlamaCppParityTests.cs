@@ -92,7 +92,7 @@ public sealed class LlamaCppParityTests(ReferenceModels models, ITestOutputHelpe
         var engine = models.Engine(name);
         var block = 1;
         using var sae = RandomSae.Create(SaeArchitecture.Standard, dIn: engine.Config.HiddenSize, dSae: 24, seed: 9);
-        using var hook = SaeInterventionHook.ForAllRows(sae, [new AddLatent(3, 2.5f), new AddLatent(7, -1.5f)]);
+        using var hook = InterventionHook.ForAllRows(sae, [new AddLatent(3, 2.5f), new AddLatent(7, -1.5f)]);
         var steered = engine.Logits(Prompt, new ActivationHooks().Add(HookPoint.ResidPost(block), hook));
         // The control vector llama.cpp adds: Σ value × the latent's decoder direction.
         var direction3 = sae.DecoderDirection(3);

@@ -19,7 +19,7 @@ public sealed class SaeGarbageCollectionStressTests
         // only long-lived Scalars, or a collection in mid-call frees one (see Models/Scalars).
         using var loaded = RawCheckpoint.Loaded(maxPositions: 1024);
         using var sae = RandomSae.Create(SaeArchitecture.JumpRelu, dIn: RawCheckpoint.Hidden);
-        using var steering = SaeInterventionHook.PerRow(sae,
+        using var steering = InterventionHook.PerRow(sae,
         [
             [new AddLatent(1, 3f)],
             [new AblateLatents([0, 2, 4]), new ClampLatent(6, 2f)],

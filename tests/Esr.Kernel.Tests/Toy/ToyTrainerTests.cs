@@ -64,7 +64,7 @@ public sealed class ToyTrainerTests
         var data = MiniatureWorld.Sequences(20, seed: 6);
         using var sae = new SparseAutoencoder(randn(32, 8), zeros(8), randn(8, 32), zeros(32), SaeArchitecture.Standard);
         var steering = new TrainingSteering(sae, HookPoint.ResidPost(0));
-        IReadOnlyList<SaeIntervention> push = [new AddLatent(3, 5f)];
+        IReadOnlyList<Intervention> push = [new AddLatent(3, 5f)];
         var settings = Short with { Steps = 2, WarmupSteps = 1 };
         Tensor[] Trained(IReadOnlyList<TrainingSequence> sequences)
         {
@@ -73,7 +73,7 @@ public sealed class ToyTrainerTests
             return model.Weights().Select(weight => weight.Destination.clone()).ToArray();
         }
         var plain = Trained(data);
-        IReadOnlyList<SaeIntervention> none = [new AddLatent(3, 0f)];
+        IReadOnlyList<Intervention> none = [new AddLatent(3, 0f)];
         var steeredNowhere = Trained(data.Select(sequence => sequence with { Steering = none }).ToArray());
         var steeredEverywhere = Trained(data.Select(sequence => sequence with { Steering = push }).ToArray());
         Assert.All(plain.Zip(steeredNowhere), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>()));

@@ -119,7 +119,7 @@ public sealed class GenerationTests(ToyModelFixture toy) : IClassFixture<ToyMode
 
         var logits = Model.Logits(ids, steering);
 
-        using var hook = SaeInterventionHook.ForAllRows(Model.Sae!.Sae, steering.Interventions);
+        using var hook = InterventionHook.ForAllRows(Model.Sae!.Sae, steering.Interventions);
         Assert.Equal(Model.Model.Logits(ids, new ActivationHooks().Add(Model.Sae.SteeringPoint, hook)), logits);
         Assert.NotEqual(Model.Model.Logits(ids)[^1], logits[^1]);
     }

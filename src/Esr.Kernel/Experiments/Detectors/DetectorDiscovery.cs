@@ -10,7 +10,7 @@ public static class DetectorDiscovery
     /// <summary>Runs the discovery.</summary>
     /// <exception cref="ArgumentException">Fewer than 2 prompts.</exception>
     public static DetectorDiscoveryResult Run(
-        ReadoutModel model, IReadOnlyList<string> prompts, DetectorDiscoveryOptions? options = null, CancellationToken cancellationToken = default)
+        ReadoutSetup model, IReadOnlyList<string> prompts, DetectorDiscoveryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(prompts);

@@ -15,7 +15,7 @@ public static class ActivationCollection
 {
     /// <summary>Reads the episodes whose annotation is valid (the others are skipped).</summary>
     public static IReadOnlyList<EpisodeActivations> Collect(
-        ReadoutModel model, IReadOnlyList<(Episode Episode, BoundaryAnnotation Annotation)> episodes, IReadOnlyList<int> latents,
+        ReadoutSetup model, IReadOnlyList<(Episode Episode, BoundaryAnnotation Annotation)> episodes, IReadOnlyList<int> latents,
         BoundaryMapping mapping = BoundaryMapping.Paper, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -36,7 +36,7 @@ public static class ActivationCollection
 
     /// <summary>Reads baseline episodes (no boundaries; the response runs from the response start to the end).</summary>
     public static IReadOnlyList<EpisodeActivations> CollectBaseline(
-        ReadoutModel model, IReadOnlyList<Episode> episodes, IReadOnlyList<int> latents, CancellationToken cancellationToken = default)
+        ReadoutSetup model, IReadOnlyList<Episode> episodes, IReadOnlyList<int> latents, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(episodes);
@@ -97,7 +97,7 @@ public static class ActivationCollection
     }
 
     private static (int[] Ids, IReadOnlyList<string> Strings, int Start, IReadOnlyDictionary<int, float[]> Activations) ReadOne(
-        ReadoutModel model, Episode episode, IReadOnlyList<int> latents)
+        ReadoutSetup model, Episode episode, IReadOnlyList<int> latents)
     {
         var ids = model.ConversationIds(episode.Trial.Prompt, episode.Trial.Response);
         var strings = model.TokenStrings(ids);

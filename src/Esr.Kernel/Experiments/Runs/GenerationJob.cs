@@ -7,4 +7,4 @@ namespace Esr.Kernel.Experiments.Runs;
 /// <param name="Seed">The sampling seed.</param>
 /// <param name="MaxNewTokens">The most new tokens (512 for trials, 256 in calibration).</param>
 /// <param name="Interventions">Applied at the steering block to this row only; empty for none.</param>
-public sealed record GenerationJob(string Prompt, int Seed, int MaxNewTokens, IReadOnlyList<SaeIntervention> Interventions);
+public sealed record GenerationJob(string Prompt, int Seed, int MaxNewTokens, IReadOnlyList<Intervention> Interventions);

@@ -9,7 +9,7 @@ namespace Esr.Kernel.Experiments.Runs;
 
 /// <summary>
 /// Batches jobs of many latents and boosts through one <see cref="BatchGenerator"/> call, each row with its own
-/// interventions (<see cref="SaeInterventionHook.PerRow"/>) at the steering block. Each prompt is one user turn,
+/// interventions (<see cref="InterventionHook.PerRow"/>) at the steering block. Each prompt is one user turn,
 /// rendered with the chat template and its generation prompt (ESR_SPEC §1.5; the Llama extra-header quirk comes
 /// with the template's options). Not thread-safe: the run engine calls it from one producer.
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class SteeredGenerator(
         var requests = jobs.Select(job => new GenerationRequest(Tokens(job.Prompt), sampling with { MaxNewTokens = job.MaxNewTokens }, job.Seed, stopTokenIds)).ToArray();
         // One entry per frame row: the frame's filler rows get none.
         using var hook = jobs.Any(job => job.Interventions.Count > 0)
-            ? SaeInterventionHook.PerRow(sae, Enumerable.Range(0, frame.Rows).Select(row => row < jobs.Count && jobs[row].Interventions.Count > 0 ? jobs[row].Interventions : null).ToArray())
+            ? InterventionHook.PerRow(sae, Enumerable.Range(0, frame.Rows).Select(row => row < jobs.Count && jobs[row].Interventions.Count > 0 ? jobs[row].Interventions : null).ToArray())
             : null;
         var hooks = hook is null ? null : new ActivationHooks().Add(steeringPoint, hook);
         var results = new BatchGenerator(model, frame).Generate(requests, hooks, cancellationToken: cancellationToken);

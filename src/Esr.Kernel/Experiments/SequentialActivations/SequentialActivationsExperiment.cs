@@ -11,7 +11,7 @@ namespace Esr.Kernel.Experiments.SequentialActivations;
 public static class SequentialActivationsExperiment
 {
     /// <summary>Reads the example.</summary>
-    public static SequentialActivationsResult Run(ReadoutModel model, SequentialExample example, SequentialActivationsOptions? options = null)
+    public static SequentialActivationsResult Run(ReadoutSetup model, SequentialExample example, SequentialActivationsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(example);
@@ -19,7 +19,7 @@ public static class SequentialActivationsExperiment
         var latents = new[] { example.Latent }.Concat(options.OffTopicDetectors).Concat(options.LatentsOfInterest.Keys).Distinct().ToList();
         var ids = model.ConversationIds(example.Prompt, example.Response);
         var strings = model.TokenStrings(ids);
-        SaeIntervention[]? steering = options.Steered ? [new AddLatent(example.Latent, (float)example.Threshold)] : null;
+        Intervention[]? steering = options.Steered ? [new AddLatent(example.Latent, (float)example.Threshold)] : null;
         var trace = model.Read(ids, latents, steering);
 
         int start = TokenAlignment.ResponseStart(strings);

@@ -50,10 +50,10 @@ internal static class ReadoutRuns
 
     /// <summary>
     /// The model of <c>--model</c> with the SAE of <c>--sae</c> reading <c>blocks.L.resid_post</c> at
-    /// <paramref name="readLayer"/>, as a <see cref="ReadoutModel"/> steering at <paramref name="steerLayer"/>.
+    /// <paramref name="readLayer"/>, as a <see cref="ReadoutSetup"/> steering at <paramref name="steerLayer"/>.
     /// The caller disposes the loaded model, which owns the readout's parts.
     /// </summary>
-    public static (LoadedModel Loaded, ReadoutModel Readout) Load(OptionValues values, int readLayer, int? steerLayer, bool paperExtraHeader, bool paperFinalNorm)
+    public static (LoadedModel Loaded, ReadoutSetup Readout) Load(OptionValues values, int readLayer, int? steerLayer, bool paperExtraHeader, bool paperFinalNorm)
     {
         var steer = steerLayer ?? readLayer;
         var loaded = ExperimentModel.Load(ModelReference.Resolve(values.Text("--model")), new LoadOptions
@@ -61,7 +61,7 @@ internal static class ReadoutRuns
             Dtype = values.Text("--dtype"), Device = values.Text("--device"), Sae = values.Text("--sae"), SaeLayer = readLayer,
             PaperExtraHeader = paperExtraHeader, PaperFinalNorm = paperFinalNorm,
         }, "--paper-final-norm", ("--layer", readLayer), ("--steer-layer", steer));
-        return (loaded, new ReadoutModel(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae,
+        return (loaded, new ReadoutSetup(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae,
             HookPoint.ResidPost(readLayer), HookPoint.ResidPost(steer)));
     }
 

@@ -68,10 +68,9 @@ internal static class SteeringRun
         var inputs = new PlanInputs(seed, prompts, latent => labels?[latent] ?? LatentLabels.Placeholder(latent),
             settings.FromResults is { } from ? SourceResults.Load(from) : null,
             (random, ct) => LatentSelector.SelectAsync(settings, labels, random, concreteness, (candidates, c) => Task.FromResult(relevance.Keep(candidates, c)), ct));
-        var identity = new RunIdentity(ModelIdentity.Hash(reference.Directory), ModelIdentity.Hash(saePath), RunIdentity.CurrentVersion);
-        var manifest = ExperimentRun.Manifest(settings, seed, identity, judge.Name, shard) with { JudgePromptSha256 = judge.Prompt.Sha256 };
+        var manifest = RunLauncher.Manifest(settings, seed, ModelIdentity.Hash(reference.Directory), ModelIdentity.Hash(saePath), judge.Name, shard) with { JudgePromptSha256 = judge.Prompt.Sha256 };
 
-        var outcome = await ExperimentRun.RunAsync(new ExperimentRunner(generator, judge, runOptions), store, manifest, settings, inputs, runOptions,
+        var outcome = await RunLauncher.RunAsync(new TrialRunner(generator, judge, runOptions), store, manifest, settings, inputs, runOptions,
             progress, cancellationToken).ConfigureAwait(false);
         var trials = store.ReadTrials();
         var summary = EsrMetrics.Summarize(trials.Select(t => t.ToGradedTrial()));

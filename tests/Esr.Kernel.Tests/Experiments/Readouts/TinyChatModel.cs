@@ -50,7 +50,7 @@ public sealed class TinyChatModel : IDisposable
         foreach (var tensor in weights.Values) tensor.Dispose();
 
         var model = CausalLanguageModel.Load(modelDirectory);
-        Readout = new ReadoutModel(
+        Readout = new ReadoutSetup(
             model, tokenizer, ChatTemplate.ForModelDirectory(modelDirectory, ChatTemplateOptions.PaperReproduction),
             StopTokens.FromModelDirectory(modelDirectory, tokenizer), SaeLoader.Load(SaeFolder),
             HookPoint.ResidPost(1), HookPoint.ResidPost(0));
@@ -61,7 +61,7 @@ public sealed class TinyChatModel : IDisposable
 
     public string SaeFolder { get; }
 
-    public ReadoutModel Readout { get; }
+    public ReadoutSetup Readout { get; }
 
     public void Dispose()
     {

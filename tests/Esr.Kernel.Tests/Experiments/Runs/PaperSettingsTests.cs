@@ -14,7 +14,7 @@ public sealed class PaperSettingsTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     private static RunManifest Manifest(ExperimentSettings settings) =>
-        ExperimentRun.Manifest(settings, 0, new RunIdentity("sha256:m", "sha256:s", "1.0.0"), "judge", null);
+        RunLauncher.Manifest(settings, 0, "sha256:m", "sha256:s", "judge", null, projectVersion: "1.0.0");
 
     public static TheoryData<string> LlamaNames => new() { "llama-3.3-70b", "llama-3.1-8b", "llama-3.1-8b-l19" };
 

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Esr.Kernel.Interventions;
 
 /// <summary>
-/// Applies a list of <see cref="SaeIntervention"/>s at the hook point it is added to, with the paper's semantics
+/// Applies a list of <see cref="Intervention"/>s at the hook point it is added to, with the paper's semantics
 /// (ESR_SPEC §1.3): with f = encode(h) and e = h − decode(f), clamps overwrite f in list order (a later clamp of the
 /// same latent wins), then every boost is added, and h' = decode(f') + e. Because the decoder is linear this is
 /// computed without a full encode:
@@ -20,7 +20,7 @@ namespace Esr.Kernel.Interventions;
 /// can be given to every batch row, or each row its own (or none), which is how experiments batch many latents and
 /// boosts together. Float32 decoder directions are summed first and the sum is converted to the activation's dtype.
 /// </remarks>
-public sealed class SaeInterventionHook : IActivationHook, IDisposable
+public sealed class InterventionHook : IActivationHook, IDisposable
 {
     private readonly SparseAutoencoder? _sae;
     private readonly Plan[] _plans;            // one per row, or a single one shared by every row
@@ -39,7 +39,7 @@ public sealed class SaeInterventionHook : IActivationHook, IDisposable
     /// <summary>Which positions are edited.</summary>
     public InterventionPositions Positions { get; }
 
-    private SaeInterventionHook(SparseAutoencoder? sae, IReadOnlyList<IReadOnlyList<SaeIntervention>?> rows, bool shared, InterventionPositions positions)
+    private InterventionHook(SparseAutoencoder? sae, IReadOnlyList<IReadOnlyList<Intervention>?> rows, bool shared, InterventionPositions positions)
     {
         _sae = sae;
         _shared = shared;
@@ -84,7 +84,7 @@ public sealed class SaeInterventionHook : IActivationHook, IDisposable
     /// <param name="interventions">Applied in list order.</param>
     /// <param name="positions">Every position (the paper) or generated tokens only.</param>
     /// <exception cref="ArgumentException">A latent is outside the SAE, a vector has the wrong width, or latents are named without an SAE.</exception>
-    public static SaeInterventionHook ForAllRows(SparseAutoencoder? sae, IReadOnlyList<SaeIntervention> interventions, InterventionPositions positions = InterventionPositions.Every) =>
+    public static InterventionHook ForAllRows(SparseAutoencoder? sae, IReadOnlyList<Intervention> interventions, InterventionPositions positions = InterventionPositions.Every) =>
         new(sae, [interventions], shared: true, positions);
 
     /// <summary>
@@ -92,7 +92,7 @@ public sealed class SaeInterventionHook : IActivationHook, IDisposable
     /// hook then only accepts batches with exactly that many rows.
     /// </summary>
     /// <exception cref="ArgumentException">As for <see cref="ForAllRows"/>, or no rows at all.</exception>
-    public static SaeInterventionHook PerRow(SparseAutoencoder? sae, IReadOnlyList<IReadOnlyList<SaeIntervention>?> rows, InterventionPositions positions = InterventionPositions.Every)
+    public static InterventionHook PerRow(SparseAutoencoder? sae, IReadOnlyList<IReadOnlyList<Intervention>?> rows, InterventionPositions positions = InterventionPositions.Every)
     {
         if (rows.Count == 0) throw new ArgumentException("per-row interventions need at least one row", nameof(rows));
         return new(sae, rows, shared: false, positions);
@@ -146,7 +146,7 @@ public sealed class SaeInterventionHook : IActivationHook, IDisposable
     /// <param name="Clamps">Clamped latent → its final clamp value (ablations are clamps to 0).</param>
     private sealed record Plan(float[]? Added, IReadOnlyDictionary<int, float> Clamps)
     {
-        public static Plan Of(IReadOnlyList<SaeIntervention> interventions, SparseAutoencoder? sae, int width, int row)
+        public static Plan Of(IReadOnlyList<Intervention> interventions, SparseAutoencoder? sae, int width, int row)
         {
             float[]? added = null;
             var clamps = new Dictionary<int, float>();

@@ -18,7 +18,7 @@ namespace Esr.Kernel.Experiments.Runs;
 /// <param name="generator">The model access.</param>
 /// <param name="judge">The judge.</param>
 /// <param name="options">Batch size, judge concurrency, threshold cache and shard.</param>
-public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, RunOptions options)
+public sealed class TrialRunner(ITrialGenerator generator, IJudge judge, RunOptions options)
 {
     private readonly Lock _cacheLock = new();
 
@@ -183,9 +183,9 @@ public sealed class ExperimentRunner(ITrialGenerator generator, IJudge judge, Ru
         };
 
     /// <summary>The interventions of one generation: the boost (unless there is no steering), then the zero-clamps.</summary>
-    internal static IReadOnlyList<SaeIntervention> Interventions(ExperimentSettings settings, int latent, double boost, IReadOnlyList<int> ablated)
+    internal static IReadOnlyList<Intervention> Interventions(ExperimentSettings settings, int latent, double boost, IReadOnlyList<int> ablated)
     {
-        var list = new List<SaeIntervention>();
+        var list = new List<Intervention>();
         if (!settings.NoSteering) list.Add(new AddLatent(latent, (float)boost));
         if (ablated.Count > 0) list.Add(new AblateLatents(ablated));
         return list;

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace Esr.Kernel.Tests.Interventions;
 
-public class SaeInterventionHookTests
+public class InterventionHookTests
 {
     private const int Batch = 3, Tokens = 5, Width = 8, Latents = 24;
 
@@ -19,7 +19,7 @@ public class SaeInterventionHookTests
         arange(Tokens, ScalarType.Int64).expand(batch, Tokens));
 
     /// <summary>ESR_SPEC §1.3 done literally: encode every latent, keep the error, clamp, then add, decode, add the error back.</summary>
-    private static Tensor FullPath(SparseAutoencoder sae, Tensor h, IReadOnlyList<SaeIntervention> interventions)
+    private static Tensor FullPath(SparseAutoencoder sae, Tensor h, IReadOnlyList<Intervention> interventions)
     {
         var f = sae.Encode(h).clone();
         var error = h - sae.Decode(f);
@@ -55,9 +55,9 @@ public class SaeInterventionHookTests
         using var scope = NewDisposeScope();
         using var sae = RandomSae.Create(architecture);
         var h = Activation(1);
-        SaeIntervention[] interventions = [new AddLatent(4, 7.5f), new AddLatent(19, -3f), new AddLatent(4, 1f)];
+        Intervention[] interventions = [new AddLatent(4, 7.5f), new AddLatent(19, -3f), new AddLatent(4, 1f)];
 
-        var steered = SaeInterventionHook.ForAllRows(sae, interventions).Apply(h, Context());
+        var steered = InterventionHook.ForAllRows(sae, interventions).Apply(h, Context());
 
         var difference = MaxDifference(FullPath(sae, h, interventions), steered);
         Assert.True(difference <= 1e-5f, $"differs by {difference}");
@@ -71,7 +71,7 @@ public class SaeInterventionHookTests
         var h = Activation(2);
         var direction = sae.DecoderDirection(11).Select(x => x * 12.25f).ToArray();
 
-        var steered = SaeInterventionHook.ForAllRows(sae, [new AddLatent(11, 12.25f)]).Apply(h, Context());
+        var steered = InterventionHook.ForAllRows(sae, [new AddLatent(11, 12.25f)]).Apply(h, Context());
         var vector = VectorSteering.ForAllRows(direction).Apply(h, Context());
 
         Assert.Equal(vector.data<float>().ToArray(), steered.data<float>().ToArray());
@@ -86,10 +86,10 @@ public class SaeInterventionHookTests
         using var scope = NewDisposeScope();
         using var sae = RandomSae.Create(architecture);
         var h = Activation(3);
-        SaeIntervention[] interventions =
+        Intervention[] interventions =
             [new ClampLatent(2, 9f), new AblateLatents([5, 6, 7]), new ClampLatent(2, 4f), new AddLatent(2, 1.5f), new AddLatent(13, 2f)];
 
-        var steered = SaeInterventionHook.ForAllRows(sae, interventions).Apply(h, Context());
+        var steered = InterventionHook.ForAllRows(sae, interventions).Apply(h, Context());
 
         // Latent 2 ends at 4 + 1.5: the later clamp wins, and the boost lands on top of it.
         var difference = MaxDifference(FullPath(sae, h, interventions), steered);
@@ -104,7 +104,7 @@ public class SaeInterventionHookTests
         var h = Activation(4);
         var before = sae.EncodeLatents(h, [9]);
 
-        var steered = SaeInterventionHook.ForAllRows(sae, [new ClampLatent(9, 3f)]).Apply(h, Context());
+        var steered = InterventionHook.ForAllRows(sae, [new ClampLatent(9, 3f)]).Apply(h, Context());
 
         // h' − h = (3 − f_9(h))·d_9: the SAE's error term is untouched.
         var expected = h + (3f - before) * tensor(sae.DecoderDirection(9));
@@ -119,7 +119,7 @@ public class SaeInterventionHookTests
         var h = Activation(5);
         Assert.True(sae.EncodeLatents(h, [1, 3]).max().item<float>() > 0.1f, "the test needs the latents active somewhere");
 
-        var ablated = SaeInterventionHook.ForAllRows(sae, [new AblateLatents([1, 3])]).Apply(h, Context());
+        var ablated = InterventionHook.ForAllRows(sae, [new AblateLatents([1, 3])]).Apply(h, Context());
 
         var after = sae.EncodeLatents(ablated, [1, 3]).abs().max().item<float>();
         Assert.True(after <= 1e-5f, $"ablated latents re-encode to {after}");
@@ -130,7 +130,7 @@ public class SaeInterventionHookTests
     {
         using var scope = NewDisposeScope();
         using var sae = RandomSae.Create(SaeArchitecture.Standard);
-        var hook = SaeInterventionHook.ForAllRows(sae, [new AddLatent(0, 5f)], InterventionPositions.GeneratedOnly);
+        var hook = InterventionHook.ForAllRows(sae, [new AddLatent(0, 5f)], InterventionPositions.GeneratedOnly);
         var h = Activation(6);
 
         Assert.Same(h, hook.Apply(h, Context(startSlot: 0)));
@@ -143,18 +143,18 @@ public class SaeInterventionHookTests
         using var scope = NewDisposeScope();
         using var sae = RandomSae.Create(SaeArchitecture.JumpRelu);
         var h = Activation(7);
-        IReadOnlyList<SaeIntervention>?[] rows =
+        IReadOnlyList<Intervention>?[] rows =
         [
             [new AddLatent(3, 6f)],
             null,
             [new AblateLatents([0, 1, 2]), new ClampLatent(8, 2f), new AddVector(Enumerable.Repeat(0.5f, Width).ToArray())],
         ];
 
-        var batched = SaeInterventionHook.PerRow(sae, rows).Apply(h, Context());
+        var batched = InterventionHook.PerRow(sae, rows).Apply(h, Context());
 
         for (var row = 0; row < Batch; row++)
         {
-            var alone = rows[row] is { } list ? SaeInterventionHook.ForAllRows(sae, list).Apply(h[row..(row + 1)], Context(1)) : h[row..(row + 1)];
+            var alone = rows[row] is { } list ? InterventionHook.ForAllRows(sae, list).Apply(h[row..(row + 1)], Context(1)) : h[row..(row + 1)];
             Assert.Equal(alone.data<float>().ToArray(), batched[row..(row + 1)].contiguous().data<float>().ToArray());
         }
     }
@@ -169,11 +169,11 @@ public class SaeInterventionHookTests
         using var sae = RandomSae.Create(architecture, dIn: 112, dSae: 512, seed: 4);
         var h = randn([4, Tokens, 112], generator: new TorchSharp.torch.Generator(9));
         var context = Context(4);
-        IReadOnlyList<SaeIntervention> mine = [new AddLatent(7, 3f), new AblateLatents(Enumerable.Range(0, 26).Select(i => 2 * i).ToArray())];
-        IReadOnlyList<SaeIntervention> theirs = [new AblateLatents(Enumerable.Range(0, 26).Select(i => 2 * i + 1).ToArray())];
-        IReadOnlyList<SaeIntervention> more = [new ClampLatent(300, 5f), new AblateLatents(Enumerable.Range(100, 40).ToArray())];
+        IReadOnlyList<Intervention> mine = [new AddLatent(7, 3f), new AblateLatents(Enumerable.Range(0, 26).Select(i => 2 * i).ToArray())];
+        IReadOnlyList<Intervention> theirs = [new AblateLatents(Enumerable.Range(0, 26).Select(i => 2 * i + 1).ToArray())];
+        IReadOnlyList<Intervention> more = [new ClampLatent(300, 5f), new AblateLatents(Enumerable.Range(100, 40).ToArray())];
 
-        float[] Row(IReadOnlyList<SaeIntervention>?[] rows, int row) => SaeInterventionHook.PerRow(sae, rows).Apply(h, context)[row].data<float>().ToArray();
+        float[] Row(IReadOnlyList<Intervention>?[] rows, int row) => InterventionHook.PerRow(sae, rows).Apply(h, context)[row].data<float>().ToArray();
 
         Assert.Equal(Row([mine, null, null, null], 0), Row([mine, theirs, more, null], 0));
         Assert.Equal(Row([null, null, null, more], 3), Row([theirs, mine, null, more], 3));
@@ -188,17 +188,17 @@ public class SaeInterventionHookTests
         using var sae = RandomSae.Create(SaeArchitecture.Standard, dIn: RawCheckpoint.Hidden);
         sae.EnsureFits(model.Config.HiddenSize);
         int[][] prompts = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]];
-        IReadOnlyList<SaeIntervention>?[] rows = [[new AddLatent(3, 4f)], [new AblateLatents([0, 5, 9])], [new ClampLatent(2, 3f), new AddLatent(2, 1f)]];
+        IReadOnlyList<Intervention>?[] rows = [[new AddLatent(3, 4f)], [new AblateLatents([0, 5, 9])], [new ClampLatent(2, 3f), new AddLatent(2, 1f)]];
         var point = HookPoint.ResidPost(0);
 
         using var cache = new KvCache(model.Config, prompts.Length, 4, model.Dtype);
         var ids = tensor(prompts.SelectMany(p => p.Select(id => (long)id)).ToArray(), [prompts.Length, 4L]);
-        var hooks = new ActivationHooks().Add(point, SaeInterventionHook.PerRow(sae, rows));
+        var hooks = new ActivationHooks().Add(point, InterventionHook.PerRow(sae, rows));
         var batched = model.Forward(ids, null, cache, hooks);
 
         for (var row = 0; row < prompts.Length; row++)
         {
-            var alone = model.Logits(prompts[row], new ActivationHooks().Add(point, SaeInterventionHook.ForAllRows(sae, rows[row]!)));
+            var alone = model.Logits(prompts[row], new ActivationHooks().Add(point, InterventionHook.ForAllRows(sae, rows[row]!)));
             var plain = model.Logits(prompts[row]);
             for (var position = 0; position < 4; position++)
             {
@@ -215,7 +215,7 @@ public class SaeInterventionHookTests
         using var scope = NewDisposeScope();
         using var sae = RandomSae.Create(SaeArchitecture.JumpRelu);
         var h = Activation(8);
-        using var hook = SaeInterventionHook.ForAllRows(sae, [new AddLatent(1, 2f), new ClampLatent(4, 1f)]);
+        using var hook = InterventionHook.ForAllRows(sae, [new AddLatent(1, 2f), new ClampLatent(4, 1f)]);
 
         var full = hook.Apply(h, Context());
         var half = hook.Apply(h.to_type(ScalarType.BFloat16), Context());
@@ -230,7 +230,7 @@ public class SaeInterventionHookTests
     public void A_latent_outside_the_SAE_is_refused_naming_the_row()
     {
         using var sae = RandomSae.Create(SaeArchitecture.Standard);
-        var error = Assert.Throws<ArgumentException>(() => SaeInterventionHook.PerRow(sae, [null, [new ClampLatent(Latents, 1f)]]));
+        var error = Assert.Throws<ArgumentException>(() => InterventionHook.PerRow(sae, [null, [new ClampLatent(Latents, 1f)]]));
         Assert.Contains("row 1", error.Message);
         Assert.Contains($"latent {Latents}", error.Message);
     }

@@ -7,14 +7,21 @@ namespace Esr.Kernel.Experiments.Runs;
 /// One start of an experiment run, from settings to stored trials: fixes the boost levels (Exp 2) and the latent
 /// selection on the first start, writes or checks the manifest, plans, and runs the runner.
 /// </summary>
-public static class ExperimentRun
+public static class RunLauncher
 {
     /// <summary>The manifest a run with these inputs has.</summary>
-    public static RunManifest Manifest(ExperimentSettings settings, int runSeed, RunIdentity identity, string judge, ShardSpec? shard)
+    /// <param name="settings">The run's settings.</param>
+    /// <param name="runSeed">The run seed.</param>
+    /// <param name="modelHash">The model folder's <see cref="ModelIdentity"/> hash.</param>
+    /// <param name="saeHash">The SAE's <see cref="ModelIdentity"/> hash.</param>
+    /// <param name="judge">The judge's name.</param>
+    /// <param name="shard">The shard, null for a whole run.</param>
+    /// <param name="projectVersion">The workbench version; null for <see cref="RunManifest.CurrentProjectVersion"/>.</param>
+    public static RunManifest Manifest(
+        ExperimentSettings settings, int runSeed, string modelHash, string saeHash, string judge, ShardSpec? shard, string? projectVersion = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(identity);
-        return new RunManifest(settings.Experiment, identity.ProjectVersion, runSeed, settings.Model, identity.ModelHash, identity.SaeHash,
+        return new RunManifest(settings.Experiment, projectVersion ?? RunManifest.CurrentProjectVersion, runSeed, settings.Model, modelHash, saeHash,
             judge, shard?.ToString(), settings.ToJson(), RunQuirks.Of(settings, runSeed)) { CreatedUtc = DateTimeOffset.UtcNow };
     }
 
@@ -27,7 +34,7 @@ public static class ExperimentRun
     /// <exception cref="ArgumentException">The settings or the plan hold a value no generation would take; the message names it.</exception>
     /// <exception cref="IOException">Another writer is using the folder.</exception>
     public static async Task<RunOutcome> RunAsync(
-        ExperimentRunner runner, RunStore store, RunManifest fresh, ExperimentSettings settings, PlanInputs inputs, RunOptions options,
+        TrialRunner runner, RunStore store, RunManifest fresh, ExperimentSettings settings, PlanInputs inputs, RunOptions options,
         IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runner);

@@ -7,7 +7,7 @@ namespace Esr.Cli;
 /// <c>--clamp LATENT=VALUE</c>, <c>--ablate L1,L2,...</c> on the SAE, and <c>--steer-vector L:FILE</c>, read by the
 /// kernel's <see cref="Steering.Parse(IEnumerable{string}?, IEnumerable{string}?, IEnumerable{string}?, IEnumerable{string}?)"/>.
 /// </summary>
-internal sealed class SaeSteeringOptions
+internal sealed class SteeringOptions
 {
     public Option<string[]> Steer { get; } = Repeatable("--steer", "latent=value", "Add value × the latent's decoder direction; repeatable");
 

@@ -8,7 +8,7 @@ using Esr.Kernel.Tests.Models;
 namespace Esr.Kernel.Tests.Experiments.Runs;
 
 /// <summary>The run engine with a stand-in model (<see cref="EchoGenerator"/>) and a deterministic judge.</summary>
-public sealed class ExperimentRunnerTests : IDisposable
+public sealed class TrialRunnerTests : IDisposable
 {
     private static readonly string[] Prompts = Enumerable.Range(0, 12).Select(i => $"Explain how to do task {i}.").ToArray();
     private readonly TemporaryDirectory _folder = new();
@@ -32,9 +32,9 @@ public sealed class ExperimentRunnerTests : IDisposable
     {
         var store = new RunStore(folder);
         var options = new RunOptions(cache ?? Path.Combine(_folder.Path, "cache.json"), BatchSize: batchSize, JudgeConcurrency: 3, shard);
-        var runner = new ExperimentRunner(generator ?? new EchoGenerator(), new ScriptedJudge(), options);
-        var manifest = ExperimentRun.Manifest(settings, seed, new RunIdentity("sha256:m", "sha256:s", "test"), "scripted", shard);
-        var outcome = await ExperimentRun.RunAsync(runner, store, manifest, settings, Inputs(seed, source), options,
+        var runner = new TrialRunner(generator ?? new EchoGenerator(), new ScriptedJudge(), options);
+        var manifest = RunLauncher.Manifest(settings, seed, "sha256:m", "sha256:s", "scripted", shard, projectVersion: "test");
+        var outcome = await RunLauncher.RunAsync(runner, store, manifest, settings, Inputs(seed, source), options,
             progress is null ? null : new SynchronousProgress(progress), cancellationToken);
         return (outcome, store.ReadTrials());
     }
@@ -57,7 +57,7 @@ public sealed class ExperimentRunnerTests : IDisposable
         {
             Assert.Equal(RunSeeds.Derive(7, "trial|" + t.Key), t.Seed);
             Assert.Equal(t.Threshold, t.Boost);
-            Assert.Equal(EchoGenerator.Describe(new(t.Prompt, t.Seed, 9, ExperimentRunner.Interventions(Settings(), t.Latent, t.Boost, []))), t.Response);
+            Assert.Equal(EchoGenerator.Describe(new(t.Prompt, t.Seed, 9, TrialRunner.Interventions(Settings(), t.Latent, t.Boost, []))), t.Response);
             Assert.Equal(TrialJson.Line(t with { Verdict = ScriptedJudge.Grade(t.Response, t.LatentLabel) }), TrialJson.Line(t));
         });
         Assert.Equal(4, new ThresholdCache(Path.Combine(_folder.Path, "cache.json")).ReadAll().Count);
@@ -163,7 +163,7 @@ public sealed class ExperimentRunnerTests : IDisposable
     {
         // A start that failed after its manifest (its judge was unreachable, say) and stored nothing.
         var store = new RunStore(Folder("run"));
-        await store.StartOrResumeAsync(ExperimentRun.Manifest(Settings() with { TrialsPerFeature = 5 }, 7, new RunIdentity("sha256:m", "sha256:s", "test"), "other", null));
+        await store.StartOrResumeAsync(RunLauncher.Manifest(Settings() with { TrialsPerFeature = 5 }, 7, "sha256:m", "sha256:s", "other", null, projectVersion: "test"));
 
         var (outcome, _) = await RunAsync(Folder("run"), Settings());
 

@@ -19,7 +19,7 @@ namespace Esr.Kernel.Experiments;
 /// <param name="Sae">The SAE, used both for reading and steering (70B: the layer-50 SAE at block 33, ESR_SPEC §6 Exp 3).</param>
 /// <param name="ReadoutPoint">Where latents are read (the paper: the SAE's own block, 50 for 70B).</param>
 /// <param name="SteeringPoint">Where steering applies (the paper: block 33 for 70B).</param>
-public sealed record ReadoutModel(
+public sealed record ReadoutSetup(
     CausalLanguageModel Model, TextTokenizer Tokenizer, ChatTemplate Template, IReadOnlySet<int> StopTokenIds,
     SparseAutoencoder Sae, HookPoint ReadoutPoint, HookPoint SteeringPoint)
 {
@@ -37,7 +37,7 @@ public sealed record ReadoutModel(
     /// <see cref="ReadoutPoint"/>, with <paramref name="steering"/> active at <see cref="SteeringPoint"/> (before the
     /// read when both are the same point).
     /// </summary>
-    public LatentTrace Read(IReadOnlyList<int> ids, IReadOnlyList<int>? latents, IReadOnlyList<SaeIntervention>? steering = null) =>
+    public LatentTrace Read(IReadOnlyList<int> ids, IReadOnlyList<int>? latents, IReadOnlyList<Intervention>? steering = null) =>
         LatentReadout.Read(Model, ReadoutPoint, Sae, ids, latents, steering, SteeringPoint);
 
     /// <summary>Generates one unsteered response per prompt, in batches, each with its own seed; returns the texts.</summary>
