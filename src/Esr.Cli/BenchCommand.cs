@@ -59,7 +59,7 @@ internal static class BenchCommand
             return ExitCodes.Success;
         });
 
-        return new Command("bench", "Benchmarks") { engine, loadMemory, Steering(output) };
+        return new Command("bench", "Benchmarks") { engine, loadMemory, Steering(output), Magics(output) };
     }
 
     /// <summary><c>esr bench steering</c>: generation speed with SAE interventions and readouts against none.</summary>
@@ -91,6 +91,37 @@ internal static class BenchCommand
             finally
             {
                 if (temporary) Directory.Delete(directory, recursive: true);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>esr bench magics</c>: toy experiment 1 through the notebook magic against the facade.</summary>
+    private static Command Magics(TextWriter output)
+    {
+        var feed = new Option<string>("--feed") { Description = "The package feed holding Esr.Magics", HelpName = "dir", DefaultValueFactory = _ => Path.Combine("artifacts", "feed") };
+        var model = new Option<string>("--model") { Description = "The toy model", HelpName = "toy name", DefaultValueFactory = _ => "toy-m-sa60" };
+        var trials = CliOptions.Integer("--n-trials", 16, "Trials per latent and condition", minimum: 1);
+        var maxTokens = CliOptions.Integer("--max-tokens", 96, "Tokens per answer", minimum: 2);
+        var repeats = CliOptions.Integer("--repeats", 5, "Timed runs of each path, interleaved; the median is reported", minimum: 1);
+        var command = new Command("magics",
+            "Toy experiment 1 through #!esr experiment in the notebook kernel against the same through the facade, and the extension's load time; a markdown table")
+        {
+            feed, model, trials, maxTokens, repeats,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var work = Directory.CreateTempSubdirectory("esr-bench-magics-").FullName;
+            try
+            {
+                var result = await new MagicsBenchmark(Console.Error).MeasureAsync(parse.GetValue(feed)!, parse.GetValue(model)!,
+                    parse.GetValue(trials), parse.GetValue(maxTokens), parse.GetValue(repeats), work);
+                output.Write(MagicsBenchmark.Markdown(result, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
+            }
+            finally
+            {
+                Directory.Delete(work, recursive: true);
             }
             return ExitCodes.Success;
         });

@@ -10,7 +10,7 @@ namespace Esr.Notebooks;
 /// the Polyglot host adds to it (<c>#r "nuget:..."</c> and <c>#i</c>, <c>display()</c> and the other helpers,
 /// <c>#!set</c>/<c>#!share</c>, <c>#!who</c>, <c>#!import</c>) and the host's loading of package extensions.
 /// </summary>
-internal static class NotebookKernel
+public static class NotebookKernel
 {
     /// <summary>A fresh kernel, with the extensions at <paramref name="preload"/> loaded (see <see cref="KernelExtensionLoader.LoadAsync"/>).</summary>
     public static async Task<CompositeKernel> CreateAsync(IEnumerable<string> preload)

@@ -26,7 +26,7 @@ public class BadInputTests(TinyLlama tiny)
         "steer value infinite", "steer latent negative", "clamp latent not a number", "ablate empty", "ablate with an empty entry",
         "steer latent outside the sae", "sae layer outside the model", "sae missing", "sae of the wrong width", "sae config not json",
         "latents without layer", "latents top zero", "latents sae missing", "generate steer value not a number",
-        "bench steering batch zero", "bench steering sae narrower than the ablation",
+        "bench steering batch zero", "bench steering sae narrower than the ablation", "bench magics feed without the package",
         "random-model into a non-empty folder", "random-model with too many layers", "random-model with too wide a model",
         "random-model with too large a vocabulary",
         "max tokens beyond the context", "ids longer than the context", "n-trials negative", "calibration steps negative",
@@ -75,6 +75,7 @@ public class BadInputTests(TinyLlama tiny)
     [InlineData("sae d_in not an integer", "field 'd_in' is 2.5, expected an integer")]
     [InlineData("sae k too large for an integer", "field 'k' is 1e20, expected an integer")]
     [InlineData("sae pth without data.pkl", "data.pkl")]
+    [InlineData("bench magics feed without the package", "--feed: no Esr.Magics.<version>.nupkg in")]
     public async Task The_error_line_names_the_file_field_or_option_at_fault(string name, string named)
     {
         var run = await CliRun.InProcessAsync(Args(name));
@@ -181,6 +182,7 @@ public class BadInputTests(TinyLlama tiny)
             "generate steer value not a number" => Generate("--sae", SaeCommandTests.WriteSae(tiny.NewFolder()), "--layer", "0", "--steer", "1=x"),
             "bench steering batch zero" => ["bench", "steering", "--batch", "0"],
             "bench steering sae narrower than the ablation" => ["bench", "steering", "--sae-width", "25"],
+            "bench magics feed without the package" => ["bench", "magics", "--feed", Directory.CreateTempSubdirectory("esr-empty-feed-").FullName],
             "random-model into a non-empty folder" => ["random-model", "--out", ModelWith("notes.txt", "mine")],
             "random-model with too many layers" => ["random-model", "--out", tiny.NewFolder(), "--layers", "33"],
             "random-model with too wide a model" => ["random-model", "--out", tiny.NewFolder(), "--hidden-size", "1032"],

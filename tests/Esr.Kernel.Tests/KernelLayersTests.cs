@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using System.Text.RegularExpressions;
+using Esr.Kernel.Tests.Text;
 using Xunit.Abstractions;
 
 namespace Esr.Kernel.Tests;
@@ -122,16 +123,9 @@ public sealed partial class KernelLayersTests(ITestOutputHelper output)
     }
 
     private static HashSet<string> RootFolderTypes() =>
-        Directory.GetFiles(Path.Combine(RepositoryRoot(), "src", "Esr.Kernel"), "*.cs", SearchOption.TopDirectoryOnly)
+        Directory.GetFiles(ReferenceFiles.RepositoryFile("src", "Esr.Kernel"), "*.cs", SearchOption.TopDirectoryOnly)
             .SelectMany(file => Declaration().Matches(File.ReadAllText(file)).Select(match => match.Groups[1].Value))
             .ToHashSet();
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Esr.sln"))) folder = folder.Parent;
-        return folder?.FullName ?? throw new DirectoryNotFoundException("no Esr.sln above " + AppContext.BaseDirectory);
-    }
 
     private static IEnumerable<Type> References(Type type)
     {
