@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Esr.Kernel;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Directives;
@@ -95,13 +94,11 @@ public sealed class EsrGenerate : EsrCommand
         var steering = Steering.Parse(Steer, Clamp, Ablate);
         var progress = new GenerationProgress(Prompt!, "");
         var display = Show(context, progress);
-        var clock = Stopwatch.StartNew();
+        var shown = new ThrottledProgress<GenerationProgress>(session.StreamInterval, update => display.Update(update));
         var completion = model.Generate(Prompt!, options with { Steering = steering.IsEmpty ? null : steering }, piece =>
         {
             progress = progress with { Text = progress.Text + piece };
-            if (clock.Elapsed < session.StreamInterval) return;
-            display.Update(progress);
-            clock.Restart();
+            shown.Report(progress);
         }, context.CancellationToken);
         display.Update(completion);
         session.LastCompletion = completion;
