@@ -1,5 +1,6 @@
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Results;
+using Esr.Kernel.Saes;
 using Esr.Kernel.Toy;
 using Esr.Kernel.Tests.Models;
 
@@ -50,6 +51,18 @@ public sealed class ToyExperimentRunTests : IDisposable
         Assert.Contains($"\"stored\":{trials}", result.Report);
         Assert.Equal(("starting", "done"), (reports[0].Phase, reports[^1].Phase));
         Assert.Equal((trials, trials), (reports[^1].Done, reports[^1].Total));
+    }
+
+    [Fact]
+    public async Task A_toy_models_trials_carry_its_own_latent_labels_without_turning_on_the_concreteness_filter()
+    {
+        var labels = LatentLabels.Load(Path.Combine(ToyZoo.Locate(), Model, ToyZoo.LabelsFile));
+
+        var result = await Workbench.Experiments.Get("1").RunAsync(Options("run"));
+
+        Assert.All(result.Trials, trial => Assert.Equal(labels[trial.Latent], trial.LatentLabel));
+        Assert.Contains(result.Trials, trial => trial.LatentLabel.StartsWith("subject:", StringComparison.Ordinal));
+        Assert.Null(result.Manifest!.Config["concreteness_grader"]?.GetValue<string>());
     }
 
     [Fact]

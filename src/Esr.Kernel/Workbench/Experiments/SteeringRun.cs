@@ -34,6 +34,8 @@ internal static class SteeringRun
         var seed = o.Integer("--seed");
         var shard = o.OptionalText("--shard") is { } shardText ? Shard(shardText) : null;
         var labels = o.OptionalText("--labels") is { } labelFile ? LatentLabels.Load(labelFile) : null;
+        // A toy model's own labels name its trials; they do not turn on the concreteness filter, which --labels does.
+        var names = labels ?? (toy is not null ? LatentLabels.Load(Path.Combine(reference.Directory, ToyZoo.LabelsFile)) : null);
         var judgePrompt = JudgeFactory.LoadPrompt(JudgeFactory.PromptFileOption, o.OptionalText(JudgeFactory.PromptFileOption));
         // Made before the model loads, so a missing key fails at once rather than after minutes of loading.
         using var grader = CreateGrader(o, labels is not null);
@@ -65,7 +67,7 @@ internal static class SteeringRun
         var relevancePrompts = settings.RelevancePrompts is { } n ? prompts.Take(n).ToArray() : prompts;
         var relevance = new RelevanceFilter(loaded.Model, loaded.Tokenizer, loaded.Template, sae, settings.ReadoutHook, relevancePrompts, settings.RelevanceFilter);
         ConcretenessGrading? concreteness = grader is null ? null : grader.GradeAsync;
-        var inputs = new PlanInputs(seed, prompts, latent => labels?[latent] ?? LatentLabels.Placeholder(latent),
+        var inputs = new PlanInputs(seed, prompts, latent => names?[latent] ?? LatentLabels.Placeholder(latent),
             settings.FromResults is { } from ? SourceResults.Load(from) : null,
             (random, ct) => LatentSelector.SelectAsync(settings, labels, random, concreteness, (candidates, c) => Task.FromResult(relevance.Keep(candidates, c)), ct));
         var manifest = RunLauncher.Manifest(settings, seed, ModelIdentity.Hash(reference.Directory), ModelIdentity.Hash(saePath), judge.Name, shard) with { JudgePromptSha256 = judge.Prompt.Sha256 };
