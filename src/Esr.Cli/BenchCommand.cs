@@ -101,6 +101,7 @@ internal static class BenchCommand
     private static Command Magics(TextWriter output)
     {
         var feed = new Option<string>("--feed") { Description = "The package feed holding Esr.Magics", HelpName = "dir", DefaultValueFactory = _ => Path.Combine("artifacts", "feed") };
+        var extension = new Option<string>("--extension") { Description = "Load this Esr.Magics assembly or package folder into the kernel instead of #i/#r from --feed", HelpName = "dll or dir" };
         var model = new Option<string>("--model") { Description = "The toy model", HelpName = "toy name", DefaultValueFactory = _ => "toy-m-sa60" };
         var trials = CliOptions.Integer("--n-trials", 16, "Trials per latent and condition", minimum: 1);
         var maxTokens = CliOptions.Integer("--max-tokens", 96, "Tokens per answer", minimum: 2);
@@ -108,14 +109,14 @@ internal static class BenchCommand
         var command = new Command("magics",
             "Toy experiment 1 through #!esr experiment in the notebook kernel against the same through the facade, and the extension's load time; a markdown table")
         {
-            feed, model, trials, maxTokens, repeats,
+            feed, extension, model, trials, maxTokens, repeats,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var work = Directory.CreateTempSubdirectory("esr-bench-magics-").FullName;
             try
             {
-                var result = await new MagicsBenchmark(Console.Error).MeasureAsync(parse.GetValue(feed)!, parse.GetValue(model)!,
+                var result = await new MagicsBenchmark(Console.Error).MeasureAsync(parse.GetValue(feed)!, parse.GetValue(extension), parse.GetValue(model)!,
                     parse.GetValue(trials), parse.GetValue(maxTokens), parse.GetValue(repeats), work);
                 output.Write(MagicsBenchmark.Markdown(result, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
             }
