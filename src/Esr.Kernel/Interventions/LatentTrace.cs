@@ -15,6 +15,9 @@ public sealed record LatentTrace(IReadOnlyList<int> Latents, IReadOnlyList<float
     /// <summary>The latents' labels, when known.</summary>
     public LatentLabels? Labels { get; init; }
 
+    /// <summary>The positions of special tokens (BOS, chat markup), when known: views pick latents by the text's own tokens.</summary>
+    public IReadOnlySet<int> SpecialPositions { get; init; } = new HashSet<int>();
+
     /// <summary>How many latents per token <see cref="ToString"/> and <see cref="TopDataFrame"/> show unless told otherwise.</summary>
     public int TopCount { get; init; } = 5;
 
@@ -22,11 +25,15 @@ public sealed record LatentTrace(IReadOnlyList<int> Latents, IReadOnlyList<float
     public string Label(int latent) => Labels?[latent] ?? LatentLabels.Placeholder(latent);
 
     /// <summary>Each latent's largest activation over the tokens (0 for an empty trace, as SAE activations are never negative).</summary>
-    public float[] MaxPool()
+    /// <param name="skipSpecialTokens">Leave out the <see cref="SpecialPositions"/>.</param>
+    public float[] MaxPool(bool skipSpecialTokens = false)
     {
         var pooled = new float[Latents.Count];
-        foreach (var token in Tokens)
-            for (var i = 0; i < pooled.Length; i++) pooled[i] = Math.Max(pooled[i], token[i]);
+        for (var position = 0; position < Tokens.Count; position++)
+        {
+            if (skipSpecialTokens && SpecialPositions.Contains(position)) continue;
+            for (var i = 0; i < pooled.Length; i++) pooled[i] = Math.Max(pooled[i], Tokens[position][i]);
+        }
         return pooled;
     }
 

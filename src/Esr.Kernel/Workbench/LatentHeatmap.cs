@@ -17,7 +17,7 @@ public sealed record LatentHeatmap(LatentTrace Trace, IReadOnlyList<int> Colored
     /// <summary>
     /// Reads the attached SAE over <paramref name="text"/> (encoded as it is, with the special tokens the tokenizer adds):
     /// each token's <paramref name="top"/> strongest latents, coloured by <paramref name="latents"/> or, when null, by
-    /// the most active latent.
+    /// the latent most active on the text's own tokens.
     /// </summary>
     /// <exception cref="EsrInputException">No SAE, top below 1, a latent outside the SAE, or a text the context cannot hold.</exception>
     public static LatentHeatmap Read(LoadedModel model, string text, int top = 5, IReadOnlyList<int>? latents = null, Steering? steering = null)
@@ -31,7 +31,10 @@ public sealed record LatentHeatmap(LatentTrace Trace, IReadOnlyList<int> Colored
         return Of(trace, latents);
     }
 
-    /// <summary>The heatmap of a trace, coloured by <paramref name="latents"/> or, when null, by its most active latent.</summary>
+    /// <summary>
+    /// The heatmap of a trace, coloured by <paramref name="latents"/> or, when null, by the latent most active on the
+    /// text's own tokens: a BOS token draws large activations from latents that say nothing about the text.
+    /// </summary>
     /// <exception cref="ArgumentException">A latent the trace did not read.</exception>
     public static LatentHeatmap Of(LatentTrace trace, IReadOnlyList<int>? latents = null)
     {
@@ -41,7 +44,7 @@ public sealed record LatentHeatmap(LatentTrace Trace, IReadOnlyList<int> Colored
             foreach (var latent in latents) trace.Of(latent); // throws for a latent that was not read
             return new LatentHeatmap(trace, latents.ToArray());
         }
-        var pooled = trace.MaxPool();
+        var pooled = trace.MaxPool(skipSpecialTokens: true);
         var strongest = Enumerable.Range(0, pooled.Length).Where(i => pooled[i] > 0).OrderByDescending(i => pooled[i]).ThenBy(i => trace.Latents[i]);
         return new LatentHeatmap(trace, strongest.Take(1).Select(i => trace.Latents[i]).ToArray());
     }

@@ -332,7 +332,11 @@ public sealed class LoadedModel : IDisposable
         var values = latents is null ? encoded.index_select(1, tensor(read.Select(l => (long)l).ToArray()).to(encoded.device)) : encoded;
         var rows = values.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
         var tokens = Enumerable.Range(0, ids.Count).Select(t => rows.AsSpan(t * read.Length, read.Length).ToArray()).ToArray();
-        return new LatentTrace(read, tokens) { TokenTexts = HasTokenizer ? TokenTexts(ids) : null, Labels = sae.Labels, TopCount = top };
+        return new LatentTrace(read, tokens)
+        {
+            TokenTexts = HasTokenizer ? TokenTexts(ids) : null, Labels = sae.Labels, TopCount = top,
+            SpecialPositions = HasTokenizer ? Enumerable.Range(0, ids.Count).Where(i => Tokenizer.SpecialTokenIds.Contains(ids[i])).ToHashSet() : new HashSet<int>(),
+        };
     }
 
     /// <summary>The activations at <paramref name="points"/> over <paramref name="ids"/>, in one pass that stops at the deepest point.</summary>

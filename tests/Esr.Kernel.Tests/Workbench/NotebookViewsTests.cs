@@ -30,12 +30,15 @@ public sealed class NotebookViewsTests(ToyModelFixture toy) : IClassFixture<ToyM
     }
 
     [Fact]
-    public void A_heatmap_is_coloured_by_the_latent_with_the_largest_activation_over_the_text()
+    public void A_heatmap_is_coloured_by_the_latent_with_the_largest_activation_over_the_texts_own_tokens()
     {
         var heatmap = LatentHeatmap.Read(Model, "Tell me about penguins.", top: 3);
 
-        var pooled = heatmap.Trace.MaxPool();
+        Assert.Equal(new HashSet<int> { 0 }, heatmap.Trace.SpecialPositions); // the BOS the tokenizer adds
+        var pooled = heatmap.Trace.MaxPool(skipSpecialTokens: true);
         Assert.Equal([heatmap.Trace.Latents[Array.IndexOf(pooled, pooled.Max())]], heatmap.Colored);
+        var colored = heatmap.Trace.Of(heatmap.Colored[0]);
+        Assert.NotEqual(0, Array.IndexOf(colored, colored.Max()));
         Assert.Equal(Model.ReadLatents("Tell me about penguins.", top: 3).Tokens, heatmap.Trace.Tokens);
         Assert.Equal(heatmap.Trace.TokenTexts, heatmap.Tokens);
     }
