@@ -20,7 +20,7 @@ internal static class JudgeCommand
         var judge = new Option<string>("--judge")
         {
             Description = $"A judge alias ({string.Join(", ", JudgeAliases.Table.Keys)}), a model id, {LocalChatClient.Prefix}<model dir> "
-                + $"for a local Llama or Gemma-2 run by this engine, or {JudgeFactory.Toy} for the toy world's exact judge (no model); "
+                + $"for a local Llama or Gemma-2 run by this engine, {JudgeFactory.Toy} for the toy world's exact judge or {JudgeFactory.ToyLexical} for its lexical one (no model); "
                 + $"the paper's primary judge is {JudgeAliases.PaperPrimary}",
             Required = true,
         };

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Esr.Kernel.Judging;
 
 namespace Esr.Kernel.Toy;
@@ -13,22 +11,19 @@ namespace Esr.Kernel.Toy;
 /// scored sentences. Markers and a truncated last sentence are not scored.
 /// </summary>
 /// <remarks>
-/// The prompt's task is found by its name anywhere in the prompt, so every template (and any wrapping text) works;
-/// a prompt that names a subject and no task is a "tell me about" prompt, whose on-topic sentences are the
-/// subject's. The unrelated feature's label is not used.
+/// The prompt's topic is found by <see cref="ToyPromptTopic"/>; a "tell me about" prompt's on-topic sentences are
+/// the subject's. The unrelated feature's label is not used.
 /// </remarks>
 public sealed class ToyJudge : IJudge
 {
     private readonly ToyWorld _world;
-    private readonly (string Words, int Id)[] _taskNames;
-    private readonly (string Words, int Id)[] _subjectNames;
+    private readonly ToyPromptTopic _topic;
 
     /// <summary>Creates the judge for a world (the default world when null).</summary>
     public ToyJudge(ToyWorld? world = null)
     {
         _world = world ?? ToyWorld.Default;
-        _taskNames = _world.Tasks.Select(t => ($" {ToyWorld.Key(t.Name)} ", t.Id)).ToArray();
-        _subjectNames = _world.Subjects.Select(s => ($" {ToyWorld.Key(s.Name)} ", s.Id)).ToArray();
+        _topic = new ToyPromptTopic(_world);
     }
 
     /// <inheritdoc />
@@ -68,7 +63,7 @@ public sealed class ToyJudge : IJudge
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(response);
-        var (task, subject) = FindTopic(prompt);
+        var (task, subject) = _topic.Find(prompt);
         var sentences = new List<ToyJudgedSentence>();
         var segment = 0;
         var start = 0;
@@ -106,21 +101,6 @@ public sealed class ToyJudge : IJudge
         }
     }
 
-    /// <summary>The task a prompt names; failing that, the subject.</summary>
-    private (int? Task, int? Subject) FindTopic(string prompt)
-    {
-        var words = $" {ToyWorld.Key(prompt)} ";
-        var tasks = _taskNames.Where(t => words.Contains(t.Words, StringComparison.Ordinal)).Select(t => t.Id).ToArray();
-        if (tasks.Length == 1)
-            return (tasks[0], null);
-        var subjects = _subjectNames.Where(s => words.Contains(s.Words, StringComparison.Ordinal)).Select(s => s.Id).ToArray();
-        if (tasks.Length == 0 && subjects.Length == 1)
-            return (null, subjects[0]);
-        throw new ArgumentException(tasks.Length + subjects.Length == 0
-            ? $"The prompt names no task or subject of the toy world: \"{prompt}\"."
-            : $"The prompt names several tasks or subjects of the toy world: \"{prompt}\".", nameof(prompt));
-    }
-
     // One line per sentence, then the attempts as the LLM judges write them, so JudgeReplyParser reads it back.
     private string Describe(ToyClassification classification, IReadOnlyList<Attempt> attempts)
     {
@@ -135,18 +115,6 @@ public sealed class ToyJudge : IJudge
             };
             text.Append(CultureInfo.InvariantCulture, $"[{sentence.Segment}] {sentence.Kind}{owner}: {sentence.Text}\n");
         }
-        var json = new JsonObject
-        {
-            ["attempts"] = new JsonArray(attempts.Select(a => (JsonNode)new JsonObject
-            {
-                ["attempt_text"] = a.Text, ["score"] = a.Score,
-            }).ToArray()),
-        };
-        return text.Append("<json>").Append(json.ToJsonString(JsonOptions)).Append("</json>").ToString();
+        return text.Append(ToyJudgeReply.Json(attempts)).ToString();
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 }

@@ -6,7 +6,7 @@ namespace Esr.Kernel;
 
 /// <summary>
 /// The one place a judge or grader spec string becomes a backend, for every front end: the toy world's exact judge
-/// (<see cref="Toy"/>), an alias or model id routed as ESR_SPEC §2.3, a local model (<c>local:&lt;dir&gt;</c>), or an
+/// (<see cref="Toy"/>) or its lexical judge (<see cref="ToyLexical"/>), an alias or model id routed as ESR_SPEC §2.3, a local model (<c>local:&lt;dir&gt;</c>), or an
 /// OpenAI-compatible endpoint URL (an Anthropic-compatible one for a "claude" model without a key variable). Keys come
 /// only from the environment; a missing one is one error line naming its variable.
 /// </summary>
@@ -14,6 +14,9 @@ public static class JudgeFactory
 {
     /// <summary>The <c>--judge</c> value of the toy world's exact judge (<see cref="ToyJudge"/>), which calls no model.</summary>
     public const string Toy = "toy";
+
+    /// <summary>The <c>--judge</c> value of the toy world's lexical judge (<see cref="ToyLexicalJudge"/>), a second judge for experiment 7.</summary>
+    public const string ToyLexical = ToyLexicalJudge.JudgeName;
 
     /// <summary>The <c>--grader</c> value that skips the concreteness filter.</summary>
     public const string NoGrader = "none";
@@ -58,7 +61,7 @@ public static class JudgeFactory
     /// <summary>
     /// A judge; the caller disposes it when it is <see cref="IDisposable"/> (the chat judges are).
     /// </summary>
-    /// <param name="judge"><see cref="Toy"/>, an alias, a model id, <c>local:&lt;dir&gt;</c>, or an endpoint URL.</param>
+    /// <param name="judge"><see cref="Toy"/>, <see cref="ToyLexical"/>, an alias, a model id, <c>local:&lt;dir&gt;</c>, or an endpoint URL.</param>
     /// <param name="baseUrl">An endpoint's base URL to which <paramref name="judge"/> is sent as the model, or null.</param>
     /// <param name="keyVariable">With an endpoint: the variable holding its key, null for a keyless server.</param>
     /// <param name="prompt">Overriding prompt texts, or null.</param>
@@ -69,12 +72,11 @@ public static class JudgeFactory
     public static IJudge Create(
         string judge, string? baseUrl, string? keyVariable, JudgePrompt? prompt, int maxTokens, string? endpointModel = null, string? localDevice = null)
     {
-        if (judge == Toy)
+        if (judge is Toy or ToyLexical)
         {
-            if (baseUrl is not null) throw new EsrInputException("--judge toy calls no model: it takes no --base-url");
-            return prompt is null
-                ? new ToyJudge()
-                : throw new EsrInputException($"--judge toy calls no model: it takes no --prompt-file or {PromptFileOption}");
+            if (baseUrl is not null) throw new EsrInputException($"--judge {judge} calls no model: it takes no --base-url");
+            if (prompt is not null) throw new EsrInputException($"--judge {judge} calls no model: it takes no --prompt-file or {PromptFileOption}");
+            return judge == Toy ? new ToyJudge() : new ToyLexicalJudge();
         }
         if (!IsEndpoint(judge)) return CreateChatJudge(judge, baseUrl, keyVariable, prompt, maxTokens, localDevice);
         return baseUrl is null

@@ -36,7 +36,7 @@ public sealed class EsrJudge : EsrCommand
     [
         new KernelDirectiveParameter("--prompt", "The prompt the response answers"),
         new KernelDirectiveParameter("--response", "The response to grade"),
-        new KernelDirectiveParameter("--judge", "toy, an alias, a model id, local:<dir> or an endpoint URL (default: the session's judge)").WithValues(JudgeFactory.Toy),
+        new KernelDirectiveParameter("--judge", "toy, toy-lexical, an alias, a model id, local:<dir> or an endpoint URL (default: the session's judge)").WithValues(JudgeFactory.Toy, JudgeFactory.ToyLexical),
         new KernelDirectiveParameter("--label", "The steered feature's label the judge is told (default: the generation's steered latent)"),
         new KernelDirectiveParameter("--name", "A C# variable to receive the verdict"),
     ];

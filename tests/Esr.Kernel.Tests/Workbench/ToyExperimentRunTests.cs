@@ -1,3 +1,4 @@
+using System.Globalization;
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Results;
 using Esr.Kernel.Saes;
@@ -63,6 +64,22 @@ public sealed class ToyExperimentRunTests : IDisposable
         Assert.All(result.Trials, trial => Assert.Equal(labels[trial.Latent], trial.LatentLabel));
         Assert.Contains(result.Trials, trial => trial.LatentLabel.StartsWith("subject:", StringComparison.Ordinal));
         Assert.Null(result.Manifest!.Config["concreteness_grader"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Experiment_7_regrades_a_toy_run_with_the_lexical_judge_and_reports_its_agreement_with_the_exact_one()
+    {
+        var run = await Workbench.Experiments.Get("1").RunAsync(Options("run"));
+        var output = _folder.File("cross-judge");
+
+        await Workbench.Experiments.Get("7").RunAsync(
+            ["--trials", run.Directory, "--judge", JudgeFactory.ToyLexical, "--original-judge-name", "toy-exact", "--out", output]);
+
+        var metrics = File.ReadAllLines(Path.Combine(output, "experiment_7_judge_agreement_metrics.csv"));
+        var pair = Assert.Single(metrics.Skip(1)).Split(',');
+        Assert.Equal(["toy-exact", "toy-lexical"], pair[..2]);
+        Assert.InRange(int.Parse(pair[2], CultureInfo.InvariantCulture), 10, run.Trials.Count); // the trials both judged
+        Assert.InRange(double.Parse(pair[4], CultureInfo.InvariantCulture), 0, 1); // multi-attempt agreement
     }
 
     [Fact]
