@@ -19,7 +19,20 @@ public static partial class MaskedRatioFigure
     }
 
     /// <summary>
-    /// <see cref="MaskedRatioFigureData.Ratios"/>: one row per ratio ascending (ratio_pct, model, the
+    /// The ratio in percent of a model in the figure's sweep: a paper fine-tune's masked ratio (<see cref="RatioOf"/>),
+    /// or a steering-aware toy model's mixing ratio ("toy-m-sa60": 60), the toy world's sweep of the same kind. Toy
+    /// models are not "fine-tuned" for the figures that leave fine-tunes out: the steering-aware ones are the toy
+    /// world's resisting models.
+    /// </summary>
+    public static int? SweepRatioOf(string model)
+    {
+        if (RatioOf(model) is { } ratio) return ratio;
+        var match = ToyRatioPattern().Match(model);
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>
+    /// <see cref="MaskedRatioFigureData.Ratios"/>: one row per <see cref="SweepRatioOf"/> ratio ascending (ratio_pct, model, the
     /// <see cref="EsrMetrics.ByGroups"/> columns). <see cref="MaskedRatioFigureData.Base"/>: one row for the base
     /// model (the trials of condition <paramref name="baseCondition"/> whose model has no ratio, Llama-3.1-8B's when
     /// present: <see cref="TrialSelection.FineTuningBase"/>), empty when there are none. As the paper, each condition takes only its most recent source file.
@@ -27,15 +40,15 @@ public static partial class MaskedRatioFigure
     public static MaskedRatioFigureData Build(IEnumerable<TrialRecord> trials, string baseCondition = "steered", MetricOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(trials);
-        var tuned = TrialSelection.LatestFilePer(trials.Where(t => RatioOf(t.Model) is not null), t => t.Model).ToList();
+        var tuned = TrialSelection.LatestFilePer(trials.Where(t => SweepRatioOf(t.Model) is not null), t => t.Model).ToList();
         var ratios = new FrameBuilder();
-        foreach (var group in tuned.GroupBy(t => RatioOf(t.Model)!.Value).OrderBy(g => g.Key))
+        foreach (var group in tuned.GroupBy(t => SweepRatioOf(t.Model)!.Value).OrderBy(g => g.Key))
         {
             ratios.Add("ratio_pct", group.Key).Add("model", group.First().Model).Add(EsrMetrics.Summarize(TrialSelection.Graded(group), options));
             ratios.EndRow();
         }
         var baseTrials = TrialSelection.LatestFilePer(
-            TrialSelection.FineTuningBase(trials.Where(t => RatioOf(t.Model) is null && t.Condition == baseCondition)), _ => "base").ToList();
+            TrialSelection.FineTuningBase(trials.Where(t => SweepRatioOf(t.Model) is null && t.Condition == baseCondition)), _ => "base").ToList();
         var baseRow = new FrameBuilder();
         if (baseTrials.Count > 0)
         {
@@ -47,6 +60,9 @@ public static partial class MaskedRatioFigure
 
     [GeneratedRegex(@"masked-ratio-(\d+)pct", RegexOptions.IgnoreCase)]
     private static partial Regex RatioPattern();
+
+    [GeneratedRegex(@"^toy-[a-z]+-sa(\d+)$")]
+    private static partial Regex ToyRatioPattern();
 }
 
 /// <summary>The data of Figure 7.</summary>

@@ -224,6 +224,25 @@ public class FigureDataTests
     }
 
     [Fact]
+    public void The_toy_zoos_steering_aware_mixing_sweep_is_figure_7s_sweep_with_its_base_as_the_base_row()
+    {
+        var trials = new[]
+        {
+            Trial("toy-m-sa90", "steered", [10, 90]), Trial("toy-m-sa30", "steered", [10]), Trial("toy-m-sa60", "steered", [10, 30]),
+            Trial("toy-m-base", "steered", [10]), Trial("toy-m-base", "steered", [10, 40]),
+        };
+
+        var data = MaskedRatioFigure.Build(trials);
+
+        Assert.Equal([30, 60, 90], Enumerable.Range(0, 3).Select(i => (int)data.Ratios["ratio_pct"][i]));
+        Assert.Equal(["toy-m-sa30", "toy-m-sa60", "toy-m-sa90"], Enumerable.Range(0, 3).Select(i => (string)data.Ratios["model"][i]));
+        Assert.Equal("toy-m-base", data.Base["model"][0]);
+        Assert.Equal(2, Cell(data.Base, "n", 0));
+        Assert.Equal((int?)null, MaskedRatioFigure.SweepRatioOf("toy-m-sc30")); // plain self-correction is another sweep
+        Assert.Equal((int?)null, MaskedRatioFigure.RatioOf("toy-m-sa60")); // not a fine-tune that Figure 2 leaves out
+    }
+
+    [Fact]
     public void First_attempt_figure_bins_first_scores_in_21_edges()
     {
         var data = FirstAttemptFigure.Build([Trial(Llama8, 100), Trial(Llama8, 90, 95), Trial(Llama8, 92)]);
