@@ -20,6 +20,9 @@ public sealed record ModelReference(ModelReferenceKind Kind, string Name, string
     /// <summary>The zoo entry, for <see cref="ModelReferenceKind.Toy"/>.</summary>
     public ToyZooEntry? Toy { get; init; }
 
+    /// <summary>A toy model's own SAE folder (<c>sae/</c> in its folder); null for other models.</summary>
+    public string? ToySaePath => Toy is null ? null : Path.Combine(Directory, ToyZoo.SaeFolder);
+
     /// <summary>Resolves a model name.</summary>
     /// <param name="model">A directory, a toy name ("toy-m-sa60"), a paper short name ("llama-3.1-8b") or "org/name".</param>
     /// <param name="huggingFaceHome">The Hugging Face cache root; null for <c>HF_HOME</c>, else <c>~/.cache/huggingface</c>.</param>

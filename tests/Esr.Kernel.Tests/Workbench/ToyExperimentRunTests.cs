@@ -23,12 +23,14 @@ public sealed class ToyExperimentRunTests : IDisposable
 
     private static int SubjectLatents => File.ReadAllLines(SubjectLatentsFile).Count(line => line.Trim().Length > 0);
 
-    private static string SubjectLatentsFile => Path.Combine(ToyZoo.Locate(), Model, ToyZoo.SubjectLatentsFile);
+    private static string SubjectLatentsFile => SubjectLatentsOf(Model);
 
-    private string[] Options(string run) =>
+    private static string SubjectLatentsOf(string model) => Path.Combine(ToyZoo.Locate(), model, ToyZoo.SubjectLatentsFile);
+
+    private string[] Options(string run, int maxTokens = 16, string model = Model) =>
     [
-        "--model", Model, "--judge", "toy", "--latents", SubjectLatentsFile, "--data-dir", _folder.Path, "--out", _folder.File(run),
-        "--n-trials", "2", "--max-tokens", "16", "--calibration-max-tokens", "8", "--calibration-steps", "2", "--batch-size", "4",
+        "--model", model, "--judge", "toy", "--latents", SubjectLatentsOf(model), "--data-dir", _folder.Path, "--out", _folder.File(run),
+        "--n-trials", "2", "--max-tokens", maxTokens.ToString(CultureInfo.InvariantCulture), "--calibration-max-tokens", "8", "--calibration-steps", "2", "--batch-size", "4",
         "--relevance", "none", "--no-paper-extra-header",
     ];
 
@@ -80,6 +82,23 @@ public sealed class ToyExperimentRunTests : IDisposable
         Assert.Equal(["toy-exact", "toy-lexical"], pair[..2]);
         Assert.InRange(int.Parse(pair[2], CultureInfo.InvariantCulture), 10, run.Trials.Count); // the trials both judged
         Assert.InRange(double.Parse(pair[4], CultureInfo.InvariantCulture), 0, 1); // multi-attempt agreement
+    }
+
+    [Fact]
+    public async Task Experiment_9_on_a_toy_run_takes_its_boundaries_from_the_exact_judge_and_the_models_own_sae()
+    {
+        // A model that restarts often, at answers long enough for it: episodes are trials whose second attempt beat the first.
+        const string resisting = "toy-m-sa90";
+        var run = await Workbench.Experiments.Get("1").RunAsync(Options("run", maxTokens: 96, model: resisting));
+        var detectors = _folder.File("detectors.json");
+        File.WriteAllText(detectors, $"{{\"off_topic_detectors\": [{File.ReadAllLines(SubjectLatentsOf(resisting))[0]}]}}");
+
+        var result = await Workbench.Experiments.Get("9").RunAsync(
+            ["--trials", run.Directory, "--model", resisting, "--annotator", "toy", "--detectors", detectors, "--backtracking-latents", "0", "--out", _folder.File("episodes")]);
+
+        var counts = System.Text.RegularExpressions.Regex.Match(result.Report, @"^(\d+) episodes, (\d+) with valid boundaries");
+        Assert.True(int.Parse(counts.Groups[1].Value, CultureInfo.InvariantCulture) > 0, result.Report);
+        Assert.Equal(counts.Groups[1].Value, counts.Groups[2].Value); // a second attempt that beat the first has all three boundaries
     }
 
     [Fact]

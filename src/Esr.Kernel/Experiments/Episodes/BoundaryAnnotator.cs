@@ -8,7 +8,7 @@ namespace Esr.Kernel.Experiments.Episodes;
 /// wording of the structure the spec describes; <see cref="SystemPrompt"/> and <see cref="UserTemplate"/> can be
 /// replaced (the template's <c>{prompt}</c> and <c>{response}</c> are filled in).
 /// </summary>
-public sealed class BoundaryAnnotator(IChatClient client, string? modelId = null, int maxConcurrency = 20, int maxOutputTokens = 1024)
+public sealed class BoundaryAnnotator(IChatClient client, string? modelId = null, int maxConcurrency = 20, int maxOutputTokens = 1024) : IBoundaryAnnotator
 {
     /// <summary>The default system message.</summary>
     public const string DefaultSystemPrompt =
@@ -35,8 +35,8 @@ public sealed class BoundaryAnnotator(IChatClient client, string? modelId = null
     /// <summary>The user message template sent.</summary>
     public string UserTemplate { get; init; } = DefaultUserTemplate;
 
-    /// <summary>Annotates each episode; a failed call becomes an invalid annotation with its error, never an exception
-    /// (only cancellation throws).</summary>
+    /// <inheritdoc />
+    /// <remarks>A failed call becomes an invalid annotation with its error; only cancellation throws.</remarks>
     public async Task<IReadOnlyList<BoundaryAnnotation>> AnnotateAsync(IReadOnlyList<Episode> episodes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(episodes);

@@ -22,7 +22,7 @@ public static class EpisodePipeline
     /// <param name="options">Settings; the paper's when null.</param>
     /// <param name="cancellationToken">Stops the run.</param>
     public static async Task<EpisodePipelineResult> RunAsync(
-        ReadoutSetup model, IReadOnlyList<TrialRecord> trials, BoundaryAnnotator annotator, string outputDirectory,
+        ReadoutSetup model, IReadOnlyList<TrialRecord> trials, IBoundaryAnnotator annotator, string outputDirectory,
         IEnumerable<(int Latent, string Label)>? labels = null, EpisodePipelineOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -5,6 +5,7 @@ using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Formats;
 using Esr.Kernel.Options;
 using Esr.Kernel.Saes;
+using Esr.Kernel.Toy;
 
 namespace Esr.Kernel;
 
@@ -35,7 +36,7 @@ public sealed class EpisodesDefinition : ExperimentDefinition
         ReadoutRuns.Model,
         ReadoutRuns.Sae,
         ReadoutRuns.Layer,
-        OptionSpec.Text("--annotator", "The boundary annotator: an alias or model id (the paper: sonnet-4.5)", "alias", defaultValue: "sonnet-4.5"),
+        OptionSpec.Text("--annotator", $"The boundary annotator: an alias or model id (the paper: sonnet-4.5), or {ToyBoundaryAnnotator.Name} (the toy world's exact judge, no model)", "alias", defaultValue: "sonnet-4.5"),
         OptionSpec.Text("--base-url", "An OpenAI-compatible endpoint for the annotator", "url"),
         CommonOptions.ApiKeyEnv("With --base-url: the environment variable holding the key"),
         OptionSpec.Path("--out", "The activation_stats folder", "dir", required: true),
@@ -67,11 +68,11 @@ public sealed class EpisodesDefinition : ExperimentDefinition
                 BaselineLimit = values.Integer("--baseline-limit"),
             };
             ReadoutRuns.RequireLatents(readout.Sae, [.. options.OffTopicDetectors, .. options.BacktrackingLatents]);
-            var (chat, modelId, _) = JudgeFactory.CreateChatClient("--annotator", values.Text("--annotator"), values.OptionalText("--base-url"), values.OptionalText("--api-key-env"));
-            using var owned = chat;
+            var (annotator, owned) = Annotator(values);
+            using var _ = owned;
             var folder = values.Text("--out");
             var labelled = labels is null ? null : Enumerable.Range(0, readout.Sae.LatentCount).Where(labels.HasLabel).Select(l => (l, labels[l]));
-            var result = await EpisodePipeline.RunAsync(readout, records, new BoundaryAnnotator(chat, modelId), folder, labelled, options, cancellationToken).ConfigureAwait(false);
+            var result = await EpisodePipeline.RunAsync(readout, records, annotator, folder, labelled, options, cancellationToken).ConfigureAwait(false);
             Func<int, string>? label = labels is null ? null : l => labels[l];
             var tables = new (Microsoft.Data.Analysis.DataFrame Frame, string File)[]
             {
@@ -89,5 +90,16 @@ public sealed class EpisodesDefinition : ExperimentDefinition
                 + $"{result.OffTopicDetectors.Group.OnTopicMean.ToString("G4", CultureInfo.InvariantCulture)}; wrote {folder}";
             return new ExperimentRunResult(Id, Path.GetFullPath(folder), report) { Files = files };
         }
+    }
+
+    // The toy world's exact annotator calls no model; any other value is a chat model the caller disposes.
+    private static (IBoundaryAnnotator Annotator, IDisposable? Owned) Annotator(OptionValues values)
+    {
+        if (values.Text("--annotator") == ToyBoundaryAnnotator.Name)
+            return values.OptionalText("--base-url") is null
+                ? (new ToyBoundaryAnnotator(), null)
+                : throw new EsrInputException($"--annotator {ToyBoundaryAnnotator.Name} calls no model: it takes no --base-url");
+        var (chat, modelId, _) = JudgeFactory.CreateChatClient("--annotator", values.Text("--annotator"), values.OptionalText("--base-url"), values.OptionalText("--api-key-env"));
+        return (new BoundaryAnnotator(chat, modelId), chat);
     }
 }

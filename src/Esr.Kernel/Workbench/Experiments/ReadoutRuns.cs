@@ -16,10 +16,10 @@ internal static class ReadoutRuns
         "Model directory (config.json, model.safetensors or shards, tokenizer files), a toy model's name, or a paper short name in the Hugging Face cache", "dir", required: true);
 
     /// <summary><c>--sae</c>: the SAE that is read.</summary>
-    public static OptionSpec Sae { get; } = OptionSpec.Path("--sae", "SAE: a SAELens folder, a GemmaScope params.npz or a Goodfire .pth/.pt", "path", required: true);
+    public static OptionSpec Sae { get; } = OptionSpec.Path("--sae", "SAE: a SAELens folder, a GemmaScope params.npz or a Goodfire .pth/.pt (a toy model brings its own)", "path");
 
     /// <summary><c>--layer</c>: the block whose output the SAE reads.</summary>
-    public static OptionSpec Layer { get; } = OptionSpec.Integer("--layer", "Block whose output the SAE reads (the paper's 70B: 50)", minimum: 0);
+    public static OptionSpec Layer { get; } = OptionSpec.Integer("--layer", "Block whose output the SAE reads (the paper's 70B: 50; a toy model's SAE block by default)", minimum: 0);
 
     /// <summary><c>--detectors</c>: a detector file, the paper's 26 by default.</summary>
     public static OptionSpec Detectors { get; } = OptionSpec.Path("--detectors",
@@ -29,10 +29,11 @@ internal static class ReadoutRuns
     public static OptionSpec Trials { get; } = OptionSpec.Path("--trials",
         "The trials: a run folder, a paper result .json, or a folder of them (as esr figure reads them)", "run dir|paper.json|dir", required: true);
 
-    /// <summary>The value of <c>--layer</c>, which the readouts need.</summary>
-    /// <exception cref="EsrInputException">Not given.</exception>
+    /// <summary>The value of <c>--layer</c>, which the readouts need, else a toy model's SAE block.</summary>
+    /// <exception cref="EsrInputException">Not given for a model that is not a toy model.</exception>
     public static int ReadLayer(OptionValues values) =>
-        values.OptionalInteger("--layer") ?? throw new EsrInputException("--layer <L> is required: the block whose output the SAE reads");
+        values.OptionalInteger("--layer") ?? ModelReference.Resolve(values.Text("--model")).Toy?.SaeBlock
+        ?? throw new EsrInputException("--layer <L> is required: the block whose output the SAE reads");
 
     /// <summary>The detectors of <c>--detectors</c>, else the paper's 26.</summary>
     public static IReadOnlyList<int> DetectorsOf(OptionValues values) =>
@@ -56,9 +57,12 @@ internal static class ReadoutRuns
     public static (LoadedModel Loaded, ReadoutSetup Readout) Load(OptionValues values, int readLayer, int? steerLayer, bool paperExtraHeader, bool paperFinalNorm)
     {
         var steer = steerLayer ?? readLayer;
-        var loaded = ExperimentModel.Load(ModelReference.Resolve(values.Text("--model")), new LoadOptions
+        var reference = ModelReference.Resolve(values.Text("--model"));
+        var sae = values.OptionalText("--sae") ?? reference.ToySaePath
+            ?? throw new EsrInputException("--sae <path> is required: the SAE that is read (a toy model brings its own)");
+        var loaded = ExperimentModel.Load(reference, new LoadOptions
         {
-            Dtype = values.Text("--dtype"), Device = values.Text("--device"), Sae = values.Text("--sae"), SaeLayer = readLayer,
+            Dtype = values.Text("--dtype"), Device = values.Text("--device"), Sae = sae, SaeLayer = readLayer,
             PaperExtraHeader = paperExtraHeader, PaperFinalNorm = paperFinalNorm,
         }, "--paper-final-norm", ("--layer", readLayer), ("--steer-layer", steer));
         return (loaded, new ReadoutSetup(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae,

@@ -23,7 +23,7 @@ internal static class SteeringRun
         var reference = ModelReference.Resolve(o.Text("--model"));
         var (paper, toy) = (reference.Paper, reference.Toy);
         var saePath = o.OptionalText("--sae") ?? (paper is not null ? paper.SaePath() : null)
-            ?? (toy is not null ? Path.Combine(reference.Directory, ToyZoo.SaeFolder) : null)
+            ?? reference.ToySaePath
             ?? throw new EsrInputException("--sae <path> is needed for a model that is not a paper short name");
         var layer = o.OptionalInteger("--layer") ?? paper?.SteeringBlock ?? toy?.SaeBlock
             ?? throw new EsrInputException("--layer <L> is needed for a model that is not a paper short name");
