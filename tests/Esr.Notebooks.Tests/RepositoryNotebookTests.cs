@@ -11,7 +11,11 @@ public sealed class RepositoryNotebookTests
     [Fact]
     public void The_repository_has_the_quickstart_and_one_notebook_per_experiment()
     {
-        Assert.True(File.Exists(RepositoryNotebooks.PathOf("00-quickstart.ipynb")));
+        var names = RepositoryNotebooks.FileNames();
+
+        Assert.Contains("00-quickstart.ipynb", names);
+        foreach (var experiment in Enumerable.Range(1, 10))
+            Assert.Single(names, name => name.StartsWith($"{experiment:00}-", StringComparison.Ordinal));
     }
 
     [Theory]

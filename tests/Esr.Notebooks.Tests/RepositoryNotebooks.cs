@@ -3,13 +3,12 @@ namespace Esr.Notebooks.Tests;
 /// <summary>The notebooks the repository ships (notebooks/*.ipynb), found from the test's build folder.</summary>
 internal static class RepositoryNotebooks
 {
-    /// <summary>Every notebooks/*.ipynb, as xunit theory data (the file name).</summary>
-    public static TheoryData<string> Names()
-    {
-        var names = new TheoryData<string>();
-        foreach (var path in Directory.GetFiles(Folder(), "*.ipynb").Order(StringComparer.Ordinal)) names.Add(Path.GetFileName(path));
-        return names;
-    }
+    /// <summary>The file names of every notebooks/*.ipynb, in order.</summary>
+    public static IReadOnlyList<string> FileNames() =>
+        [.. Directory.GetFiles(Folder(), "*.ipynb").Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal)];
+
+    /// <summary>The same names as xunit theory data.</summary>
+    public static TheoryData<string> Names() => new(FileNames());
 
     /// <summary>The path of the notebook named <paramref name="name"/>.</summary>
     public static string PathOf(string name) => Path.Combine(Folder(), name);
