@@ -29,7 +29,7 @@ for path in sorted(glob.glob(os.path.join(executed, "[0-9][0-9]-*.ipynb"))):
             width, height = struct.unpack(">II", png[16:24])
             name = f"figure-{match.group(1)}"
             open(os.path.join(work, name + ".png"), "wb").write(png)
-            open(os.path.join(work, name + ".size"), "w").write(f"{width // 2} {height // 2}")
+            open(os.path.join(work, name + ".size"), "w").write(f"{width // 2} {height // 2}\n")
 PY
 shopt -s nullglob
 for png in "$work"/*.png; do
