@@ -75,6 +75,10 @@ public sealed class NotebookRunner(NotebookRunOptions options)
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (options.Timeout is { } timeout) deadline.CancelAfter(timeout);
         var kernel = await NotebookKernel.CreateAsync(options.Extensions);
+        // Cells run in the notebook's folder, as VS Code's Polyglot host runs them, so a relative path in a cell means
+        // the same file under both hosts; the caller's folder is back before the outputs are written.
+        var callerDirectory = Directory.GetCurrentDirectory();
+        Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebook.Path))!);
         var recorder = new OutputRecorder();
         var subscription = kernel.KernelEvents.Subscribe(recorder.Record);
         CellFailure? failure = null;
@@ -117,6 +121,7 @@ public sealed class NotebookRunner(NotebookRunOptions options)
         }
         finally
         {
+            Directory.SetCurrentDirectory(callerDirectory);
             subscription.Dispose();
             // A cell that ignores cancellation still holds the kernel; it is left to end on its own.
             if (abandoned) _ = Task.Run(kernel.Dispose, CancellationToken.None);

@@ -176,6 +176,21 @@ public sealed class NotebookRunnerTests : IDisposable
         Assert.Equal($"{first} and {second} would both be written to {Path.Combine(Output, "same.ipynb")}; run them with different output folders", error.Message);
     }
 
+    [Fact]
+    public async Task Cells_run_in_the_notebooks_folder_and_the_callers_folder_is_back_afterwards()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_directory, "notebooks")).FullName;
+        var path = new TestNotebook().Code("System.IO.Directory.GetCurrentDirectory()").WriteTo(folder, "where.ipynb");
+        var caller = Directory.GetCurrentDirectory();
+
+        var run = await RunAsync(path);
+
+        Assert.True(run.Succeeded);
+        Assert.Equal(caller, Directory.GetCurrentDirectory());
+        var result = Assert.Single(JsonNode.Parse(File.ReadAllText(run.OutputPath))!["cells"]![0]!["outputs"]!.AsArray())!;
+        Assert.Equal(folder, Text(result["data"]!["text/plain"]));
+    }
+
     private static async Task<NotebookRun> RunAsync(string path, NotebookRunOptions options)
     {
         var runner = new NotebookRunner(options);
