@@ -40,7 +40,9 @@ public sealed class ExperimentDirectiveTests : IDisposable
         foreach (var metric in new[] { "first-attempt score", "ESR rate %", "interval", Html(result.Summary!.EsrRate.Value) })
             Assert.Contains(metric, html);
         var frame = Assert.IsType<DataFrame>(Assert.Single(shown.Skip(1)).Value);
-        Assert.Equal(result.Trials.Count, frame.Rows.Count);
+        Assert.Equal(Math.Min(10, result.Trials.Count), frame.Rows.Count); // a preview; the run holds every trial
+        Assert.Equal(result.Trials.Take(10).Select(t => t.LatentLabel), frame["latent_label"].Cast<string>());
+        Assert.DoesNotContain(frame.Columns, column => column.Name == "response");
     }
 
     [Fact]

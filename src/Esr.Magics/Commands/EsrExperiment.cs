@@ -26,7 +26,7 @@ public sealed class EsrExperiment : EsrCommand
 
     internal override string Summary =>
         "Runs an experiment of the catalog (the options of `esr experiment <id>`; #!esr help experiment lists them), its progress updated in place; " +
-        "a cancelled run keeps its stored trials and the same cell resumes it; ends with the paper's metrics and the trials as a DataFrame.";
+        "a cancelled run keeps its stored trials and the same cell resumes it; ends with the paper's metrics and a preview of the trials as a DataFrame.";
 
     internal override int Order => 5;
 
@@ -59,7 +59,8 @@ public sealed class EsrExperiment : EsrCommand
         session.LastExperiment = run;
         var result = await run;
         display.Update(result);
-        if (result.Trials.Count > 0) KernelInvocationContextExtensions.Display(context, result.TrialsFrame());
+        // A preview: every trial with its response would make the page thousands of pixels tall; --name binds them all.
+        if (result.Trials.Count > 0) KernelInvocationContextExtensions.Display(context, result.TrialsPreview());
         await CSharpBinding.BindAsync(name, result, context);
     }
 }

@@ -32,4 +32,17 @@ public sealed record ExperimentRunResult(string Experiment, string Directory, st
 
     /// <summary>The trials as a DataFrame, one row each (<see cref="TrialFrame.Of"/>).</summary>
     public DataFrame TrialsFrame() => TrialFrame.Of(Trials);
+
+    /// <summary>
+    /// The first <paramref name="rows"/> trials with the columns a reader scans (latent, label, prompt, boost, attempts,
+    /// first and last score, error): a view that fits a page, where <see cref="TrialsFrame"/> holds every column, the
+    /// responses included.
+    /// </summary>
+    public DataFrame TrialsPreview(int rows = 10)
+    {
+        var all = TrialFrame.Of(Trials.Take(Math.Max(0, rows)));
+        return new DataFrame(BriefColumns.Select(name => all.Columns[name]));
+    }
+
+    private static readonly string[] BriefColumns = ["latent", "latent_label", "prompt", "boost", "attempts", "first_score", "last_score", "error"];
 }
