@@ -35,9 +35,9 @@ internal static class BenchCommand
             var temporary = parse.GetValue(work) is null;
             try
             {
-                var rows = new EngineBenchmark(Console.Error).MeasureSpeed(directory, sizes, parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(repeats), parse.GetValue(threads));
+                var run = new EngineBenchmark(Console.Error).MeasureSpeed(directory, sizes, parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(repeats), parse.GetValue(threads));
                 var load = parse.GetValue(skipLoad) ? ((long, long, long)?)null : MeasureLoadInChildProcess(directory);
-                output.Write(EngineBenchmark.Markdown(rows, load, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
+                output.Write(EngineBenchmark.Markdown(run, load, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
             }
             finally
             {
