@@ -5,10 +5,11 @@
 //
 // Built by environment/build-native.sh without -march: each kernel carries its own target attribute and
 // esr_linear_isa() reports what the running CPU supports, so one binary serves AVX2-only and AVX-512 machines (and
-// the callers fall back to libtorch where neither is present). Threads come from libtorch's own OpenMP runtime
-// (linked by its soname), so torch.set_num_threads governs these kernels too.
+// the callers fall back to libtorch where neither is present). The caller passes the thread count (torch's).
 #include <immintrin.h>
 #include <stdint.h>
+
+#include "chunk_pool.h"
 
 enum { ESR_NONE = 0, ESR_AVX2 = 1, ESR_AVX512 = 2, ESR_AVX512_BF16 = 4 };
 
@@ -68,26 +69,46 @@ int esr_linear_isa(void)
 typedef void (*tile_fn)(const void *x, const void *w, void *y, int64_t k, int64_t n);
 typedef struct { tile_fn t1x8, t4x4, t3x4, t2x4, t1x4, t1x1; int64_t in, out; } kernels;
 
-// The whole product: weight-row tiles (eight for one input row, where only streaming memory matters; four otherwise)
-// split over the threads; within a tile, input rows four at a time; leftover weight rows one by one.
-static void linear(const kernels *kn, const char *x, const char *w, char *y, int64_t rows, int64_t k, int64_t n)
+// One product cut into chunks of weight-row tiles (eight rows for one input row, where only streaming memory
+// matters; four otherwise); within a tile, input rows four at a time.
+typedef struct
 {
-    int64_t width = rows == 1 ? 8 : 4, tiles = n / width, in = kn->in, out = kn->out;
-#pragma omp parallel for schedule(static)
-    for (int64_t t = 0; t < tiles; t++)
+    const kernels *kn;
+    const char *x, *w;
+    char *y;
+    int64_t rows, k, n, width, tiles, chunks;
+} linear_job;
+
+static void linear_chunk(const void *job, int64_t chunk)
+{
+    const linear_job *j = job;
+    const kernels *kn = j->kn;
+    int64_t k = j->k, n = j->n, in = kn->in, out = kn->out;
+    for (int64_t t = chunk * j->tiles / j->chunks; t < (chunk + 1) * j->tiles / j->chunks; t++)
     {
-        int64_t j = t * width, r = 0;
-        if (rows == 1)
+        int64_t c = t * j->width, r = 0;
+        if (j->rows == 1)
         {
-            kn->t1x8(x, w + j * k * in, y + j * out, k, n);
+            kn->t1x8(j->x, j->w + c * k * in, j->y + c * out, k, n);
             continue;
         }
-        for (; r + 4 <= rows; r += 4) kn->t4x4(x + r * k * in, w + j * k * in, y + (r * n + j) * out, k, n);
-        tile_fn rest = rows - r == 3 ? kn->t3x4 : rows - r == 2 ? kn->t2x4 : rows - r == 1 ? kn->t1x4 : 0;
-        if (rest) rest(x + r * k * in, w + j * k * in, y + (r * n + j) * out, k, n);
+        for (; r + 4 <= j->rows; r += 4) kn->t4x4(j->x + r * k * in, j->w + c * k * in, j->y + (r * n + c) * out, k, n);
+        int64_t left = j->rows - r;
+        tile_fn rest = left == 3 ? kn->t3x4 : left == 2 ? kn->t2x4 : left == 1 ? kn->t1x4 : 0;
+        if (rest) rest(j->x + r * k * in, j->w + c * k * in, j->y + (r * n + c) * out, k, n);
     }
-    for (int64_t j = tiles * width; j < n; j++)
-        for (int64_t r = 0; r < rows; r++) kn->t1x1(x + r * k * in, w + j * k * in, y + (r * n + j) * out, k, n);
+}
+
+static void linear(const kernels *kn, const char *x, const char *w, char *y, int64_t rows, int64_t k, int64_t n, int threads)
+{
+    int64_t width = rows == 1 ? 8 : 4, tiles = n / width;
+    // Products under ~a million multiply-adds (a toy model's) finish before a worker could wake: one thread does them.
+    if (rows * k * n < (1 << 20)) threads = 1;
+    int64_t chunks = tiles < 8 * (int64_t)threads ? tiles : 8 * (int64_t)threads;
+    linear_job job = {kn, x, w, y, rows, k, n, width, tiles, chunks};
+    if (chunks > 0) run_chunks(linear_chunk, &job, chunks, threads);
+    for (int64_t c = tiles * width; c < n; c++) // leftover weight rows, one by one
+        for (int64_t r = 0; r < rows; r++) kn->t1x1(x + r * k * kn->in, w + c * k * kn->in, y + (r * n + c) * kn->out, k, n);
 }
 
 #define TILES(NAME, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE)                                 \
@@ -140,21 +161,21 @@ __attribute__((always_inline)) static inline uint16_t to_bf16(float value)
 TILES(linear512_bf16, T512BF16, uint16_t, uint16_t, __m512, __m512bh, 32, _mm512_setzero_ps(), B512_LOAD, B512_MLOAD, B512_FMA, B512_STORE)
 
 // Entry points: 0 when y was written, -1 when this CPU has no kernel for the type (the caller uses libtorch).
-int esr_linear_f32(const float *x, const float *w, float *y, int64_t rows, int64_t k, int64_t n)
+int esr_linear_f32(const float *x, const float *w, float *y, int64_t rows, int64_t k, int64_t n, int threads)
 {
     static int isa = -1;
     if (isa < 0) isa = esr_linear_isa();
-    if (isa & ESR_AVX512) linear(&linear512_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n);
-    else if (isa & ESR_AVX2) linear(&linear256_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n);
+    if (isa & ESR_AVX512) linear(&linear512_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
+    else if (isa & ESR_AVX2) linear(&linear256_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
     else return -1;
     return 0;
 }
 
-int esr_linear_bf16(const uint16_t *x, const uint16_t *w, uint16_t *y, int64_t rows, int64_t k, int64_t n)
+int esr_linear_bf16(const uint16_t *x, const uint16_t *w, uint16_t *y, int64_t rows, int64_t k, int64_t n, int threads)
 {
     static int isa = -1;
     if (isa < 0) isa = esr_linear_isa();
     if (!(isa & ESR_AVX512_BF16)) return -1;
-    linear(&linear512_bf16, (const char *)x, (const char *)w, (char *)y, rows, k, n);
+    linear(&linear512_bf16, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
     return 0;
 }

@@ -65,7 +65,7 @@ public sealed class EngineBenchmark(TextWriter log)
         GgufExporter.Export(checkpoint, gguf);
 
         set_num_threads(threads);
-        var loadBefore = LoadAverage();
+        var loadBefore = LoadAverage.Now();
         var bandwidthBefore = MemoryBandwidth.Measure(BandwidthBufferBytes, threads);
         using var engine = CausalLanguageModel.Load(checkpoint);
         using var bf16 = CausalLanguageModel.Load(checkpoint, ScalarType.BFloat16);
@@ -124,14 +124,11 @@ public sealed class EngineBenchmark(TextWriter log)
         var bandwidth = Math.Max(bandwidthBefore, MemoryBandwidth.Measure(BandwidthBufferBytes, threads));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory read bandwidth {bandwidth / 1e9:F1} GB/s ({bandwidthBefore / 1e9:F1} before the runs)"));
         return new SpeedRun(rows, new Floor(bandwidth, engine.DecodeWeightBytes, bf16.DecodeWeightBytes), profiles,
-            $"{loadBefore} at the start, {LoadAverage()} at the end");
+            $"{loadBefore} at the start, {LoadAverage.Now()} at the end");
     }
 
-    /// <summary>The 1-, 5- and 15-minute load averages.</summary>
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
-    private static (double Prefill, double Decode, int[][] Tokens) TimeEngine(BatchGenerator generator, int[][] prompts, int newTokens)
+    /// <summary>Greedy generation of <paramref name="prompts"/>: prefill tokens/s (to every row's first token), decode tokens/s, the tokens.</summary>
+    internal static (double Prefill, double Decode, int[][] Tokens) TimeEngine(BatchGenerator generator, int[][] prompts, int newTokens)
     {
         var requests = prompts.Select(prompt => new GenerationRequest(prompt, SamplingOptions.Greedy(newTokens), 0, new HashSet<int>())).ToArray();
         var clock = Stopwatch.StartNew();
@@ -168,7 +165,7 @@ public sealed class EngineBenchmark(TextWriter log)
     {
         var text = new StringBuilder();
         var invariant = CultureInfo.InvariantCulture;
-        text.AppendLine(invariant, $"Made by `{command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({CpuModel()}), "
+        text.AppendLine(invariant, $"Made by `{command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({LoadAverage.CpuModel()}), "
             + $"load average {run.Load}; native kernels: {NativeLinear.Description}.");
         text.AppendLine();
         text.AppendLine("| batch | engine prefill tok/s | llama.cpp prefill tok/s | ratio | engine decode tok/s | llama.cpp decode tok/s | ratio | same greedy tokens | bf16 prefill tok/s | bf16 decode tok/s | bf16 / fp32 decode |");
@@ -210,10 +207,4 @@ public sealed class EngineBenchmark(TextWriter log)
         }
         return text.ToString();
     }
-
-    /// <summary>The CPU's model name as /proc/cpuinfo gives it.</summary>
-    private static string CpuModel() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-            : "unknown CPU";
 }

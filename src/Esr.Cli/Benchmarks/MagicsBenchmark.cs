@@ -36,17 +36,10 @@ public sealed class MagicsBenchmark(TextWriter log)
     public async Task<Result> MeasureAsync(string feed, string model, int trialsPerLatent, int maxTokens, int repeats, string work)
     {
         var version = PackageVersion(feed);
-        var data = Directory.CreateDirectory(Path.Combine(work, "data")).FullName;
-        File.WriteAllLines(Path.Combine(data, "prompts.txt"), ToyWorld.Default.ExperimentPrompts());
-        var latents = Path.Combine(ModelReference.Resolve(model).Directory, ToyZoo.SubjectLatentsFile);
+        var data = ToyExperimentOne.WriteData(work);
         var runs = 0;
         string Folder() => Path.Combine(work, $"run-{runs}");
-        string[] Options() =>
-        [
-            "--model", model, "--judge", "toy", "--latents", latents, "--data-dir", data, "--out", Path.Combine(work, $"run-{++runs}"),
-            "--n-trials", trialsPerLatent.ToString(CultureInfo.InvariantCulture), "--max-tokens", maxTokens.ToString(CultureInfo.InvariantCulture),
-            "--calibration-max-tokens", "24", "--calibration-steps", "3", "--relevance", "none", "--no-paper-extra-header",
-        ];
+        string[] Options() => ToyExperimentOne.Options(model, data, Path.Combine(work, $"run-{++runs}"), trialsPerLatent, maxTokens);
 
         using var kernel = await NotebookKernel.CreateAsync([]);
         var clock = Stopwatch.StartNew();

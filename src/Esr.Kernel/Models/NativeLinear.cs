@@ -65,13 +65,14 @@ public static class NativeLinear
             _ => false,
         };
         if (!wide) return null;
-        using var input = x.contiguous();
+        using var copy = x.is_contiguous() ? null : x.contiguous();
+        var input = copy ?? x;
         var shape = x.shape.ToArray();
         shape[^1] = n;
         var output = empty(shape, x.dtype, x.device);
         var status = x.dtype == ScalarType.Float32
-            ? LinearFloat32(Data(input), Data(weight), Data(output), rows, k, n)
-            : LinearBFloat16(Data(input), Data(weight), Data(output), rows, k, n);
+            ? LinearFloat32(Data(input), Data(weight), Data(output), rows, k, n, get_num_threads())
+            : LinearBFloat16(Data(input), Data(weight), Data(output), rows, k, n, get_num_threads());
         if (status == 0) return output;
         output.Dispose();
         return null;
@@ -99,8 +100,8 @@ public static class NativeLinear
     private static extern int SupportedInstructions();
 
     [DllImport(Library, EntryPoint = "esr_linear_f32")]
-    private static extern int LinearFloat32(IntPtr x, IntPtr weight, IntPtr y, long rows, long k, long n);
+    private static extern int LinearFloat32(IntPtr x, IntPtr weight, IntPtr y, long rows, long k, long n, int threads);
 
     [DllImport(Library, EntryPoint = "esr_linear_bf16")]
-    private static extern int LinearBFloat16(IntPtr x, IntPtr weight, IntPtr y, long rows, long k, long n);
+    private static extern int LinearBFloat16(IntPtr x, IntPtr weight, IntPtr y, long rows, long k, long n, int threads);
 }
