@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Esr.Kernel;
 using Esr.Kernel.Results;
-using Esr.Kernel.Toy;
 using Esr.Notebooks;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
