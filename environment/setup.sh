@@ -14,6 +14,8 @@ command -v npm >/dev/null || need_apt+=(nodejs npm)
 command -v ldconfig >/dev/null || need_apt+=(libc-bin)
 # PNG figures are rendered by headless Chromium (Analysis/Figures/FigureExport); Debian packages it as chromium.
 command -v chromium >/dev/null || need_apt+=(chromium)
+# The engine's small-batch linear kernels (environment/build-native.sh) are C.
+command -v gcc >/dev/null || need_apt+=(gcc)
 if ((${#need_apt[@]})); then
   log "installing ${need_apt[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -69,6 +71,7 @@ fetch_llama_cpp_files node-llama-cpp@3.21.1 "$cache/npm/llama-cpp" \
 
 log "building ($configuration)"
 dotnet restore "$repo/Esr.sln" --verbosity quiet
+bash "$repo/environment/build-native.sh"
 bash "$repo/environment/fix-torchsharp-native.sh" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/torchsharp"
 dotnet build "$repo/Esr.sln" -c "$configuration" --no-restore --verbosity quiet -nologo
 bash "$repo/environment/fix-torchsharp-native.sh" "$repo/src" "$repo/tests"

@@ -35,9 +35,9 @@ internal static class BenchCommand
             var temporary = parse.GetValue(work) is null;
             try
             {
-                var rows = new EngineBenchmark(Console.Error).MeasureSpeed(directory, sizes, parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(repeats), parse.GetValue(threads));
+                var run = new EngineBenchmark(Console.Error).MeasureSpeed(directory, sizes, parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(repeats), parse.GetValue(threads));
                 var load = parse.GetValue(skipLoad) ? ((long, long, long)?)null : MeasureLoadInChildProcess(directory);
-                output.Write(EngineBenchmark.Markdown(rows, load, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
+                output.Write(EngineBenchmark.Markdown(run, load, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
             }
             finally
             {
@@ -59,7 +59,7 @@ internal static class BenchCommand
             return ExitCodes.Success;
         });
 
-        return new Command("bench", "Benchmarks") { engine, loadMemory, Steering(output), Magics(output) };
+        return new Command("bench", "Benchmarks") { engine, loadMemory, Steering(output), Magics(output), Toy(output) };
     }
 
     /// <summary><c>esr bench steering</c>: generation speed with SAE interventions and readouts against none.</summary>
@@ -119,6 +119,42 @@ internal static class BenchCommand
                 var result = await new MagicsBenchmark(Console.Error).MeasureAsync(parse.GetValue(feed)!, parse.GetValue(extension), parse.GetValue(model)!,
                     parse.GetValue(trials), parse.GetValue(maxTokens), parse.GetValue(repeats), work);
                 output.Write(MagicsBenchmark.Markdown(result, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
+            }
+            finally
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>esr bench toy</c>: the toy zoo's decoding against a bare TorchSharp loop, and toy experiment 1's trials/min.</summary>
+    private static Command Toy(TextWriter output)
+    {
+        var models = new Option<string>("--models") { Description = "Comma-separated toy models", HelpName = "list", DefaultValueFactory = _ => "toy-s-base,toy-m-base,toy-l-base" };
+        var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes", HelpName = "list", DefaultValueFactory = _ => "1,16" };
+        var promptTokens = CliOptions.Integer("--prompt-tokens", 16, "Prompt length of every sequence", minimum: 1);
+        var newTokens = CliOptions.Integer("--new-tokens", 64, "Tokens generated per sequence (greedy)", minimum: 2);
+        var repeats = CliOptions.Integer("--repeats", 3, "Runs per configuration, interleaved; the median is reported", minimum: 1);
+        var trials = CliOptions.Integer("--n-trials", 4, "Toy experiment 1: trials per latent and condition", minimum: 1);
+        var maxTokens = CliOptions.Integer("--max-tokens", 96, "Toy experiment 1: tokens per answer", minimum: 2);
+        var threads = CliOptions.Integer("--threads", Environment.ProcessorCount, "Threads", minimum: 1);
+        var command = new Command("toy",
+            "Decode tokens/s of each toy model against a bare TorchSharp forward loop of the same weights at each batch size, and toy experiment 1's trials per minute; a markdown table")
+        {
+            models, batches, promptTokens, newTokens, repeats, trials, maxTokens, threads,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var names = parse.GetValue(models)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (names.Length == 0) throw new EsrInputException("--models is empty");
+            var work = Directory.CreateTempSubdirectory("esr-bench-toy-").FullName;
+            try
+            {
+                var result = await new ToyBenchmark(Console.Error).MeasureAsync(names, ParseBatches(parse.GetValue(batches)!), parse.GetValue(promptTokens),
+                    parse.GetValue(newTokens), parse.GetValue(repeats), parse.GetValue(trials), parse.GetValue(maxTokens), parse.GetValue(threads), work);
+                output.Write(ToyBenchmark.Markdown(result, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
             }
             finally
             {

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Esr.Kernel;
 using Esr.Kernel.Results;
-using Esr.Kernel.Toy;
 using Esr.Notebooks;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
@@ -44,17 +43,10 @@ public sealed class MagicsBenchmark(TextWriter log)
     {
         var version = extension is null ? PackageVersion(feed) : null;
         var loadedBy = version is null ? $"preloaded from {extension}" : $"{version} by `#i` + `#r \"nuget:...\"` cells";
-        var data = Directory.CreateDirectory(Path.Combine(work, "data")).FullName;
-        File.WriteAllLines(Path.Combine(data, "prompts.txt"), ToyWorld.Default.ExperimentPrompts());
-        var latents = Path.Combine(ModelReference.Resolve(model).Directory, ToyZoo.SubjectLatentsFile);
+        var data = ToyExperimentOne.WriteData(work);
         var runs = 0;
         string Folder() => Path.Combine(work, $"run-{runs}");
-        string[] Options() =>
-        [
-            "--model", model, "--judge", "toy", "--latents", latents, "--data-dir", data, "--out", Path.Combine(work, $"run-{++runs}"),
-            "--n-trials", trialsPerLatent.ToString(CultureInfo.InvariantCulture), "--max-tokens", maxTokens.ToString(CultureInfo.InvariantCulture),
-            "--calibration-max-tokens", "24", "--calibration-steps", "3", "--relevance", "none", "--no-paper-extra-header",
-        ];
+        string[] Options() => ToyExperimentOne.Options(model, data, Path.Combine(work, $"run-{++runs}"), trialsPerLatent, maxTokens);
 
         var clock = Stopwatch.StartNew();
         using var kernel = await NotebookKernel.CreateAsync(extension is null ? [] : [extension]);

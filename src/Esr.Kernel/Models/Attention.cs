@@ -39,6 +39,9 @@ internal sealed class Attention : nn.Module
         yield return ($"{prefix}o_proj.weight", output);
     }
 
+    /// <summary>The matrices a forward pass multiplies by, in order.</summary>
+    public IEnumerable<Tensor> Projections() => [queryKeyValue, output];
+
     /// <param name="x">[batch, tokens, d_model]</param>
     /// <param name="rotary">cos and sin [batch, 1, tokens, head_dim]</param>
     /// <param name="mask">additive float32 mask [batch, 1, tokens, slots]</param>
@@ -48,20 +51,21 @@ internal sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], tokens = x.shape[1], groups = _heads / _kvHeads;
-        var qkv = nn.functional.linear(x, queryKeyValue).view(batch, tokens, _heads + 2 * _kvHeads, _headDim).transpose(1, 2);
-        var parts = qkv.split([_heads, _kvHeads, _kvHeads], 1);
-        var query = RotaryEmbedding.Apply(parts[0], rotary.Cos, rotary.Sin);   // [B, H, T, hd]
-        var key = RotaryEmbedding.Apply(parts[1], rotary.Cos, rotary.Sin);     // [B, K, T, hd]
-        var (keys, values) = cache.Append(_layer, startSlot, key, parts[2]);   // [B, K, S, hd]
+        var qkv = NativeLinear.Apply(x, queryKeyValue).view(batch, tokens, _heads + 2 * _kvHeads, _headDim).transpose(1, 2);
+        // Queries and keys are rotated together: one set of elementwise operations instead of two.
+        var rotated = RotaryEmbedding.Apply(qkv.narrow(1, 0, _heads + _kvHeads), rotary.Cos, rotary.Sin);
+        var query = rotated.narrow(1, 0, _heads);                                                      // [B, H, T, hd]
+        var key = rotated.narrow(1, _heads, _kvHeads);                                                 // [B, K, T, hd]
+        var (keys, values) = cache.Append(_layer, startSlot, key, qkv.narrow(1, _heads + _kvHeads, _kvHeads)); // [B, K, S, hd]
         var slots = keys.shape[2];
 
         var grouped = query.reshape(batch, _kvHeads, groups * tokens, _headDim);                  // [B, K, G·T, hd]
-        var scores = grouped.matmul(keys.transpose(2, 3)).to_type(ScalarType.Float32).mul(_scale); // [B, K, G·T, S]
+        var scores = grouped.matmul(keys.transpose(2, 3)).AsType(ScalarType.Float32).mul(_scale); // [B, K, G·T, S]
         if (_softcap is { } cap) scores = scores.div(cap).tanh().mul(cap);
         scores = scores.view(batch, _kvHeads, groups, tokens, slots).add(mask.unsqueeze(2), Scalars.One);
-        var probabilities = scores.softmax(-1).to_type(x.dtype).view(batch, _kvHeads, groups * tokens, slots);
+        var probabilities = scores.softmax(-1).AsType(x.dtype).view(batch, _kvHeads, groups * tokens, slots);
         var attended = probabilities.matmul(values)                                              // [B, K, G·T, hd]
             .view(batch, _heads, tokens, _headDim).transpose(1, 2).reshape(batch, tokens, _heads * _headDim);
-        return nn.functional.linear(attended, output).MoveToOuterDisposeScope();
+        return NativeLinear.Apply(attended, output).MoveToOuterDisposeScope();
     }
 }

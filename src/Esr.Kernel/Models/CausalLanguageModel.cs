@@ -172,6 +172,17 @@ public sealed class CausalLanguageModel : nn.Module
         if (outputProjection is not null) yield return ("lm_head.weight", outputProjection);
     }
 
+    /// <summary>The matrices a decoding step multiplies by (every block's, then the output projection), in order.</summary>
+    internal IEnumerable<Tensor> Projections() =>
+        layers.SelectMany(layer => layer.Projections()).Append(outputProjection ?? embedding);
+
+    /// <summary>
+    /// Bytes of weights a decoding step reads: every matrix it multiplies by (the embedding table only when it is also
+    /// the output projection; a step looks up just one of its rows otherwise). Divided into the memory's read
+    /// bandwidth it gives the step's floor at one row.
+    /// </summary>
+    public long DecodeWeightBytes => Projections().Sum(weight => weight.numel() * weight.element_size());
+
     /// <summary>
     /// Runs tokens through the model, appending to <paramref name="cache"/>.
     /// </summary>
@@ -288,7 +299,7 @@ public sealed class CausalLanguageModel : nn.Module
         if (lastBlock < layers.Count - 1) return null;
         if (lastMiddle is not null) x = x.add(lastMiddle, Scalars.One);
         if (lastPositionOnly) x = x.narrow(1, x.shape[1] - 1, 1);
-        var logits = nn.functional.linear(norm.forward(x), outputProjection ?? embedding).to_type(ScalarType.Float32);
+        var logits = NativeLinear.Apply(norm.forward(x), outputProjection ?? embedding).AsType(ScalarType.Float32);
         if (_finalSoftcap is { } cap) logits = logits.div(cap).tanh().mul(cap);
         return logits.cpu().MoveToOuterDisposeScope();
     }

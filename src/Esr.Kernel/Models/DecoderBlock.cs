@@ -48,6 +48,9 @@ internal sealed class DecoderBlock : nn.Module
         }
     }
 
+    /// <summary>The matrices a forward pass multiplies by, in order.</summary>
+    public IEnumerable<Tensor> Projections() => attention.Projections().Concat(feedForward.Projections());
+
     /// <summary>
     /// The block's output and, when <paramref name="keepMiddle"/>, its residual stream after the attention add (before
     /// the MLP add; null otherwise); <paramref name="branchHook"/> (site, branch output) may replace each branch's

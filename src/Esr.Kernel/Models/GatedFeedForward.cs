@@ -28,13 +28,16 @@ internal sealed class GatedFeedForward : nn.Module<Tensor, Tensor>
         yield return ($"{prefix}down_proj.weight", down);
     }
 
+    /// <summary>The matrices a forward pass multiplies by, in order.</summary>
+    public IEnumerable<Tensor> Projections() => [gateUp, down];
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var gateAndUp = nn.functional.linear(x, gateUp).chunk(2, -1);
+        var gateAndUp = NativeLinear.Apply(x, gateUp).chunk(2, -1);
         var activated = _gelu
             ? nn.functional.gelu(gateAndUp[0], GELU.Approximate.tanh)
             : nn.functional.silu(gateAndUp[0]);
-        return nn.functional.linear(activated * gateAndUp[1], down).MoveToOuterDisposeScope();
+        return NativeLinear.Apply(activated * gateAndUp[1], down).MoveToOuterDisposeScope();
     }
 }

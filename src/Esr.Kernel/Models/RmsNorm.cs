@@ -27,10 +27,10 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = x.to_type(ScalarType.Float32);
+        var h = x.AsType(ScalarType.Float32);
         h = h * (h * h).mean([-1], keepdim: true).add(_epsilon, Scalars.One).rsqrt(); // not square(): it makes a temporary Scalar
-        var scale = weight.to_type(ScalarType.Float32);
+        var scale = weight.AsType(ScalarType.Float32);
         if (_weightIsOffsetFromOne) scale = scale.add(Scalars.One, Scalars.One);
-        return (h * scale).to_type(x.dtype).MoveToOuterDisposeScope();
+        return (h * scale).AsType(x.dtype).MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,181 @@
+// Small-batch linear layers for the engine's decoding steps: y[r, j] = sum_i x[r, i] * w[j, i] for x [rows, k],
+// w [n, k] (a torch Linear weight) and y [rows, n], all contiguous. At a few rows such a product only streams the
+// weights, and libtorch reads fp32 weights at half the memory bandwidth on this kind of CPU (docs/PERFORMANCE.md).
+// A tile of weight rows is read from memory once and reused from cache for every group of input rows.
+//
+// Built by environment/build-native.sh without -march: each kernel carries its own target attribute and
+// esr_linear_isa() reports what the running CPU supports, so one binary serves AVX2-only and AVX-512 machines (and
+// the callers fall back to libtorch where neither is present). The caller passes the thread count (torch's).
+#include <immintrin.h>
+#include <stdint.h>
+
+#include "chunk_pool.h"
+
+enum { ESR_NONE = 0, ESR_AVX2 = 1, ESR_AVX512 = 2, ESR_AVX512_BF16 = 4 };
+
+int esr_linear_isa(void)
+{
+    __builtin_cpu_init();
+    int isa = ESR_NONE;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) isa |= ESR_AVX2;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) isa |= ESR_AVX512;
+    if ((isa & ESR_AVX512) && __builtin_cpu_supports("avx512bf16")) isa |= ESR_AVX512_BF16;
+    return isa;
+}
+
+#define T512 "avx512f,avx512bw,avx512vl,avx512dq,fma"
+#define T512BF16 "avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma"
+#define T256 "avx2,fma"
+
+// A tile: MR input rows (stride k) against NR weight rows (stride k), k walked STEP elements at a time with a
+// masked tail, MR x NR accumulators summed into y (stride n). VEC (accumulator), LVEC (loaded operand), ZERO, LOAD(p), MLOAD(p, left), FMA(acc, x, w),
+// STORE(p, acc) adapt it to an instruction set and element type.
+#define TILE(NAME, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, MR, NR)                          \
+    __attribute__((target(TARGET))) static void NAME##_##MR##x##NR(const void *xs, const void *ws, void *ys,     \
+                                                                   int64_t k, int64_t n)                         \
+    {                                                                                                            \
+        const ELEM *x = xs, *w = ws;                                                                             \
+        OUT *y = ys;                                                                                             \
+        VEC acc[MR][NR];                                                                                         \
+        for (int r = 0; r < MR; r++)                                                                             \
+            for (int c = 0; c < NR; c++) acc[r][c] = ZERO;                                                       \
+        int64_t i = 0;                                                                                           \
+        for (; i + STEP <= k; i += STEP)                                                                         \
+        {                                                                                                        \
+            LVEC wv[NR];                                                                                          \
+            for (int c = 0; c < NR; c++) wv[c] = LOAD(w + c * k + i);                                            \
+            for (int r = 0; r < MR; r++)                                                                         \
+            {                                                                                                    \
+                LVEC xv = LOAD(x + r * k + i);                                                                    \
+                for (int c = 0; c < NR; c++) acc[r][c] = FMA(acc[r][c], xv, wv[c]);                              \
+            }                                                                                                    \
+        }                                                                                                        \
+        if (i < k)                                                                                               \
+        {                                                                                                        \
+            int64_t left = k - i;                                                                                \
+            LVEC wv[NR];                                                                                          \
+            for (int c = 0; c < NR; c++) wv[c] = MLOAD(w + c * k + i, left);                                     \
+            for (int r = 0; r < MR; r++)                                                                         \
+            {                                                                                                    \
+                LVEC xv = MLOAD(x + r * k + i, left);                                                             \
+                for (int c = 0; c < NR; c++) acc[r][c] = FMA(acc[r][c], xv, wv[c]);                              \
+            }                                                                                                    \
+        }                                                                                                        \
+        for (int r = 0; r < MR; r++)                                                                             \
+            for (int c = 0; c < NR; c++) STORE(y + r * n + c, acc[r][c]);                                        \
+    }
+
+// The kernels of one instruction set and element type, and their element sizes in bytes.
+typedef void (*tile_fn)(const void *x, const void *w, void *y, int64_t k, int64_t n);
+typedef struct { tile_fn t1x8, t4x4, t3x4, t2x4, t1x4, t1x1; int64_t in, out; } kernels;
+
+// One product cut into chunks of weight-row tiles (eight rows for one input row, where only streaming memory
+// matters; four otherwise); within a tile, input rows four at a time.
+typedef struct
+{
+    const kernels *kn;
+    const char *x, *w;
+    char *y;
+    int64_t rows, k, n, width, tiles, chunks;
+} linear_job;
+
+static void linear_chunk(const void *job, int64_t chunk)
+{
+    const linear_job *j = job;
+    const kernels *kn = j->kn;
+    int64_t k = j->k, n = j->n, in = kn->in, out = kn->out;
+    for (int64_t t = chunk * j->tiles / j->chunks; t < (chunk + 1) * j->tiles / j->chunks; t++)
+    {
+        int64_t c = t * j->width, r = 0;
+        if (j->rows == 1)
+        {
+            kn->t1x8(j->x, j->w + c * k * in, j->y + c * out, k, n);
+            continue;
+        }
+        for (; r + 4 <= j->rows; r += 4) kn->t4x4(j->x + r * k * in, j->w + c * k * in, j->y + (r * n + c) * out, k, n);
+        int64_t left = j->rows - r;
+        tile_fn rest = left == 3 ? kn->t3x4 : left == 2 ? kn->t2x4 : left == 1 ? kn->t1x4 : 0;
+        if (rest) rest(j->x + r * k * in, j->w + c * k * in, j->y + (r * n + c) * out, k, n);
+    }
+}
+
+static void linear(const kernels *kn, const char *x, const char *w, char *y, int64_t rows, int64_t k, int64_t n, int threads)
+{
+    int64_t width = rows == 1 ? 8 : 4, tiles = n / width;
+    // Products under ~a million multiply-adds (a toy model's) finish before a worker could wake: one thread does them.
+    if (rows * k * n < (1 << 20)) threads = 1;
+    int64_t chunks = tiles < 8 * (int64_t)threads ? tiles : 8 * (int64_t)threads;
+    linear_job job = {kn, x, w, y, rows, k, n, width, tiles, chunks};
+    if (chunks > 0) run_chunks(linear_chunk, &job, chunks, threads);
+    for (int64_t c = tiles * width; c < n; c++) // leftover weight rows, one by one
+        for (int64_t r = 0; r < rows; r++) kn->t1x1(x + r * k * kn->in, w + c * k * kn->in, y + (r * n + c) * kn->out, k, n);
+}
+
+#define TILES(NAME, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE)                                 \
+    TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 1, 8)                         \
+    TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 4, 4)                         \
+    TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 3, 4)                         \
+    TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 2, 4)                         \
+    TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 1, 4)                         \
+    TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 1, 1)                         \
+    static const kernels NAME = {NAME##_tile_1x8, NAME##_tile_4x4, NAME##_tile_3x4, NAME##_tile_2x4,               \
+                                 NAME##_tile_1x4, NAME##_tile_1x1, sizeof(ELEM), sizeof(OUT)};
+
+// ---- fp32, AVX-512 ----
+#define F512_LOAD(p) _mm512_loadu_ps(p)
+#define F512_MLOAD(p, left) _mm512_maskz_loadu_ps((__mmask16)((1u << (left)) - 1), p)
+#define F512_FMA(acc, a, b) _mm512_fmadd_ps(a, b, acc)
+#define F512_STORE(p, acc) (*(p) = _mm512_reduce_add_ps(acc))
+TILES(linear512_f32, T512, float, float, __m512, __m512, 16, _mm512_setzero_ps(), F512_LOAD, F512_MLOAD, F512_FMA, F512_STORE)
+
+// ---- fp32, AVX2 ----
+__attribute__((target(T256), always_inline)) static inline __m256 mask256(int64_t left)
+{
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)left), lanes));
+}
+__attribute__((target(T256), always_inline)) static inline float sum256(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+#define F256_LOAD(p) _mm256_loadu_ps(p)
+#define F256_MLOAD(p, left) _mm256_maskload_ps(p, _mm256_castps_si256(mask256(left)))
+#define F256_FMA(acc, a, b) _mm256_fmadd_ps(a, b, acc)
+#define F256_STORE(p, acc) (*(p) = sum256(acc))
+TILES(linear256_f32, T256, float, float, __m256, __m256, 8, _mm256_setzero_ps(), F256_LOAD, F256_MLOAD, F256_FMA, F256_STORE)
+
+// ---- bf16, AVX-512 BF16: products of bf16 pairs summed in fp32, the result rounded to bf16 (nearest, ties even) ----
+__attribute__((always_inline)) static inline uint16_t to_bf16(float value)
+{
+    union { float f; uint32_t u; } bits = {value};
+    if ((bits.u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits.u >> 16) | 0x40u); // NaN stays NaN
+    return (uint16_t)((bits.u + 0x7fffu + ((bits.u >> 16) & 1u)) >> 16);
+}
+#define B512_LOAD(p) ((__m512bh)_mm512_loadu_si512((const void *)(p)))
+#define B512_MLOAD(p, left) ((__m512bh)_mm512_maskz_loadu_epi16((__mmask32)((1ull << (left)) - 1), (const void *)(p)))
+#define B512_FMA(acc, a, b) _mm512_dpbf16_ps(acc, a, b)
+#define B512_STORE(p, acc) (*(p) = to_bf16(_mm512_reduce_add_ps(acc)))
+TILES(linear512_bf16, T512BF16, uint16_t, uint16_t, __m512, __m512bh, 32, _mm512_setzero_ps(), B512_LOAD, B512_MLOAD, B512_FMA, B512_STORE)
+
+// Entry points: 0 when y was written, -1 when this CPU has no kernel for the type (the caller uses libtorch).
+int esr_linear_f32(const float *x, const float *w, float *y, int64_t rows, int64_t k, int64_t n, int threads)
+{
+    static int isa = -1;
+    if (isa < 0) isa = esr_linear_isa();
+    if (isa & ESR_AVX512) linear(&linear512_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
+    else if (isa & ESR_AVX2) linear(&linear256_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
+    else return -1;
+    return 0;
+}
+
+int esr_linear_bf16(const uint16_t *x, const uint16_t *w, uint16_t *y, int64_t rows, int64_t k, int64_t n, int threads)
+{
+    static int isa = -1;
+    if (isa < 0) isa = esr_linear_isa();
+    if (!(isa & ESR_AVX512_BF16)) return -1;
+    linear(&linear512_bf16, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
+    return 0;
+}

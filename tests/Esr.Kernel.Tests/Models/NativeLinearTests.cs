@@ -1,0 +1,100 @@
+using Esr.Kernel.Models;
+using static TorchSharp.torch;
+
+namespace Esr.Kernel.Tests.Models;
+
+/// <summary>
+/// The small-batch linear kernels (environment/native/esr_linear.c, built by environment/setup.sh) against libtorch:
+/// fp32 within 1e-5 of the output's scale (only the summation order differs), bf16 within one bf16 rounding step
+/// (2⁻⁷ relative: both sum exact bf16 products in fp32 and round once), at row counts that exercise every tile and
+/// a width and depth that are not multiples of the vector length.
+/// </summary>
+[Collection(NativeLinearCollection.Name)]
+public sealed class NativeLinearTests
+{
+    public static TheoryData<int> RowCounts => new() { 1, 2, 3, 4, 5, 8, 13, NativeLinear.MaxRows };
+
+    [Fact]
+    public void The_kernels_are_built_and_run_on_this_cpu() =>
+        Assert.True(NativeLinear.Available, $"native kernels: {NativeLinear.Description}");
+
+    [Theory]
+    [MemberData(nameof(RowCounts))]
+    public void Float32_products_match_libtorch_within_one_part_in_a_hundred_thousand(int rows)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = randn(rows, 1, 100);
+        var weight = randn(37, 100);
+
+        var native = NativeLinear.TryNative(x, weight);
+
+        Assert.NotNull(native);
+        var reference = nn.functional.linear(x, weight);
+        Assert.Equal(reference.shape, native.shape);
+        var error = (native - reference).abs().max().item<float>();
+        Assert.True(error <= 1e-5 * reference.abs().max().item<float>(), $"max error {error}");
+    }
+
+    [Theory]
+    [MemberData(nameof(RowCounts))]
+    public void BFloat16_products_match_libtorch_within_one_rounding_step(int rows)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = randn(rows, 100).to_type(ScalarType.BFloat16);
+        var weight = randn(37, 100).to_type(ScalarType.BFloat16);
+
+        var native = NativeLinear.TryNative(x, weight);
+
+        Assert.NotNull(native);
+        Assert.Equal(ScalarType.BFloat16, native.dtype);
+        var exact = nn.functional.linear(x.to_type(ScalarType.Float32), weight.to_type(ScalarType.Float32));
+        var error = (native.to_type(ScalarType.Float32) - exact).abs();
+        var bound = exact.abs().mul(1.0 / 128).add(1e-3);
+        Assert.True(error.le(bound).all().item<bool>(), $"max error {error.max().item<float>()}");
+    }
+
+    [Fact]
+    public void Products_that_track_gradients_go_to_libtorch()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(2, 16).requires_grad_(true);
+
+        Assert.Null(NativeLinear.TryNative(x, randn(8, 16)));
+        Assert.True(NativeLinear.Apply(x, randn(8, 16)).requires_grad);
+    }
+
+    [Fact]
+    public void Products_of_more_rows_than_the_kernels_take_go_to_libtorch()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+
+        Assert.Null(NativeLinear.TryNative(randn(NativeLinear.MaxRows + 1, 16), randn(8, 16)));
+        Assert.NotNull(NativeLinear.TryNative(randn(NativeLinear.MaxRows, 16), randn(8, 16)));
+    }
+
+    [Fact]
+    public void Turned_off_every_product_goes_to_libtorch()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        NativeLinear.Enabled = false;
+        try
+        {
+            Assert.Null(NativeLinear.TryNative(randn(1, 16), randn(8, 16)));
+        }
+        finally
+        {
+            NativeLinear.Enabled = true;
+        }
+    }
+}
+
+/// <summary>Tests that switch the kernels off run alone, so no other test sees them off.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class NativeLinearCollection
+{
+    public const string Name = "native linear kernels switched";
+}
