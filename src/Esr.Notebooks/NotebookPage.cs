@@ -113,7 +113,7 @@ public static class NotebookPage
     private const string Style = """
         body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
         header p.passed { color: #1a7f37; } header p.failed { color: #cf222e; font-weight: bold; }
-        pre { overflow-x: auto; padding: 0.5rem; background: #f6f8fa; }
+        pre { white-space: pre-wrap; overflow-wrap: anywhere; padding: 0.5rem; background: #f6f8fa; }
         section.code { border-left: 3px solid #d0d7de; padding-left: 0.75rem; margin: 1rem 0; }
         section.code.failed { border-left-color: #cf222e; } section.code.not-run { opacity: 0.5; }
         pre.source { background: #eef2f6; } pre.stderr, pre.error { color: #cf222e; }
