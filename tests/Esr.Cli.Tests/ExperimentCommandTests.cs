@@ -137,6 +137,21 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
     }
 
     [Fact]
+    public async Task The_penalty_is_read_from_the_models_own_name_not_from_the_folders_above_it()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var parent = Directory.CreateDirectory(Path.Combine(tiny.NewFolder(), "experiments-on-70b-and-8b")).FullName;
+        var model = Path.Combine(parent, "tiny-model");
+        Directory.CreateSymbolicLink(model, tiny.ModelDirectory);
+        var folder = Path.Combine(tiny.NewFolder(), "run");
+
+        await RunAsync(Args(judge, "1", sae, folder, "--model", model, "--n-features", "1", "--n-trials", "1"));
+
+        Assert.Equal(1.1, new RunStore(folder).ReadManifest()!.Config["repetition_penalty"]!.GetValue<double>());
+    }
+
+    [Fact]
     public async Task A_hugging_face_snapshot_runs_under_its_repository_name_with_the_penalty_its_path_implies()
     {
         using var judge = ExperimentFixture.Judge();

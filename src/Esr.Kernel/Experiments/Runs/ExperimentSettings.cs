@@ -145,10 +145,10 @@ public sealed record ExperimentSettings
 
     /// <summary>
     /// The defaults of one steering experiment (<see cref="SteeringProtocol.Defaults"/>) for a paper configuration or,
-    /// when null, a generic model (repetition penalty by <paramref name="modelPath"/> as the shipped code, when given).
+    /// when null, a generic model (repetition penalty by <paramref name="modelName"/> as the shipped code, when given).
     /// </summary>
     /// <exception cref="ArgumentException">The experiment is not a steering run.</exception>
-    public static ExperimentSettings ForExperiment(string experiment, PaperConfiguration? paper = null, string? modelPath = null)
+    public static ExperimentSettings ForExperiment(string experiment, PaperConfiguration? paper = null, string? modelName = null)
     {
         var protocol = SteeringProtocols.Get(experiment);
         var basis = new ExperimentSettings { Experiment = experiment };
@@ -161,20 +161,21 @@ public sealed record ExperimentSettings
                 NFeatures = paper.ShortName == "llama-3.3-70b" ? 10 : 500, SaeSite = paper.SaeSite, PaperFinalNorm = paper.PaperFinalNorm,
             };
         }
-        else if (modelPath is not null)
+        else if (modelName is not null)
         {
-            basis = basis with { RepetitionPenalty = RepetitionPenaltyFor(modelPath) };
+            basis = basis with { RepetitionPenalty = RepetitionPenaltyFor(modelName) };
         }
         return protocol.Defaults(basis, paper);
     }
 
     /// <summary>
-    /// The shipped code's repetition penalty by substring of the model path, first match in this order (§1.5):
-    /// "70b" 1.2, "8b" 1.15, "27b", "9b", "2b" 1.1, otherwise 1.1.
+    /// The shipped code's repetition penalty by substring of the model's name, first match in this order (§1.5):
+    /// "70b" 1.2, "8b" 1.15, "27b", "9b", "2b" 1.1, otherwise 1.1. The name is the model folder's or the Hugging Face
+    /// repository's (<c>ModelReference.NameOf</c>), not a whole path: the folders above a model say nothing about it.
     /// </summary>
-    public static double RepetitionPenaltyFor(string modelPath)
+    public static double RepetitionPenaltyFor(string modelName)
     {
-        var path = (modelPath ?? "").ToLowerInvariant();
+        var path = (modelName ?? "").ToLowerInvariant();
         if (path.Contains("70b", StringComparison.Ordinal)) return 1.2;
         return path.Contains("8b", StringComparison.Ordinal) ? 1.15 : 1.1;
     }

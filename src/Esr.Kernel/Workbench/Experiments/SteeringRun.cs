@@ -92,7 +92,7 @@ internal static class SteeringRun
     /// <summary>The experiment's defaults for the model, then <c>--config</c>, then the options (the SAE's width comes with the SAE).</summary>
     private static ExperimentSettings Settings(SteeringProtocol protocol, OptionValues o, ModelReference reference, int layer, int readout)
     {
-        var defaults = ExperimentSettings.ForExperiment(protocol.Id, reference.Paper, o.Text("--model")) with
+        var defaults = ExperimentSettings.ForExperiment(protocol.Id, reference.Paper, reference.Name) with
         {
             Model = reference.Name, SteeringBlock = layer, ReadoutBlock = readout,
         };

@@ -36,7 +36,7 @@ public sealed class SteeringRunDefinition : ExperimentDefinition
     public override IReadOnlyList<OptionSpec> Options => SteeringOptions;
 
     /// <summary>Its settings' defaults for a paper configuration or, when null, a model directory (<see cref="ExperimentSettings.ForExperiment"/>).</summary>
-    public ExperimentSettings Defaults(PaperConfiguration? paper = null, string? modelPath = null) => ExperimentSettings.ForExperiment(Id, paper, modelPath);
+    public ExperimentSettings Defaults(PaperConfiguration? paper = null, string? modelName = null) => ExperimentSettings.ForExperiment(Id, paper, modelName);
 
     /// <inheritdoc />
     protected override Task<ExperimentRunResult> RunCheckedAsync(OptionValues values, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
