@@ -41,7 +41,7 @@ public static class BoostSweepChart
                 anchor = Axis('y', k), matches = panel == 0 ? null : "x", showticklabels = panel == 2,
                 title = new { text = panel == 2 ? "Normalized Boost Level (standard deviations from mean)" : "" }, gridcolor = "#e5e5e5",
             });
-            double[]? yRange = panel == 2 ? [0, 5] : null;
+            double[]? yRange = panel == 2 ? Covering([0, 5], values.Zip(Errors(ses), (v, e) => v + e)) : null;
             figure.Layout(AxisKey('y', k), new { domain = new[] { bottom, top }, anchor = Axis('x', k), title = new { text = Titles[panel] }, range = yRange, gridcolor = "#e5e5e5" });
             figure.VerticalLine(0, Axis('x', k), Axis('y', k));
         }

@@ -71,6 +71,16 @@ internal sealed class PlotlyFigure
     /// <summary>Values for plotly.js, NaN as null.</summary>
     public static double?[] Values(IEnumerable<double> values) => values.Select(v => double.IsNaN(v) ? (double?)null : v).ToArray();
 
+    /// <summary>
+    /// The paper's fixed axis range, its top raised to the next multiple of 5 when the data (values plus their error
+    /// bars) would leave it: toy-world rates exceed some of the paper's axes, and a clipped bar reads as a wrong one.
+    /// </summary>
+    public static double[] Covering(double[] paperRange, IEnumerable<double> tops)
+    {
+        var highest = tops.Where(double.IsFinite).DefaultIfEmpty(paperRange[1]).Max();
+        return highest <= paperRange[1] ? paperRange : [paperRange[0], Math.Ceiling(highest / 5) * 5];
+    }
+
     /// <summary>1.96·SE (or z·SE) error-bar lengths, NaN as 0.</summary>
     public static double[] Errors(IEnumerable<double> standardErrors, double z = 1.96) =>
         standardErrors.Select(se => double.IsNaN(se) ? 0 : z * se).ToArray();
@@ -126,6 +136,6 @@ internal sealed class PlotlyFigure
             showlegend = false,
         });
         Layout(AxisKey('x', k), new { domain, anchor = y, type = "category" });
-        Layout(AxisKey('y', k), new { anchor = x, title = new { text = yTitle }, range = yRange, gridcolor = "#e5e5e5" });
+        Layout(AxisKey('y', k), new { anchor = x, title = new { text = yTitle }, range = yRange is null ? null : Covering(yRange, values.Zip(errors, (v, e) => v + e)), gridcolor = "#e5e5e5" });
     }
 }

@@ -71,7 +71,7 @@ public class ChartTests
         Assert.Equal(3, json.TracesOfType("scatter").Count(t => t.TryGetProperty("fill", out var f) && f.GetString() == "tonexty"));
         string[] titles = ["Normalized Boost Level (standard deviations from mean)", "Multi-Attempt %", "Multi-Attempt Improvement Rate", "ESR Rate"];
         Assert.Equal(titles.Order(StringComparer.Ordinal), json.AxisTitles().Order(StringComparer.Ordinal));
-        Assert.Equal(5, json.Layout.GetProperty("yaxis3").GetProperty("range")[1].GetDouble());
+        Assert.True(json.Layout.GetProperty("yaxis3").GetProperty("range")[1].GetDouble() >= 5); // the paper's 0-5, widened for 50 % here
         Assert.Equal([-1.0, 0, 1], lines[0].GetProperty("x").EnumerateArray().Select(v => v.GetDouble()));
     }
 
@@ -114,7 +114,19 @@ public class ChartTests
         Assert.All(bars, b => Assert.Equal(["#6A0DAD", "#17A2B8"], ChartJson.Colours(b)));
         Assert.Equal(["(1/2)", "(0/2)"], bars[1].GetProperty("text").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal(100, json.Layout.GetProperty("yaxis").GetProperty("range")[1].GetDouble());
-        Assert.Equal(10, json.Layout.GetProperty("yaxis3").GetProperty("range")[1].GetDouble());
+        // ESR 50 % with its error bar leaves the paper's 0-10 axis, which widens to the next multiple of 5 above it.
+        var esrTop = bars[2].GetProperty("y")[0].GetDouble() + bars[2].GetProperty("error_y").GetProperty("array")[0].GetDouble();
+        var top = json.Layout.GetProperty("yaxis3").GetProperty("range")[1].GetDouble();
+        Assert.InRange(top - esrTop, 0, 5);
+        Assert.Equal(0, top % 5);
+    }
+
+    [Fact]
+    public void An_axis_keeps_the_papers_range_when_the_data_fits_it_and_widens_only_when_it_does_not()
+    {
+        Assert.Equal([0.0, 10], PlotlyFigure.Covering([0, 10], [3.8, 2.8 + 1.1, double.NaN]));
+        Assert.Equal([0.0, 20], PlotlyFigure.Covering([0, 10], [12.9 + 6.1, 6.5]));
+        Assert.Equal([0.0, 5], PlotlyFigure.Covering([0, 5], []));
     }
 
     [Fact]
