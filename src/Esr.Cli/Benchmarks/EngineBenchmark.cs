@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Esr.Kernel;
 using Esr.Kernel.Formats;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Models;
@@ -64,7 +65,7 @@ public sealed class EngineBenchmark(TextWriter log)
         TinyCheckpoint.Write(checkpoint, SpeedModel, seed: 1);
         GgufExporter.Export(checkpoint, gguf);
 
-        set_num_threads(threads);
+        Workbench.SetThreads(threads);
         var loadBefore = LoadAverage.Now();
         var bandwidthBefore = MemoryBandwidth.Measure(BandwidthBufferBytes, threads);
         using var engine = CausalLanguageModel.Load(checkpoint);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Esr.Kernel;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
@@ -38,7 +39,7 @@ public sealed class SteeringBenchmark(TextWriter log)
         var checkpoint = Path.Combine(workDirectory, "steering-model");
         log.WriteLine($"writing a random {spec.Layers}-layer d={spec.HiddenSize} Llama to {checkpoint}");
         TinyCheckpoint.Write(checkpoint, spec, seed: 1);
-        set_num_threads(threads);
+        Workbench.SetThreads(threads);
         using var engine = CausalLanguageModel.Load(checkpoint);
         var block = spec.Layers / 2;
         var point = HookPoint.ResidPost(block);

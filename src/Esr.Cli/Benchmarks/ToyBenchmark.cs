@@ -4,7 +4,6 @@ using System.Text;
 using Esr.Kernel;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Models;
-using static TorchSharp.torch;
 
 namespace Esr.Cli.Benchmarks;
 
@@ -36,7 +35,7 @@ public sealed class ToyBenchmark(TextWriter log)
     public async Task<Result> MeasureAsync(IReadOnlyList<string> models, int[] batchSizes, int promptTokens, int newTokens, int repeats,
         int trialsPerLatent, int maxTokens, int threads, string work)
     {
-        set_num_threads(threads);
+        Workbench.SetThreads(threads);
         var loadBefore = LoadAverage.Now();
         var rows = new List<Row>();
         var random = new Random(3);

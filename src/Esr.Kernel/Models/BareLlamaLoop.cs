@@ -1,17 +1,16 @@
 using Esr.Kernel.Formats;
-using Esr.Kernel.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Esr.Cli.Benchmarks;
+namespace Esr.Kernel.Models;
 
 /// <summary>
 /// A Llama decoder written as plainly as TorchSharp allows, the yardstick for the engine's per-operation overhead on
-/// small models: the checkpoint's tensors as loaded, one libtorch call per step of the math, a cache grown by
-/// concatenation, no padding masks, hooks, dtype checks or native kernels, greedy decoding of equal-length prompts.
+/// small models (<c>esr bench toy</c> times the engine against it): the checkpoint's tensors as loaded, one libtorch
+/// call per step of the math, a cache grown by concatenation, no padding masks, hooks, dtype checks or native kernels, greedy decoding of equal-length prompts.
 /// Llama checkpoints without RoPE scaling only (the toy zoo).
 /// </summary>
-internal sealed class BareLlamaLoop : IDisposable
+public sealed class BareLlamaLoop : IDisposable
 {
     private readonly ModelConfig _config;
     private readonly Dictionary<string, Tensor> _weights;
@@ -19,6 +18,8 @@ internal sealed class BareLlamaLoop : IDisposable
     // Scalars held for the loop's life: TorchSharp 0.107 can free a temporary one mid-call (see the kernel's Scalars).
     private readonly Scalar _epsilon, _scale, _one = 1.ToScalar();
 
+    /// <summary>Reads a plain Llama folder's config.json and model.safetensors as float32.</summary>
+    /// <exception cref="ArgumentException">Not a Llama checkpoint, or one with RoPE scaling.</exception>
     public BareLlamaLoop(string modelDirectory)
     {
         _config = ModelConfig.Load(modelDirectory);
