@@ -38,11 +38,13 @@ public static class JsonResultFile
             grade["error"] = verdict.Error;
             return grade;
         }
-        if (verdict.Attempts is not null)
-            grade["attempts"] = new JsonArray(verdict.Attempts
-                .Select(a => (JsonNode)new JsonObject { ["attempt_text"] = a.Text, ["score"] = a.Score }).ToArray());
+        if (verdict.Attempts is not null) grade["attempts"] = Attempts(verdict.Attempts);
         return grade;
     }
+
+    /// <summary>Attempts as judges write them: <c>[{attempt_text, score}]</c>.</summary>
+    public static JsonArray Attempts(IEnumerable<Attempt> attempts) =>
+        new(attempts.Select(a => (JsonNode)new JsonObject { ["attempt_text"] = a.Text, ["score"] = a.Score }).ToArray());
 
     /// <summary>Writes a timestamp as the paper's file names do: <c>yyyyMMdd_HHmmss</c>.</summary>
     public static string Timestamp(DateTimeOffset time) =>

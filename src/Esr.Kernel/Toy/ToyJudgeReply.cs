@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Esr.Kernel.Judging;
+using Esr.Kernel.Results;
 
 namespace Esr.Kernel.Toy;
 
@@ -13,13 +14,7 @@ internal static class ToyJudgeReply
     /// <summary><c>&lt;json&gt;{"attempts":[{"attempt_text":...,"score":...}]}&lt;/json&gt;</c>.</summary>
     public static string Json(IReadOnlyList<Attempt> attempts)
     {
-        var json = new JsonObject
-        {
-            ["attempts"] = new JsonArray(attempts.Select(a => (JsonNode)new JsonObject
-            {
-                ["attempt_text"] = a.Text, ["score"] = a.Score,
-            }).ToArray()),
-        };
+        var json = new JsonObject { ["attempts"] = JsonResultFile.Attempts(attempts) };
         return "<json>" + json.ToJsonString(Options) + "</json>";
     }
 }
