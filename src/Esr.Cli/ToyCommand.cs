@@ -21,9 +21,16 @@ internal static class ToyCommand
             HelpName = "name",
             AllowMultipleArgumentsPerToken = true,
         };
+        var recipe = new Option<string>("--recipe")
+        {
+            Description = "default: the committed zoo's settings; coherent: a TopK SAE and the steered-drift base stage, so that steering writes the subject's sentences (docs/TOY_WORLD.md)",
+            HelpName = "name",
+            DefaultValueFactory = _ => "default",
+        };
+        recipe.AcceptOnlyFromAmong("default", "coherent");
         var build = new Command("build", "Train the toy zoo from nothing: base models of three sizes, SAEs with labels, self-correction and steering-aware fine-tunes")
         {
-            outFolder, threads, sizes,
+            outFolder, threads, sizes, recipe,
         };
         build.SetAction((parse, cancellationToken) =>
         {
@@ -31,7 +38,7 @@ internal static class ToyCommand
             Workbench.SetThreads(parse.GetValue(threads));
             var watch = Stopwatch.StartNew();
             var log = new Progress(line => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed:mm\\:ss}] {line}")));
-            var entries = ToyZooTools.Build(folder, parse.GetValue(sizes), log, cancellationToken);
+            var entries = ToyZooTools.Build(folder, parse.GetValue(sizes), log, cancellationToken, parse.GetValue(recipe)!);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"built {entries.Count} models into {folder} in {watch.Elapsed.TotalMinutes:F1} min on {parse.GetValue(threads)} thread(s)"));
             return Task.FromResult(ExitCodes.Success);

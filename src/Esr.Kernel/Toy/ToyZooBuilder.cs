@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Hooks;
+using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes.Training;
 using Esr.Kernel.Text;
@@ -62,7 +63,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 SaveModel(fresh, Path.Combine(zooFolder, baseName), tokenizer);
             }
             var baseSeconds = watch.Elapsed.TotalSeconds;
-            using var baseModel = CausalLanguageModel.Load(Path.Combine(zooFolder, baseName));
+            var baseModel = CausalLanguageModel.Load(Path.Combine(zooFolder, baseName));
 
             log?.Report($"{baseName}: SAE on {point}");
             var (activations, _) = SaeTrainer.CollectActivations(baseModel, saeCorpus.Select(pair => pair.Encoded.Ids).ToArray(), point, cancellationToken: cancellationToken);
@@ -86,6 +87,15 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 AtomicFile.WriteAllText(Path.Combine(folder, ToyZoo.SubjectLatentsFile), string.Join('\n', subjectLatents.Values.Distinct().Order()) + "\n");
             };
             saveSae(Path.Combine(zooFolder, baseName));
+            if (settings.SteeredDrift is { } stage)
+            {
+                var stageWatch = Stopwatch.StartNew();
+                baseModel.Dispose();
+                baseLoss = SteerIntoDrift(stage, Path.Combine(zooFolder, baseName), subjectLatents, medianNorm, point, trainedSae, Encode, tokenizer, log, cancellationToken);
+                baseModel = CausalLanguageModel.Load(Path.Combine(zooFolder, baseName));
+                baseSeconds += stageWatch.Elapsed.TotalSeconds;
+            }
+            using var _baseModel = baseModel;
             var parameters = baseModel.parameters().Sum(parameter => parameter.numel());
             ToyZooEntry Entry(string name, double ratio, bool steeringAware, double loss, double seconds) =>
                 new(name, size.Name, parameters, ratio, steeringAware, baseName, size.SaeBlock, statistics, medianNorm, subjectLatents, loss, seconds);
@@ -139,6 +149,35 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         }
         Directory.Delete(tokenizerFolder, recursive: true);
         return entries;
+    }
+
+    /// <summary>
+    /// The base's steered-drift stage (<see cref="ToySteeredDrift"/>): trains the stored base further and stores it
+    /// again; returns the last logged loss.
+    /// </summary>
+    private double SteerIntoDrift(
+        ToySteeredDrift stage, string baseFolder, IReadOnlyDictionary<string, int> subjectLatents, double medianNorm, HookPoint point,
+        TrainedSae trainedSae, Func<ToyEpisode, TrainingSequence> encode, TextTokenizer tokenizer, IProgress<string>? log, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(baseFolder);
+        log?.Report($"{name}: steered drift, {stage.Training.Steps} steps");
+        var episodes = new ToyEpisodeGenerator(_world);
+        var random = new Random(settings.Seed + 80);
+        var driftCount = (int)Math.Round(stage.Episodes * stage.Share);
+        var plain = episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), stage.Episodes - driftCount, settings.Seed + 81).Select(encode);
+        var drift = episodes.Generate(ToyMixture.Base with { Normal = 0, SubjectAnswer = 0, CoherentDrift = 1 }, driftCount, settings.Seed + 82)
+            .Where(episode => subjectLatents.ContainsKey(_world.Subjects[episode.Subject!.Value].Name)) // subjects without a latent cannot be steered
+            .Select(episode =>
+        {
+            var boost = (stage.LowBoost + random.NextDouble() * (stage.HighBoost - stage.LowBoost)) * medianNorm;
+            return encode(episode) with { Steering = [new AddLatent(subjectLatents[_world.Subjects[episode.Subject!.Value].Name], (float)boost)] };
+        });
+        var corpus = plain.Concat(drift).ToArray();
+        using var sae = trainedSae.ToSparseAutoencoder();
+        using var model = CausalLanguageModel.Load(baseFolder);
+        var loss = ToyTrainer.Train(model, corpus, stage.Training, new TrainingSteering(sae, point), Report(log, $"{name} drift"), cancellationToken)[^1].Loss;
+        SaveModel(model, baseFolder, tokenizer);
+        return loss;
     }
 
     /// <summary>The purity from which a subject's latent counts as clean (the target).</summary>

@@ -19,10 +19,12 @@ namespace Esr.Kernel.Toy;
 /// <param name="SaeSubjectShare">The share of subject answers among them (the rest are task answers), so that every subject has tokens enough for a latent of its own.</param>
 /// <param name="SteeringBoosts">The range of add-steering boosts of steering-aware episodes, in units of the base model's calibrated threshold (the boost whose first-attempt score is 30).</param>
 /// <param name="Seed">The root seed.</param>
+/// <param name="SteeredDrift">When set, the base's second stage that makes steering write the subject's sentences.</param>
 public sealed record ToyZooSettings(
     IReadOnlyList<ToySize> Sizes, string MainSize, IReadOnlyList<double> Ratios, IReadOnlyList<double> SteeringAwareRatios, double SteeringAwareRatio,
     TrainingSettings Base, TrainingSettings FineTune, SaeTrainingSettings Sae,
-    int BaseEpisodes, double BaseDrift, int FineTuneEpisodes, int SaeEpisodes, double SaeSubjectShare, (double Low, double High) SteeringBoosts, int Seed)
+    int BaseEpisodes, double BaseDrift, int FineTuneEpisodes, int SaeEpisodes, double SaeSubjectShare, (double Low, double High) SteeringBoosts, int Seed,
+    ToySteeredDrift? SteeredDrift = null)
 {
     /// <summary>
     /// The committed zoo (toy/zoo): three sizes; at size m plain self-correction at 30 and 90 % and steering-aware
@@ -44,4 +46,16 @@ public sealed record ToyZooSettings(
         FineTune: new TrainingSettings(Steps: 300, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 2, LogEvery: 100),
         Sae: new SaeTrainingSettings(Latents: 0, L1Coefficient: 0.25, Steps: 3000, BatchSize: 512, LearningRate: 3e-3, Seed: 3, LogEvery: 500),
         BaseEpisodes: 20000, BaseDrift: 0, FineTuneEpisodes: 4000, SaeEpisodes: 2000, SaeSubjectShare: 0.6, SteeringBoosts: (0.8, 1.5), Seed: 6);
+
+    /// <summary>
+    /// The next zoo's recipe, measured in parts at size m but not yet built whole (docs/TOY_WORLD.md, "Toy world II"):
+    /// a TopK SAE (k = 16: 36 of 36 subjects with a latent of purity ≥ 0.8, against 3 with the L1 SAE) and the
+    /// steered-drift stage (steering writes the steered subject's sentences). <c>esr toy build --recipe coherent</c>.
+    /// </summary>
+    public static ToyZooSettings Coherent { get; } = Default with
+    {
+        Sae = Default.Sae with { TopK = 16 },
+        SteeredDrift = new ToySteeredDrift(Share: 0.3, LowBoost: 0.4, HighBoost: 1.2, Episodes: 8000,
+            Training: new TrainingSettings(Steps: 400, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 4, LogEvery: 100)),
+    };
 }

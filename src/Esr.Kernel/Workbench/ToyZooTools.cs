@@ -17,13 +17,20 @@ public static class ToyZooTools
     /// <param name="sizes">Only these sizes (each size's models depend on nothing else, so sizes built apart equal a whole build; zoo.json then lists only them); null or empty for all.</param>
     /// <param name="log">Receives progress lines; null for none.</param>
     /// <param name="cancellationToken">Stops the training.</param>
+    /// <param name="recipe">"default" (the committed zoo, <see cref="ToyZooSettings.Default"/>) or "coherent" (<see cref="ToyZooSettings.Coherent"/>).</param>
     /// <returns>The models written, as zoo.json lists them.</returns>
-    /// <exception cref="EsrInputException">The folder is a file, or a size is unknown.</exception>
-    public static IReadOnlyList<ToyZooEntry> Build(string folder, IReadOnlyList<string>? sizes = null, IProgress<string>? log = null, CancellationToken cancellationToken = default)
+    /// <exception cref="EsrInputException">The folder is a file, or a size or the recipe is unknown.</exception>
+    public static IReadOnlyList<ToyZooEntry> Build(
+        string folder, IReadOnlyList<string>? sizes = null, IProgress<string>? log = null, CancellationToken cancellationToken = default, string recipe = "default")
     {
         ArgumentNullException.ThrowIfNull(folder);
         if (File.Exists(folder)) throw new EsrInputException($"--out '{folder}' is a file; expected a folder");
-        var settings = ToyZooSettings.Default;
+        var settings = recipe switch
+        {
+            "default" => ToyZooSettings.Default,
+            "coherent" => ToyZooSettings.Coherent,
+            _ => throw new EsrInputException($"--recipe '{recipe}': no such recipe (expected default or coherent)"),
+        };
         if (sizes is { Count: > 0 })
         {
             var known = settings.Sizes.Select(size => size.Name).ToArray();

@@ -67,4 +67,28 @@ public sealed class SaeTrainerTests
         Assert.True(first.Encoder.eq(second.Encoder).all().item<bool>());
         Assert.True(first.DecoderBias.eq(second.DecoderBias).all().item<bool>());
     }
+
+    [Fact]
+    public void A_topk_sae_keeps_k_latents_per_token_and_loads_back_as_a_saelens_topk_sae()
+    {
+        using var activations = SparseActivations(2000, seed: 5);
+        var settings = new SaeTrainingSettings(Latents: 64, L1Coefficient: 0, Steps: 400, BatchSize: 128, LearningRate: 1e-2, Seed: 6, TopK: 2);
+        using var trained = SaeTrainer.Train(activations, settings);
+        var statistics = SaeTrainer.Measure(trained, activations);
+        Assert.True(statistics.FractionOfVarianceUnexplained < 0.2, $"FVU {statistics.FractionOfVarianceUnexplained:F3}");
+        Assert.InRange(statistics.MeanL0, 1.5, 2.0); // at most k = 2 per token, almost always both positive
+        // 64 latents for 16 directions: the auxiliary loss keeps pulling the silent ones towards the error.
+        Assert.True(statistics.DeadLatents < 32, $"{statistics.DeadLatents} of 64 latents dead");
+
+        using var folder = new TemporaryDirectory();
+        trained.Save(folder.Path, HookPoint.ResidPost(0), ScalarType.Float32);
+        using var loaded = SaeLoader.Load(folder.Path);
+        Assert.Equal(SaeArchitecture.TopK, loaded.Architecture);
+        Assert.Equal(2, loaded.K);
+        using var raw = activations.narrow(0, 0, 50);
+        using var expected = SaeTrainer.Encode(trained, raw);
+        using var actual = loaded.Encode(raw);
+        Assert.True(expected.sub(actual).abs().max().item<float>() < 1e-4);
+        Assert.True(actual.gt(0).sum(1).le(2).all().item<bool>(), "no token keeps more than k latents");
+    }
 }

@@ -54,6 +54,41 @@ public sealed class ToyZooBuilderTests
         }
     }
 
+    [Fact]
+    public void The_coherent_recipe_adds_the_steered_drift_stage_to_the_base_and_saves_a_topk_sae()
+    {
+        using var folder = new TemporaryDirectory();
+        var lines = new List<string>();
+        var settings = Miniature with
+        {
+            Ratios = [],
+            Sae = Miniature.Sae with { TopK = 4 },
+            SteeredDrift = ToyZooSettings.Coherent.SteeredDrift! with
+            {
+                Episodes = 60, Training = new TrainingSettings(Steps: 6, BatchSize: 8, LearningRate: 1e-3, WarmupSteps: 1, Seed: 4, LogEvery: 3),
+            },
+        };
+        var entries = new ToyZooBuilder(settings).Build(folder.Path, new Collect(lines));
+
+        Assert.Equal(["toy-xs-base", "toy-xs-sa30"], entries.Select(entry => entry.Name));
+        Assert.Contains(lines, line => line.StartsWith("toy-xs-base drift: step 6 loss", StringComparison.Ordinal));
+        // The stored base is the one after the stage: its last loss is the stage's.
+        var stageLoss = double.Parse(lines.Last(line => line.StartsWith("toy-xs-base drift: step", StringComparison.Ordinal)).Split(' ')[5], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(stageLoss, entries[0].FinalLoss, 3);
+        Assert.InRange(entries[0].Sae.MeanL0, 3, 4); // at most k = 4 of 128 latents per token
+        using var sae = SaeLoader.Load(Path.Combine(folder.Path, "toy-xs-base", ToyZoo.SaeFolder));
+        Assert.Equal(SaeArchitecture.TopK, sae.Architecture);
+        Assert.Equal(4, sae.K);
+    }
+
+    [Fact]
+    public void The_committed_zoos_recipe_has_no_steered_drift_stage_and_an_l1_sae()
+    {
+        // toy/zoo is built from Default; esr toy build must keep reproducing it until the zoo is rebuilt.
+        Assert.Null(ToyZooSettings.Default.SteeredDrift);
+        Assert.Null(ToyZooSettings.Default.Sae.TopK);
+    }
+
     private sealed class Collect(List<string> lines) : IProgress<string>
     {
         public void Report(string value) => lines.Add(value);

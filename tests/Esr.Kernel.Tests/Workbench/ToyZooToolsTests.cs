@@ -34,6 +34,8 @@ public sealed class ToyZooToolsTests
 
         Assert.Equal("--size xl: no such size (expected s, m, l)",
             Assert.Throws<EsrInputException>(() => ToyZooTools.Build(folder.Path, ["m", "xl"])).Message);
+        Assert.Equal("--recipe 'fluent': no such recipe (expected default or coherent)",
+            Assert.Throws<EsrInputException>(() => ToyZooTools.Build(folder.Path, recipe: "fluent")).Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
         Assert.StartsWith("--model toy-xl-base: not in the zoo at",
             Assert.Throws<EsrInputException>(() => ToyZooTools.MeasureAsync(new ToyMeasureSettings { Models = ["toy-xl-base"] })).Message);

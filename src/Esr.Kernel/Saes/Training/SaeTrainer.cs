@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Esr.Kernel.Saes.Training;
 
 /// <summary>
-/// Trains a ReLU SAE with an L1 penalty on a model's residual stream: inputs scaled so that E‖x‖² = 1, decoder rows
+/// Trains an SAE on a model's residual stream, ReLU with an L1 penalty or TopK: inputs scaled so that E‖x‖² = 1, decoder rows
 /// renormalised to unit length after every step, Adam. The saved weights work on raw activations: the scale is
 /// folded into the encoder bias and the decoder bias (f_raw = f / s), so latent values are in residual units.
 /// </summary>
@@ -82,14 +82,36 @@ public static class SaeTrainer
         try
         {
             using var optimizer = optim.Adam(parameters, settings.LearningRate);
+            // Per latent, the step it last fired at: a TopK SAE's latents silent for DeadAfterSteps get the AuxK loss.
+            using var lastFired = zeros(settings.Latents, ScalarType.Int64);
+            var step = 0L;
             TrainingLoop.Run(optimizer, settings.Steps, settings.LearningRateAt, settings.LogEvery, () =>
             {
                 var picks = Enumerable.Range(0, settings.BatchSize).Select(_ => (long)random.NextInt64(tokens)).ToArray();
                 optimizer.zero_grad();
                 var batch = scaled.index_select(0, tensor(picks));
-                var latents = nn.functional.relu(batch.matmul(encoder).add(encoderBias, Scalars.One));
+                var preActivations = batch.matmul(encoder).add(encoderBias, Scalars.One);
+                var latents = settings.TopK is { } k ? KeepLargest(preActivations, k) : nn.functional.relu(preActivations);
                 var error = latents.matmul(decoder).add(decoderBias, Scalars.One).add(batch, Scalars.MinusOne);
-                var loss = error.mul(error).sum(1).mean().add(latents.sum(1).mean(), l1);
+                var loss = error.mul(error).sum(1).mean();
+                if (settings.TopK is null)
+                {
+                    loss = loss.add(latents.sum(1).mean(), l1);
+                }
+                else
+                {
+                    using (no_grad()) lastFired.masked_fill_(latents.gt(Scalars.Zero).any(0), step);
+                    var dead = lastFired.lt(step - DeadAfterSteps);
+                    var deadCount = dead.sum().item<long>();
+                    if (deadCount > 0)
+                    {
+                        // AuxK (Gao et al. 2024): the dead latents' largest pre-activations reconstruct what the live ones missed.
+                        var revived = KeepLargest(preActivations.masked_fill(dead.logical_not(), Scalars.NegativeInfinity), (int)Math.Min(deadCount, AuxLatents));
+                        var residual = revived.matmul(decoder).add(error.detach());
+                        loss = loss.add(residual.mul(residual).sum(1).mean().mul(AuxCoefficient));
+                    }
+                }
+                step++;
                 loss.backward();
                 optimizer.step();
                 using (no_grad()) decoder.div_(decoder.norm(1, keepdim: true));
@@ -103,8 +125,8 @@ public static class SaeTrainer
         }
         using (no_grad())
         {
-            // relu(s·x·W + b) / s = relu(x·W + b/s): raw-unit latents; x̂_raw = x̂ / s.
-            var trained = new TrainedSae(encoder.detach().clone(), encoderBias.detach().mul(unscale), decoder.detach().clone(), decoderBias.detach().mul(unscale));
+            // relu(s·x·W + b) / s = relu(x·W + b/s): raw-unit latents; x̂_raw = x̂ / s (and the k largest stay the k largest).
+            var trained = new TrainedSae(encoder.detach().clone(), encoderBias.detach().mul(unscale), decoder.detach().clone(), decoderBias.detach().mul(unscale), settings.TopK);
             foreach (var parameter in parameters) parameter.Dispose();
             return trained;
         }
@@ -136,7 +158,25 @@ public static class SaeTrainer
         return new SaeStatistics(squaredError / variance, active / tokens, dead, tokens);
     }
 
-    /// <summary>f = relu(x·W_enc + b_enc) [tokens, d_sae].</summary>
-    public static Tensor Encode(TrainedSae sae, Tensor activations) =>
-        nn.functional.relu(activations.matmul(sae.Encoder).add(sae.EncoderBias, Scalars.One));
+    /// <summary>f = relu(x·W_enc + b_enc) [tokens, d_sae], for TopK only each token's k largest.</summary>
+    public static Tensor Encode(TrainedSae sae, Tensor activations)
+    {
+        var preActivations = activations.matmul(sae.Encoder).add(sae.EncoderBias, Scalars.One);
+        return sae.TopK is { } k ? KeepLargest(preActivations, k) : nn.functional.relu(preActivations);
+    }
+
+    /// <summary>TopK SAEs: a latent silent for this many steps counts as dead and gets the auxiliary loss.</summary>
+    private const int DeadAfterSteps = 100;
+
+    /// <summary>TopK SAEs: how many dead latents the auxiliary loss lets reconstruct the error, and its weight.</summary>
+    private const int AuxLatents = 256;
+
+    private const double AuxCoefficient = 1.0 / 8;
+
+    /// <summary>relu of each row's k largest values, 0 elsewhere.</summary>
+    private static Tensor KeepLargest(Tensor preActivations, int k)
+    {
+        var (values, indexes) = preActivations.topk(k, dim: 1);
+        return zeros_like(preActivations).scatter(1, indexes, nn.functional.relu(values));
+    }
 }

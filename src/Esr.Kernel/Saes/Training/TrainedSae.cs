@@ -8,13 +8,14 @@ using static TorchSharp.torch;
 namespace Esr.Kernel.Saes.Training;
 
 /// <summary>
-/// The weights of a trained ReLU SAE in raw activation units (any input scaling folded in), ready to use or save:
-/// f = relu(x·W_enc + b_enc), x̂ = f·W_dec + b_dec, decoder rows of unit norm.
+/// The weights of a trained SAE in raw activation units (any input scaling folded in), ready to use or save:
+/// f = relu(x·W_enc + b_enc) (for TopK, only each token's k largest kept), x̂ = f·W_dec + b_dec, decoder rows of unit norm.
 /// </summary>
 public sealed class TrainedSae : IDisposable
 {
-    internal TrainedSae(Tensor encoder, Tensor encoderBias, Tensor decoder, Tensor decoderBias)
+    internal TrainedSae(Tensor encoder, Tensor encoderBias, Tensor decoder, Tensor decoderBias, int? topK = null)
     {
+        TopK = topK;
         Encoder = encoder.DetachFromDisposeScope();
         EncoderBias = encoderBias.DetachFromDisposeScope();
         Decoder = decoder.DetachFromDisposeScope();
@@ -33,9 +34,14 @@ public sealed class TrainedSae : IDisposable
     /// <summary>b_dec [d_in] float32.</summary>
     public Tensor DecoderBias { get; }
 
-    /// <summary>A <see cref="SparseAutoencoder"/> with copies of these weights (Standard architecture).</summary>
+    /// <summary>k of a TopK SAE; null for a ReLU SAE.</summary>
+    public int? TopK { get; }
+
+    private SaeArchitecture Architecture => TopK is null ? SaeArchitecture.Standard : SaeArchitecture.TopK;
+
+    /// <summary>A <see cref="SparseAutoencoder"/> with copies of these weights (Standard or TopK architecture).</summary>
     public SparseAutoencoder ToSparseAutoencoder() =>
-        new(Encoder.clone(), EncoderBias.clone(), Decoder.clone(), DecoderBias.clone(), SaeArchitecture.Standard, source: "(trained in memory)");
+        new(Encoder.clone(), EncoderBias.clone(), Decoder.clone(), DecoderBias.clone(), Architecture, k: TopK, source: "(trained in memory)");
 
     /// <summary>
     /// Saves the SAE in SAELens layout (cfg.json + sae_weights.safetensors) for <see cref="SaeLoader.LoadSaeLens"/>;
@@ -49,7 +55,7 @@ public sealed class TrainedSae : IDisposable
         Directory.CreateDirectory(folder);
         var config = new JsonObject
         {
-            ["architecture"] = "standard",
+            ["architecture"] = TopK is null ? "standard" : "topk",
             ["d_in"] = Encoder.shape[0],
             ["d_sae"] = Encoder.shape[1],
             ["dtype"] = dtype == ScalarType.BFloat16 ? "bfloat16" : "float32",
@@ -58,6 +64,7 @@ public sealed class TrainedSae : IDisposable
             ["apply_b_dec_to_input"] = false,
             ["normalize_activations"] = "none",
         };
+        if (TopK is { } k) config["k"] = k;
         AtomicFile.Write(Path.Combine(folder, SaeLoader.SaeLensConfigFile),
             temporary => File.WriteAllText(temporary, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
         using var scope = NewDisposeScope();

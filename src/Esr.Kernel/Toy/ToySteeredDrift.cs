@@ -1,0 +1,18 @@
+using Esr.Kernel.Training;
+
+namespace Esr.Kernel.Toy;
+
+/// <summary>
+/// A second base-training stage that teaches the base what a large model's concept directions do by themselves:
+/// adding a subject latent makes it talk about that subject in whole sentences. After the SAE is trained, the base goes
+/// on training on its own corpus plus coherent-drift episodes (steps, then the subject's sentences, all in the loss)
+/// that carry an add-steering of the subject's latent at every position. Unsteered episodes keep it on task without
+/// steering. Measured at size m (docs/TOY_WORLD.md): 94-96 % of the lost text at the calibrated threshold becomes
+/// subject sentences, against under 1 % without this stage.
+/// </summary>
+/// <param name="Share">The share of steered coherent-drift episodes in the stage's corpus (the rest is the base mixture).</param>
+/// <param name="LowBoost">The smallest boost of a drift episode, in median residual norms.</param>
+/// <param name="HighBoost">The largest.</param>
+/// <param name="Episodes">Episodes in the stage's corpus.</param>
+/// <param name="Training">The stage's schedule (it continues from the trained base).</param>
+public sealed record ToySteeredDrift(double Share, double LowBoost, double HighBoost, int Episodes, TrainingSettings Training);
