@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Esr.Cli.Benchmarks;
+using Esr.Kernel.Benchmarks;
 using Esr.LlamaCpp;
 
 namespace Esr.Cli;
@@ -36,7 +37,7 @@ internal static class BenchCommand
             try
             {
                 var run = new EngineBenchmark(Console.Error).MeasureSpeed(directory, sizes, parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(repeats), parse.GetValue(threads));
-                var load = parse.GetValue(skipLoad) ? ((long, long, long)?)null : MeasureLoadInChildProcess(directory);
+                var load = parse.GetValue(skipLoad) ? null : MeasureLoadInChildProcess(directory);
                 output.Write(EngineBenchmark.Markdown(run, load, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
             }
             finally
@@ -54,8 +55,8 @@ internal static class BenchCommand
         loadMemory.Hidden = true;
         loadMemory.SetAction(parse =>
         {
-            var (baseline, peak, data) = EngineBenchmark.MeasureLoad(parse.GetRequiredValue(model));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{baseline} {peak} {data}"));
+            var load = LoadMemory.Measure(parse.GetRequiredValue(model));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{load.BaselineBytes} {load.PeakBytes} {load.DataBytes}"));
             return ExitCodes.Success;
         });
 
@@ -70,7 +71,7 @@ internal static class BenchCommand
         var newTokens = CliOptions.Integer("--new-tokens", 32, "Tokens generated per sequence (greedy)", minimum: 2);
         var repeats = CliOptions.Integer("--repeats", 3, "Runs per configuration, interleaved; the median is reported", minimum: 1);
         var threads = CliOptions.Integer("--threads", Environment.ProcessorCount, "Threads", minimum: 1);
-        var width = CliOptions.Integer("--sae-width", 16_384, "Latents of the random SAE", minimum: SteeringBenchmark.AblatedLatents);
+        var width = CliOptions.Integer("--sae-width", 16_384, "Latents of the random SAE", minimum: SteeringCost.AblatedLatents);
         var work = new Option<string>("--work") { Description = "Directory for the random checkpoint (default: a new temp directory, deleted after)", HelpName = "dir" };
         var command = new Command("steering",
             "Greedy generation tokens/s of one batch unsteered, with one add-mode latent, with a 26-latent ablation and with a full-SAE readout, "
@@ -129,7 +130,7 @@ internal static class BenchCommand
         return command;
     }
 
-    /// <summary><c>esr bench toy</c>: the toy zoo's decoding against a bare TorchSharp loop, and toy experiment 1's trials/min.</summary>
+    /// <summary><c>esr bench toy</c>: the toy zoo's decoding against a bare libtorch loop, and toy experiment 1's trials/min.</summary>
     private static Command Toy(TextWriter output)
     {
         var models = new Option<string>("--models") { Description = "Comma-separated toy models", HelpName = "list", DefaultValueFactory = _ => "toy-s-base,toy-m-base,toy-l-base" };
@@ -141,7 +142,7 @@ internal static class BenchCommand
         var maxTokens = CliOptions.Integer("--max-tokens", 96, "Toy experiment 1: tokens per answer", minimum: 2);
         var threads = CliOptions.Integer("--threads", Environment.ProcessorCount, "Threads", minimum: 1);
         var command = new Command("toy",
-            "Decode tokens/s of each toy model against a bare TorchSharp forward loop of the same weights at each batch size, and toy experiment 1's trials per minute; a markdown table")
+            "Decode tokens/s of each toy model against a bare libtorch forward loop of the same weights at each batch size, and toy experiment 1's trials per minute; a markdown table")
         {
             models, batches, promptTokens, newTokens, repeats, trials, maxTokens, threads,
         };
@@ -175,7 +176,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Writes the large checkpoint, then loads it in a fresh esr process so nothing else inflates the peak.</summary>
-    private static (long, long, long) MeasureLoadInChildProcess(string directory)
+    private static LoadMemory MeasureLoadInChildProcess(string directory)
     {
         var checkpoint = Path.Combine(directory, "large-model");
         Console.Error.WriteLine($"writing a random {EngineBenchmark.LargeModel.Layers}-layer d={EngineBenchmark.LargeModel.HiddenSize} Llama to {checkpoint}");
@@ -189,6 +190,6 @@ internal static class BenchCommand
         child.WaitForExit();
         if (child.ExitCode != 0) throw new InvalidOperationException($"the loading-memory process failed with exit status {child.ExitCode}");
         var values = line.Split(' ').Select(value => long.Parse(value, CultureInfo.InvariantCulture)).ToArray();
-        return (values[0], values[1], values[2]);
+        return new LoadMemory(values[0], values[1], values[2]);
     }
 }

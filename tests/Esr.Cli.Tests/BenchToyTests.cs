@@ -1,11 +1,11 @@
-using Esr.Cli.Benchmarks;
 using Esr.Kernel;
+using Esr.Kernel.Benchmarks;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Models;
 
 namespace Esr.Cli.Tests;
 
-/// <summary><c>esr bench toy</c>: the toy zoo against a bare TorchSharp loop of the same weights.</summary>
+/// <summary><c>esr bench toy</c>: the toy zoo against a bare libtorch loop of the same weights.</summary>
 public sealed class BenchToyTests
 {
     [Fact]
@@ -16,7 +16,7 @@ public sealed class BenchToyTests
         using var bare = new BareLlamaLoop(directory);
         int[][] prompts = [[5, 17, 40, 3, 99, 250], [7, 7, 120, 8, 64, 2]];
 
-        var expected = EngineBenchmark.TimeEngine(new BatchGenerator(engine), prompts, 12).Tokens;
+        var expected = GreedyRun.Time(new BatchGenerator(engine), prompts, 12).Tokens;
         var actual = bare.Generate(prompts, 12).Tokens;
 
         Assert.Equal(expected, actual);

@@ -9,12 +9,15 @@ namespace Esr.Kernel.Tests;
 /// <summary>
 /// DESIGN.md's rule "no kernel folder imports a folder that imports it back", checked on the compiled kernel: every
 /// type's references (signatures, locals and the members its IL touches, lambdas and async bodies included) give
-/// edges between top-level folders, and the folders must sort into layers.
+/// edges between top-level folders, and the folders must sort into layers. Above them, the front ends hold no tensors.
 /// </summary>
 public sealed partial class KernelLayersTests(ITestOutputHelper output)
 {
     private const string Facade = "Workbench";
     private const string Basics = "(root)";
+
+    // The projects DESIGN.md calls front ends: they parse, call the facade and present.
+    private static readonly string[] FrontEnds = ["Esr.Cli", "Esr.Magics"];
 
     private static readonly Assembly Kernel = typeof(Workbench).Assembly;
 
@@ -36,6 +39,21 @@ public sealed partial class KernelLayersTests(ITestOutputHelper output)
             edges[from].Where(edge => cyclic.Contains(edge.Key)).Select(edge => $"{from} -> {edge.Key} ({edge.Value})"))));
         output.WriteLine("layers, bottom up: " + string.Join(" | ", layers.Select(layer => string.Join(", ", layer))));
         Assert.Equal(Facade, Assert.Single(layers[^1]));
+    }
+
+    [Fact]
+    public void The_front_ends_hold_no_tensors_so_no_source_of_theirs_mentions_TorchSharp()
+    {
+        var root = ReferenceFiles.RepositoryFile();
+        var offenders = FrontEnds
+            .SelectMany(project => Directory.GetFiles(Path.Combine(root, "src", project), "*.cs", SearchOption.AllDirectories))
+            .Select(file => Path.GetRelativePath(root, file))
+            .Where(file => !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")) // generated code
+            .Where(file => File.ReadAllText(Path.Combine(root, file)).Contains("TorchSharp", StringComparison.Ordinal))
+            .Order()
+            .ToArray();
+
+        Assert.True(offenders.Length == 0, "tensor work belongs in the kernel, not in: " + string.Join(", ", offenders));
     }
 
     [Fact]

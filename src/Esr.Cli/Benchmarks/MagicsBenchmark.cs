@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Esr.Kernel;
+using Esr.Kernel.Analysis;
 using Esr.Kernel.Results;
 using Esr.Notebooks;
 using Microsoft.DotNet.Interactive.Commands;
@@ -27,7 +28,7 @@ public sealed class MagicsBenchmark(TextWriter log)
     public sealed record Result(double LoadSeconds, IReadOnlyList<double> FacadeSeconds, IReadOnlyList<double> MagicSeconds, int Trials, string Model, string Extension)
     {
         /// <summary>The magic's median time over the facade's, minus one.</summary>
-        public double Overhead => Statistics.Median(MagicSeconds) / Statistics.Median(FacadeSeconds) - 1;
+        public double Overhead => PairedTests.Median(MagicSeconds) / PairedTests.Median(FacadeSeconds) - 1;
     }
 
     /// <summary>Runs one untimed warm-up of each path, then <paramref name="repeats"/> timed pairs in alternating order.</summary>
@@ -112,7 +113,7 @@ public sealed class MagicsBenchmark(TextWriter log)
         text.AppendLine("|---|---|---|---|");
         foreach (var (path, seconds) in new[] { ("facade (`Workbench.Experiments.Get(\"1\").RunAsync`)", result.FacadeSeconds), ("magic (`#!esr experiment 1`)", result.MagicSeconds) })
         {
-            var median = Statistics.Median(seconds);
+            var median = PairedTests.Median(seconds);
             text.AppendLine(invariant, $"| {path} | {median:F2} | {string.Join(", ", seconds.Select(s => s.ToString("F2", invariant)))} | {result.Trials / median * 60:F0} |");
         }
         text.AppendLine();

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Esr.Kernel;
+using Esr.Kernel.Analysis;
+using Esr.Kernel.Benchmarks;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Models;
 
@@ -25,7 +27,7 @@ public sealed class ToyBenchmark(TextWriter log)
     public sealed record ExperimentRun(string Model, int Trials, IReadOnlyList<double> Seconds)
     {
         /// <summary>Trials per minute at the median run.</summary>
-        public double TrialsPerMinute => Trials / Statistics.Median(Seconds) * 60;
+        public double TrialsPerMinute => Trials / PairedTests.Median(Seconds) * 60;
     }
 
     /// <summary>A whole run.</summary>
@@ -49,20 +51,20 @@ public sealed class ToyBenchmark(TextWriter log)
             {
                 var prompts = Enumerable.Range(0, batch)
                     .Select(_ => Enumerable.Range(0, promptTokens).Select(_ => random.Next(engine.Config.VocabularySize)).ToArray()).ToArray();
-                EngineBenchmark.TimeEngine(generator, prompts, 2);
+                GreedyRun.Time(generator, prompts, 2);
                 bare.Generate(prompts, 2);
                 var ours = new List<double>();
                 var theirs = new List<double>();
                 var same = true;
                 for (var repeat = 0; repeat < repeats; repeat++)
                 {
-                    var engineRun = EngineBenchmark.TimeEngine(generator, prompts, newTokens);
+                    var engineRun = GreedyRun.Time(generator, prompts, newTokens);
                     var bareRun = bare.Generate(prompts, newTokens);
-                    ours.Add(engineRun.Decode);
+                    ours.Add(engineRun.DecodeTokensPerSecond);
                     theirs.Add(batch * (newTokens - 1) / bareRun.DecodeSeconds);
                     same &= engineRun.Tokens.Zip(bareRun.Tokens).All(pair => pair.First.SequenceEqual(pair.Second));
                 }
-                var row = new Row(model, batch, Statistics.Median(ours), Statistics.Median(theirs), same);
+                var row = new Row(model, batch, PairedTests.Median(ours), PairedTests.Median(theirs), same);
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{model} batch {batch}: engine {row.EngineTokensPerSecond:F0} tok/s, bare loop {row.BareTokensPerSecond:F0} tok/s, time ratio {row.TimeRatio:F2}; same greedy tokens: {same}"));
                 rows.Add(row);
@@ -106,7 +108,7 @@ public sealed class ToyBenchmark(TextWriter log)
         text.AppendLine("| model | toy experiment 1 trials per run | median s | trials/min |");
         text.AppendLine("|---|---|---|---|");
         foreach (var run in result.Experiments)
-            text.AppendLine(invariant, $"| {run.Model} | {run.Trials} | {Statistics.Median(run.Seconds):F2} | {run.TrialsPerMinute:F0} |");
+            text.AppendLine(invariant, $"| {run.Model} | {run.Trials} | {PairedTests.Median(run.Seconds):F2} | {run.TrialsPerMinute:F0} |");
         return text.ToString();
     }
 }

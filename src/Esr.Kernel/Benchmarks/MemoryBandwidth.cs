@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace Esr.Cli.Benchmarks;
+namespace Esr.Kernel.Benchmarks;
 
 /// <summary>
 /// The machine's memory read bandwidth: threads summing a buffer larger than the caches, the best of several passes.
@@ -10,7 +10,7 @@ namespace Esr.Cli.Benchmarks;
 /// machine) leaves its share to the others instead of stretching the pass. A decoding step at one row must read every
 /// weight once, so this bounds its speed from above.
 /// </summary>
-internal static class MemoryBandwidth
+public static class MemoryBandwidth
 {
     private const int SliceFloats = 4 << 20; // 16 MiB
 

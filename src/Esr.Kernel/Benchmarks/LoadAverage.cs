@@ -1,7 +1,7 @@
-namespace Esr.Cli.Benchmarks;
+namespace Esr.Kernel.Benchmarks;
 
 /// <summary>What the benchmark tables record about the machine a run was made on.</summary>
-internal static class LoadAverage
+public static class LoadAverage
 {
     /// <summary>The 1-, 5- and 15-minute load averages, or "unknown" off Linux.</summary>
     public static string Now() =>
