@@ -7,8 +7,8 @@ namespace Esr.Kernel.Toy;
 /// adding a subject latent makes it talk about that subject in whole sentences. After the SAE is trained, the base goes
 /// on training on its own corpus plus coherent-drift episodes (steps, then the subject's sentences, all in the loss)
 /// that carry an add-steering of the subject's latent at every position. Unsteered episodes keep it on task without
-/// steering. Measured at size m (docs/TOY_WORLD.md): 94-96 % of the lost text at the calibrated threshold becomes
-/// subject sentences, against under 1 % without this stage.
+/// steering. Measured on toy-m-base (docs/TOY_WORLD.md): 94-96 % of the lost text at the calibrated threshold becomes
+/// subject sentences, against under 1 % without this stage; a steering-aware fine-tune of that base did not restart yet.
 /// </summary>
 /// <param name="Share">The share of steered coherent-drift episodes in the stage's corpus (the rest is the base mixture).</param>
 /// <param name="LowBoost">The smallest boost of a drift episode, in median residual norms.</param>
