@@ -5,9 +5,13 @@
 //
 // Built by environment/build-native.sh without -march: each kernel carries its own target attribute and
 // esr_linear_isa() reports what the running CPU supports, so one binary serves AVX2-only and AVX-512 machines (and
-// the callers fall back to libtorch where neither is present). The caller passes the thread count (torch's).
+// the callers fall back to libtorch where neither is present). ESR_CPU_CAPABILITY=avx2 caps it at AVX2 as
+// ATEN_CPU_CAPABILITY does libtorch's, so that sums do not depend on the CPU (esr toy build sets both). The caller
+// passes the thread count (torch's).
 #include <immintrin.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "chunk_pool.h"
 
@@ -20,6 +24,8 @@ int esr_linear_isa(void)
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) isa |= ESR_AVX2;
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) isa |= ESR_AVX512;
     if ((isa & ESR_AVX512) && __builtin_cpu_supports("avx512bf16")) isa |= ESR_AVX512_BF16;
+    const char *cap = getenv("ESR_CPU_CAPABILITY");
+    if (cap && strcmp(cap, "avx2") == 0) isa &= ESR_AVX2;
     return isa;
 }
 

@@ -14,7 +14,7 @@ internal static class ToyCommand
     public static Command Create(TextWriter output)
     {
         var outFolder = new Option<string>("--out") { Description = "Zoo folder to write (model folders in it are replaced)", HelpName = "dir", DefaultValueFactory = _ => ToyZoo.RepositoryFolder };
-        var threads = CliOptions.Integer("--threads", 2, "libtorch threads; the files are reproducible for a fixed count (the committed zoo was built with 2; on a busy machine 1 is faster)", minimum: 1);
+        var threads = CliOptions.Integer("--threads", 2, "libtorch threads; the files are the same on any x86-64 CPU with AVX2 for a fixed count (the committed zoo was built with 2; on a busy machine 1 is faster)", minimum: 1);
         var sizes = new Option<string[]>("--size")
         {
             Description = "Build only these sizes (repeatable; each size's models depend on nothing else, so sizes built apart equal a whole build); zoo.json then lists only them",
@@ -35,6 +35,7 @@ internal static class ToyCommand
         build.SetAction((parse, cancellationToken) =>
         {
             var folder = parse.GetValue(outFolder)!;
+            Workbench.UsePortableNumerics(); // before the first tensor operation, so that the zoo rebuilds the same on any CPU
             Workbench.SetThreads(parse.GetValue(threads));
             var watch = Stopwatch.StartNew();
             var log = new Progress(line => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed:mm\\:ss}] {line}")));

@@ -80,7 +80,8 @@ public static class NativeLinear
 
     private static IntPtr Data(Tensor tensor) => TensorData(tensor.Handle);
 
-    private static Isa Probe()
+    /// <summary>Asks the library what this CPU runs, within ESR_CPU_CAPABILITY (<see cref="Workbench.UsePortableNumerics"/>).</summary>
+    internal static Isa Probe()
     {
         try
         {

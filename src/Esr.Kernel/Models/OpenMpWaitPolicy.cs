@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Esr.Kernel.Models;
 
@@ -10,7 +9,7 @@ namespace Esr.Kernel.Models;
 /// between the native products, which run on their own threads) those spinning threads took the cores from the
 /// threads with work: steps ran 2x slower, and 10-25x on a machine busier than its cores (docs/PERFORMANCE.md).
 /// The runtime reads the variable once, when libtorch is loaded, so it is set in the process's C environment as soon
-/// as this assembly loads (.NET's Environment.SetEnvironmentVariable does not reach the C environment).
+/// as this assembly loads (<see cref="NativeEnvironment"/>).
 /// </summary>
 internal static class OpenMpWaitPolicy
 {
@@ -20,10 +19,7 @@ internal static class OpenMpWaitPolicy
     [SuppressMessage("Usage", "CA2255", Justification = "libgomp reads the variable when libtorch loads, which only code that runs at assembly load can precede")]
     internal static void Apply()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is not null) return;
-        _ = SetEnvironment(Variable, "PASSIVE", overwrite: 0);
+        if (Environment.GetEnvironmentVariable(Variable) is not null) return;
+        _ = NativeEnvironment.Set(Variable, "PASSIVE", overwrite: false);
     }
-
-    [DllImport("libc.so.6", EntryPoint = "setenv")]
-    private static extern int SetEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 }

@@ -1,9 +1,12 @@
+using System.Runtime.Intrinsics.X86;
+using Esr.Kernel.Models;
 using Esr.Kernel.Text;
 using TorchSharp;
 
 namespace Esr.Kernel;
 
-// What front ends need besides loading a model: a prompt's text and a tokenizer without the weights, the thread count.
+// What front ends need besides loading a model: a prompt's text and a tokenizer without the weights, the thread count,
+// portable numerics.
 public static partial class Workbench
 {
     /// <summary>
@@ -48,4 +51,26 @@ public static partial class Workbench
         if (count < 1) throw new EsrInputException($"threads: {count} (expected 1 or more)");
         torch.set_num_threads(count);
     }
+
+    /// <summary>
+    /// Pins libtorch's kernels (ATen's vector code, MKL's matrix products) and the engine's native kernels to their
+    /// AVX2 code paths, so that a computation gives the same bits on every x86-64 CPU with AVX2 for a fixed thread
+    /// count: wider vector units, and MKL's choice of code by CPU vendor, sum in other orders. <c>esr toy build</c>
+    /// calls it so that the committed zoo rebuilds byte for byte on another machine. It works only before the
+    /// process's first tensor operation, since libtorch reads these settings once.
+    /// </summary>
+    /// <exception cref="EsrInputException">The CPU lacks AVX2 or FMA.</exception>
+    public static void UsePortableNumerics()
+    {
+        if (!Avx2.IsSupported || !Fma.IsSupported)
+            throw new EsrInputException("portable numerics: this CPU has no AVX2 and FMA, the code path every machine shares (expected an x86-64 CPU from 2013 on)");
+        foreach (var (name, value) in PortableNumericsSettings)
+        {
+            if (!NativeEnvironment.Set(name, value, overwrite: true)) throw new InvalidOperationException($"portable numerics: could not set {name} in the C environment (Linux only)");
+        }
+    }
+
+    /// <summary>The environment that <see cref="UsePortableNumerics"/> sets: ATen's kernels, MKL's conditional bitwise reproducibility, the native kernels.</summary>
+    public static IReadOnlyList<(string Name, string Value)> PortableNumericsSettings { get; } =
+        [("ATEN_CPU_CAPABILITY", "avx2"), ("MKL_CBWR", "AVX2"), ("ESR_CPU_CAPABILITY", "avx2")];
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Esr.Kernel.Models;
 
 namespace Esr.Kernel.Tests.Models;
@@ -10,11 +9,8 @@ public sealed class OpenMpWaitPolicyTests
     public void Loading_the_kernel_sets_a_passive_openmp_wait_policy_in_the_c_environment()
     {
         _ = NativeLinear.Description; // runs code of the kernel assembly, whose initializer sets the variable
-        var value = Marshal.PtrToStringUTF8(GetEnvironment("OMP_WAIT_POLICY"));
+        var value = NativeEnvironment.Get("OMP_WAIT_POLICY");
 
         Assert.Equal(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE", value);
     }
-
-    [DllImport("libc.so.6", EntryPoint = "getenv")]
-    private static extern IntPtr GetEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 }
