@@ -7,7 +7,8 @@ namespace Esr.Cli;
 
 /// <summary>
 /// <c>esr toy build</c> rebuilds the toy zoo (models, SAEs, labels, zoo.json) deterministically;
-/// <c>esr toy list</c> prints one line per model of a zoo.
+/// <c>esr toy list</c> prints one line per model of a zoo; <c>esr toy eval</c> measures zoo models; <c>esr toy prompts</c>
+/// writes the experiment prompts; <c>esr toy detectors</c> finds a model's off-topic detectors by separability.
 /// </summary>
 internal static class ToyCommand
 {
@@ -95,7 +96,39 @@ internal static class ToyCommand
             output.WriteLine($"wrote {count} prompts to {path}");
             return ExitCodes.Success;
         });
-        return new Command("toy", "The built-in toy world: build, list or measure its zoo of models, or write its prompts") { build, list, evaluate, writePrompts };
+        var detectorModel = new Option<string>("--model") { Description = "The steering-aware toy model: its folder or zoo name", HelpName = "dir|name", Required = true };
+        var fromResults = new Option<string>("--from-results") { Description = "An esr experiment 1 run on it, whose steered trials are read", HelpName = "run dir", Required = true };
+        var detectorsOut = new Option<string>("--out") { Description = "The detector file to write (esr experiment 3 and 10 --ablate read it)", HelpName = "file.json", Required = true };
+        var sae = new Option<string>("--sae") { Description = "The SAE read (default: the model folder's sae/)", HelpName = "dir" };
+        var layer = CliOptions.OptionalInteger("--layer", "Block the SAE reads and the steering applies at (default: the block the run steered)", minimum: 0);
+        var minAuc = CliOptions.Number("--min-auc", 0.9, "Least AUC of a detector", value => value is >= 0 and <= 1, "between 0 and 1");
+        var maxDetectors = CliOptions.Integer("--max-detectors", 26, "Most detectors kept (the paper's set has 26)", minimum: 1);
+        var detectorDevice = CliOptions.Device();
+        var detectors = new Command("detectors",
+            "The toy world's off-topic detectors by separability (not the paper's contrastive rule, experiment 3a): latents whose activation separates "
+            + "the off-topic tokens of an experiment-1 run's steered first attempts from their on-task ones, by the exact judge's sentence labels")
+        {
+            detectorModel, fromResults, detectorsOut, sae, layer, minAuc, maxDetectors, detectorDevice,
+        };
+        detectors.SetAction((parse, cancellationToken) =>
+        {
+            var file = parse.GetRequiredValue(detectorsOut);
+            var result = ToyZooTools.FindDetectors(new ToyDetectorSettings
+            {
+                Model = parse.GetRequiredValue(detectorModel), FromResults = parse.GetRequiredValue(fromResults), Out = file,
+                Sae = parse.GetValue(sae), Layer = parse.GetValue(layer), Rule = new ToyDetectorRule(parse.GetValue(minAuc), parse.GetValue(maxDetectors)),
+                Device = parse.GetRequiredValue(detectorDevice),
+            }, cancellationToken);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Detectors.Count} off-topic detectors (AUC >= {result.Options.Rule.MinAuc}) over {result.Trials} steered trials, "
+                + $"{result.OffTopicTokens} off-topic and {result.OnTaskTokens} on-task tokens: "
+                + $"[{string.Join(", ", result.Detectors.Select(d => $"{d.Latent} ({d.Auc:F3})"))}]; wrote {file}"));
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return new Command("toy", "The built-in toy world: build, list or measure its zoo of models, write its prompts, or find a model's off-topic detectors")
+        {
+            build, list, evaluate, writePrompts, detectors,
+        };
     }
 
     private sealed class Progress(Action<string> report) : IProgress<string>
