@@ -15,8 +15,7 @@ internal static class ToyCommand
     public static Command Create(TextWriter output)
     {
         var outFolder = new Option<string>("--out") { Description = "Zoo folder to write (model folders in it are replaced)", HelpName = "dir", DefaultValueFactory = _ => ToyZoo.RepositoryFolder };
-        var buildThreads = CliOptions.Integer("--threads", 1, "libtorch threads per training; the files are the same on any x86-64 CPU with AVX2 for a fixed count (the committed zoo: 1)", minimum: 1);
-        var jobs = CliOptions.Integer("--jobs", 2, "Trainings at once (sizes, then each size's fine-tunes); the files do not depend on it", minimum: 1);
+        var buildThreads = CliOptions.Integer("--threads", 2, "libtorch threads; the files are the same on any x86-64 CPU with AVX2 for a fixed count (the committed zoo was built with 2; on a busy machine 1 is faster)", minimum: 1);
         var sizes = new Option<string[]>("--size")
         {
             Description = "Build only these sizes (repeatable; each size's models depend on nothing else, so sizes built apart equal a whole build); zoo.json then lists only them",
@@ -32,7 +31,7 @@ internal static class ToyCommand
         recipe.AcceptOnlyFromAmong("default", "coherent");
         var build = new Command("build", "Train the toy zoo from nothing: base models of three sizes, SAEs with labels, self-correction and steering-aware fine-tunes")
         {
-            outFolder, buildThreads, jobs, sizes, recipe,
+            outFolder, buildThreads, sizes, recipe,
         };
         build.SetAction((parse, cancellationToken) =>
         {
@@ -41,9 +40,9 @@ internal static class ToyCommand
             Workbench.SetThreads(parse.GetValue(buildThreads));
             var watch = Stopwatch.StartNew();
             var log = new Progress(line => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed:mm\\:ss}] {line}")));
-            var entries = ToyZooTools.Build(folder, parse.GetValue(sizes), log, cancellationToken, parse.GetValue(recipe)!, parse.GetValue(jobs));
+            var entries = ToyZooTools.Build(folder, parse.GetValue(sizes), log, cancellationToken, parse.GetValue(recipe)!);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"built {entries.Count} models into {folder} in {watch.Elapsed.TotalMinutes:F1} min, {parse.GetValue(jobs)} job(s) of {parse.GetValue(buildThreads)} thread(s)"));
+                $"built {entries.Count} models into {folder} in {watch.Elapsed.TotalMinutes:F1} min on {parse.GetValue(buildThreads)} thread(s)"));
             return Task.FromResult(ExitCodes.Success);
         });
 

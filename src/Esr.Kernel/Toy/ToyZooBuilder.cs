@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Hooks;
@@ -24,16 +23,15 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
     /// <summary>Builds the zoo into <paramref name="zooFolder"/> (models, then zoo.json last).</summary>
     /// <param name="zooFolder">Created if needed; model folders in it are overwritten.</param>
-    /// <param name="log">Receives one line per stage and per logged loss (from several threads when <paramref name="jobs"/> &gt; 1).</param>
+    /// <param name="log">Receives one line per stage and per logged loss.</param>
     /// <param name="cancellationToken">Checked between training steps.</param>
-    /// <param name="jobs">
-    /// Trainings that run at once: each size's base (with its SAE and calibration) first, then its fine-tunes, which
-    /// depend on nothing else. The files do not depend on it (only on libtorch's thread count).
-    /// </param>
     /// <returns>The entries written to zoo.json, in build order.</returns>
-    public IReadOnlyList<ToyZooEntry> Build(string zooFolder, IProgress<string>? log = null, CancellationToken cancellationToken = default, int jobs = 1)
+    /// <remarks>
+    /// Sequential: trainings on threads of one process crashed libtorch (a read of freed memory in a .NET thread-pool
+    /// worker, measured once at 9 minutes into a two-job build), so a size's models are built one after another.
+    /// </remarks>
+    public IReadOnlyList<ToyZooEntry> Build(string zooFolder, IProgress<string>? log = null, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
         Directory.CreateDirectory(zooFolder);
         var tokenizerFolder = Path.Combine(zooFolder, ".tokenizer");
         ToyTokenizerWriter.Write(tokenizerFolder, _world);
@@ -50,49 +48,12 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         var saeCategories = saeCorpus.SelectMany(pair => LatentLabeler.Categories(_world, words, tokenizer, template, pair.Episode)).ToArray();
         var saeTokens = saeCorpus.Select(pair => pair.Encoded.Ids).ToArray();
 
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, jobs).ConcurrentScheduler;
-        var bases = new List<BaseBuild>();
-        var tasks = new List<Task>();
-        void Guarded(Action action)
-        {
-            try
-            {
-                action();
-            }
-            catch
-            {
-                failed.Cancel(); // the other jobs stop at their next step
-                throw;
-            }
-        }
         foreach (var size in settings.Sizes)
         {
-            var built = Task.Factory.StartNew(() =>
-            {
-                BaseBuild? result = null;
-                Guarded(() => result = BuildBase(size, context, baseCorpus, saeTokens, saeCategories, failed.Token));
-                lock (bases) bases.Add(result!);
-                return result!;
-            }, failed.Token, TaskCreationOptions.None, scheduler);
-            tasks.Add(built);
+            var built = BuildBase(size, context, baseCorpus, saeTokens, saeCategories, cancellationToken);
+            using var _sae = built.Sae;
             foreach (var (name, ratio, steeringAware) in FineTunes(size))
-                tasks.Add(built.ContinueWith(done => Guarded(() => FineTune(done.Result, name, ratio, steeringAware, context, failed.Token)),
-                    failed.Token, TaskContinuationOptions.OnlyOnRanToCompletion, scheduler));
-        }
-        try
-        {
-            Task.WaitAll([.. tasks]);
-        }
-        catch (AggregateException error)
-        {
-            var cause = error.Flatten().InnerExceptions.FirstOrDefault(inner => inner is not TaskCanceledException);
-            cancellationToken.ThrowIfCancellationRequested();
-            ExceptionDispatchInfo.Throw(cause ?? error);
-        }
-        finally
-        {
-            foreach (var built in bases) built.Sae.Dispose();
+                FineTune(built, name, ratio, steeringAware, context, cancellationToken);
         }
         Directory.Delete(tokenizerFolder, recursive: true);
         return context.Entries;
@@ -269,7 +230,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
     private static IProgress<TrainingLogEntry>? Report(IProgress<string>? log, string name) =>
         log is null ? null : new SynchronousProgress<TrainingLogEntry>(entry => log.Report($"{name}: step {entry.Step} loss {entry.Loss:F4} lr {entry.LearningRate:G3}"));
 
-    /// <summary>What every job of one build shares; the entries are added from any job and written in build order.</summary>
+    /// <summary>What every step of one build shares; the entries are written in build order.</summary>
     private sealed class BuildContext(
         string zooFolder, TextTokenizer tokenizer, ChatTemplate template, IReadOnlySet<int> stopTokens, ToyEpisodeGenerator episodes,
         IProgress<string>? log, List<string> order)
@@ -283,13 +244,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         public ToyEpisodeGenerator Episodes => episodes;
         public IProgress<string>? Log => log;
 
-        public IReadOnlyList<ToyZooEntry> Entries
-        {
-            get
-            {
-                lock (_entries) return [.. _entries.OrderBy(entry => order.IndexOf(entry.Name))];
-            }
-        }
+        public IReadOnlyList<ToyZooEntry> Entries => [.. _entries.OrderBy(entry => order.IndexOf(entry.Name))];
 
         public TrainingSequence Encode(ToyEpisode episode)
         {
@@ -300,11 +255,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         /// <summary>Adds an entry and rewrites zoo.json, so that a partial build lists what it finished.</summary>
         public void Add(ToyZooEntry entry)
         {
-            lock (_entries)
-            {
-                _entries.Add(entry);
-                ToyZoo.Write(zooFolder, [.. _entries.OrderBy(item => order.IndexOf(item.Name))]);
-            }
+            _entries.Add(entry);
+            ToyZoo.Write(zooFolder, Entries);
         }
     }
 

@@ -22,15 +22,12 @@ public static class ToyZooTools
     /// <param name="log">Receives progress lines; null for none.</param>
     /// <param name="cancellationToken">Stops the training.</param>
     /// <param name="recipe">"default" (the committed zoo, <see cref="ToyZooSettings.Default"/>) or "coherent" (<see cref="ToyZooSettings.Coherent"/>).</param>
-    /// <param name="jobs">Trainings that run at once (the files do not depend on it, only on libtorch's thread count).</param>
     /// <returns>The models written, as zoo.json lists them.</returns>
-    /// <exception cref="EsrInputException">The folder is a file, a size or the recipe is unknown, or jobs is below 1.</exception>
+    /// <exception cref="EsrInputException">The folder is a file, or a size or the recipe is unknown.</exception>
     public static IReadOnlyList<ToyZooEntry> Build(
-        string folder, IReadOnlyList<string>? sizes = null, IProgress<string>? log = null, CancellationToken cancellationToken = default, string recipe = "default",
-        int jobs = 1)
+        string folder, IReadOnlyList<string>? sizes = null, IProgress<string>? log = null, CancellationToken cancellationToken = default, string recipe = "default")
     {
         ArgumentNullException.ThrowIfNull(folder);
-        if (jobs < 1) throw new EsrInputException($"--jobs {jobs}: expected 1 or more");
         if (File.Exists(folder)) throw new EsrInputException($"--out '{folder}' is a file; expected a folder");
         var settings = recipe switch
         {
@@ -46,7 +43,7 @@ public static class ToyZooTools
                 throw new EsrInputException($"--size {string.Join(", ", unknown)}: no such size (expected {string.Join(", ", known)})");
             settings = settings with { Sizes = settings.Sizes.Where(size => sizes.Contains(size.Name)).ToArray() };
         }
-        return new ToyZooBuilder(settings).Build(folder, log, cancellationToken, jobs);
+        return new ToyZooBuilder(settings).Build(folder, log, cancellationToken);
     }
 
     /// <summary>The models of a zoo, as its zoo.json lists them.</summary>
