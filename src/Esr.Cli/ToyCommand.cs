@@ -85,12 +85,12 @@ internal static class ToyCommand
             }
             return ExitCodes.Success;
         });
-        var promptsOut = new Option<string>("--out") { Description = "Folder to write prompts.txt into (a --data-dir for esr experiment)", HelpName = "dir", Required = true };
-        var writePrompts = new Command("prompts", "Write the toy world's experiment prompts (one per task) as prompts.txt, the paper's format") { promptsOut };
+        var promptsOut = new Option<string>("--out") { Description = "Folder to write prompts.txt and meta_prompts.json into (a --data-dir for esr experiment)", HelpName = "dir", Required = true };
+        var writePrompts = new Command("prompts", "Write the toy world's experiment prompts (one per task) as prompts.txt, the paper's format, and its meta-prompts (experiment 5) as meta_prompts.json") { promptsOut };
         writePrompts.SetAction(parse =>
         {
             var (path, count) = ToyZooTools.WritePrompts(parse.GetRequiredValue(promptsOut));
-            output.WriteLine($"wrote {count} prompts to {path}");
+            output.WriteLine($"wrote {count} prompts to {path}, and the toy meta-prompts as meta_prompts.json beside it");
             return ExitCodes.Success;
         });
         return new Command("toy", "The built-in toy world: build, list or measure its zoo of models, or write its prompts") { build, list, evaluate, writePrompts };

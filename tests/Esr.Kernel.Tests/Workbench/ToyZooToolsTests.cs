@@ -1,3 +1,4 @@
+using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Toy;
 using Esr.Kernel.Tests.Models;
 
@@ -15,7 +16,7 @@ public sealed class ToyZooToolsTests
     }
 
     [Fact]
-    public void Written_prompts_are_one_line_per_task_without_a_trailing_newline()
+    public void Written_prompts_are_one_line_per_task_without_a_trailing_newline_beside_the_toy_meta_prompts()
     {
         using var folder = new TemporaryDirectory();
 
@@ -25,6 +26,9 @@ public sealed class ToyZooToolsTests
         Assert.Equal(ToyWorld.Default.ExperimentPrompts(), text.Split('\n'));
         Assert.Equal(ToyWorld.Default.ExperimentPrompts().Count, count);
         Assert.False(text.EndsWith('\n'));
+        var variants = Path.Combine(folder.Path, "data", PromptVariantFile.FileName);
+        Assert.Equal(ToyMetaPrompts.Variants, PromptVariantFile.Read(variants));
+        Assert.Contains("\"display\": \"Meta-prompted (self_monitor)\"", File.ReadAllText(variants));
     }
 
     [Fact]
