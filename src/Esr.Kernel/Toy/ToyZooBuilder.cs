@@ -137,7 +137,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             var boosts = (settings.SteeringBoosts.Low * threshold * medianNorm, settings.SteeringBoosts.High * threshold * medianNorm);
             foreach (var ratio in size.Name == settings.MainSize ? settings.SteeringAwareRatios : [settings.SteeringAwareRatio])
             {
-                var mixture = episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes, settings.Seed + 50 + (int)(ratio * 100));
+                var mixture = SteeringAwareEpisodes(episodes, ratio);
                 var name = $"toy-{size.Name}-sa{ratio * 100:F0}";
                 log?.Report($"{name}: generating steered drift");
                 var steered = SteeredCorrections.Build(_world, baseModel, tokenizer, template,
@@ -149,6 +149,17 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         }
         Directory.Delete(tokenizerFolder, recursive: true);
         return entries;
+    }
+
+    /// <summary>
+    /// A steering-aware fine-tune's episodes before its self-corrections are steered: the mixture of its ratio and, with
+    /// <see cref="ToyZooSettings.MetaPrompts"/>, the meta-prompted episodes in place of as many of them (without, the
+    /// same call as ever, so <see cref="ToyZooSettings.Default"/> keeps the committed zoo's corpora).
+    /// </summary>
+    internal IReadOnlyList<ToyEpisode> SteeringAwareEpisodes(ToyEpisodeGenerator episodes, double ratio)
+    {
+        var prompted = settings.MetaPrompts?.Episodes(episodes, _world, settings.FineTuneEpisodes, ratio, settings.Seed + 1000 + (int)(ratio * 100)) ?? [];
+        return [.. episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes - prompted.Count, settings.Seed + 50 + (int)(ratio * 100)), .. prompted];
     }
 
     /// <summary>
