@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Measures the toy zoo against the issue's targets with the experiment runners and the exact judge (docs/TOY_WORLD.md,
 # "What it shows"). Per model: experiment 1 on its subject latents (each calibrated to a first-attempt score of 30 by
-# the paper's bisection, then steered on fresh prompts) and experiment 8 (the same prompts, no steering). For the
-# main steering-aware model and its base: experiment 2 (boost sweep). For the main steering-aware model: experiment 5
-# (the toy meta-prompts that `esr toy prompts` writes, on its experiment-1 prompts), 3a (off-topic-detector discovery),
-# 3 (the detectors zero-clamped while steering) and 10 (random sets of the same size).
+# the paper's bisection, then steered on fresh prompts) and experiment 8 (the same prompts, no steering); per
+# steering-aware model, the toy world's off-topic detectors found on its experiment-1 trials (esr toy detectors). For
+# the main steering-aware model and its base: experiment 2 (boost sweep). For the main steering-aware model:
+# experiment 5 (the toy meta-prompts that `esr toy prompts` writes, on its experiment-1 prompts), the paper's detector
+# discovery (experiment 3a), then experiment 3 (its toy detectors zero-clamped while steering) and 10 (random sets of the
+# same size).
 # Usage: toy/measure-zoo.sh [OUT_DIR] [MODEL...]   (default runs/toy and every model of toy/zoo/zoo.json)
 # Needs a build (environment/setup.sh). Runs resume: a second call skips what is stored.
 set -euo pipefail
@@ -23,7 +25,7 @@ main_model="${ESR_TOY_MAIN:-toy-m-sa60}"
 trials="${ESR_TOY_TRIALS:-5}"
 
 # name<TAB>SAE block, one line per model of zoo.json
-models="$(python3 -c 'import json,sys; [print(e["Name"], e["SaeBlock"], sep="\t") for e in json.load(open(sys.argv[1]))]' "$zoo/zoo.json")"
+models="$(python3 -c 'import json,sys; [print(e["Name"], e["SaeBlock"], e["SteeringAware"], sep="\t") for e in json.load(open(sys.argv[1]))]' "$zoo/zoo.json")"
 if (( $# > 0 )); then models="$(printf '%s\n' "$models" | grep -E "^($(IFS='|'; echo "$*"))"$'\t')"; fi
 esr toy prompts --out "$out/data" >/dev/null
 
@@ -34,9 +36,12 @@ steer() {  # steer EXPERIMENT MODEL BLOCK RUN_DIR [OPTION...]
     --data-dir "$out/data" --config "$settings" --seed 1 --out "$run" "$@"
 }
 
-while IFS=$'\t' read -r name block; do
+while IFS=$'\t' read -r name block steering_aware; do
   steer 1 "$name" "$block" "$out/exp1-$name" --latents "$zoo/$name/subject_latents.txt" --n-trials "$trials"
   steer 8 "$name" "$block" "$out/exp8-$name" --from-results "$out/exp1-$name"
+  if [[ "$steering_aware" == "True" && ! -f "$out/detectors-$name.json" ]]; then
+    esr toy detectors --model "$zoo/$name" --from-results "$out/exp1-$name" --out "$out/detectors-$name.json"
+  fi
 done <<< "$models"
 
 main_block="$(printf '%s\n' "$models" | awk -F'\t' -v m="$main_model" '$1 == m {print $2}')"
@@ -47,14 +52,15 @@ if [[ -n "$main_block" ]]; then
     steer 2 "$name" "$main_block" "$out/exp2-$name" --threshold-cache "$cache" --latents "$zoo/$name/subject_latents.txt" --n-trials 3
   done
   steer 5 "$main_model" "$main_block" "$out/exp5-$main_model" --from-results "$out/exp1-$main_model" --variants "$out/data/meta_prompts.json"
+  # The paper's contrastive rule, reported beside the toy world's detectors, which experiments 3 and 10 ablate.
   esr experiment 3a --model "$zoo/$main_model" --sae "$zoo/$main_model/sae" --layer "$main_block" --prompts "$out/data/prompts.txt" \
-    --temperature 0.6 --max-tokens 160 --repetition-penalty 1.0 --no-paper-extra-header --out "$out/detectors-$main_model.json"
+    --temperature 0.6 --max-tokens 160 --repetition-penalty 1.0 --no-paper-extra-header --out "$out/detectors-3a-$main_model.json"
   detectors="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["off_topic_detectors"]))' "$out/detectors-$main_model.json")"
   if (( detectors > 0 )); then
     steer 3 "$main_model" "$main_block" "$out/exp3-$main_model" --from-results "$out/exp1-$main_model" --ablate "$out/detectors-$main_model.json"
     steer 10 "$main_model" "$main_block" "$out/exp10-$main_model" --from-results "$out/exp1-$main_model" --ablate "$out/detectors-$main_model.json"
   else
-    echo "measure-zoo: experiment 3a found no off-topic detector in $main_model, so experiments 3 and 10 have nothing to ablate" >&2
+    echo "measure-zoo: esr toy detectors found no off-topic detector in $main_model, so experiments 3 and 10 have nothing to ablate" >&2
   fi
 fi
 
@@ -76,17 +82,20 @@ def summary(rows):
     first = statistics.mean(t["verdict"]["attempts"][0]["score"] for t in rows) if n else float("nan")
     false_alarms = sum(1 for t in multi if t["verdict"]["attempts"][0]["score"] == 100)
     return n, first, 100 * len(multi) / max(n, 1), 100 * len(improved) / max(n, 1), false_alarms
-print("model        n   boost/norm  first  multi%  ESR%  restarts-after-a-perfect-first | unsteered: first  multi%  ESR% | lost: subject  garbage")
+print("model        n   boost/norm  first  multi%  ESR%  restarts-after-a-perfect-first | unsteered: first  multi%  ESR% | lost: steered subject  any subject  garbage")
 for name, entry in zoo.items():
     steered, plain = trials(f"exp1-{name}"), trials(f"exp8-{name}")
     if not steered: continue
     n, first, multi, esr, alarms = summary(steered)
     _, first0, multi0, esr0, _ = summary(plain)
     boost = statistics.mean(t["boost"] for t in steered) / entry["MedianResidualNorm"]
-    kinds = [m.group(1) for t in steered for m in re.finditer(r"^\[0\] (\w+)", t["verdict"]["raw_reply"], re.M)]
-    lost = [k for k in kinds if k in ("Subject", "Garbage", "OtherTask")]
-    share = lambda kind: sum(k == kind for k in lost) / max(len(lost), 1)
-    print(f"{name:12} {n:3}  {boost:6.2f}     {first:5.1f}  {multi:5.1f}  {esr:4.1f}  {alarms:3} of {round(multi * n / 100):3} | {first0:16.1f}  {multi0:5.1f}  {esr0:4.1f} | {share('Subject'):13.2f}  {share('Garbage'):7.2f}")
+    # (kind, owner, steered subjects) per first-attempt sentence; the steered latent's subjects come from zoo.json.
+    kinds = [(m.group(1), m.group(2), {s for s, l in entry["SubjectLatents"].items() if l == t["latent"]}) for t in steered
+             for m in re.finditer(r"^\[0\] (\w+)(?: \(([^)]*)\))?:", t["verdict"]["raw_reply"], re.M)]
+    lost = [k for k in kinds if k[0] in ("Subject", "Garbage", "OtherTask")]
+    share = lambda test: sum(1 for k in lost if test(k)) / max(len(lost), 1)
+    own, anyone, garbage = share(lambda k: k[0] == "Subject" and k[1] in k[2]), share(lambda k: k[0] == "Subject"), share(lambda k: k[0] == "Garbage")
+    print(f"{name:12} {n:3}  {boost:6.2f}     {first:5.1f}  {multi:5.1f}  {esr:4.1f}  {alarms:3} of {round(multi * n / 100):3} | {first0:16.1f}  {multi0:5.1f}  {esr0:4.1f} | {own:21.2f}  {anyone:11.2f}  {garbage:7.2f}")
 prompted = trials(f"exp5-{main}")
 if prompted:
     print(f"\nexperiment 5 on {main} (baseline: its experiment 1 above)\nvariant                n   first  multi%  ESR%")

@@ -7,14 +7,16 @@ namespace Esr.Cli;
 
 /// <summary>
 /// <c>esr toy build</c> rebuilds the toy zoo (models, SAEs, labels, zoo.json) deterministically;
-/// <c>esr toy list</c> prints one line per model of a zoo.
+/// <c>esr toy list</c> prints one line per model of a zoo; <c>esr toy eval</c> measures zoo models; <c>esr toy prompts</c>
+/// writes the experiment prompts; <c>esr toy detectors</c> finds a model's off-topic detectors by separability.
 /// </summary>
 internal static class ToyCommand
 {
     public static Command Create(TextWriter output)
     {
         var outFolder = new Option<string>("--out") { Description = "Zoo folder to write (model folders in it are replaced)", HelpName = "dir", DefaultValueFactory = _ => ToyZoo.RepositoryFolder };
-        var threads = CliOptions.Integer("--threads", 2, "libtorch threads; the files are the same on any x86-64 CPU with AVX2 for a fixed count (the committed zoo was built with 2; on a busy machine 1 is faster)", minimum: 1);
+        var buildThreads = CliOptions.Integer("--threads", 1, "libtorch threads per training; the files are the same on any x86-64 CPU with AVX2 for a fixed count (the committed zoo: 1)", minimum: 1);
+        var jobs = CliOptions.Integer("--jobs", 2, "Trainings at once (sizes, then each size's fine-tunes); the files do not depend on it", minimum: 1);
         var sizes = new Option<string[]>("--size")
         {
             Description = "Build only these sizes (repeatable; each size's models depend on nothing else, so sizes built apart equal a whole build); zoo.json then lists only them",
@@ -30,18 +32,18 @@ internal static class ToyCommand
         recipe.AcceptOnlyFromAmong("default", "coherent");
         var build = new Command("build", "Train the toy zoo from nothing: base models of three sizes, SAEs with labels, self-correction and steering-aware fine-tunes")
         {
-            outFolder, threads, sizes, recipe,
+            outFolder, buildThreads, jobs, sizes, recipe,
         };
         build.SetAction((parse, cancellationToken) =>
         {
             var folder = parse.GetValue(outFolder)!;
             Workbench.UsePortableNumerics(); // before the first tensor operation, so that the zoo rebuilds the same on any CPU
-            Workbench.SetThreads(parse.GetValue(threads));
+            Workbench.SetThreads(parse.GetValue(buildThreads));
             var watch = Stopwatch.StartNew();
             var log = new Progress(line => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed:mm\\:ss}] {line}")));
-            var entries = ToyZooTools.Build(folder, parse.GetValue(sizes), log, cancellationToken, parse.GetValue(recipe)!);
+            var entries = ToyZooTools.Build(folder, parse.GetValue(sizes), log, cancellationToken, parse.GetValue(recipe)!, parse.GetValue(jobs));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"built {entries.Count} models into {folder} in {watch.Elapsed.TotalMinutes:F1} min on {parse.GetValue(threads)} thread(s)"));
+                $"built {entries.Count} models into {folder} in {watch.Elapsed.TotalMinutes:F1} min, {parse.GetValue(jobs)} job(s) of {parse.GetValue(buildThreads)} thread(s)"));
             return Task.FromResult(ExitCodes.Success);
         });
 
@@ -64,6 +66,7 @@ internal static class ToyCommand
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the answers", HelpName = "t", DefaultValueFactory = _ => 0.3 };
         var maxTokens = CliOptions.Integer("--max-tokens", 160, "New tokens per answer (room for a restart and a second attempt)", minimum: 1);
         var device = CliOptions.Device();
+        var threads = CliOptions.Integer("--threads", 2, "libtorch threads", minimum: 1);
         var evaluate = new Command("eval", "Measure zoo models: unsteered score, calibrated subject-latent threshold (first attempt 30), ESR under steering, make-up of the lost text")
         {
             evalZoo, models, prompts, boosts, temperature, maxTokens, threads, device,
@@ -93,7 +96,39 @@ internal static class ToyCommand
             output.WriteLine($"wrote {count} prompts to {path}, and the toy meta-prompts as meta_prompts.json beside it");
             return ExitCodes.Success;
         });
-        return new Command("toy", "The built-in toy world: build, list or measure its zoo of models, or write its prompts") { build, list, evaluate, writePrompts };
+        var detectorModel = new Option<string>("--model") { Description = "The steering-aware toy model: its folder or zoo name", HelpName = "dir|name", Required = true };
+        var fromResults = new Option<string>("--from-results") { Description = "An esr experiment 1 run on it, whose steered trials are read", HelpName = "run dir", Required = true };
+        var detectorsOut = new Option<string>("--out") { Description = "The detector file to write (esr experiment 3 and 10 --ablate read it)", HelpName = "file.json", Required = true };
+        var sae = new Option<string>("--sae") { Description = "The SAE read (default: the model folder's sae/)", HelpName = "dir" };
+        var layer = CliOptions.OptionalInteger("--layer", "Block the SAE reads and the steering applies at (default: the block the run steered)", minimum: 0);
+        var minAuc = CliOptions.Number("--min-auc", 0.9, "Least AUC of a detector", value => value is >= 0 and <= 1, "between 0 and 1");
+        var maxDetectors = CliOptions.Integer("--max-detectors", 26, "Most detectors kept (the paper's set has 26)", minimum: 1);
+        var detectorDevice = CliOptions.Device();
+        var detectors = new Command("detectors",
+            "The toy world's off-topic detectors by separability (not the paper's contrastive rule, experiment 3a): latents whose activation separates "
+            + "the off-topic tokens of an experiment-1 run's steered first attempts from their on-task ones, by the exact judge's sentence labels")
+        {
+            detectorModel, fromResults, detectorsOut, sae, layer, minAuc, maxDetectors, detectorDevice,
+        };
+        detectors.SetAction((parse, cancellationToken) =>
+        {
+            var file = parse.GetRequiredValue(detectorsOut);
+            var result = ToyZooTools.FindDetectors(new ToyDetectorSettings
+            {
+                Model = parse.GetRequiredValue(detectorModel), FromResults = parse.GetRequiredValue(fromResults), Out = file,
+                Sae = parse.GetValue(sae), Layer = parse.GetValue(layer), Rule = new ToyDetectorRule(parse.GetValue(minAuc), parse.GetValue(maxDetectors)),
+                Device = parse.GetRequiredValue(detectorDevice),
+            }, cancellationToken);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Detectors.Count} off-topic detectors (AUC >= {result.Options.Rule.MinAuc}) over {result.Trials} steered trials, "
+                + $"{result.OffTopicTokens} off-topic and {result.OnTaskTokens} on-task tokens: "
+                + $"[{string.Join(", ", result.Detectors.Select(d => $"{d.Latent} ({d.Auc:F3})"))}]; wrote {file}"));
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return new Command("toy", "The built-in toy world: build, list or measure its zoo of models, write its prompts, or find a model's off-topic detectors")
+        {
+            build, list, evaluate, writePrompts, detectors,
+        };
     }
 
     private sealed class Progress(Action<string> report) : IProgress<string>

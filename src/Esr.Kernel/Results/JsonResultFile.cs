@@ -52,4 +52,7 @@ public static class JsonResultFile
 
     /// <summary>Converts a float array to a JSON array.</summary>
     internal static JsonArray Numbers(IEnumerable<double> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+
+    /// <summary>Converts integers (latent indices) to a JSON array.</summary>
+    internal static JsonArray Integers(IEnumerable<int> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
 }

@@ -36,10 +36,11 @@ public static class SteeredCorrections
     /// <param name="stopTokens">Stop tokens of generation.</param>
     /// <param name="seed">Seeds boosts, cuts and sampling.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
+    /// <param name="driftInLoss">Whether the steered text is learned too (it keeps steering writing it), not only what follows it.</param>
     public static IReadOnlyList<TrainingSequence> Build(
         ToyWorld world, CausalLanguageModel model, TextTokenizer tokenizer, ChatTemplate template, IReadOnlyList<ToyEpisode> episodes,
         SparseAutoencoder sae, HookPoint point, IReadOnlyDictionary<int, int> latentOfSubject, (double Low, double High) boosts,
-        IReadOnlySet<int> stopTokens, int seed, CancellationToken cancellationToken = default)
+        IReadOnlySet<int> stopTokens, int seed, CancellationToken cancellationToken = default, bool driftInLoss = false)
     {
         var judge = new ToyJudge(world);
         var random = new Random(seed);
@@ -74,7 +75,7 @@ public static class SteeredCorrections
                 if (drift.Count == 0) continue;
                 try
                 {
-                    var segments = WithSteeredDrift(judge, plan.Episode, tokenizer.Decode(drift));
+                    var segments = WithSteeredDrift(judge, plan.Episode, tokenizer.Decode(drift), driftInLoss);
                     var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, plan.Episode with { Segments = segments });
                     sequences.Add(new TrainingSequence(ids, mask, plan.Steering));
                 }
@@ -92,7 +93,7 @@ public static class SteeredCorrections
     /// the leading steps, the text, then the marker and the fresh answer when the judge finds a sentence of the text off
     /// the task, else the fresh answer without the marker and its first step, so the answer goes on.
     /// </summary>
-    internal static ToySegment[] WithSteeredDrift(ToyJudge judge, ToyEpisode episode, string steeredText)
+    internal static ToySegment[] WithSteeredDrift(ToyJudge judge, ToyEpisode episode, string steeredText, bool inLoss = false)
     {
         var segments = episode.Segments.ToList();
         var driftStart = segments.FindIndex(segment => segment.Kind == ToySegmentKind.Subject);
@@ -100,7 +101,7 @@ public static class SteeredCorrections
         var stayedOnTask = judge.Classify(episode.Prompt, steeredText).Sentences
             .Where(sentence => sentence.Scored).All(sentence => sentence.Kind == ToySentenceKind.OnTask);
         return segments.Take(driftStart)
-            .Append(new ToySegment(steeredText, ToySegmentKind.Generated, InLoss: false))
+            .Append(new ToySegment(steeredText, ToySegmentKind.Generated, inLoss))
             .Concat(segments.Skip(stayedOnTask ? marker + 2 : marker)).ToArray();
     }
 

@@ -42,12 +42,7 @@ public sealed class ToyBoundaryAnnotator : IBoundaryAnnotator
             return BoundaryAnnotation.Failed(null, e.Message);
         }
         var sentences = classification.Sentences;
-        var starts = new int[sentences.Count];
-        for (int i = 0, cursor = 0; i < sentences.Count; i++)
-        {
-            starts[i] = response.IndexOf(sentences[i].Text, cursor, StringComparison.Ordinal);
-            cursor = starts[i] + sentences[i].Text.Length;
-        }
+        var starts = classification.SentenceStarts(response);
         var raw = new StringBuilder();
         for (var i = 0; i < sentences.Count; i++) raw.Append(starts[i]).Append(' ').Append(sentences[i].Kind).Append('\n');
         var off = Find(0, s => s.Scored && s.Kind != ToySentenceKind.OnTask);

@@ -17,6 +17,19 @@ public sealed record ToyClassification(int? Task, int? Subject, IReadOnlyList<To
         Sentences.GroupBy(s => s.Segment).Select(g => (IReadOnlyList<ToyJudgedSentence>)g.ToArray())
             .Where(part => part.Any(s => s.Scored)).ToArray();
 
+    /// <summary>Where each sentence begins in <paramref name="response"/>, the text it was classified from.</summary>
+    public IReadOnlyList<int> SentenceStarts(string response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var starts = new int[Sentences.Count];
+        for (int i = 0, cursor = 0; i < Sentences.Count; i++)
+        {
+            starts[i] = response.IndexOf(Sentences[i].Text, cursor, StringComparison.Ordinal);
+            cursor = starts[i] + Sentences[i].Text.Length;
+        }
+        return starts;
+    }
+
     /// <summary>100 × the share of on-task sentences among an attempt's scored sentences.</summary>
     public static double Score(IReadOnlyList<ToyJudgedSentence> attempt)
     {

@@ -7,12 +7,17 @@ namespace Esr.Kernel.Toy;
 /// adding a subject latent makes it talk about that subject in whole sentences. After the SAE is trained, the base goes
 /// on training on its own corpus plus coherent-drift episodes (steps, then the subject's sentences, all in the loss)
 /// that carry an add-steering of the subject's latent at every position. Unsteered episodes keep it on task without
-/// steering. Measured on toy-m-base (docs/TOY_WORLD.md): 94-96 % of the lost text at the calibrated threshold becomes
-/// subject sentences, against under 1 % without this stage; a steering-aware fine-tune of that base did not restart yet.
+/// steering. Measured on toy-m-base (docs/TOY_WORLD.md): 93-96 % of the lost text at the calibrated threshold becomes
+/// subject sentences, against under 1 % without this stage.
 /// </summary>
 /// <param name="Share">The share of steered coherent-drift episodes in the stage's corpus (the rest is the base mixture).</param>
 /// <param name="LowBoost">The smallest boost of a drift episode, in median residual norms.</param>
 /// <param name="HighBoost">The largest.</param>
 /// <param name="Episodes">Episodes in the stage's corpus.</param>
 /// <param name="Training">The stage's schedule (it continues from the trained base).</param>
-public sealed record ToySteeredDrift(double Share, double LowBoost, double HighBoost, int Episodes, TrainingSettings Training);
+/// <param name="FineTuneEpisodes">
+/// Steered coherent-drift episodes added to every steering-aware fine-tune's corpus: without them the fine-tune, which
+/// learns to answer with the steering on, unlearns writing the subject's sentences, and its steered text turns to
+/// garbage again at its own (higher) threshold.
+/// </param>
+public sealed record ToySteeredDrift(double Share, double LowBoost, double HighBoost, int Episodes, TrainingSettings Training, int FineTuneEpisodes);

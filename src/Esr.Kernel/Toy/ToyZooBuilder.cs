@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Hooks;
@@ -23,52 +24,116 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
     /// <summary>Builds the zoo into <paramref name="zooFolder"/> (models, then zoo.json last).</summary>
     /// <param name="zooFolder">Created if needed; model folders in it are overwritten.</param>
-    /// <param name="log">Receives one line per stage and per logged loss.</param>
+    /// <param name="log">Receives one line per stage and per logged loss (from several threads when <paramref name="jobs"/> &gt; 1).</param>
     /// <param name="cancellationToken">Checked between training steps.</param>
-    /// <returns>The entries written to zoo.json.</returns>
-    public IReadOnlyList<ToyZooEntry> Build(string zooFolder, IProgress<string>? log = null, CancellationToken cancellationToken = default)
+    /// <param name="jobs">
+    /// Trainings that run at once: each size's base (with its SAE and calibration) first, then its fine-tunes, which
+    /// depend on nothing else. The files do not depend on it (only on libtorch's thread count).
+    /// </param>
+    /// <returns>The entries written to zoo.json, in build order.</returns>
+    public IReadOnlyList<ToyZooEntry> Build(string zooFolder, IProgress<string>? log = null, CancellationToken cancellationToken = default, int jobs = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
         Directory.CreateDirectory(zooFolder);
         var tokenizerFolder = Path.Combine(zooFolder, ".tokenizer");
         ToyTokenizerWriter.Write(tokenizerFolder, _world);
         WriteConfigStub(tokenizerFolder);
         using var tokenizer = TextTokenizer.Load(tokenizerFolder);
         var template = ChatTemplate.ForModelDirectory(tokenizerFolder);
-        var stopTokens = StopTokens.FromModelDirectory(tokenizerFolder, tokenizer);
-        var episodes = new ToyEpisodeGenerator(_world);
-        TrainingSequence Encode(ToyEpisode episode)
-        {
-            var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, episode);
-            return new TrainingSequence(ids, mask);
-        }
-        var baseCorpus = episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), settings.BaseEpisodes, settings.Seed).Select(Encode).ToArray();
+        var order = settings.Sizes.SelectMany(size => FineTunes(size).Select(fineTune => fineTune.Name).Prepend($"toy-{size.Name}-base")).ToList();
+        var context = new BuildContext(zooFolder, tokenizer, template, StopTokens.FromModelDirectory(tokenizerFolder, tokenizer), new ToyEpisodeGenerator(_world), log, order);
+        var baseCorpus = context.Episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), settings.BaseEpisodes, settings.Seed).Select(context.Encode).ToArray();
         var saeMixture = ToyMixture.Base with { Normal = 1 - settings.SaeSubjectShare, SubjectAnswer = settings.SaeSubjectShare };
-        var saeCorpus = episodes.Generate(saeMixture, settings.SaeEpisodes, settings.Seed + 1)
-            .Select(episode => (Episode: episode, Encoded: Encode(episode))).ToArray();
+        var saeCorpus = context.Episodes.Generate(saeMixture, settings.SaeEpisodes, settings.Seed + 1)
+            .Select(episode => (Episode: episode, Encoded: context.Encode(episode))).ToArray();
         var words = new ToyTokenCategories(_world);
         var saeCategories = saeCorpus.SelectMany(pair => LatentLabeler.Categories(_world, words, tokenizer, template, pair.Episode)).ToArray();
+        var saeTokens = saeCorpus.Select(pair => pair.Encoded.Ids).ToArray();
 
-        var entries = new List<ToyZooEntry>();
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, jobs).ConcurrentScheduler;
+        var bases = new List<BaseBuild>();
+        var tasks = new List<Task>();
+        void Guarded(Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch
+            {
+                failed.Cancel(); // the other jobs stop at their next step
+                throw;
+            }
+        }
         foreach (var size in settings.Sizes)
         {
-            var config = size.Config(tokenizer.VocabularySize);
-            var point = HookPoint.ResidPost(size.SaeBlock);
-            var baseName = $"toy-{size.Name}-base";
-            log?.Report($"{baseName}: training {settings.Base.Steps} steps");
-            var watch = Stopwatch.StartNew();
-            double baseLoss;
-            using (var fresh = CausalLanguageModel.Create(config, settings.Seed + size.Layers * 100 + size.Hidden))
+            var built = Task.Factory.StartNew(() =>
             {
-                baseLoss = ToyTrainer.Train(fresh, baseCorpus, settings.Base, progress: Report(log, baseName), cancellationToken: cancellationToken)[^1].Loss;
-                SaveModel(fresh, Path.Combine(zooFolder, baseName), tokenizer);
-            }
-            var baseSeconds = watch.Elapsed.TotalSeconds;
-            var baseModel = CausalLanguageModel.Load(Path.Combine(zooFolder, baseName));
+                BaseBuild? result = null;
+                Guarded(() => result = BuildBase(size, context, baseCorpus, saeTokens, saeCategories, failed.Token));
+                lock (bases) bases.Add(result!);
+                return result!;
+            }, failed.Token, TaskCreationOptions.None, scheduler);
+            tasks.Add(built);
+            foreach (var (name, ratio, steeringAware) in FineTunes(size))
+                tasks.Add(built.ContinueWith(done => Guarded(() => FineTune(done.Result, name, ratio, steeringAware, context, failed.Token)),
+                    failed.Token, TaskContinuationOptions.OnlyOnRanToCompletion, scheduler));
+        }
+        try
+        {
+            Task.WaitAll([.. tasks]);
+        }
+        catch (AggregateException error)
+        {
+            var cause = error.Flatten().InnerExceptions.FirstOrDefault(inner => inner is not TaskCanceledException);
+            cancellationToken.ThrowIfCancellationRequested();
+            ExceptionDispatchInfo.Throw(cause ?? error);
+        }
+        finally
+        {
+            foreach (var built in bases) built.Sae.Dispose();
+        }
+        Directory.Delete(tokenizerFolder, recursive: true);
+        return context.Entries;
+    }
 
+    /// <summary>The fine-tunes of <paramref name="size"/>, in build order: plain self-correction, then steering-aware.</summary>
+    private IEnumerable<(string Name, double Ratio, bool SteeringAware)> FineTunes(ToySize size)
+    {
+        var main = size.Name == settings.MainSize;
+        foreach (var ratio in main ? settings.Ratios : []) yield return ($"toy-{size.Name}-sc{ratio * 100:F0}", ratio, false);
+        foreach (var ratio in main ? settings.SteeringAwareRatios : [settings.SteeringAwareRatio]) yield return ($"toy-{size.Name}-sa{ratio * 100:F0}", ratio, true);
+    }
+
+    /// <summary>
+    /// A size's base model, trained and stored, its SAE with labels (stored beside it), the steered-drift stage where
+    /// the recipe has one, and the boost at which its subject latents bring the first attempt to 30.
+    /// </summary>
+    private BaseBuild BuildBase(
+        ToySize size, BuildContext context, IReadOnlyList<TrainingSequence> baseCorpus, IReadOnlyList<int[]> saeTokens,
+        IReadOnlyList<string> saeCategories, CancellationToken cancellationToken)
+    {
+        var config = size.Config(context.Tokenizer.VocabularySize);
+        var point = HookPoint.ResidPost(size.SaeBlock);
+        var baseName = $"toy-{size.Name}-base";
+        var baseFolder = Path.Combine(context.ZooFolder, baseName);
+        var log = context.Log;
+        log?.Report($"{baseName}: training {settings.Base.Steps} steps");
+        var watch = Stopwatch.StartNew();
+        double baseLoss;
+        using (var fresh = CausalLanguageModel.Create(config, settings.Seed + size.Layers * 100 + size.Hidden))
+        {
+            baseLoss = ToyTrainer.Train(fresh, baseCorpus, settings.Base, progress: Report(log, baseName), cancellationToken: cancellationToken)[^1].Loss;
+            SaveModel(fresh, baseFolder, context.Tokenizer);
+        }
+        var baseModel = CausalLanguageModel.Load(baseFolder);
+        try
+        {
             log?.Report($"{baseName}: SAE on {point}");
-            var (activations, _) = SaeTrainer.CollectActivations(baseModel, saeCorpus.Select(pair => pair.Encoded.Ids).ToArray(), point, cancellationToken: cancellationToken);
+            var (activations, _) = SaeTrainer.CollectActivations(baseModel, saeTokens, point, cancellationToken: cancellationToken);
             using var _activations = activations;
-            using var trainedSae = SaeTrainer.Train(activations, settings.Sae with { Latents = size.SaeLatents }, Report(log, $"{baseName} SAE"), cancellationToken);
+            var trainedSae = SaeTrainer.Train(activations, settings.Sae with { Latents = size.SaeLatents }, Report(log, $"{baseName} SAE"), cancellationToken);
             var statistics = SaeTrainer.Measure(trainedSae, activations);
             IReadOnlyList<LatentLabel> labels;
             Dictionary<string, int> subjectLatents;
@@ -80,75 +145,76 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             var medianNorm = activations.norm(1).median().item<float>();
             var clean = LatentLabeler.SubjectLatents(labels, CleanPurity).Count;
             log?.Report($"{baseName}: SAE FVU {statistics.FractionOfVarianceUnexplained:F3}, L0 {statistics.MeanL0:F1}, dead {statistics.DeadLatents}, subjects with a clean latent (top label, purity >= {CleanPurity}) {clean}/{_world.Subjects.Count}, median norm {medianNorm:F2}");
-            var saveSae = (string folder) =>
-            {
-                trainedSae.Save(Path.Combine(folder, ToyZoo.SaeFolder), point, ScalarType.BFloat16);
-                LatentLabeler.Save(Path.Combine(folder, ToyZoo.LabelsFile), labels);
-                AtomicFile.WriteAllText(Path.Combine(folder, ToyZoo.SubjectLatentsFile), string.Join('\n', subjectLatents.Values.Distinct().Order()) + "\n");
-            };
-            saveSae(Path.Combine(zooFolder, baseName));
+            trainedSae.Save(Path.Combine(baseFolder, ToyZoo.SaeFolder), point, ScalarType.BFloat16);
+            LatentLabeler.Save(Path.Combine(baseFolder, ToyZoo.LabelsFile), labels);
+            AtomicFile.WriteAllText(Path.Combine(baseFolder, ToyZoo.SubjectLatentsFile), string.Join('\n', subjectLatents.Values.Distinct().Order()) + "\n");
             if (settings.SteeredDrift is { } stage)
             {
-                var stageWatch = Stopwatch.StartNew();
+                using var sae = trainedSae.ToSparseAutoencoder();
+                var corpus = context.Episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), stage.Episodes - (int)Math.Round(stage.Episodes * stage.Share), settings.Seed + 81)
+                    .Select(context.Encode).Concat(SteeredDrift(stage, (int)Math.Round(stage.Episodes * stage.Share), settings.Seed + 80, subjectLatents, medianNorm, context)).ToArray();
+                log?.Report($"{baseName}: steered drift, {stage.Training.Steps} steps");
+                baseLoss = ToyTrainer.Train(baseModel, corpus, stage.Training, new TrainingSteering(sae, point), Report(log, $"{baseName} drift"), cancellationToken)[^1].Loss;
+                SaveModel(baseModel, baseFolder, context.Tokenizer);
                 baseModel.Dispose();
-                baseLoss = SteerIntoDrift(stage, Path.Combine(zooFolder, baseName), subjectLatents, medianNorm, point, trainedSae, Encode, tokenizer, log, cancellationToken);
-                baseModel = CausalLanguageModel.Load(Path.Combine(zooFolder, baseName));
-                baseSeconds += stageWatch.Elapsed.TotalSeconds;
+                baseModel = CausalLanguageModel.Load(baseFolder); // every later step uses the stored (rounded) weights
             }
-            using var _baseModel = baseModel;
             var parameters = baseModel.parameters().Sum(parameter => parameter.numel());
-            ToyZooEntry Entry(string name, double ratio, bool steeringAware, double loss, double seconds) =>
-                new(name, size.Name, parameters, ratio, steeringAware, baseName, size.SaeBlock, statistics, medianNorm, subjectLatents, loss, seconds);
-            entries.Add(Entry(baseName, 0, false, baseLoss, baseSeconds));
-            ToyZoo.Write(zooFolder, entries);
+            var baseBuild = new BaseBuild(size, baseName, point, trainedSae, statistics, subjectLatents, medianNorm, parameters, 0);
+            context.Add(baseBuild.Entry(baseName, 0, false, baseLoss, watch.Elapsed.TotalSeconds));
 
-            void FineTune(string name, double ratio, IReadOnlyList<TrainingSequence> corpus, TrainingSteering? steering)
-            {
-                log?.Report($"{name}: fine-tuning {settings.FineTune.Steps} steps on {corpus.Count} sequences");
-                var started = Stopwatch.StartNew();
-                using var model = CausalLanguageModel.Load(Path.Combine(zooFolder, baseName));
-                var loss = ToyTrainer.Train(model, corpus, settings.FineTune, steering, Report(log, name), cancellationToken)[^1].Loss;
-                SaveModel(model, Path.Combine(zooFolder, name), tokenizer);
-                saveSae(Path.Combine(zooFolder, name));
-                entries.Add(Entry(name, ratio, steering is not null, loss, started.Elapsed.TotalSeconds));
-                ToyZoo.Write(zooFolder, entries); // after every model, so a partial build lists what it finished
-            }
-
-            if (size.Name == settings.MainSize)
-            {
-                foreach (var ratio in settings.Ratios)
-                {
-                    var corpus = episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes, settings.Seed + 10 + (int)(ratio * 100))
-                        .Select(Encode).ToArray();
-                    FineTune($"toy-{size.Name}-sc{ratio * 100:F0}", ratio, corpus, null);
-                }
-            }
-
-            // Steering-aware: the self-corrections are regenerated under steering around the base's calibrated
-            // threshold (where steering makes it drift, but not always); the other episodes stay unsteered.
-            var latentOfSubject = _world.Subjects.Where(subject => subjectLatents.ContainsKey(subject.Name))
-                .ToDictionary(subject => subject.Id, subject => subjectLatents[subject.Name]);
-            using var sae = trainedSae.ToSparseAutoencoder();
+            // Steering-aware fine-tunes steer around the base's calibrated threshold (where steering makes it drift, but not always).
             double threshold;
-            using (var evaluation = new ToyEvaluation(ChatModel.Load(Path.Combine(zooFolder, baseName)), trainedSae.ToSparseAutoencoder(), point,
-                       latentOfSubject.Values.Distinct().Order().ToArray(), medianNorm, _world))
+            using (var evaluation = new ToyEvaluation(ChatModel.Load(baseFolder), trainedSae.ToSparseAutoencoder(), point,
+                       baseBuild.LatentOfSubject(_world).Values.Distinct().Order().ToArray(), medianNorm, _world))
                 threshold = evaluation.CalibrateAsync(seed: settings.Seed + 70, cancellationToken: cancellationToken).GetAwaiter().GetResult().Threshold;
             log?.Report($"{baseName}: calibrated threshold {threshold:F3} median norms");
-            var boosts = (settings.SteeringBoosts.Low * threshold * medianNorm, settings.SteeringBoosts.High * threshold * medianNorm);
-            foreach (var ratio in size.Name == settings.MainSize ? settings.SteeringAwareRatios : [settings.SteeringAwareRatio])
-            {
-                var mixture = SteeringAwareEpisodes(episodes, ratio);
-                var name = $"toy-{size.Name}-sa{ratio * 100:F0}";
-                log?.Report($"{name}: generating steered drift");
-                var steered = SteeredCorrections.Build(_world, baseModel, tokenizer, template,
-                    mixture.Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection).ToArray(), sae, point, latentOfSubject,
-                    boosts, stopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken);
-                var unsteered = mixture.Where(episode => episode.Kind != ToyEpisodeKind.SelfCorrection).Select(Encode);
-                FineTune(name, ratio, unsteered.Concat(steered).ToArray(), new TrainingSteering(sae, point));
-            }
+            return baseBuild with { Threshold = threshold };
         }
-        Directory.Delete(tokenizerFolder, recursive: true);
-        return entries;
+        finally
+        {
+            baseModel.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Fine-tunes the stored base: plain self-correction on the world's episodes, or steering-aware, where the
+    /// self-corrections are regenerated from the base's own output under steering and the other episodes stay unsteered.
+    /// </summary>
+    private void FineTune(BaseBuild built, string name, double ratio, bool steeringAware, BuildContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        var baseFolder = Path.Combine(context.ZooFolder, built.Name);
+        using var sae = built.Sae.ToSparseAutoencoder();
+        TrainingSequence[] corpus;
+        var makeUp = "";
+        if (!steeringAware)
+            corpus = context.Episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes, settings.Seed + 10 + (int)(ratio * 100)).Select(context.Encode).ToArray();
+        else
+        {
+            var mixture = SteeringAwareEpisodes(context.Episodes, ratio);
+            var boosts = (settings.SteeringBoosts.Low * built.Threshold * built.MedianNorm, settings.SteeringBoosts.High * built.Threshold * built.MedianNorm);
+            context.Log?.Report($"{name}: generating steered drift");
+            IReadOnlyList<TrainingSequence> steered;
+            using (var baseModel = CausalLanguageModel.Load(baseFolder))
+                steered = SteeredCorrections.Build(_world, baseModel, context.Tokenizer, context.Template,
+                    mixture.Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection).ToArray(), sae, built.Point, built.LatentOfSubject(_world),
+                    boosts, context.StopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken);
+            var unsteered = mixture.Where(episode => episode.Kind != ToyEpisodeKind.SelfCorrection).Select(context.Encode).ToArray();
+            // With the steered-drift stage, steering keeps writing the subject's sentences only if the fine-tune keeps seeing it do so.
+            var drift = settings.SteeredDrift is { } stage
+                ? SteeredDrift(stage, stage.FineTuneEpisodes, settings.Seed + 200 + (int)(ratio * 100), built.SubjectLatents, built.MedianNorm, context).ToArray()
+                : [];
+            corpus = [.. unsteered, .. steered, .. drift];
+            makeUp = $" ({unsteered.Length} unsteered, {steered.Count} steered self-corrections, {drift.Length} steered drift)";
+        }
+        context.Log?.Report($"{name}: fine-tuning {settings.FineTune.Steps} steps on {corpus.Length} sequences{makeUp}");
+        using var model = CausalLanguageModel.Load(baseFolder);
+        var loss = ToyTrainer.Train(model, corpus, settings.FineTune, steeringAware ? new TrainingSteering(sae, built.Point) : null, Report(context.Log, name), cancellationToken)[^1].Loss;
+        var folder = Path.Combine(context.ZooFolder, name);
+        SaveModel(model, folder, context.Tokenizer);
+        CopySae(baseFolder, folder);
+        context.Add(built.Entry(name, ratio, steeringAware, loss, started.Elapsed.TotalSeconds));
     }
 
     /// <summary>
@@ -163,32 +229,32 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
     }
 
     /// <summary>
-    /// The base's steered-drift stage (<see cref="ToySteeredDrift"/>): trains the stored base further and stores it
-    /// again; returns the last logged loss.
+    /// <paramref name="count"/> coherent-drift episodes (0-2 steps, then a subject's sentences, all in the loss), each
+    /// with its subject's latent add-steered at every position, boosts drawn from the stage's range.
     /// </summary>
-    private double SteerIntoDrift(
-        ToySteeredDrift stage, string baseFolder, IReadOnlyDictionary<string, int> subjectLatents, double medianNorm, HookPoint point,
-        TrainedSae trainedSae, Func<ToyEpisode, TrainingSequence> encode, TextTokenizer tokenizer, IProgress<string>? log, CancellationToken cancellationToken)
+    private IEnumerable<TrainingSequence> SteeredDrift(
+        ToySteeredDrift stage, int count, int seed, IReadOnlyDictionary<string, int> subjectLatents, double medianNorm, BuildContext context)
     {
-        var name = Path.GetFileName(baseFolder);
-        log?.Report($"{name}: steered drift, {stage.Training.Steps} steps");
-        var episodes = new ToyEpisodeGenerator(_world);
-        var random = new Random(settings.Seed + 80);
-        var driftCount = (int)Math.Round(stage.Episodes * stage.Share);
-        var plain = episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), stage.Episodes - driftCount, settings.Seed + 81).Select(encode);
-        var drift = episodes.Generate(ToyMixture.Base with { Normal = 0, SubjectAnswer = 0, CoherentDrift = 1 }, driftCount, settings.Seed + 82)
-            .Where(episode => subjectLatents.ContainsKey(_world.Subjects[episode.Subject!.Value].Name)) // subjects without a latent cannot be steered
-            .Select(episode =>
-        {
-            var boost = (stage.LowBoost + random.NextDouble() * (stage.HighBoost - stage.LowBoost)) * medianNorm;
-            return encode(episode) with { Steering = [new AddLatent(subjectLatents[_world.Subjects[episode.Subject!.Value].Name], (float)boost)] };
-        });
-        var corpus = plain.Concat(drift).ToArray();
-        using var sae = trainedSae.ToSparseAutoencoder();
-        using var model = CausalLanguageModel.Load(baseFolder);
-        var loss = ToyTrainer.Train(model, corpus, stage.Training, new TrainingSteering(sae, point), Report(log, $"{name} drift"), cancellationToken)[^1].Loss;
-        SaveModel(model, baseFolder, tokenizer);
-        return loss;
+        var random = new Random(seed);
+        return context.Episodes.Generate(ToyMixture.Base with { Normal = 0, SubjectAnswer = 0, CoherentDrift = 1 }, count, seed + 2)
+            .Select(episode => (Episode: episode, Latent: subjectLatents.GetValueOrDefault(_world.Subjects[episode.Subject!.Value].Name, -1)))
+            .Where(pair => pair.Latent >= 0) // subjects without a latent cannot be steered
+            .Select(pair =>
+            {
+                var boost = (stage.LowBoost + random.NextDouble() * (stage.HighBoost - stage.LowBoost)) * medianNorm;
+                return context.Encode(pair.Episode) with { Steering = [new AddLatent(pair.Latent, (float)boost)] };
+            });
+    }
+
+    /// <summary>A fine-tune reads its base's SAE: the same files beside it.</summary>
+    private static void CopySae(string baseFolder, string folder)
+    {
+        var saeFolder = Path.Combine(folder, ToyZoo.SaeFolder);
+        Directory.CreateDirectory(saeFolder);
+        foreach (var file in Directory.GetFiles(Path.Combine(baseFolder, ToyZoo.SaeFolder)))
+            File.Copy(file, Path.Combine(saeFolder, Path.GetFileName(file)), overwrite: true);
+        foreach (var file in new[] { ToyZoo.LabelsFile, ToyZoo.SubjectLatentsFile })
+            File.Copy(Path.Combine(baseFolder, file), Path.Combine(folder, file), overwrite: true);
     }
 
     /// <summary>The purity from which a subject's latent counts as clean (the target).</summary>
@@ -213,4 +279,56 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
     private static IProgress<TrainingLogEntry>? Report(IProgress<string>? log, string name) =>
         log is null ? null : new SynchronousProgress<TrainingLogEntry>(entry => log.Report($"{name}: step {entry.Step} loss {entry.Loss:F4} lr {entry.LearningRate:G3}"));
+
+    /// <summary>What every job of one build shares; the entries are added from any job and written in build order.</summary>
+    private sealed class BuildContext(
+        string zooFolder, TextTokenizer tokenizer, ChatTemplate template, IReadOnlySet<int> stopTokens, ToyEpisodeGenerator episodes,
+        IProgress<string>? log, List<string> order)
+    {
+        private readonly List<ToyZooEntry> _entries = [];
+
+        public string ZooFolder => zooFolder;
+        public TextTokenizer Tokenizer => tokenizer;
+        public ChatTemplate Template => template;
+        public IReadOnlySet<int> StopTokens => stopTokens;
+        public ToyEpisodeGenerator Episodes => episodes;
+        public IProgress<string>? Log => log;
+
+        public IReadOnlyList<ToyZooEntry> Entries
+        {
+            get
+            {
+                lock (_entries) return [.. _entries.OrderBy(entry => order.IndexOf(entry.Name))];
+            }
+        }
+
+        public TrainingSequence Encode(ToyEpisode episode)
+        {
+            var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, episode);
+            return new TrainingSequence(ids, mask);
+        }
+
+        /// <summary>Adds an entry and rewrites zoo.json, so that a partial build lists what it finished.</summary>
+        public void Add(ToyZooEntry entry)
+        {
+            lock (_entries)
+            {
+                _entries.Add(entry);
+                ToyZoo.Write(zooFolder, [.. _entries.OrderBy(item => order.IndexOf(item.Name))]);
+            }
+        }
+    }
+
+    /// <summary>A size's trained base: what its fine-tunes and zoo.json entries need.</summary>
+    private sealed record BaseBuild(
+        ToySize Size, string Name, HookPoint Point, TrainedSae Sae, SaeStatistics Statistics, IReadOnlyDictionary<string, int> SubjectLatents,
+        double MedianNorm, long Parameters, double Threshold)
+    {
+        public ToyZooEntry Entry(string name, double ratio, bool steeringAware, double loss, double seconds) =>
+            new(name, Size.Name, Parameters, ratio, steeringAware, Name, Size.SaeBlock, Statistics, MedianNorm, SubjectLatents, loss, seconds);
+
+        /// <summary>The latent of each subject id that has one.</summary>
+        public IReadOnlyDictionary<int, int> LatentOfSubject(ToyWorld world) =>
+            world.Subjects.Where(subject => SubjectLatents.ContainsKey(subject.Name)).ToDictionary(subject => subject.Id, subject => SubjectLatents[subject.Name]);
+    }
 }

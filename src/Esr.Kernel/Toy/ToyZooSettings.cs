@@ -49,18 +49,18 @@ public sealed record ToyZooSettings(
         BaseEpisodes: 20000, BaseDrift: 0, FineTuneEpisodes: 4000, SaeEpisodes: 2000, SaeSubjectShare: 0.6, SteeringBoosts: (0.8, 1.5), Seed: 6);
 
     /// <summary>
-    /// The next zoo's recipe, measured in parts at size m but not built whole (docs/TOY_WORLD.md, "Toy world II"): a
-    /// TopK SAE (k = 16: 36 of 36 subjects with a latent of purity ≥ 0.8, against 3 with the L1 SAE) and the
-    /// steered-drift stage (steering writes the subject's sentences). Its steering-aware fine-tune does not restart yet
-    /// (multi-attempt 1.6 %), so the committed zoo stays on <see cref="Default"/>. Its steering-aware fine-tunes also learn
-    /// the toy meta-prompts: 40 % of their episodes carry one, and under self_monitor 90 % of the task episodes are
+    /// Toy world II (docs/TOY_WORLD.md): a TopK SAE (k = 16: 36 of 36 subjects with a latent of purity ≥ 0.8 at size
+    /// m, against 3 with the L1 SAE), the steered-drift stage (steering writes the subject's sentences, boosts up to
+    /// 2.5 median norms, past the steering-aware fine-tunes' thresholds) and 1,200 steered coherent-drift episodes in
+    /// every steering-aware fine-tune, which keep its steered text sentences. These fine-tunes also learn the
+    /// toy meta-prompts: 40 % of their episodes carry one, and under self_monitor 90 % of the task episodes are
     /// self-corrections (the ratio of the zoo's sa90, against sa60's 60 %). <c>esr toy build --recipe coherent</c>.
     /// </summary>
     public static ToyZooSettings Coherent { get; } = Default with
     {
         Sae = Default.Sae with { TopK = 16 },
-        SteeredDrift = new ToySteeredDrift(Share: 0.3, LowBoost: 0.4, HighBoost: 1.2, Episodes: 8000,
-            Training: new TrainingSettings(Steps: 400, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 4, LogEvery: 100)),
+        SteeredDrift = new ToySteeredDrift(Share: 0.3, LowBoost: 0.4, HighBoost: 2.5, Episodes: 8000,
+            Training: new TrainingSettings(Steps: 400, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 4, LogEvery: 100), FineTuneEpisodes: 1200),
         MetaPrompts = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9),
     };
 }

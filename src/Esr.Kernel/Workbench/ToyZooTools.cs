@@ -1,13 +1,16 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Results;
 using Esr.Kernel.Toy;
 
 namespace Esr.Kernel;
 
 /// <summary>
 /// The toy zoo's tasks for front ends and notebooks: build it, read its listing, measure its models against the
-/// toy world's targets, write its experiment prompts. Errors are <see cref="EsrInputException"/>s naming the input.
+/// toy world's targets, write its experiment prompts, find a model's off-topic detectors. Errors are
+/// <see cref="EsrInputException"/>s naming the input.
 /// </summary>
 public static class ToyZooTools
 {
@@ -20,12 +23,15 @@ public static class ToyZooTools
     /// <param name="log">Receives progress lines; null for none.</param>
     /// <param name="cancellationToken">Stops the training.</param>
     /// <param name="recipe">"default" (the committed zoo, <see cref="ToyZooSettings.Default"/>) or "coherent" (<see cref="ToyZooSettings.Coherent"/>).</param>
+    /// <param name="jobs">Trainings that run at once (the files do not depend on it, only on libtorch's thread count).</param>
     /// <returns>The models written, as zoo.json lists them.</returns>
-    /// <exception cref="EsrInputException">The folder is a file, or a size or the recipe is unknown.</exception>
+    /// <exception cref="EsrInputException">The folder is a file, a size or the recipe is unknown, or jobs is below 1.</exception>
     public static IReadOnlyList<ToyZooEntry> Build(
-        string folder, IReadOnlyList<string>? sizes = null, IProgress<string>? log = null, CancellationToken cancellationToken = default, string recipe = "default")
+        string folder, IReadOnlyList<string>? sizes = null, IProgress<string>? log = null, CancellationToken cancellationToken = default, string recipe = "default",
+        int jobs = 1)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        if (jobs < 1) throw new EsrInputException($"--jobs {jobs}: expected 1 or more");
         if (File.Exists(folder)) throw new EsrInputException($"--out '{folder}' is a file; expected a folder");
         var settings = recipe switch
         {
@@ -41,7 +47,7 @@ public static class ToyZooTools
                 throw new EsrInputException($"--size {string.Join(", ", unknown)}: no such size (expected {string.Join(", ", known)})");
             settings = settings with { Sizes = settings.Sizes.Where(size => sizes.Contains(size.Name)).ToArray() };
         }
-        return new ToyZooBuilder(settings).Build(folder, log, cancellationToken);
+        return new ToyZooBuilder(settings).Build(folder, log, cancellationToken, jobs);
     }
 
     /// <summary>The models of a zoo, as its zoo.json lists them.</summary>
@@ -85,6 +91,53 @@ public static class ToyZooTools
             }
         }
     }
+
+    /// <summary>
+    /// The toy world's off-topic detectors by separability (<see cref="ToyDetectorDiscovery"/>, not the paper's
+    /// contrastive rule of experiment 3a): the latents whose activation best separates the off-topic tokens of the
+    /// steered first attempts of an experiment-1 run from their on-task tokens, by the exact judge's sentence labels.
+    /// Writes the detector file, which <c>esr experiment 3 --ablate</c> and 10 read as they read the paper's.
+    /// </summary>
+    /// <param name="settings">The model, the run, the file to write, the SAE and block, the rule.</param>
+    /// <param name="cancellationToken">Stops between trials.</param>
+    /// <returns>The detectors and what they were found over.</returns>
+    /// <exception cref="EsrInputException">No such run or no steered trial in it, a prompt of another world, no SAE, a block
+    /// beyond the model, or as <see cref="Workbench.Load"/> loads.</exception>
+    public static ToyDetectorResult FindDetectors(ToyDetectorSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var run = settings.FromResults;
+        var trials = InputErrors.Convert(() => SourceResults.Load(run));
+        var reference = ModelReference.Resolve(settings.Model);
+        var sae = settings.Sae ?? Path.Combine(reference.Directory, ToyZoo.SaeFolder);
+        if (!File.Exists(sae) && !Directory.Exists(sae))
+            throw new EsrInputException($"--sae '{sae}': no such SAE file or folder (a toy model keeps its own in {ToyZoo.SaeFolder}/ of its folder)");
+        var layer = settings.Layer ?? InputErrors.Convert(() => SteeredBlock(run)) ?? reference.Toy?.SaeBlock
+            ?? throw new EsrInputException($"--layer <L> is required: --from-results {run} records no steered block");
+        var (loaded, readout) = ReadoutRuns.Load(reference, new LoadOptions { Device = settings.Device, Sae = sae }, layer, layer);
+        using (loaded)
+        {
+            var options = new ToyDetectorOptions
+            {
+                Rule = settings.Rule, ModelName = loaded.Name, Sae = $"{sae} at {readout.ReadoutPoint}", SourceResults = Path.GetFullPath(run),
+            };
+            ToyDetectorResult result;
+            try
+            {
+                result = ToyDetectorDiscovery.Run(readout, trials, options, cancellationToken);
+            }
+            catch (InvalidDataException error)
+            {
+                throw new EsrInputException($"--from-results {run}: {error.Message}", error);
+            }
+            JsonResultFile.Write(settings.Out, result.ToJson());
+            return result;
+        }
+    }
+
+    // The block a run folder's manifest says its trials were steered at, so that the readout steers where generation did.
+    private static int? SteeredBlock(string run) =>
+        Directory.Exists(run) ? new RunStore(run).ReadManifest()?.Config.Deserialize<ExperimentSettings>(TrialJson.Options)?.SteeringBlock : null;
 
     /// <summary>
     /// Writes a data folder for the experiments: the toy world's experiment prompts (one per task) as <c>prompts.txt</c>

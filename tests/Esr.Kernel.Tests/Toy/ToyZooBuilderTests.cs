@@ -70,6 +70,7 @@ public sealed class ToyZooBuilderTests
             SteeredDrift = ToyZooSettings.Coherent.SteeredDrift! with
             {
                 Episodes = 60, Training = new TrainingSettings(Steps: 6, BatchSize: 8, LearningRate: 1e-3, WarmupSteps: 1, Seed: 4, LogEvery: 3),
+                FineTuneEpisodes = 10,
             },
         };
         var entries = new ToyZooBuilder(settings).Build(folder.Path, new Collect(lines));
@@ -83,6 +84,31 @@ public sealed class ToyZooBuilderTests
         using var sae = SaeLoader.Load(Path.Combine(folder.Path, "toy-xs-base", ToyZoo.SaeFolder));
         Assert.Equal(SaeArchitecture.TopK, sae.Architecture);
         Assert.Equal(4, sae.K);
+        // The steering-aware fine-tune keeps seeing steered coherent drift (10 episodes drawn, kept where the subject has a latent).
+        var makeUp = System.Text.RegularExpressions.Regex.Match(lines.Single(line => line.StartsWith("toy-xs-sa30: fine-tuning", StringComparison.Ordinal)),
+            @"on (\d+) sequences \((\d+) unsteered, (\d+) steered self-corrections, (\d+) steered drift\)");
+        Assert.True(makeUp.Success);
+        var counts = Enumerable.Range(1, 4).Select(group => int.Parse(makeUp.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(counts[0], counts[1] + counts[2] + counts[3]);
+        Assert.InRange(counts[3], 1, 10);
+    }
+
+    [Fact]
+    public void Two_jobs_at_once_write_the_same_files_as_one()
+    {
+        using var one = new TemporaryDirectory();
+        using var two = new TemporaryDirectory();
+        var settings = Miniature with { Ratios = [0.5, 0.9] }; // three fine-tunes that can run beside each other
+
+        var sequential = new ToyZooBuilder(settings).Build(one.Path);
+        var parallel = new ToyZooBuilder(settings).Build(two.Path, jobs: 2);
+
+        Assert.Equal(["toy-xs-base", "toy-xs-sc50", "toy-xs-sc90", "toy-xs-sa30"], parallel.Select(entry => entry.Name));
+        Assert.Equal(sequential.Select(entry => entry.Name), ToyZoo.Read(two.Path).Select(entry => entry.Name));
+        var files = Directory.GetFiles(one.Path, "*", SearchOption.AllDirectories).Select(file => Path.GetRelativePath(one.Path, file)).Order().ToArray();
+        Assert.Equal(files, Directory.GetFiles(two.Path, "*", SearchOption.AllDirectories).Select(file => Path.GetRelativePath(two.Path, file)).Order());
+        foreach (var file in files.Where(file => file != ToyZoo.ManifestFile))
+            Assert.True(File.ReadAllBytes(Path.Combine(one.Path, file)).SequenceEqual(File.ReadAllBytes(Path.Combine(two.Path, file))), $"{file} differs");
     }
 
     [Fact]

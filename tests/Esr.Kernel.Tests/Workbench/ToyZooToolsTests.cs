@@ -1,6 +1,11 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Esr.Kernel.Experiments.Detectors;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Results;
 using Esr.Kernel.Toy;
 using Esr.Kernel.Tests.Models;
+using Esr.Kernel.Tests.Toy;
 
 namespace Esr.Kernel.Tests;
 
@@ -56,6 +61,51 @@ public sealed class ToyZooToolsTests
         Assert.Equal([false, true, false], rows.Select(row => row.Calibrated));
         Assert.All(rows, row => Assert.Equal("toy-s-base", row.Model));
         Assert.All(rows, row => Assert.Equal(2, row.Result.Summary.Included));
+    }
+
+    [Fact]
+    public async Task Detectors_of_a_run_are_written_in_the_detector_format_that_experiment_3_ablates()
+    {
+        using var folder = new TemporaryDirectory();
+        var run = await DetectorRunAsync(folder, "run");
+        var file = folder.File("detectors.json");
+
+        var result = ToyZooTools.FindDetectors(new ToyDetectorSettings { Model = "toy-s-sa60", FromResults = run, Out = file, Rule = new ToyDetectorRule(0.6, 3) });
+
+        var json = JsonNode.Parse(File.ReadAllText(file))!;
+        var latents = result.Detectors.Select(d => d.Latent).ToArray();
+        Assert.Equal(3, latents.Length);
+        Assert.Equal(latents, OffTopicDetectorSets.Read(file));
+        Assert.Equal(latents.Select(l => l.ToString(CultureInfo.InvariantCulture)), json["detector_stats"]!.AsObject().Select(stats => stats.Key));
+        Assert.Equal(result.Detectors[0].Auc, json["detector_stats"]![latents[0].ToString(CultureInfo.InvariantCulture)]!["auc"]!.GetValue<double>());
+        Assert.Equal(("toy-separability", "toy-s-sa60", 2, ToyDetectorTrials.OffTopicTokens, ToyDetectorTrials.OnTaskTokens),
+            (json["method"]!.GetValue<string>(), json["model_name"]!.GetValue<string>(), json["trials"]!.GetValue<int>(),
+                json["off_topic_tokens"]!.GetValue<int>(), json["on_task_tokens"]!.GetValue<int>()));
+        Assert.EndsWith("at blocks.0.resid_post", json["sae"]!.GetValue<string>()); // toy-s-sa60's own SAE block, as the run records none
+    }
+
+    [Fact]
+    public async Task Detectors_need_a_run_with_steered_trials_and_an_sae_and_name_what_is_missing()
+    {
+        using var folder = new TemporaryDirectory();
+        var run = await DetectorRunAsync(folder, "run");
+        var unsteered = await DetectorRunAsync(folder, "unsteered", t => t with { Boost = 0 });
+        var file = folder.File("detectors.json");
+        string Refused(string model, string results) =>
+            Assert.Throws<EsrInputException>(() => ToyZooTools.FindDetectors(new ToyDetectorSettings { Model = model, FromResults = results, Out = file })).Message;
+
+        Assert.Equal($"--from-results {folder.Path}: the folder holds no run (trials.jsonl)", Refused("toy-s-sa60", folder.Path));
+        Assert.Equal($"--from-results {unsteered}: none of its 4 trials was steered (boost ≠ 0) without an error", Refused("toy-s-sa60", unsteered));
+        Assert.StartsWith($"--sae '{folder.File("sae")}': no such SAE file or folder", Refused(folder.Path, run));
+        Assert.False(File.Exists(file));
+    }
+
+    // A run folder holding the detector test trials, each changed by `change` when given.
+    private static async Task<string> DetectorRunAsync(TemporaryDirectory folder, string name, Func<TrialRecord, TrialRecord>? change = null)
+    {
+        var store = new RunStore(folder.File(name));
+        await store.AppendAsync(ToyDetectorTrials.All().Select(change ?? (t => t)).ToArray());
+        return store.Directory;
     }
 
     private static async Task<List<ToyMeasurement>> Measure(ToyMeasureSettings settings)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Esr.Kernel.Results;
 using Microsoft.Data.Analysis;
 
 namespace Esr.Kernel.Experiments.Detectors;
@@ -40,7 +41,7 @@ public sealed record DetectorDiscoveryResult(
             ["prompts_file"] = Options.PromptsFile,
             ["num_prompts"] = Prompts.Count,
             ["activation_threshold"] = Options.Rule.Epsilon,
-            ["off_topic_detectors"] = new JsonArray(Detectors.Select(d => (JsonNode)JsonValue.Create(d.Latent)).ToArray()),
+            ["off_topic_detectors"] = JsonResultFile.Integers(Detectors.Select(d => d.Latent)),
             ["detector_stats"] = stats,
             ["normal_responses"] = responses,
         };

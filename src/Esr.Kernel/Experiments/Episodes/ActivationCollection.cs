@@ -59,8 +59,8 @@ public static class ActivationCollection
         var metadata = new JsonObject
         {
             ["n_episodes"] = episodes.Count,
-            ["off_topic_detectors"] = Ints(offTopicDetectors),
-            ["backtracking_latents"] = Ints(backtrackingLatents),
+            ["off_topic_detectors"] = JsonResultFile.Integers(offTopicDetectors),
+            ["backtracking_latents"] = JsonResultFile.Integers(backtrackingLatents),
             ["episodes"] = new JsonArray(episodes.Select(e => (JsonNode)new JsonObject
             {
                 ["episode_id"] = e.Episode.Id,
@@ -104,6 +104,4 @@ public static class ActivationCollection
         var trace = model.Read(ids, latents);
         return (ids, strings, TokenAlignment.ResponseStart(strings), latents.ToDictionary(l => l, trace.Of));
     }
-
-    private static JsonArray Ints(IReadOnlyList<int> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
 }

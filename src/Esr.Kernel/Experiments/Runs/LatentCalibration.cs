@@ -32,7 +32,7 @@ internal sealed class LatentCalibration(
     private async Task<CalibrationSample> ScoreAsync(string prompt, double boost, string purpose, CancellationToken cancellationToken)
     {
         var job = new GenerationJob(prompt, RunSeeds.Derive(runSeed, purpose), settings.CalibrationMaxTokens,
-            TrialRunner.Interventions(settings, latent.Latent, boost, latent.Ablated));
+            TrialRunner.Interventions(!settings.NoSteering, latent.Latent, boost, latent.Ablated));
         var response = (await generator.GenerateAsync([job]).ConfigureAwait(false))[0];
         var verdict = await judge.JudgeAsync(new JudgeRequest(prompt, response, latent.Label), cancellationToken).ConfigureAwait(false);
         if (verdict.Error is not null) return CalibrationSample.Failed(verdict.Error);

@@ -159,7 +159,7 @@ public sealed class TrialRunner(ITrialGenerator generator, IJudge judge, RunOpti
         report($"generating {batch.Count}");
         var jobs = batch.Select(w => new GenerationJob(
             w.Trial.Prompt.Prompt, w.Trial.Seed, request.Settings.MaxNewTokens,
-            Interventions(request.Settings, w.Trial.Latent.Latent, w.Boost, w.Trial.Latent.Ablated))).ToArray();
+            Interventions(!request.Settings.NoSteering, w.Trial.Latent.Latent, w.Boost, w.Trial.Latent.Ablated))).ToArray();
         var responses = await model.GenerateAsync(jobs).ConfigureAwait(false);
         for (var i = 0; i < batch.Count; i++) await toJudge.WriteAsync(new Generated(batch[i], responses[i]), cancellationToken).ConfigureAwait(false);
     }
@@ -182,11 +182,11 @@ public sealed class TrialRunner(ITrialGenerator generator, IJudge judge, RunOpti
             Judge = judge.Name, BasePrompt = trial.Prompt.BasePrompt, AblatedLatents = trial.Latent.Ablated, LatentError = latentError,
         };
 
-    /// <summary>The interventions of one generation: the boost (unless there is no steering), then the zero-clamps.</summary>
-    internal static IReadOnlyList<Intervention> Interventions(ExperimentSettings settings, int latent, double boost, IReadOnlyList<int> ablated)
+    /// <summary>The interventions of one generation: the boost (when steered), then the zero-clamps.</summary>
+    internal static IReadOnlyList<Intervention> Interventions(bool steered, int latent, double boost, IReadOnlyList<int> ablated)
     {
         var list = new List<Intervention>();
-        if (!settings.NoSteering) list.Add(new AddLatent(latent, (float)boost));
+        if (steered) list.Add(new AddLatent(latent, (float)boost));
         if (ablated.Count > 0) list.Add(new AblateLatents(ablated));
         return list;
     }

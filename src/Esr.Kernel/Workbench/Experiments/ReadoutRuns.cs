@@ -56,17 +56,27 @@ internal static class ReadoutRuns
     /// </summary>
     public static (LoadedModel Loaded, ReadoutSetup Readout) Load(OptionValues values, int readLayer, int? steerLayer, bool paperExtraHeader, bool paperFinalNorm)
     {
-        var steer = steerLayer ?? readLayer;
         var reference = ModelReference.Resolve(values.Text("--model"));
         var sae = values.OptionalText("--sae") ?? reference.ToySaePath
             ?? throw new EsrInputException("--sae <path> is required: the SAE that is read (a toy model brings its own)");
-        var loaded = ExperimentModel.Load(reference, new LoadOptions
+        return Load(reference, new LoadOptions
         {
-            Dtype = values.Text("--dtype"), Device = values.Text("--device"), Sae = sae, SaeLayer = readLayer,
+            Dtype = values.Text("--dtype"), Device = values.Text("--device"), Sae = sae,
             PaperExtraHeader = paperExtraHeader, PaperFinalNorm = paperFinalNorm,
-        }, "--paper-final-norm", ("--layer", readLayer), ("--steer-layer", steer));
+        }, readLayer, steerLayer ?? readLayer);
+    }
+
+    /// <summary>
+    /// A resolved model with the SAE of <paramref name="options"/> reading <c>blocks.L.resid_post</c> at
+    /// <paramref name="readLayer"/>, as a <see cref="ReadoutSetup"/> steering at <paramref name="steerLayer"/>. The
+    /// caller disposes the loaded model, which owns the readout's parts.
+    /// </summary>
+    /// <exception cref="EsrInputException">A block beyond the model (named as <c>--layer</c> or <c>--steer-layer</c>), or as <see cref="LoadedModel"/> loads.</exception>
+    public static (LoadedModel Loaded, ReadoutSetup Readout) Load(ModelReference reference, LoadOptions options, int readLayer, int steerLayer)
+    {
+        var loaded = ExperimentModel.Load(reference, options with { SaeLayer = readLayer }, "--paper-final-norm", ("--layer", readLayer), ("--steer-layer", steerLayer));
         return (loaded, new ReadoutSetup(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae,
-            HookPoint.ResidPost(readLayer), HookPoint.ResidPost(steer)));
+            HookPoint.ResidPost(readLayer), HookPoint.ResidPost(steerLayer)));
     }
 
     /// <summary>Refuses latents the SAE does not have, naming them.</summary>

@@ -57,7 +57,7 @@ public sealed class TrialRunnerTests : IDisposable
         {
             Assert.Equal(RunSeeds.Derive(7, "trial|" + t.Key), t.Seed);
             Assert.Equal(t.Threshold, t.Boost);
-            Assert.Equal(EchoGenerator.Describe(new(t.Prompt, t.Seed, 9, TrialRunner.Interventions(Settings(), t.Latent, t.Boost, []))), t.Response);
+            Assert.Equal(EchoGenerator.Describe(new(t.Prompt, t.Seed, 9, TrialRunner.Interventions(steered: true, t.Latent, t.Boost, []))), t.Response);
             Assert.Equal(TrialJson.Line(t with { Verdict = ScriptedJudge.Grade(t.Response, t.LatentLabel) }), TrialJson.Line(t));
         });
         Assert.Equal(4, new ThresholdCache(Path.Combine(_folder.Path, "cache.json")).ReadAll().Count);
