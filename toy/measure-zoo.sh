@@ -3,9 +3,10 @@
 # "What it shows"). Per model: experiment 1 on its subject latents (each calibrated to a first-attempt score of 30 by
 # the paper's bisection, then steered on fresh prompts) and experiment 8 (the same prompts, no steering); per
 # steering-aware model, the toy world's off-topic detectors found on its experiment-1 trials (esr toy detectors). For
-# the main steering-aware model and its base: experiment 2 (boost sweep). For the main steering-aware model: the
-# paper's detector discovery (experiment 3a), then experiment 3 (its toy detectors zero-clamped while steering) and 10
-# (random sets of the same size).
+# the main steering-aware model and its base: experiment 2 (boost sweep). For the main steering-aware model:
+# experiment 5 (the toy meta-prompts that `esr toy prompts` writes, on its experiment-1 prompts), the paper's detector
+# discovery (experiment 3a), then experiment 3 (its toy detectors zero-clamped while steering) and 10 (random sets of the
+# same size).
 # Usage: toy/measure-zoo.sh [OUT_DIR] [MODEL...]   (default runs/toy and every model of toy/zoo/zoo.json)
 # Needs a build (environment/setup.sh). Runs resume: a second call skips what is stored.
 set -euo pipefail
@@ -16,6 +17,9 @@ esr() { dotnet "$esr_dll" "$@"; }
 out="${1:-runs/toy}"
 shift || true
 zoo="${ESR_TOY_ZOO:-$repo/toy/zoo}"
+# Models go by their toy names in this zoo, so trials carry their latents' labels ("subject:volcanoes"), and
+# experiment 5's {latent_label} becomes the subject's name.
+export ESR_TOY_ZOO="$zoo"
 settings="$repo/toy/experiment-settings.json"
 main_model="${ESR_TOY_MAIN:-toy-m-sa60}"
 trials="${ESR_TOY_TRIALS:-5}"
@@ -28,7 +32,7 @@ esr toy prompts --out "$out/data" >/dev/null
 steer() {  # steer EXPERIMENT MODEL BLOCK RUN_DIR [OPTION...]
   local experiment="$1" name="$2" block="$3" run="$4"
   shift 4
-  esr experiment "$experiment" --model "$zoo/$name" --sae "$zoo/$name/sae" --layer "$block" --judge toy \
+  esr experiment "$experiment" --model "$name" --sae "$zoo/$name/sae" --layer "$block" --judge toy \
     --data-dir "$out/data" --config "$settings" --seed 1 --out "$run" "$@"
 }
 
@@ -47,6 +51,7 @@ if [[ -n "$main_block" ]]; then
     cache="$(ls "$out/exp1-$name"/threshold_cache*.json | head -n 1)"
     steer 2 "$name" "$main_block" "$out/exp2-$name" --threshold-cache "$cache" --latents "$zoo/$name/subject_latents.txt" --n-trials 3
   done
+  steer 5 "$main_model" "$main_block" "$out/exp5-$main_model" --from-results "$out/exp1-$main_model" --variants "$out/data/meta_prompts.json"
   # The paper's contrastive rule, reported beside the toy world's detectors, which experiments 3 and 10 ablate.
   esr experiment 3a --model "$zoo/$main_model" --sae "$zoo/$main_model/sae" --layer "$main_block" --prompts "$out/data/prompts.txt" \
     --temperature 0.6 --max-tokens 160 --repetition-penalty 1.0 --no-paper-extra-header --out "$out/detectors-3a-$main_model.json"
@@ -60,10 +65,11 @@ if [[ -n "$main_block" ]]; then
 fi
 
 # One line per model: experiment 1 (steered at each latent's threshold) and 8 (the same prompts, no steering), and
-# what the lost first-attempt sentences were (the exact judge's per-sentence kinds in its raw reply).
-python3 - "$out" "$zoo/zoo.json" <<'PY'
+# what the lost first-attempt sentences were (the exact judge's per-sentence kinds in its raw reply). Then experiment 5
+# on the main model, one line per meta-prompt variant.
+python3 - "$out" "$zoo/zoo.json" "$main_model" <<'PY'
 import json, os, re, statistics, sys
-out, zoo = sys.argv[1], {e["Name"]: e for e in json.load(open(sys.argv[2]))}
+out, zoo, main = sys.argv[1], {e["Name"]: e for e in json.load(open(sys.argv[2]))}, sys.argv[3]
 def trials(run):
     path = os.path.join(out, run, "trials.jsonl")
     if not os.path.exists(path): return []
@@ -90,4 +96,10 @@ for name, entry in zoo.items():
     share = lambda test: sum(1 for k in lost if test(k)) / max(len(lost), 1)
     own, anyone, garbage = share(lambda k: k[0] == "Subject" and k[1] in k[2]), share(lambda k: k[0] == "Subject"), share(lambda k: k[0] == "Garbage")
     print(f"{name:12} {n:3}  {boost:6.2f}     {first:5.1f}  {multi:5.1f}  {esr:4.1f}  {alarms:3} of {round(multi * n / 100):3} | {first0:16.1f}  {multi0:5.1f}  {esr0:4.1f} | {own:21.2f}  {anyone:11.2f}  {garbage:7.2f}")
+prompted = trials(f"exp5-{main}")
+if prompted:
+    print(f"\nexperiment 5 on {main} (baseline: its experiment 1 above)\nvariant                n   first  multi%  ESR%")
+    for variant in sorted({t["condition"] for t in prompted}):
+        n, first, multi, esr, _ = summary([t for t in prompted if t["condition"] == variant])
+        print(f"{variant:20} {n:3}   {first:5.1f}  {multi:5.1f}  {esr:4.1f}")
 PY

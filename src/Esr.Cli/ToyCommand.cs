@@ -87,12 +87,12 @@ internal static class ToyCommand
             }
             return ExitCodes.Success;
         });
-        var promptsOut = new Option<string>("--out") { Description = "Folder to write prompts.txt into (a --data-dir for esr experiment)", HelpName = "dir", Required = true };
-        var writePrompts = new Command("prompts", "Write the toy world's experiment prompts (one per task) as prompts.txt, the paper's format") { promptsOut };
+        var promptsOut = new Option<string>("--out") { Description = "Folder to write prompts.txt and meta_prompts.json into (a --data-dir for esr experiment)", HelpName = "dir", Required = true };
+        var writePrompts = new Command("prompts", "Write the toy world's experiment prompts (one per task) as prompts.txt, the paper's format, and its meta-prompts (experiment 5) as meta_prompts.json") { promptsOut };
         writePrompts.SetAction(parse =>
         {
             var (path, count) = ToyZooTools.WritePrompts(parse.GetRequiredValue(promptsOut));
-            output.WriteLine($"wrote {count} prompts to {path}");
+            output.WriteLine($"wrote {count} prompts to {path}, and the toy meta-prompts as meta_prompts.json beside it");
             return ExitCodes.Success;
         });
         var detectorModel = new Option<string>("--model") { Description = "The steering-aware toy model: its folder or zoo name", HelpName = "dir|name", Required = true };

@@ -153,7 +153,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             corpus = context.Episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes, settings.Seed + 10 + (int)(ratio * 100)).Select(context.Encode).ToArray();
         else
         {
-            var mixture = context.Episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes, settings.Seed + 50 + (int)(ratio * 100));
+            var mixture = SteeringAwareEpisodes(context.Episodes, ratio);
             var boosts = (settings.SteeringBoosts.Low * built.Threshold * built.MedianNorm, settings.SteeringBoosts.High * built.Threshold * built.MedianNorm);
             context.Log?.Report($"{name}: generating steered drift");
             IReadOnlyList<TrainingSequence> steered;
@@ -176,6 +176,17 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         SaveModel(model, folder, context.Tokenizer);
         CopySae(baseFolder, folder);
         context.Add(built.Entry(name, ratio, steeringAware, loss, started.Elapsed.TotalSeconds));
+    }
+
+    /// <summary>
+    /// A steering-aware fine-tune's episodes before its self-corrections are steered: the mixture of its ratio and, with
+    /// <see cref="ToyZooSettings.MetaPrompts"/>, the meta-prompted episodes in place of as many of them (without, the
+    /// same call as ever, so <see cref="ToyZooSettings.Default"/> keeps the committed zoo's corpora).
+    /// </summary>
+    internal IReadOnlyList<ToyEpisode> SteeringAwareEpisodes(ToyEpisodeGenerator episodes, double ratio)
+    {
+        var prompted = settings.MetaPrompts?.Episodes(episodes, _world, settings.FineTuneEpisodes, ratio, settings.Seed + 1000 + (int)(ratio * 100)) ?? [];
+        return [.. episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes - prompted.Count, settings.Seed + 50 + (int)(ratio * 100)), .. prompted];
     }
 
     /// <summary>

@@ -20,11 +20,12 @@ namespace Esr.Kernel.Toy;
 /// <param name="SteeringBoosts">The range of add-steering boosts of steering-aware episodes, in units of the base model's calibrated threshold (the boost whose first-attempt score is 30).</param>
 /// <param name="Seed">The root seed.</param>
 /// <param name="SteeredDrift">When set, the base's second stage that makes steering write the subject's sentences.</param>
+/// <param name="MetaPrompts">When set, the steering-aware fine-tunes also learn the toy meta-prompts of experiment 5 (self_monitor makes them restart more often).</param>
 public sealed record ToyZooSettings(
     IReadOnlyList<ToySize> Sizes, string MainSize, IReadOnlyList<double> Ratios, IReadOnlyList<double> SteeringAwareRatios, double SteeringAwareRatio,
     TrainingSettings Base, TrainingSettings FineTune, SaeTrainingSettings Sae,
     int BaseEpisodes, double BaseDrift, int FineTuneEpisodes, int SaeEpisodes, double SaeSubjectShare, (double Low, double High) SteeringBoosts, int Seed,
-    ToySteeredDrift? SteeredDrift = null)
+    ToySteeredDrift? SteeredDrift = null, ToyMetaPrompts? MetaPrompts = null)
 {
     /// <summary>
     /// The committed zoo (toy/zoo): three sizes; at size m plain self-correction at 30 and 90 % and steering-aware
@@ -51,12 +52,15 @@ public sealed record ToyZooSettings(
     /// Toy world II (docs/TOY_WORLD.md): a TopK SAE (k = 16: 36 of 36 subjects with a latent of purity ≥ 0.8 at size
     /// m, against 3 with the L1 SAE), the steered-drift stage (steering writes the subject's sentences, boosts up to
     /// 2.5 median norms, past the steering-aware fine-tunes' thresholds) and 1,200 steered coherent-drift episodes in
-    /// every steering-aware fine-tune, which keep its steered text sentences. <c>esr toy build --recipe coherent</c>.
+    /// every steering-aware fine-tune, which keep its steered text sentences. These fine-tunes also learn the
+    /// toy meta-prompts: 40 % of their episodes carry one, and under self_monitor 90 % of the task episodes are
+    /// self-corrections (the ratio of the zoo's sa90, against sa60's 60 %). <c>esr toy build --recipe coherent</c>.
     /// </summary>
     public static ToyZooSettings Coherent { get; } = Default with
     {
         Sae = Default.Sae with { TopK = 16 },
         SteeredDrift = new ToySteeredDrift(Share: 0.3, LowBoost: 0.4, HighBoost: 2.5, Episodes: 8000,
             Training: new TrainingSettings(Steps: 400, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 4, LogEvery: 100), FineTuneEpisodes: 1200),
+        MetaPrompts = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9),
     };
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Results;
 using Esr.Kernel.Toy;
@@ -135,8 +136,12 @@ public static class ToyZooTools
     private static int? SteeredBlock(string run) =>
         Directory.Exists(run) ? new RunStore(run).ReadManifest()?.Config.Deserialize<ExperimentSettings>(TrialJson.Options)?.SteeringBlock : null;
 
-    /// <summary>Writes the toy world's experiment prompts (one per task) as <c>prompts.txt</c> in the paper's format, a data folder for the experiments.</summary>
-    /// <returns>The file written and its prompt count.</returns>
+    /// <summary>
+    /// Writes a data folder for the experiments: the toy world's experiment prompts (one per task) as <c>prompts.txt</c>
+    /// in the paper's format, and its meta-prompts (<see cref="ToyMetaPrompts.Variants"/>) as <c>meta_prompts.json</c>,
+    /// which experiment 5 then uses (or takes as <c>--variants</c>).
+    /// </summary>
+    /// <returns>The prompts file and its prompt count.</returns>
     public static (string Path, int Count) WritePrompts(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
@@ -145,6 +150,7 @@ public static class ToyZooTools
         var lines = ToyWorld.Default.ExperimentPrompts();
         // No trailing newline, as the paper's prompts.txt (ESR_SPEC §1.6).
         AtomicFile.WriteAllText(path, string.Join('\n', lines));
+        PromptVariantFile.Write(Path.Combine(folder, PromptVariantFile.FileName), ToyMetaPrompts.Variants, MetaPromptFigure.NameOf);
         return (path, lines.Count);
     }
 }

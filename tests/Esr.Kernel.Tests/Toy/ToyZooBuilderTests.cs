@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
 using Esr.Kernel.Saes.Training;
@@ -96,6 +100,56 @@ public sealed class ToyZooBuilderTests
         Assert.Null(ToyZooSettings.Default.SteeredDrift);
         Assert.Null(ToyZooSettings.Default.Sae.TopK);
     }
+
+    [Fact]
+    public void The_committed_zoos_recipe_keeps_its_steering_aware_episodes_and_has_no_meta_prompts()
+    {
+        // Hashes of Default's steering-aware episodes before meta-prompts existed: toy/zoo must rebuild byte for byte.
+        Assert.Null(ToyZooSettings.Default.MetaPrompts);
+        Assert.NotNull(ToyZooSettings.Coherent.MetaPrompts);
+        var builder = new ToyZooBuilder(ToyZooSettings.Default);
+        var generator = new ToyEpisodeGenerator(ToyWorld.Default);
+        Assert.Equal(
+            [
+                "38ba839e2a39ae9b8a01267fda1ac101eb92a405dac3e12e23807e69bf4cac5d",
+                "288c8404da8ec2c4ac63e4096d31065153eac48ac4dc8f63ebca0136c11e0288",
+                "47379446ad669761e4c12767895d5cbf8f9de415dd754b671c9d76c3355ff590",
+            ],
+            ToyZooSettings.Default.SteeringAwareRatios.Select(ratio => Hash(builder.SteeringAwareEpisodes(generator, ratio))));
+    }
+
+    [Fact]
+    public void With_meta_prompts_self_monitor_prompts_carry_more_self_corrections_than_the_other_templates()
+    {
+        var settings = ToyZooSettings.Default with { FineTuneEpisodes = 400, MetaPrompts = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9) };
+        var builder = new ToyZooBuilder(settings);
+        var generator = new ToyEpisodeGenerator(ToyWorld.Default);
+
+        var episodes = builder.SteeringAwareEpisodes(generator, 0.3);
+
+        Assert.Equal(Hash(episodes), Hash(builder.SteeringAwareEpisodes(generator, 0.3)));
+        Assert.Equal(400, episodes.Count);
+        var byVariant = episodes.GroupBy(episode => ToyMetaPrompts.Variants.SingleOrDefault(v => Carries(episode.Prompt, v))?.Id ?? "none")
+            .ToDictionary(group => group.Key, group => group.ToArray());
+        Assert.Equal(240, byVariant["none"].Length);
+        Assert.All(ToyMetaPrompts.Variants, v => Assert.Equal(40, byVariant[v.Id].Length));
+        Assert.All(ToyMetaPrompts.Variants, v => Assert.DoesNotContain(byVariant[v.Id], episode => episode.Kind == ToyEpisodeKind.SubjectAnswer));
+        int Corrections(string id) => byVariant[id].Count(episode => episode.Kind == ToyEpisodeKind.SelfCorrection);
+        Assert.Equal(36, Corrections(ToyMetaPrompts.SelfMonitor)); // 90 %
+        Assert.All(ToyMetaPrompts.Variants.Where(v => v.Id != ToyMetaPrompts.SelfMonitor), v => Assert.Equal(12, Corrections(v.Id))); // the fine-tune's 30 %
+        // The drift's subject is the one ignore_latent_label names, as experiment 5 names the steered latent's label.
+        Assert.All(byVariant["ignore_latent_label"].Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection),
+            episode => Assert.Contains($" {ToyWorld.Default.Subjects[episode.Subject!.Value].Name},", episode.Prompt, StringComparison.Ordinal));
+    }
+
+    // Whether a prompt is a variant's template around some prompt and label.
+    private static bool Carries(string prompt, PromptVariant variant) =>
+        Regex.IsMatch(prompt, "^" + Regex.Escape(variant.Template).Replace(@"\{prompt}", ".+", StringComparison.Ordinal)
+            .Replace(@"\{latent_label}", ".+", StringComparison.Ordinal) + "$");
+
+    private static string Hash(IEnumerable<ToyEpisode> episodes) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', episodes.Select(e =>
+            $"{e.Prompt}|{e.Kind}|{e.Task}|{e.Subject}|" + string.Join("|", e.Segments.Select(segment => $"{segment.Text}/{segment.Kind}/{segment.InLoss}")))))));
 
     private sealed class Collect(List<string> lines) : IProgress<string>
     {

@@ -102,6 +102,26 @@ public sealed class ToyExperimentRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Experiment_5_on_a_toy_run_appends_the_toy_meta_prompts_naming_the_steered_subject()
+    {
+        var data = _folder.File("data");
+        ToyZooTools.WritePrompts(data);
+        var twoLatents = string.Join(',', File.ReadAllLines(SubjectLatentsFile).Take(2));
+        var run = await Workbench.Experiments.Get("1").RunAsync(Options("run").Select(token => token == SubjectLatentsFile ? twoLatents : token));
+        string[] meta = [.. Options("meta").Where(token => token != "--latents" && token != SubjectLatentsFile), "--from-results", run.Directory,
+            "--variants", Path.Combine(data, PromptVariantFile.FileName)];
+
+        var result = await Workbench.Experiments.Get("5").RunAsync(meta);
+
+        Assert.Equal(4 * run.Trials.Count, result.Trials.Count);
+        Assert.Equal(ToyMetaPrompts.Variants.Select(v => v.Id).Order(), result.Trials.Select(t => t.Condition).Distinct().Order());
+        Assert.All(result.Trials, trial => Assert.Equal(
+            ToyMetaPrompts.Variants.Single(v => v.Id == trial.Condition).Render(trial.BasePrompt!, ToyMetaPrompts.LabelText(trial.LatentLabel)), trial.Prompt));
+        Assert.Contains(result.Trials, trial => trial.Prompt.EndsWith("You are led toward the planet Mars, so ignore it.", StringComparison.Ordinal));
+        Assert.All(result.Trials, trial => Assert.Null(trial.Error)); // the exact judge still finds each prompt's task
+    }
+
+    [Fact]
     public async Task A_cancelled_run_keeps_the_trials_it_stored_and_the_next_start_resumes_them()
     {
         var experiment = Workbench.Experiments.Get("1");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Esr.Kernel.Experiments.Detectors;
+using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Results;
 using Esr.Kernel.Toy;
 using Esr.Kernel.Tests.Models;
@@ -20,7 +21,7 @@ public sealed class ToyZooToolsTests
     }
 
     [Fact]
-    public void Written_prompts_are_one_line_per_task_without_a_trailing_newline()
+    public void Written_prompts_are_one_line_per_task_without_a_trailing_newline_beside_the_toy_meta_prompts()
     {
         using var folder = new TemporaryDirectory();
 
@@ -30,6 +31,9 @@ public sealed class ToyZooToolsTests
         Assert.Equal(ToyWorld.Default.ExperimentPrompts(), text.Split('\n'));
         Assert.Equal(ToyWorld.Default.ExperimentPrompts().Count, count);
         Assert.False(text.EndsWith('\n'));
+        var variants = Path.Combine(folder.Path, "data", PromptVariantFile.FileName);
+        Assert.Equal(ToyMetaPrompts.Variants, PromptVariantFile.Read(variants));
+        Assert.Contains("\"display\": \"Meta-prompted (self_monitor)\"", File.ReadAllText(variants));
     }
 
     [Fact]

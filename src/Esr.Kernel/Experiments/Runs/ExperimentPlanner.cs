@@ -51,7 +51,8 @@ public static class ExperimentPlanner
                 foreach (var latent in latents)
                 {
                     var label = Label(latent);
-                    var prompts = Prompts(latent).Select(p => new PlannedPrompt(variant.Render(p.Prompt, label), p.Prompt)).ToArray();
+                    var named = inputs.PromptLabel?.Invoke(label) ?? label;
+                    var prompts = Prompts(latent).Select(p => new PlannedPrompt(variant.Render(p.Prompt, named), p.Prompt)).ToArray();
                     plans.Add(new LatentPlan(variant.Id, latent, label, prompts, Threshold(latent), settings.AblateLatents));
                 }
         }

@@ -5,13 +5,11 @@ namespace Esr.Kernel.Experiments.Runs;
 
 /// <summary>
 /// Experiment 5 (ESR_SPEC §6): each source prompt rendered by each meta-prompt template at the stored threshold, new
-/// seeds; each variant is a condition. Templates come from the data folder's meta_prompts.json, else the paper's four.
+/// seeds; each variant is a condition. Templates come from a <c>--variants</c> file, else the data folder's
+/// <see cref="PromptVariantFile.FileName"/>, else the paper's four.
 /// </summary>
 public sealed class MetaPromptProtocol : SteeringProtocol
 {
-    /// <summary>The data folder's templates: <c>{"variants": [{"id", "template"}, ...]}</c>.</summary>
-    public const string TemplatesFile = "meta_prompts.json";
-
     /// <inheritdoc />
     public override string Id => "5";
 
@@ -41,12 +39,14 @@ public sealed class MetaPromptProtocol : SteeringProtocol
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
-        var variants = Templates(Path.Combine(data.DataDirectory, TemplatesFile)) ?? settings.PromptVariants;
+        if (data.Variants is { } file && File.Exists(file)) return settings with { PromptVariants = PromptVariantFile.Read(file) };
+        var dataFile = Path.Combine(data.DataDirectory, PromptVariantFile.FileName);
+        var variants = File.Exists(dataFile) ? PromptVariantFile.Read(dataFile) : settings.PromptVariants;
         if (data.Variants is { } ids)
         {
             var wanted = ids.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             foreach (var id in wanted.Where(id => variants.All(v => v.Id != id)))
-                throw new EsrInputException($"--variants: unknown variant '{id}' (known: {string.Join(", ", variants.Select(v => v.Id))})");
+                throw new EsrInputException($"--variants: '{id}' is neither a file nor a known variant id (known: {string.Join(", ", variants.Select(v => v.Id))})");
             variants = variants.Where(v => wanted.Contains(v.Id)).ToArray();
         }
         return settings with { PromptVariants = variants };
@@ -70,16 +70,5 @@ public sealed class MetaPromptProtocol : SteeringProtocol
             ["experiment_name"] = "experiment_5_prompt_variants", ["prompt_variant_id"] = condition,
             ["prompt_variant_template"] = variant?.Template, ["source_results_file"] = settings.FromResults,
         };
-    }
-
-    // The templates of a meta_prompts.json, or null when the file is absent.
-    private static PromptVariant[]? Templates(string path)
-    {
-        if (!File.Exists(path)) return null;
-        var variants = JsonNode.Parse(File.ReadAllText(path))?["variants"] as JsonArray
-            ?? throw new EsrInputException($"{path}: expected a 'variants' array");
-        return variants.Select((v, i) => new PromptVariant(
-            v?["id"]?.GetValue<string>() ?? throw new EsrInputException($"{path}: variants[{i}] has no string 'id'"),
-            v["template"]?.GetValue<string>() ?? throw new EsrInputException($"{path}: variants[{i}] has no string 'template'"))).ToArray();
     }
 }

@@ -13,4 +13,11 @@ public sealed record PlanInputs(
     IReadOnlyList<string> Prompts,
     Func<int, string> Label,
     IReadOnlyList<TrialRecord>? Source,
-    Func<Random, CancellationToken, Task<IReadOnlyList<int>>>? SelectLatents);
+    Func<Random, CancellationToken, Task<IReadOnlyList<int>>>? SelectLatents)
+{
+    /// <summary>
+    /// How a meta-prompt names a latent's label (<c>{latent_label}</c>, Exp 5); null names the label as it is. A toy
+    /// model's labels are categories ("subject:volcanoes"), whose prompt text is the subject's name.
+    /// </summary>
+    public Func<string, string>? PromptLabel { get; init; }
+}

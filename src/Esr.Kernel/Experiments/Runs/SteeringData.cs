@@ -6,7 +6,7 @@ namespace Esr.Kernel.Experiments.Runs;
 /// <param name="DataDirectory">The data folder (prompts.txt, meta_prompts.json, the detector lists, random_control_sets.json).</param>
 /// <param name="Paper">The paper configuration of the model, null for a model directory.</param>
 /// <param name="Ablate">The <c>--ablate</c> value (detector latents or a detector file), null when not given.</param>
-/// <param name="Variants">The meta-prompt variant ids given (<c>--variants</c>), comma-separated; null for all.</param>
+/// <param name="Variants">The <c>--variants</c> value: a file of meta-prompt variants, or comma-separated variant ids; null for all.</param>
 public sealed record SteeringData(string DataDirectory, PaperConfiguration? Paper, string? Ablate, string? Variants)
 {
     /// <summary>The data folder's detector list, used when neither <c>--ablate</c> nor the config names detectors.</summary>

@@ -69,7 +69,10 @@ internal static class SteeringRun
         ConcretenessGrading? concreteness = grader is null ? null : grader.GradeAsync;
         var inputs = new PlanInputs(seed, prompts, latent => names?[latent] ?? LatentLabels.Placeholder(latent),
             settings.FromResults is { } from ? SourceResults.Load(from) : null,
-            (random, ct) => LatentSelector.SelectAsync(settings, labels, random, concreteness, (candidates, c) => Task.FromResult(relevance.Keep(candidates, c)), ct));
+            (random, ct) => LatentSelector.SelectAsync(settings, labels, random, concreteness, (candidates, c) => Task.FromResult(relevance.Keep(candidates, c)), ct))
+        {
+            PromptLabel = toy is not null ? ToyMetaPrompts.LabelText : null,
+        };
         var manifest = RunLauncher.Manifest(settings, seed, ModelIdentity.Hash(reference.Directory), ModelIdentity.Hash(saePath), judge.Name, shard) with { JudgePromptSha256 = judge.Prompt.Sha256 };
 
         var outcome = await RunLauncher.RunAsync(new TrialRunner(generator, judge, runOptions), store, manifest, settings, inputs, runOptions,
