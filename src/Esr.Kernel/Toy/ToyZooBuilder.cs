@@ -38,8 +38,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         WriteConfigStub(tokenizerFolder);
         using var tokenizer = TextTokenizer.Load(tokenizerFolder);
         var template = ChatTemplate.ForModelDirectory(tokenizerFolder);
-        var order = settings.Sizes.SelectMany(size => FineTunes(size).Select(fineTune => fineTune.Name).Prepend($"toy-{size.Name}-base")).ToList();
-        var context = new BuildContext(zooFolder, tokenizer, template, StopTokens.FromModelDirectory(tokenizerFolder, tokenizer), new ToyEpisodeGenerator(_world), log, order);
+        var context = new BuildContext(zooFolder, tokenizer, template, StopTokens.FromModelDirectory(tokenizerFolder, tokenizer), new ToyEpisodeGenerator(_world), log);
         var baseCorpus = context.Episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), settings.BaseEpisodes, settings.Seed).Select(context.Encode).ToArray();
         var saeMixture = ToyMixture.Base with { Normal = 1 - settings.SaeSubjectShare, SubjectAnswer = settings.SaeSubjectShare };
         var saeCorpus = context.Episodes.Generate(saeMixture, settings.SaeEpisodes, settings.Seed + 1)
@@ -241,10 +240,10 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
     private static IProgress<TrainingLogEntry>? Report(IProgress<string>? log, string name) =>
         log is null ? null : new SynchronousProgress<TrainingLogEntry>(entry => log.Report($"{name}: step {entry.Step} loss {entry.Loss:F4} lr {entry.LearningRate:G3}"));
 
-    /// <summary>What every step of one build shares; the entries are written in build order.</summary>
+    /// <summary>What every step of one build shares, and the entries finished so far, in build order.</summary>
     private sealed class BuildContext(
         string zooFolder, TextTokenizer tokenizer, ChatTemplate template, IReadOnlySet<int> stopTokens, ToyEpisodeGenerator episodes,
-        IProgress<string>? log, List<string> order)
+        IProgress<string>? log)
     {
         private readonly List<ToyZooEntry> _entries = [];
 
@@ -255,7 +254,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         public ToyEpisodeGenerator Episodes => episodes;
         public IProgress<string>? Log => log;
 
-        public IReadOnlyList<ToyZooEntry> Entries => [.. _entries.OrderBy(entry => order.IndexOf(entry.Name))];
+        public IReadOnlyList<ToyZooEntry> Entries => _entries;
 
         public TrainingSequence Encode(ToyEpisode episode)
         {
