@@ -96,6 +96,22 @@ for name, entry in zoo.items():
     share = lambda test: sum(1 for k in lost if test(k)) / max(len(lost), 1)
     own, anyone, garbage = share(lambda k: k[0] == "Subject" and k[1] in k[2]), share(lambda k: k[0] == "Subject"), share(lambda k: k[0] == "Garbage")
     print(f"{name:12} {n:3}  {boost:6.2f}     {first:5.1f}  {multi:5.1f}  {esr:4.1f}  {alarms:3} of {round(multi * n / 100):3} | {first0:16.1f}  {multi0:5.1f}  {esr0:4.1f} | {own:21.2f}  {anyone:11.2f}  {garbage:7.2f}")
+# Held-out subjects (never corrected in fine-tuning, ToyWorld.txt's held-out line): steered trials of each
+# steering-aware model grouped by whether the steered latent's subjects are all held out or none is; 95 % Wald intervals.
+world = os.path.join(os.path.dirname(os.path.abspath(sys.argv[2])), "..", "..", "src", "Esr.Kernel", "Toy", "ToyWorld.txt")
+held_out = next({s.strip() for s in line.split(":", 1)[1].split("|")} for line in open(world) if line.startswith("held-out:"))
+def wald(k, n): p = k / max(n, 1); return f"{100 * p:4.1f} ± {196 * (p * (1 - p) / max(n, 1)) ** 0.5:4.1f}"
+print("\nheld-out subjects    held-out: n  multi%        ESR%        | trained: n  multi%        ESR%")
+for name, entry in zoo.items():
+    steered = trials(f"exp1-{name}")
+    if not entry["SteeringAware"] or not steered: continue
+    line = f"{name:20}"
+    for held in (True, False):
+        group = [t for t in steered if all((s in held_out) == held for s, l in entry["SubjectLatents"].items() if l == t["latent"])]
+        multi = [t for t in group if len(t["verdict"]["attempts"]) > 1]
+        improved = [t for t in multi if t["verdict"]["attempts"][-1]["score"] > t["verdict"]["attempts"][0]["score"]]
+        line += f"  {len(group):3}  {wald(len(multi), len(group))}  {wald(len(improved), len(group))} |"
+    print(line.rstrip("|"))
 prompted = trials(f"exp5-{main}")
 if prompted:
     print(f"\nexperiment 5 on {main} (baseline: its experiment 1 above)\nvariant                n   first  multi%  ESR%")

@@ -24,11 +24,11 @@ internal static class ToyCommand
         };
         var recipe = new Option<string>("--recipe")
         {
-            Description = "default: the committed zoo's settings; coherent: a TopK SAE and the steered-drift base stage, so that steering writes the subject's sentences (docs/TOY_WORLD.md)",
+            Description = "default: the committed zoo's settings (steering writes the subject's sentences); first: the first zoo's (an L1 SAE, steering writes word salad; docs/TOY_WORLD.md)",
             HelpName = "name",
             DefaultValueFactory = _ => "default",
         };
-        recipe.AcceptOnlyFromAmong("default", "coherent");
+        recipe.AcceptOnlyFromAmong("default", "first");
         var build = new Command("build", "Train the toy zoo from nothing: base models of three sizes, SAEs with labels, self-correction and steering-aware fine-tunes")
         {
             outFolder, buildThreads, sizes, recipe,

@@ -22,11 +22,11 @@ public sealed class ToyDetectorsCommandTests : IDisposable
         var file = Path.Combine(directory, "detectors.json");
 
         var result = await CliRun.InProcessAsync("toy", "detectors", "--model", "toy-s-sa60", "--from-results", run, "--out", file,
-            "--min-auc", "0.6", "--max-detectors", "2");
+            "--min-auc", "0", "--max-detectors", "2"); // the two most separating latents, whatever the zoo
 
         Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
         var line = Assert.Single(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        var match = Regex.Match(line, @"^2 off-topic detectors \(AUC >= 0\.6\) over 2 steered trials, (\d+) off-topic and (\d+) on-task tokens: \[(\d+) \(\d\.\d{3}\), (\d+) \(\d\.\d{3}\)\]; wrote (.+)$");
+        var match = Regex.Match(line, @"^2 off-topic detectors \(AUC >= 0\) over 2 steered trials, (\d+) off-topic and (\d+) on-task tokens: \[(\d+) \(\d\.\d{3}\), (\d+) \(\d\.\d{3}\)\]; wrote (.+)$");
         Assert.True(match.Success, line);
         Assert.Equal($"{ToyDetectorTrials.OffTopicTokens} {ToyDetectorTrials.OnTaskTokens}", $"{match.Groups[1]} {match.Groups[2]}");
         Assert.Equal([int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[4].Value, CultureInfo.InvariantCulture)], OffTopicDetectorSets.Read(file));

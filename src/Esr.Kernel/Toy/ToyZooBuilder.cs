@@ -180,7 +180,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
     /// <summary>
     /// A steering-aware fine-tune's episodes before its self-corrections are steered: the mixture of its ratio and, with
     /// <see cref="ToyZooSettings.MetaPrompts"/>, the meta-prompted episodes in place of as many of them (without, the
-    /// same call as ever, so <see cref="ToyZooSettings.Default"/> keeps the committed zoo's corpora).
+    /// same call as before meta-prompts existed, so <see cref="ToyZooSettings.First"/> keeps the first zoo's corpora).
     /// </summary>
     internal IReadOnlyList<ToyEpisode> SteeringAwareEpisodes(ToyEpisodeGenerator episodes, double ratio)
     {

@@ -22,7 +22,7 @@ public static class ToyZooTools
     /// <param name="sizes">Only these sizes (each size's models depend on nothing else, so sizes built apart equal a whole build; zoo.json then lists only them); null or empty for all.</param>
     /// <param name="log">Receives progress lines; null for none.</param>
     /// <param name="cancellationToken">Stops the training.</param>
-    /// <param name="recipe">"default" (the committed zoo, <see cref="ToyZooSettings.Default"/>) or "coherent" (<see cref="ToyZooSettings.Coherent"/>).</param>
+    /// <param name="recipe">"default" (the committed zoo, <see cref="ToyZooSettings.Default"/>) or "first" (the first zoo, <see cref="ToyZooSettings.First"/>).</param>
     /// <returns>The models written, as zoo.json lists them.</returns>
     /// <exception cref="EsrInputException">The folder is a file, or a size or the recipe is unknown.</exception>
     public static IReadOnlyList<ToyZooEntry> Build(
@@ -33,8 +33,8 @@ public static class ToyZooTools
         var settings = recipe switch
         {
             "default" => ToyZooSettings.Default,
-            "coherent" => ToyZooSettings.Coherent,
-            _ => throw new EsrInputException($"--recipe '{recipe}': no such recipe (expected default or coherent)"),
+            "first" => ToyZooSettings.First,
+            _ => throw new EsrInputException($"--recipe '{recipe}': no such recipe (expected default or first)"),
         };
         if (sizes is { Count: > 0 })
         {

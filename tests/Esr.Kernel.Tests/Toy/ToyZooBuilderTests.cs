@@ -15,7 +15,7 @@ namespace Esr.Kernel.Tests.Toy;
 public sealed class ToyZooBuilderTests
 {
     /// <summary>One tiny size, a few dozen steps: the whole pipeline in seconds.</summary>
-    private static readonly ToyZooSettings Miniature = ToyZooSettings.Default with
+    private static readonly ToyZooSettings Miniature = ToyZooSettings.First with
     {
         Sizes = [new ToySize("xs", Layers: 1, Hidden: 32, Heads: 2, FeedForward: 64, SaeBlock: 0, SaeLatents: 128)],
         MainSize = "xs",
@@ -67,7 +67,7 @@ public sealed class ToyZooBuilderTests
         {
             Ratios = [],
             Sae = Miniature.Sae with { TopK = 4 },
-            SteeredDrift = ToyZooSettings.Coherent.SteeredDrift! with
+            SteeredDrift = ToyZooSettings.Default.SteeredDrift! with
             {
                 Episodes = 60, Training = new TrainingSettings(Steps: 6, BatchSize: 8, LearningRate: 1e-3, WarmupSteps: 1, Seed: 4, LogEvery: 3),
                 FineTuneEpisodes = 10,
@@ -94,34 +94,49 @@ public sealed class ToyZooBuilderTests
     }
 
     [Fact]
-    public void The_committed_zoos_recipe_has_no_steered_drift_stage_and_an_l1_sae()
+    public void The_committed_zoos_recipe_keeps_its_stages_and_steering_aware_episodes()
     {
-        // toy/zoo is built from Default; esr toy build must keep reproducing it until the zoo is rebuilt.
-        Assert.Null(ToyZooSettings.Default.SteeredDrift);
-        Assert.Null(ToyZooSettings.Default.Sae.TopK);
+        // toy/zoo is built from Default: the hashes of its steering-aware episodes (meta-prompted ones included) pin
+        // the corpora, so that esr toy build keeps reproducing it byte for byte.
+        Assert.Equal(16, ToyZooSettings.Default.Sae.TopK);
+        Assert.NotNull(ToyZooSettings.Default.SteeredDrift);
+        Assert.NotNull(ToyZooSettings.Default.MetaPrompts);
+        Assert.Equal(
+            [
+                "393d345ef5ef1a7f690e3c2f029c36dd9756e1b4c18043ebb5f58e41a8006f46",
+                "3d716c422dd130a8e69a7bf4f2a028c12df90680b4a240ba4d382433cbe171f2",
+                "7888c52af5400d95a431bb457b6eb4e0b5fec6093d9ecbbb4b662fcf19582530",
+            ],
+            EpisodeHashes(ToyZooSettings.Default));
     }
 
     [Fact]
-    public void The_committed_zoos_recipe_keeps_its_steering_aware_episodes_and_has_no_meta_prompts()
+    public void The_first_zoos_recipe_keeps_its_steering_aware_episodes_without_meta_prompts()
     {
-        // Hashes of Default's steering-aware episodes before meta-prompts existed: toy/zoo must rebuild byte for byte.
-        Assert.Null(ToyZooSettings.Default.MetaPrompts);
-        Assert.NotNull(ToyZooSettings.Coherent.MetaPrompts);
-        var builder = new ToyZooBuilder(ToyZooSettings.Default);
-        var generator = new ToyEpisodeGenerator(ToyWorld.Default);
+        // Hashes of the first zoo's steering-aware episodes, from before meta-prompts existed.
+        Assert.Null(ToyZooSettings.First.SteeredDrift);
+        Assert.Null(ToyZooSettings.First.Sae.TopK);
+        Assert.Null(ToyZooSettings.First.MetaPrompts);
         Assert.Equal(
             [
                 "38ba839e2a39ae9b8a01267fda1ac101eb92a405dac3e12e23807e69bf4cac5d",
                 "288c8404da8ec2c4ac63e4096d31065153eac48ac4dc8f63ebca0136c11e0288",
                 "47379446ad669761e4c12767895d5cbf8f9de415dd754b671c9d76c3355ff590",
             ],
-            ToyZooSettings.Default.SteeringAwareRatios.Select(ratio => Hash(builder.SteeringAwareEpisodes(generator, ratio))));
+            EpisodeHashes(ToyZooSettings.First));
+    }
+
+    private static IEnumerable<string> EpisodeHashes(ToyZooSettings settings)
+    {
+        var builder = new ToyZooBuilder(settings);
+        var generator = new ToyEpisodeGenerator(ToyWorld.Default);
+        return settings.SteeringAwareRatios.Select(ratio => Hash(builder.SteeringAwareEpisodes(generator, ratio))).ToArray();
     }
 
     [Fact]
     public void With_meta_prompts_self_monitor_prompts_carry_more_self_corrections_than_the_other_templates()
     {
-        var settings = ToyZooSettings.Default with { FineTuneEpisodes = 400, MetaPrompts = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9) };
+        var settings = ToyZooSettings.First with { FineTuneEpisodes = 400, MetaPrompts = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9) };
         var builder = new ToyZooBuilder(settings);
         var generator = new ToyEpisodeGenerator(ToyWorld.Default);
 

@@ -47,7 +47,9 @@ public sealed class ToyExperimentRunTests : IDisposable
         Assert.Equal(trials, frame.Rows.Count);
         Assert.Equal(result.Trials.Select(t => t.Key).Order(), frame["key"].Cast<string>().Order());
         Assert.All(frame["judge"].Cast<string>(), judge => Assert.Equal("toy-exact", judge));
-        Assert.Equal(trials, result.Summary!.Included);
+        // Included: ESR_SPEC §2.4 drops latents whose calibration failed (8-token calibration answers) and unscored trials.
+        Assert.Equal(result.Trials.Count(t => t.ToGradedTrial().IncludedScores() is not null), result.Summary!.Included);
+        Assert.InRange(result.Summary.Included, trials / 2, trials);
         Assert.Equal(("1", Model, "toy-exact"), (result.Manifest!.Experiment, result.Manifest.Model, result.Manifest.Judge));
         Assert.Equal((trials, trials, 0), (result.Outcome!.Total, result.Outcome.Written, result.Outcome.AlreadyStored));
         Assert.Equal(Path.GetFullPath(_folder.File("run")), result.Directory);
@@ -106,7 +108,8 @@ public sealed class ToyExperimentRunTests : IDisposable
     {
         var data = _folder.File("data");
         ToyZooTools.WritePrompts(data);
-        var twoLatents = string.Join(',', File.ReadAllLines(SubjectLatentsFile).Take(2));
+        var subjects = ToyZoo.Read(ToyZoo.Locate()).Single(entry => entry.Name == Model).SubjectLatents;
+        var twoLatents = $"{subjects["the planet Mars"]},{subjects["volcanoes"]}"; // two that calibrate at these short settings
         var run = await Workbench.Experiments.Get("1").RunAsync(Options("run").Select(token => token == SubjectLatentsFile ? twoLatents : token));
         string[] meta = [.. Options("meta").Where(token => token != "--latents" && token != SubjectLatentsFile), "--from-results", run.Directory,
             "--variants", Path.Combine(data, PromptVariantFile.FileName)];
