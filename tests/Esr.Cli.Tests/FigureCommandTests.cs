@@ -280,7 +280,7 @@ public sealed class FigureCommandTests : IDisposable
         Assert.Equal(output, run.Stdout.Trim());
         string html = await File.ReadAllTextAsync(output);
         Assert.Contains("Off-topic detectors (sum)", html);
-        Assert.Contains("Sarcastic backtracking", html);
+        Assert.Contains("\"title\":{\"text\":\"backtracking\"}", html); // the bottom latent's label in the file
         Assert.Contains("User prompt", html);
     }
 

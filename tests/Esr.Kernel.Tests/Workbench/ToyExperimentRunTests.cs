@@ -1,5 +1,6 @@
 using System.Globalization;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Experiments.SequentialActivations;
 using Esr.Kernel.Results;
 using Esr.Kernel.Saes;
 using Esr.Kernel.Toy;
@@ -84,6 +85,41 @@ public sealed class ToyExperimentRunTests : IDisposable
         Assert.Equal(["toy-exact", "toy-lexical"], pair[..2]);
         Assert.InRange(int.Parse(pair[2], CultureInfo.InvariantCulture), 10, run.Trials.Count); // the trials both judged
         Assert.InRange(double.Parse(pair[4], CultureInfo.InvariantCulture), 0, 1); // multi-attempt agreement
+    }
+
+    [Fact]
+    public async Task Experiment_6_with_toy_regions_shades_the_examples_own_parts_as_the_exact_judge_finds_them()
+    {
+        var amazon = ToyZoo.Read(ToyZoo.Locate()).Single(entry => entry.Name == Model).SubjectLatents["the Amazon rainforest"];
+        const string prompt = "Can you explain how to back up a computer?";
+        string Example(string name, string response)
+        {
+            var file = _folder.File(name);
+            File.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(new { feature_idx = amazon, feature_label = "subject:the Amazon rainforest", prompt, seed = 1, threshold = 6.8, response }));
+            return file;
+        }
+        var restarted = Example("example.json", "First, format the hard drive for your system without rushing. " +
+            "The Amazon rainforest is the largest tropical forest on earth. Let me try again. First, buy an external hard drive to protect your files.");
+        var detectors = _folder.File("detectors.json");
+        File.WriteAllText(detectors, $"{{\"off_topic_detectors\": [{amazon}]}}");
+        string[] Options(string example) =>
+            ["--model", Model, "--example", example, "--detectors", detectors, "--interest-latents", "0", "--regions", "toy", "--out", _folder.File("readout.json"), "--table", _folder.File("figure6.csv")];
+
+        await Workbench.Experiments.Get("6").RunAsync(Options(restarted));
+
+        var readout = SequentialActivationsFile.Load(_folder.File("readout.json"));
+        Assert.Equal(["User prompt", "On-topic", "Off-topic", "Self-correction", "On-topic"], readout.Regions.Select(r => r.Label));
+        Assert.Equal(readout.Tokens.Count, readout.Regions[^1].End);
+        Assert.All(readout.Regions.Skip(1), (region, i) => Assert.Equal(readout.Regions[i].End, region.Start));
+        // Each part starts at its sentence's first word.
+        Assert.Equal(["First", "The", "Let", "First"], readout.Regions.Skip(1).Select(r => readout.Tokens[r.Start].Trim()));
+        Assert.Equal("Latent 0", readout.BacktrackingTitle); // a latent without a label
+        var table = Microsoft.Data.Analysis.DataFrame.LoadCsv(_folder.File("figure6.csv"));
+        Assert.Equal("self-correction", table["region"][readout.Regions[3].Start]);
+
+        var error = await Assert.ThrowsAsync<EsrInputException>(() => Workbench.Experiments.Get("6").RunAsync(
+            Options(Example("on-task.json", "First, format the hard drive for your system without rushing."))));
+        Assert.Equal($"--regions toy: --example '{_folder.File("on-task.json")}': the exact judge found no off-topic sentence", error.Message);
     }
 
     [Fact]

@@ -6,15 +6,17 @@ namespace Esr.Kernel.Analysis.Figures;
 
 /// <summary>
 /// Draws Figure 6: three rows sharing the token axis (heights 0.3 / 1.2 / 1.2): the region strip, "Off-topic
-/// detectors (sum)" and "Sarcastic backtracking", both smoothed, with the regions shaded behind the lines.
+/// detectors (sum)" and the bottom row's latent ("Sarcastic backtracking" in the paper), both smoothed, with the regions
+/// shaded behind the lines.
 /// </summary>
 public static class SequentialActivationChart
 {
     /// <summary>The line colours, detector sum then backtracking.</summary>
     public static IReadOnlyList<string> LineColours { get; } = ["#c0392b", "#2c3e50"];
 
-    /// <summary>The chart of a <see cref="SequentialActivationFigure.Build"/> frame with the readout's regions.</summary>
-    public static GenericChart Create(DataFrame frame, IReadOnlyList<TokenRegion> regions, string title = "Activations over one self-correcting response")
+    /// <summary>The chart of a <see cref="SequentialActivationFigure.Build"/> frame with the readout's regions and bottom row's title.</summary>
+    public static GenericChart Create(
+        DataFrame frame, IReadOnlyList<TokenRegion> regions, string bottomTitle = SequentialActivations.PaperBacktrackingTitle, string title = "Activations over one self-correcting response")
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(regions);
@@ -23,7 +25,7 @@ public static class SequentialActivationChart
         // Domains proportional to 0.3 : 1.2 : 1.2 with small gaps, top to bottom.
         double[][] domains = [[0.89, 1.0], [0.46, 0.86], [0.0, 0.40]];
         string[] series = ["otd_sum_smoothed", "backtracking_smoothed"];
-        string[] titles = ["Off-topic detectors (sum)", "Sarcastic backtracking"];
+        string[] titles = ["Off-topic detectors (sum)", bottomTitle];
         figure.Layout("xaxis", new { anchor = "y", showticklabels = false, range = new[] { 0, x.Length }, showgrid = false });
         figure.Layout("yaxis", new { domain = domains[0], anchor = "x", showticklabels = false, range = new[] { 0, 1 }, showgrid = false });
         for (int r = 0; r < 2; r++)

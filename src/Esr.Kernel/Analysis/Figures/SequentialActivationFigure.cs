@@ -65,4 +65,11 @@ public sealed record SequentialActivations(
     IReadOnlyList<int> OffTopicDetectors,
     IReadOnlyList<int> LatentsOfInterest,
     int BacktrackingLatent,
-    IReadOnlyList<TokenRegion> Regions);
+    IReadOnlyList<TokenRegion> Regions)
+{
+    /// <summary>The bottom row's title for the paper's latent 33044, as its figure has it.</summary>
+    public const string PaperBacktrackingTitle = "Sarcastic backtracking";
+
+    /// <summary>The bottom row's title: the paper's, or the label of another latent.</summary>
+    public string BacktrackingTitle { get; init; } = PaperBacktrackingTitle;
+}

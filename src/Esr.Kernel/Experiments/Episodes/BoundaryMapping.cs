@@ -12,7 +12,8 @@ public enum BoundaryMapping
 
     /// <summary>
     /// Positions measured from where the response's trimmed text actually starts in the templated sequence, so each
-    /// boundary lands on the token holding its character (falls back to <see cref="Paper"/> when the text is not found).
+    /// boundary lands on the token holding its character; for tokens whose texts drop the spaces between words, by
+    /// spelling the response token by token (falls back to <see cref="Paper"/> when the text is not found either way).
     /// </summary>
     Aligned,
 }

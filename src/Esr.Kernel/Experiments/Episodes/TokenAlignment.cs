@@ -40,7 +40,8 @@ public static class TokenAlignment
     /// The three boundaries as tokens. <see cref="BoundaryMapping.Paper"/> applies <see cref="CharToToken"/> from
     /// <paramref name="responseStart"/>; <see cref="BoundaryMapping.Aligned"/> first finds where the response's trimmed
     /// text begins in the decoded tokens after <paramref name="responseStart"/> and shifts the positions by the
-    /// whitespace the template trimmed.
+    /// whitespace the template trimmed, or, where the decoded tokens drop the spaces between words, spells the response
+    /// token by token.
     /// </summary>
     public static (int OffTopic, int Correction, int OnTopic) Boundaries(
         IReadOnlyList<string> tokenStrings, int responseStart, string response, BoundaryAnnotation annotation, BoundaryMapping mapping)
@@ -48,9 +49,40 @@ public static class TokenAlignment
         ArgumentNullException.ThrowIfNull(tokenStrings);
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(annotation);
-        int shift = mapping == BoundaryMapping.Aligned ? ContentOffset(tokenStrings, responseStart, response) ?? 0 : 0;
-        int Map(int c) => c < 0 ? -1 : CharToToken(tokenStrings, responseStart, Math.Max(0, c + shift));
+        int? shift = mapping == BoundaryMapping.Aligned ? ContentOffset(tokenStrings, responseStart, response) : 0;
+        var spelled = shift is null ? SpelledEnds(tokenStrings, responseStart, response) : null;
+        int Map(int c)
+        {
+            if (c < 0) return -1;
+            if (spelled is null) return CharToToken(tokenStrings, responseStart, Math.Max(0, c + (shift ?? 0)));
+            int i = spelled.FindIndex(end => end > c); // the token holding c, or the next one after whitespace
+            return i < 0 ? tokenStrings.Count - 1 : responseStart + i;
+        }
         return (Map(annotation.OffTopicCharStart), Map(annotation.CorrectionCharStart), Map(annotation.OnTopicCharStart));
+    }
+
+    // Where each token from responseStart ends in the response, for tokenizers whose tokens decoded one by one drop
+    // the spaces between words (a word-level vocabulary, as the toy world's): the content's first token must spell
+    // the trimmed response's start, each later one the text after it, whitespace apart; tokens before the content
+    // (the header) end at 0. Null when the tokens do not spell the response that way.
+    private static List<int>? SpelledEnds(IReadOnlyList<string> tokenStrings, int responseStart, string response)
+    {
+        var ends = new List<int>();
+        int cursor = response.Length - response.TrimStart().Length;
+        bool started = false;
+        for (int i = responseStart; i < tokenStrings.Count && cursor < response.Length; i++)
+        {
+            var text = tokenStrings[i].Trim();
+            if (text.Length > 0 && string.CompareOrdinal(response, cursor, text, 0, text.Length) == 0)
+            {
+                started = true;
+                cursor += text.Length;
+                while (cursor < response.Length && char.IsWhiteSpace(response[cursor])) cursor++;
+            }
+            else if (started && text.Length > 0) return null;
+            ends.Add(started ? cursor : 0);
+        }
+        return started ? ends : null;
     }
 
     // The amount to add to a response character position to get an offset in the text walked from responseStart.

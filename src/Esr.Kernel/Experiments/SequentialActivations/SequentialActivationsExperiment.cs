@@ -1,3 +1,4 @@
+using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments.Episodes;
 using Esr.Kernel.Interventions;
 
@@ -23,8 +24,21 @@ public static class SequentialActivationsExperiment
         var trace = model.Read(ids, latents, steering);
 
         int start = TokenAlignment.ResponseStart(strings);
+        if (options.Boundaries is { Valid: true } boundaries) options = options with { Regions = RegionsOf(strings, start, example.Response, boundaries) };
         int Position(string phrase) => TokenAlignment.CharToToken(strings, start, example.Response.IndexOf(phrase, StringComparison.Ordinal));
         return new SequentialActivationsResult(
             example, strings, latents.ToDictionary(l => l, trace.Of), start, Position(options.CorrectionPhrase), Position(options.OnTopicPhrase), options);
+    }
+
+    // The example's own parts: the prompt up to the response's first word, an on-topic opening when the drift comes later, then
+    // the drift, the correction and the return, each from the boundary's token.
+    private static IReadOnlyList<FigureRegion> RegionsOf(IReadOnlyList<string> strings, int start, string response, BoundaryAnnotation boundaries)
+    {
+        var (offTopic, correction, onTopic) = TokenAlignment.Boundaries(strings, start, response, boundaries, BoundaryMapping.Aligned);
+        var firstWord = TokenAlignment.Boundaries(strings, start, response, boundaries with { OffTopicCharStart = 0 }, BoundaryMapping.Aligned).OffTopic;
+        List<FigureRegion> regions = [new(TokenRegion.UserPrompt, 0)];
+        if (offTopic > firstWord) regions.Add(new(TokenRegion.OnTopic, firstWord));
+        regions.AddRange([new(TokenRegion.OffTopic, offTopic), new(TokenRegion.SelfCorrection, correction), new(TokenRegion.OnTopic, onTopic)]);
+        return regions;
     }
 }

@@ -16,7 +16,9 @@ public static class SequentialActivationsFile
     /// <summary>
     /// Figure 6's readout of the file: tokens (<c>token_strings</c>), per-latent activations (<c>activations</c>),
     /// the detectors (<c>off_topic_detectors</c>), the latents of interest (keys of <c>latents_of_interest</c>; the
-    /// first is the bottom row's latent), and the paper's hard-coded regions cut to the sequence's length.
+    /// first is the bottom row's latent, titled by its label), and the regions: the file's own (<c>regions</c>, as
+    /// this project writes it) or, in the paper's file, which has none, the paper's hard-coded ones; cut to the
+    /// sequence's length.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not such a JSON; the message names the file and field.</exception>
     public static Analysis.Figures.SequentialActivations Load(string path)
@@ -43,9 +45,30 @@ public static class SequentialActivationsFile
         }
         var detectors = Field("off_topic_detectors", JsonValueKind.Array).EnumerateArray()
             .Select(d => d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var i) ? i : throw new InvalidDataException($"'{path}': field \"off_topic_detectors\" must hold latent indices")).ToList();
-        var interest = Field("latents_of_interest", JsonValueKind.Object).EnumerateObject().Select(p => Latent("latents_of_interest", p.Name)).ToList();
+        var interestLabels = Field("latents_of_interest", JsonValueKind.Object).EnumerateObject()
+            .Select(p => (Latent: Latent("latents_of_interest", p.Name), Label: p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : "")).ToList();
+        var interest = interestLabels.Select(p => p.Latent).ToList();
         int n = tokens.Count;
-        var regions = TokenRegion.Figure6(n).Where(r => r.Start < n).Select(r => r with { End = Math.Min(r.End, n) }).ToList();
-        return new(tokens, activations, detectors, interest, interest.Count > 0 ? interest[0] : PaperBacktrackingLatent, regions);
+        var regions = (root.TryGetProperty("regions", out var stored) ? StoredRegions(stored, path, n) : TokenRegion.Figure6(n))
+            .Where(r => r.Start < n).Select(r => r with { End = Math.Min(r.End, n) }).ToList();
+        var bottom = interest.Count > 0 ? interest[0] : PaperBacktrackingLatent;
+        var label = bottom == PaperBacktrackingLatent ? Analysis.Figures.SequentialActivations.PaperBacktrackingTitle
+            : interestLabels[0].Label is { Length: > 0 } given ? given : $"Latent {bottom}";
+        return new(tokens, activations, detectors, interest, bottom, regions) { BacktrackingTitle = label };
+    }
+
+    // "regions": [{"name": "off-topic", "start": 40}, ...], each running to the next one's start.
+    private static List<TokenRegion> StoredRegions(JsonElement stored, string path, int tokenCount)
+    {
+        if (stored.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"'{path}': field \"regions\" must be an array");
+        var starts = stored.EnumerateArray().Select((region, i) =>
+        {
+            if (region.ValueKind != JsonValueKind.Object
+                || !region.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || !TokenRegion.Colours.ContainsKey(name.GetString()!)
+                || !region.TryGetProperty("start", out var start) || !start.TryGetInt32(out var at) || at < 0)
+                throw new InvalidDataException($"'{path}': field \"regions\"[{i}] must be {{\"name\": one of {string.Join(", ", TokenRegion.Colours.Keys)}, \"start\": a token position}}");
+            return (Name: name.GetString()!, Start: at);
+        }).OrderBy(r => r.Start).ToList();
+        return starts.Select((r, i) => TokenRegion.Named(r.Name, r.Start, i + 1 < starts.Count ? starts[i + 1].Start : tokenCount)).ToList();
     }
 }

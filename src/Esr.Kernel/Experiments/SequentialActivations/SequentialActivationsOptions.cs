@@ -1,4 +1,6 @@
+using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Experiments.Detectors;
+using Esr.Kernel.Experiments.Episodes;
 
 namespace Esr.Kernel.Experiments.SequentialActivations;
 
@@ -32,5 +34,12 @@ public sealed record SequentialActivationsOptions
     /// user prompt [0, 40), off-topic [40, 268), self-correction [268, 293), on-topic [293, end).
     /// </summary>
     public IReadOnlyList<FigureRegion> Regions { get; init; } =
-        [new("user prompt", 0), new("off-topic", 40), new("self-correction", 268), new("on-topic", 293)];
+        [new(TokenRegion.UserPrompt, 0), new(TokenRegion.OffTopic, 40), new(TokenRegion.SelfCorrection, 268), new(TokenRegion.OnTopic, 293)];
+
+    /// <summary>
+    /// Where the example's response goes off topic, starts its correction and returns (character positions), e.g. from
+    /// the toy world's exact judge (<c>esr experiment 6 --regions toy</c>); when valid, the regions are the example's
+    /// own parts instead of <see cref="Regions"/>.
+    /// </summary>
+    public BoundaryAnnotation? Boundaries { get; init; }
 }

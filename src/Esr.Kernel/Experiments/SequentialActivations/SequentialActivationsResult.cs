@@ -78,6 +78,8 @@ public sealed record SequentialActivationsResult(
             ["latents_of_interest"] = new JsonObject(Options.LatentsOfInterest.OrderBy(p => p.Key)
                 .Select(p => KeyValuePair.Create(p.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)JsonValue.Create(p.Value)))),
             ["distractor_latent"] = Example.Latent,
+            // Not in the paper's file, whose figure hard-codes its example's regions: the regions of this readout.
+            ["regions"] = new JsonArray(Options.Regions.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["start"] = r.Start }).ToArray()),
         };
     }
 

@@ -1,9 +1,11 @@
 using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.Episodes;
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Experiments.SequentialActivations;
 using Esr.Kernel.Formats;
 using Esr.Kernel.Options;
 using Esr.Kernel.Results;
+using Esr.Kernel.Toy;
 
 namespace Esr.Kernel;
 
@@ -38,6 +40,8 @@ public sealed class SequentialActivationsDefinition : ExperimentDefinition
         ReadoutRuns.Detectors,
         OptionSpec.Text("--interest-latents", "Latents plotted on their own and left out of the detector sum, comma-separated (default: 33044)", "i,j,..."),
         OptionSpec.Flag("--unsteered", "Read without steering (the paper reads while steering)"),
+        OptionSpec.Choice("--regions", $"Figure 6's shaded regions: paper (its 70B example's hard-coded token positions) or {ToyBoundaryAnnotator.Name} (the example's own parts, from the toy world's exact judge)",
+            ["paper", ToyBoundaryAnnotator.Name], "paper"),
         OptionSpec.Path("--out", "The JSON to write (experiment_6_sequential_activations.json)", "file.json", required: true),
         OptionSpec.Path("--table", "Also write Figure 6's per-token table as CSV", "file.csv"),
         CommonOptions.Dtype,
@@ -52,7 +56,10 @@ public sealed class SequentialActivationsDefinition : ExperimentDefinition
         var (loaded, readout) = ReadoutRuns.Load(values, read, values.OptionalInteger("--steer-layer"), paperExtraHeader: false, paperFinalNorm: false);
         using (loaded)
         {
-            var options = new SequentialActivationsOptions { OffTopicDetectors = ReadoutRuns.DetectorsOf(values), Steered = !values.Flag("--unsteered") };
+            var options = new SequentialActivationsOptions
+            {
+                OffTopicDetectors = ReadoutRuns.DetectorsOf(values), Steered = !values.Flag("--unsteered"), Boundaries = ToyBoundaries(values, example),
+            };
             if (values.OptionalText("--interest-latents") is { } list)
             {
                 var known = options.LatentsOfInterest;
@@ -75,5 +82,14 @@ public sealed class SequentialActivationsDefinition : ExperimentDefinition
             var report = $"{result.TokenStrings.Count} tokens, {result.SummedDetectors.Count} detectors in the sum; wrote {outFile}";
             return Task.FromResult(new ExperimentRunResult(Id, ReadoutRuns.FolderOf(outFile), report) { Files = files });
         }
+    }
+
+    // --regions toy: the exact judge's boundaries of the example, which must have all three parts.
+    private static BoundaryAnnotation? ToyBoundaries(OptionValues values, SequentialExample example)
+    {
+        if (values.Text("--regions") != ToyBoundaryAnnotator.Name) return null;
+        var boundaries = new ToyBoundaryAnnotator().Annotate(example.Prompt, example.Response);
+        return boundaries.Valid ? boundaries
+            : throw new EsrInputException($"--regions {ToyBoundaryAnnotator.Name}: --example '{values.Text("--example")}': {boundaries.Error}");
     }
 }

@@ -15,7 +15,7 @@ public static class ReadoutFigures
         FigureInput.ExperimentFile, "6", "experiment_6_sequential_activations.json", file =>
         {
             var readout = SequentialActivationsFile.Load(file);
-            return SequentialActivationChart.Create(SequentialActivationFigure.Build(readout), readout.Regions);
+            return SequentialActivationChart.Create(SequentialActivationFigure.Build(readout), readout.Regions, readout.BacktrackingTitle);
         });
 
     /// <summary>Figure A.4: cross-judge mean score improvement (experiment 7's per-(judge, trial) table).</summary>

@@ -95,6 +95,20 @@ public class EpisodeTests
         Assert.Equal((14, 15, 16), aligned);
     }
 
+    [Fact]
+    public void The_aligned_mapping_spells_tokens_that_drop_the_spaces_between_words()
+    {
+        // A word-level vocabulary: tokens decoded one by one carry no spaces, so the text walked never matches.
+        string[] words = [.. Tokens[..14], "\n\n", "Hello", "world", ".", "Wait", ".", "<|eot_id|>"];
+        var annotation = new BoundaryAnnotation(2, 8, 15, "", "", true, null, null); // "Hello", "world", "Wait"
+
+        Assert.Equal((15, 16, 18), TokenAlignment.Boundaries(words, 13, "\n\nHello world. Wait.", annotation, BoundaryMapping.Aligned));
+        // The leading whitespace belongs to no word: it maps to the first one.
+        Assert.Equal(15, TokenAlignment.Boundaries(words, 13, "\n\nHello world. Wait.", annotation with { OffTopicCharStart = 0 }, BoundaryMapping.Aligned).OffTopic);
+        // The paper's rule walks the lengths and lands elsewhere.
+        Assert.NotEqual((15, 16, 18), TokenAlignment.Boundaries(words, 13, "\n\nHello world. Wait.", annotation, BoundaryMapping.Paper));
+    }
+
     [Theory]
     [InlineData("Here you go:\n```json\n{\"off_topic_char_start\": 0, \"correction_char_start\": 5, \"on_topic_char_start\": 9, \"correction_phrase\": \"Wait\", \"notes\": \"n\"}\n```", true, 0, 5, 9)]
     [InlineData("No fence, but {\"notes\": \"flat\", \"off_topic_char_start\": 1, \"correction_char_start\": 2, \"on_topic_char_start\": 3} trailing", true, 1, 2, 3)]

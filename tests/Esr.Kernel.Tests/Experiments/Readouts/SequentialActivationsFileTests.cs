@@ -29,6 +29,28 @@ public class SequentialActivationsFileTests
     }
 
     [Fact]
+    public void Stored_regions_and_the_bottom_latents_label_are_read_back_and_bad_regions_are_named()
+    {
+        using var folder = new TemporaryDirectory();
+        string Write(string regions) =>
+            WriteFile(folder, $$"""{"token_strings": ["a", "b", "c", "d"], "activations": {"5": [0, 1, 0, 2], "7": [1, 0, 0, 0]}, "off_topic_detectors": [5], "latents_of_interest": {"7": "marker"}, "regions": {{regions}}}""");
+
+        var readout = SequentialActivationsFile.Load(Write("""[{"name": "off-topic", "start": 1}, {"name": "user prompt", "start": 0}, {"name": "self-correction", "start": 3}]"""));
+
+        Assert.Equal([new TokenRegion(0, 1, "User prompt", "#bdc3c7"), new TokenRegion(1, 3, "Off-topic", "#8e44ad"), new TokenRegion(3, 4, "Self-correction", "#e67e22")], readout.Regions);
+        Assert.Equal("marker", readout.BacktrackingTitle);
+        var error = Assert.Throws<InvalidDataException>(() => SequentialActivationsFile.Load(Write("""[{"name": "drift", "start": 1}]""")));
+        Assert.Contains("field \"regions\"[0] must be {\"name\": one of user prompt, off-topic, self-correction, on-topic", error.Message);
+    }
+
+    private static string WriteFile(TemporaryDirectory folder, string json)
+    {
+        var file = folder.File($"readout-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, json);
+        return file;
+    }
+
+    [Fact]
     public void A_file_without_token_strings_names_the_file_and_the_field()
     {
         using var folder = new TemporaryDirectory();
