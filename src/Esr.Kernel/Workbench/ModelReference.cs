@@ -32,7 +32,13 @@ public sealed record ModelReference(ModelReferenceKind Kind, string Name, string
     {
         ArgumentNullException.ThrowIfNull(model);
         if (System.IO.Directory.Exists(model))
-            return new(ModelReferenceKind.Directory, NameOf(model), Path.TrimEndingDirectorySeparator(Path.GetFullPath(model)));
+        {
+            var directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(model));
+            // A model folder of a zoo (any zoo, not only the one found) is that toy model, with its SAE, block and labels.
+            return ZooEntryOf(directory) is { } entry
+                ? new(ModelReferenceKind.Toy, entry.Name, directory) { Toy = entry }
+                : new(ModelReferenceKind.Directory, NameOf(model), directory);
+        }
         if (FindToy(model) is { } toy) return new(ModelReferenceKind.Toy, toy.Entry.Name, toy.Directory) { Toy = toy.Entry };
         if (FindPaper(model) is { } paper)
         {
@@ -70,6 +76,15 @@ public sealed record ModelReference(ModelReferenceKind Kind, string Name, string
         if (ZooFolder() is not { } zoo) return null;
         var entry = ReadZoo(zoo).FirstOrDefault(entry => entry.Name == name);
         return entry is null ? null : (entry, Path.Combine(zoo, entry.Name));
+    }
+
+    // The entry of the zoo the folder sits in (its parent holds zoo.json listing the folder's name), or null.
+    private static ToyZooEntry? ZooEntryOf(string directory)
+    {
+        var zoo = Path.GetDirectoryName(directory);
+        if (zoo is null || !File.Exists(Path.Combine(zoo, ToyZoo.ManifestFile))) return null;
+        var name = Path.GetFileName(directory);
+        return ReadZoo(zoo).FirstOrDefault(entry => entry.Name == name);
     }
 
     /// <summary>The paper configuration of a short name (case-insensitive), or null.</summary>

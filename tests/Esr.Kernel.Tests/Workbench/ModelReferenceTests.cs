@@ -1,5 +1,6 @@
 using Esr.Kernel.Experiments;
 using Esr.Kernel.Toy;
+using Esr.Kernel.Tests.Models;
 
 namespace Esr.Kernel.Tests;
 
@@ -16,6 +17,22 @@ public sealed class ModelReferenceTests
         Assert.Equal(Path.Combine(ToyZoo.Locate(), "toy-m-sa60"), reference.Directory);
         Assert.True(reference.Toy!.SteeringAware);
         Assert.Null(reference.Paper);
+    }
+
+    [Fact]
+    public void A_zoo_models_folder_resolves_as_that_toy_model_wherever_the_zoo_is()
+    {
+        var committed = Path.Combine(ToyZoo.Locate(), "toy-m-sa60");
+        using var copy = new TemporaryDirectory();
+        File.Copy(Path.Combine(ToyZoo.Locate(), ToyZoo.ManifestFile), copy.File(ToyZoo.ManifestFile));
+        var moved = Directory.CreateDirectory(copy.File("toy-l-sa60")).FullName;
+        var stray = Directory.CreateDirectory(copy.File("toy-xl-base")).FullName;
+
+        Assert.Equal((ModelReferenceKind.Toy, "toy-m-sa60", committed), Of(ModelReference.Resolve(committed + Path.DirectorySeparatorChar)));
+        Assert.Equal((ModelReferenceKind.Toy, "toy-l-sa60", moved), Of(ModelReference.Resolve(moved)));
+        Assert.Equal(1, ModelReference.Resolve(moved).Toy!.SaeBlock);
+        Assert.Equal((ModelReferenceKind.Directory, "toy-xl-base", stray), Of(ModelReference.Resolve(stray))); // not listed in its zoo.json
+        static (ModelReferenceKind, string, string) Of(ModelReference reference) => (reference.Kind, reference.Name, reference.Directory);
     }
 
     [Fact]

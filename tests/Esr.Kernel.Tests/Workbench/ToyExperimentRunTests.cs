@@ -140,6 +140,20 @@ public sealed class ToyExperimentRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_toy_model_given_by_its_folder_runs_as_by_its_name_with_its_labels_sae_and_block()
+    {
+        var folder = Path.Combine(ToyZoo.Locate(), Model);
+        var oneLatent = File.ReadAllLines(SubjectLatentsFile)[0];
+        string[] options = [.. Options("by-folder").Select(token => token == Model ? folder : token == SubjectLatentsFile ? oneLatent : token)];
+
+        var result = await Workbench.Experiments.Get("1").RunAsync(options); // no --sae, no --layer: the zoo entry's
+
+        var labels = LatentLabels.Load(Path.Combine(folder, ToyZoo.LabelsFile));
+        Assert.All(result.Trials, trial => Assert.Equal(labels[trial.Latent], trial.LatentLabel));
+        Assert.Equal(Model, result.Manifest!.Model);
+    }
+
+    [Fact]
     public async Task Experiment_5_on_a_toy_run_appends_the_toy_meta_prompts_naming_the_steered_subject()
     {
         var data = _folder.File("data");
