@@ -55,13 +55,22 @@ public sealed record RunManifest(
     /// </summary>
     public int? BatchSize { get; init; }
 
+    /// <summary>
+    /// The weights' and activations' dtype ("float32", "bfloat16"): another gives other trials, so a resume or merge
+    /// must use the same (compared when both manifests record one; runs started before it was recorded have none).
+    /// </summary>
+    public string? Dtype { get; init; }
+
+    /// <summary>Where the model computed ("cpu", "cuda:0"); recorded, not compared, so shards may run on different machines.</summary>
+    public string? Device { get; init; }
+
     /// <summary>When the run first started (UTC); not compared.</summary>
     public DateTimeOffset CreatedUtc { get; init; }
 
     /// <summary>
     /// The first field in which <paramref name="other"/> differs from this manifest, as a dotted name
     /// (e.g. "model_hash", "config.n_features"), or null when a run with <paramref name="other"/> may continue this
-    /// one. Boost levels, selected latents, creation time and (when <paramref name="ignoreShard"/>) the shard are not compared.
+    /// one. Boost levels, selected latents, the device, creation time and (when <paramref name="ignoreShard"/>) the shard are not compared.
     /// </summary>
     public string? FirstMismatch(RunManifest other, bool ignoreShard = false)
     {
@@ -75,6 +84,7 @@ public sealed record RunManifest(
         if (JudgePromptSha256 != other.JudgePromptSha256) return "judge_prompt_sha256";
         if (!ignoreShard && Shard != other.Shard) return "shard";
         if (BatchSize != other.BatchSize) return "batch_size";
+        if (Dtype is not null && other.Dtype is not null && Dtype != other.Dtype) return "dtype";
         foreach (var key in Config.Select(p => p.Key).Union(other.Config.Select(p => p.Key)).Order(StringComparer.Ordinal))
         {
             if (!JsonNode.DeepEquals(Config[key], other.Config[key])) return $"config.{key}";

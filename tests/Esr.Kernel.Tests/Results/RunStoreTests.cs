@@ -110,6 +110,20 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resume_must_repeat_the_dtype_but_may_run_on_another_device()
+    {
+        var store = new RunStore(_folder.Path);
+        var first = await store.StartOrResumeAsync(Manifest() with { Dtype = "float32", Device = "cpu" });
+        await store.AppendAsync([Trial("a")]);
+
+        Assert.Equal(("float32", "cpu"), (store.ReadManifest()!.Dtype, store.ReadManifest()!.Device));
+        Assert.Equal("dtype", first.FirstMismatch(first with { Dtype = "bfloat16" }));
+        Assert.Null(first.FirstMismatch(first with { Device = "cuda:0" }));
+        Assert.Null(first.FirstMismatch(first with { Dtype = null, Device = null })); // a run from before they were recorded
+        Assert.Contains("dtype differs", Assert.Throws<InvalidDataException>(() => store.StartOrResumeAsync(first with { Dtype = "bfloat16" }).GetAwaiter().GetResult()).Message);
+    }
+
+    [Fact]
     public async Task The_manifest_round_trips_with_its_config_and_quirks()
     {
         var store = new RunStore(_folder.Path);

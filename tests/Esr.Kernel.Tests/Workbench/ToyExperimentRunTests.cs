@@ -52,6 +52,7 @@ public sealed class ToyExperimentRunTests : IDisposable
         Assert.Equal(result.Trials.Count(t => t.ToGradedTrial().IncludedScores() is not null), result.Summary!.Included);
         Assert.InRange(result.Summary.Included, trials / 2, trials);
         Assert.Equal(("1", Model, "toy-exact"), (result.Manifest!.Experiment, result.Manifest.Model, result.Manifest.Judge));
+        Assert.Equal(("float32", "cpu"), (result.Manifest.Dtype, result.Manifest.Device));
         Assert.Equal((trials, trials, 0), (result.Outcome!.Total, result.Outcome.Written, result.Outcome.AlreadyStored));
         Assert.Equal(Path.GetFullPath(_folder.File("run")), result.Directory);
         Assert.Contains($"\"stored\":{trials}", result.Report);

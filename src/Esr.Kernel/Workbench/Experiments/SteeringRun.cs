@@ -73,7 +73,8 @@ internal static class SteeringRun
         {
             PromptLabel = toy is not null ? ToyMetaPrompts.LabelText : null,
         };
-        var manifest = RunLauncher.Manifest(settings, seed, ModelIdentity.Hash(reference.Directory), ModelIdentity.Hash(saePath), judge.Name, shard) with { JudgePromptSha256 = judge.Prompt.Sha256 };
+        var manifest = RunLauncher.Manifest(settings, seed, ModelIdentity.Hash(reference.Directory), ModelIdentity.Hash(saePath), judge.Name, shard)
+            with { JudgePromptSha256 = judge.Prompt.Sha256, Dtype = o.Text("--dtype"), Device = o.Text("--device") };
 
         var outcome = await RunLauncher.RunAsync(new TrialRunner(generator, judge, runOptions), store, manifest, settings, inputs, runOptions,
             progress, cancellationToken).ConfigureAwait(false);
