@@ -216,6 +216,19 @@ public sealed record ExperimentSettings
         }
         if (!HookPoint.SiteNames.Contains(settings.SaeSite))
             throw new InvalidDataException($"{path}: field 'sae_site' is '{settings.SaeSite}' (expected one of {string.Join(", ", HookPoint.SiteNames)})");
+        foreach (var (field, value, least) in CountFields(settings))
+            if (value < least)
+                throw new InvalidDataException($"{path}: field '{field}' is {value} (expected at least {least})");
+        if (!(settings.BoostRangeStd > 0))
+            throw new InvalidDataException($"{path}: field 'boost_range_std' is {settings.BoostRangeStd} (expected a positive number)");
         return settings;
     }
+
+    // The counts a settings file may set, with the least each takes (the planner would fail on less, without naming them).
+    private static IEnumerable<(string Field, int? Value, int Least)> CountFields(ExperimentSettings s) =>
+    [
+        ("n_features", s.NFeatures, 1), ("trials_per_feature", s.TrialsPerFeature, 1), ("candidate_multiplier", s.CandidateMultiplier, 1),
+        ("relevance_prompts", s.RelevancePrompts, 1), ("calibration_max_tokens", s.CalibrationMaxTokens, 1), ("max_new_tokens", s.MaxNewTokens, 1),
+        ("boost_level_count", s.BoostLevelCount, 2), ("random_ablation_sets", s.RandomAblationSets, 0),
+    ];
 }

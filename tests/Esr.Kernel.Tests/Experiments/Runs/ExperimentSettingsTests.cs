@@ -46,4 +46,18 @@ public sealed class ExperimentSettingsTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => ExperimentSettings.Load(path, new ExperimentSettings()));
         Assert.Contains("settings.json: unknown field 'n_featurez'", error.Message);
     }
+
+    [Theory]
+    [InlineData("""{"trials_per_feature": -1}""", "field 'trials_per_feature' is -1 (expected at least 1)")]
+    [InlineData("""{"n_features": 0}""", "field 'n_features' is 0 (expected at least 1)")]
+    [InlineData("""{"boost_level_count": 1}""", "field 'boost_level_count' is 1 (expected at least 2)")]
+    [InlineData("""{"boost_range_std": 0}""", "field 'boost_range_std' is 0 (expected a positive number)")]
+    public void A_count_out_of_range_is_an_error_naming_file_field_and_the_least_value(string json, string message)
+    {
+        var path = _folder.File("settings.json");
+        File.WriteAllText(path, json);
+
+        var error = Assert.Throws<InvalidDataException>(() => ExperimentSettings.Load(path, new ExperimentSettings()));
+        Assert.Equal($"{path}: {message}", error.Message);
+    }
 }
