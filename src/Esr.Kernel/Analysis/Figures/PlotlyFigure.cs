@@ -135,7 +135,7 @@ internal sealed class PlotlyFigure
             yaxis = y,
             showlegend = false,
         });
-        Layout(AxisKey('x', k), new { domain, anchor = y, type = "category" });
+        Layout(AxisKey('x', k), new { domain, anchor = y, type = "category", automargin = true }); // room for long, tilted names
         Layout(AxisKey('y', k), new { anchor = x, title = new { text = yTitle }, range = yRange is null ? null : Covering(yRange, values.Zip(errors, (v, e) => v + e)), gridcolor = "#e5e5e5" });
     }
 }

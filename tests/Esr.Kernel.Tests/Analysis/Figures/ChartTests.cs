@@ -102,6 +102,8 @@ public class ChartTests
         var range = json.Layout.GetProperty("yaxis").GetProperty("range");
         Assert.Equal(-8, range[0].GetDouble());
         Assert.Equal(8, range[1].GetDouble());
+        // Long variant names, tilted under the bars, get the margin they need instead of running off the page.
+        Assert.All(new[] { "xaxis", "xaxis2", "xaxis3" }, axis => Assert.True(json.Layout.GetProperty(axis).GetProperty("automargin").GetBoolean()));
     }
 
     [Fact]
