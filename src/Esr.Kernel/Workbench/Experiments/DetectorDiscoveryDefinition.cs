@@ -58,7 +58,7 @@ public sealed class DetectorDiscoveryDefinition : ExperimentDefinition
         var promptsFile = values.Text("--prompts");
         var prompts = PromptsFile.Read(promptsFile, "--prompts", minimum: 2);
         // Step 1's responses take the original's normal generation path; the readouts template without a generation prompt.
-        var (loaded, readout) = ReadoutRuns.Load(values, ReadoutRuns.ReadLayer(values), null, !values.Flag("--no-paper-extra-header"), values.Flag("--paper-final-norm"));
+        var (loaded, readout) = ReadoutRuns.Load(values, null, !values.Flag("--no-paper-extra-header"), values.Flag("--paper-final-norm"));
         using (loaded)
         {
             var penalty = values.OptionalNumber("--repetition-penalty") ?? ExperimentSettings.RepetitionPenaltyFor(ModelReference.Resolve(values.Text("--model")).Name);

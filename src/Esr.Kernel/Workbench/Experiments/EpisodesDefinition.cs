@@ -55,7 +55,7 @@ public sealed class EpisodesDefinition : ExperimentDefinition
     {
         var records = ReadoutRuns.ReadTrials(values, cancellationToken);
         var labels = values.OptionalText("--labels") is { } csv ? LatentLabels.Load(csv) : null;
-        var (loaded, readout) = ReadoutRuns.Load(values, ReadoutRuns.ReadLayer(values), null, paperExtraHeader: false, paperFinalNorm: false);
+        var (loaded, readout) = ReadoutRuns.Load(values, null, paperExtraHeader: false, paperFinalNorm: false);
         using (loaded)
         {
             var options = new EpisodePipelineOptions

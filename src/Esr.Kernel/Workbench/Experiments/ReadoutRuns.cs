@@ -29,12 +29,6 @@ internal static class ReadoutRuns
     public static OptionSpec Trials { get; } = OptionSpec.Path("--trials",
         "The trials: a run folder, a paper result .json, or a folder of them (as esr figure reads them)", "run dir|paper.json|dir", required: true);
 
-    /// <summary>The value of <c>--layer</c>, which the readouts need, else a toy model's SAE block.</summary>
-    /// <exception cref="EsrInputException">Not given for a model that is not a toy model.</exception>
-    public static int ReadLayer(OptionValues values) =>
-        values.OptionalInteger("--layer") ?? ModelReference.Resolve(values.Text("--model")).Toy?.SaeBlock
-        ?? throw new EsrInputException("--layer <L> is required: the block whose output the SAE reads");
-
     /// <summary>The detectors of <c>--detectors</c>, else the paper's 26.</summary>
     public static IReadOnlyList<int> DetectorsOf(OptionValues values) =>
         values.OptionalText("--detectors") is { } path ? OffTopicDetectorSets.Read(path) : OffTopicDetectorSets.Paper26;
@@ -50,13 +44,16 @@ internal static class ReadoutRuns
     }
 
     /// <summary>
-    /// The model of <c>--model</c> with the SAE of <c>--sae</c> reading <c>blocks.L.resid_post</c> at
-    /// <paramref name="readLayer"/>, as a <see cref="ReadoutSetup"/> steering at <paramref name="steerLayer"/>.
-    /// The caller disposes the loaded model, which owns the readout's parts.
+    /// The model of <c>--model</c> with the SAE of <c>--sae</c> reading <c>blocks.L.resid_post</c> at <c>--layer</c>
+    /// (a toy model brings both), as a <see cref="ReadoutSetup"/> steering at <paramref name="steerLayer"/> (default:
+    /// the block read). The caller disposes the loaded model, which owns the readout's parts.
     /// </summary>
-    public static (LoadedModel Loaded, ReadoutSetup Readout) Load(OptionValues values, int readLayer, int? steerLayer, bool paperExtraHeader, bool paperFinalNorm)
+    /// <exception cref="EsrInputException">No <c>--layer</c> or <c>--sae</c> for a model that is not a toy model, or as <see cref="LoadedModel"/> loads.</exception>
+    public static (LoadedModel Loaded, ReadoutSetup Readout) Load(OptionValues values, int? steerLayer, bool paperExtraHeader, bool paperFinalNorm)
     {
         var reference = ModelReference.Resolve(values.Text("--model"));
+        var readLayer = values.OptionalInteger("--layer") ?? reference.Toy?.SaeBlock
+            ?? throw new EsrInputException("--layer <L> is required: the block whose output the SAE reads");
         var sae = values.OptionalText("--sae") ?? reference.ToySaePath
             ?? throw new EsrInputException("--sae <path> is required: the SAE that is read (a toy model brings its own)");
         return Load(reference, new LoadOptions

@@ -51,9 +51,8 @@ public sealed class SequentialActivationsDefinition : ExperimentDefinition
     /// <inheritdoc />
     protected override Task<ExperimentRunResult> RunCheckedAsync(OptionValues values, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
-        var read = ReadoutRuns.ReadLayer(values);
         var example = SequentialExample.Load(values.Text("--example"));
-        var (loaded, readout) = ReadoutRuns.Load(values, read, values.OptionalInteger("--steer-layer"), paperExtraHeader: false, paperFinalNorm: false);
+        var (loaded, readout) = ReadoutRuns.Load(values, values.OptionalInteger("--steer-layer"), paperExtraHeader: false, paperFinalNorm: false);
         using (loaded)
         {
             var options = new SequentialActivationsOptions
