@@ -98,11 +98,14 @@ public static class ExperimentPlanner
 
     private sealed record SourceLatent(int Latent, string Label, double? Threshold, IReadOnlyList<TrialRecord> Trials);
 
-    // Latents of the source in first-appearance order; latents with an error are dropped, and so, when asked, are trials with one.
+    // Latents of the source in first-appearance order; latents with an error are dropped, and so, when asked, are trials
+    // with one. A latent's trials go in their run's plan order (a run stores them as they finish, so two runs of the same
+    // trials may list them differently), else as listed (a paper file has no run keys).
     private static IReadOnlyList<SourceLatent> SourceLatents(IReadOnlyList<TrialRecord> source, bool requireThreshold, bool dropErroredTrials) =>
         source.GroupBy(r => r.Latent)
             .Where(g => g.All(r => r.LatentError is null))
-            .Select(g => new SourceLatent(g.Key, g.First().LatentLabel, g.First().Threshold, g.Where(r => !dropErroredTrials || r.Error is null).ToArray()))
+            .Select(g => new SourceLatent(g.Key, g.First().LatentLabel, g.First().Threshold,
+                g.OrderBy(r => RunPlan.PromptIndexOf(r.Key)).Where(r => !dropErroredTrials || r.Error is null).ToArray()))
             .Where(s => s.Trials.Count > 0 && (!requireThreshold || s.Threshold is not null))
             .ToArray();
 }

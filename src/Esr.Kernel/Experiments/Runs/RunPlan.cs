@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace Esr.Kernel.Experiments.Runs;
 
 /// <summary>
@@ -6,7 +9,7 @@ namespace Esr.Kernel.Experiments.Runs;
 /// </summary>
 /// <param name="Latents">Per-latent plans, in run order.</param>
 /// <param name="BoostLevels">Global boost levels (Exp 2), null when each latent uses its threshold.</param>
-public sealed record RunPlan(IReadOnlyList<LatentPlan> Latents, IReadOnlyList<double>? BoostLevels = null)
+public sealed partial record RunPlan(IReadOnlyList<LatentPlan> Latents, IReadOnlyList<double>? BoostLevels = null)
 {
     /// <summary>The distinct latents in run order; shards split this list.</summary>
     public IReadOnlyList<int> DistinctLatents => Latents.Select(plan => plan.Latent).Distinct().ToArray();
@@ -18,6 +21,22 @@ public sealed record RunPlan(IReadOnlyList<LatentPlan> Latents, IReadOnlyList<do
         var mine = DistinctLatents.Where((_, index) => index % shard.Count == shard.Index).ToHashSet();
         return this with { Latents = Latents.Where(plan => mine.Contains(plan.Latent)).ToArray() };
     }
+
+    /// <summary>
+    /// A trial key's place in its latent's plan, (prompt, boost level) as <see cref="Trials"/> numbers them; keys of
+    /// another form (a paper file's) all share the last place, so a stable sort keeps them as listed.
+    /// </summary>
+    public static (int Prompt, int Level) PromptIndexOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var match = RunKey().Match(key);
+        return match.Success
+            ? (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), match.Groups[2].Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 0)
+            : (int.MaxValue, int.MaxValue);
+    }
+
+    [GeneratedRegex(@"^[^|]*\|\d+\|p(\d+)(?:\|b(\d+))?$")]
+    private static partial Regex RunKey();
 
     /// <summary>Every trial the plan makes, keyed, in run order.</summary>
     public IEnumerable<PlannedTrial> Trials(int runSeed)
