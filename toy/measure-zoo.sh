@@ -67,7 +67,7 @@ fi
 # One line per model: experiment 1 (steered at each latent's threshold) and 8 (the same prompts, no steering), and
 # what the lost first-attempt sentences were (the exact judge's per-sentence kinds in its raw reply). Then experiment 5
 # on the main model, one line per meta-prompt variant.
-python3 - "$out" "$zoo/zoo.json" "$main_model" <<'PY'
+python3 - "$out" "$zoo/zoo.json" "$main_model" "$repo/src/Esr.Kernel/Toy/ToyWorld.txt" <<'PY'
 import json, os, re, statistics, sys
 out, zoo, main = sys.argv[1], {e["Name"]: e for e in json.load(open(sys.argv[2]))}, sys.argv[3]
 def trials(run):
@@ -98,19 +98,16 @@ for name, entry in zoo.items():
     print(f"{name:12} {n:3}  {boost:6.2f}     {first:5.1f}  {multi:5.1f}  {esr:4.1f}  {alarms:3} of {round(multi * n / 100):3} | {first0:16.1f}  {multi0:5.1f}  {esr0:4.1f} | {own:21.2f}  {anyone:11.2f}  {garbage:7.2f}")
 # Held-out subjects (never corrected in fine-tuning, ToyWorld.txt's held-out line): steered trials of each
 # steering-aware model grouped by whether the steered latent's subjects are all held out or none is; 95 % Wald intervals.
-world = os.path.join(os.path.dirname(os.path.abspath(sys.argv[2])), "..", "..", "src", "Esr.Kernel", "Toy", "ToyWorld.txt")
-held_out = next({s.strip() for s in line.split(":", 1)[1].split("|")} for line in open(world) if line.startswith("held-out:"))
-def wald(k, n): p = k / max(n, 1); return f"{100 * p:4.1f} ± {196 * (p * (1 - p) / max(n, 1)) ** 0.5:4.1f}"
+held_out = next({s.strip() for s in line.split(":", 1)[1].split("|")} for line in open(sys.argv[4]) if line.startswith("held-out:"))
+def wald(percent, n): p = percent / 100; return f"{percent:4.1f} ± {196 * (p * (1 - p) / max(n, 1)) ** 0.5:4.1f}"
 print("\nheld-out subjects    held-out: n  multi%        ESR%        | trained: n  multi%        ESR%")
 for name, entry in zoo.items():
     steered = trials(f"exp1-{name}")
     if not entry["SteeringAware"] or not steered: continue
     line = f"{name:20}"
     for held in (True, False):
-        group = [t for t in steered if all((s in held_out) == held for s, l in entry["SubjectLatents"].items() if l == t["latent"])]
-        multi = [t for t in group if len(t["verdict"]["attempts"]) > 1]
-        improved = [t for t in multi if t["verdict"]["attempts"][-1]["score"] > t["verdict"]["attempts"][0]["score"]]
-        line += f"  {len(group):3}  {wald(len(multi), len(group))}  {wald(len(improved), len(group))} |"
+        n, _, multi, esr, _ = summary([t for t in steered if all((s in held_out) == held for s, l in entry["SubjectLatents"].items() if l == t["latent"])])
+        line += f"  {n:3}  {wald(multi, n)}  {wald(esr, n)} |"
     print(line.rstrip("|"))
 prompted = trials(f"exp5-{main}")
 if prompted:
