@@ -46,19 +46,28 @@ public static class TokenAlignment
     public static (int OffTopic, int Correction, int OnTopic) Boundaries(
         IReadOnlyList<string> tokenStrings, int responseStart, string response, BoundaryAnnotation annotation, BoundaryMapping mapping)
     {
+        ArgumentNullException.ThrowIfNull(annotation);
+        var map = CharMap(tokenStrings, responseStart, response, mapping);
+        return (map(annotation.OffTopicCharStart), map(annotation.CorrectionCharStart), map(annotation.OnTopicCharStart));
+    }
+
+    /// <summary>
+    /// The token of a response character position (−1 for a negative one) by <paramref name="mapping"/>, as
+    /// <see cref="Boundaries"/> maps each boundary; the alignment is worked out once, for any number of positions.
+    /// </summary>
+    public static Func<int, int> CharMap(IReadOnlyList<string> tokenStrings, int responseStart, string response, BoundaryMapping mapping)
+    {
         ArgumentNullException.ThrowIfNull(tokenStrings);
         ArgumentNullException.ThrowIfNull(response);
-        ArgumentNullException.ThrowIfNull(annotation);
         int? shift = mapping == BoundaryMapping.Aligned ? ContentOffset(tokenStrings, responseStart, response) : 0;
         var spelled = shift is null ? SpelledEnds(tokenStrings, responseStart, response) : null;
-        int Map(int c)
+        return c =>
         {
             if (c < 0) return -1;
             if (spelled is null) return CharToToken(tokenStrings, responseStart, Math.Max(0, c + (shift ?? 0)));
             int i = spelled.FindIndex(end => end > c); // the token holding c, or the next one after whitespace
             return i < 0 ? tokenStrings.Count - 1 : responseStart + i;
-        }
-        return (Map(annotation.OffTopicCharStart), Map(annotation.CorrectionCharStart), Map(annotation.OnTopicCharStart));
+        };
     }
 
     // Where each token from responseStart ends in the response, for tokenizers whose tokens decoded one by one drop

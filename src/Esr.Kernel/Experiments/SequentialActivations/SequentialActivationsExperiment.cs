@@ -34,8 +34,8 @@ public static class SequentialActivationsExperiment
     // the drift, the correction and the return, each from the boundary's token.
     private static IReadOnlyList<FigureRegion> RegionsOf(IReadOnlyList<string> strings, int start, string response, BoundaryAnnotation boundaries)
     {
-        var (offTopic, correction, onTopic) = TokenAlignment.Boundaries(strings, start, response, boundaries, BoundaryMapping.Aligned);
-        var firstWord = TokenAlignment.Boundaries(strings, start, response, boundaries with { OffTopicCharStart = 0 }, BoundaryMapping.Aligned).OffTopic;
+        var token = TokenAlignment.CharMap(strings, start, response, BoundaryMapping.Aligned);
+        var (firstWord, offTopic, correction, onTopic) = (token(0), token(boundaries.OffTopicCharStart), token(boundaries.CorrectionCharStart), token(boundaries.OnTopicCharStart));
         List<FigureRegion> regions = [new(TokenRegion.UserPrompt, 0)];
         if (offTopic > firstWord) regions.Add(new(TokenRegion.OnTopic, firstWord));
         regions.AddRange([new(TokenRegion.OffTopic, offTopic), new(TokenRegion.SelfCorrection, correction), new(TokenRegion.OnTopic, onTopic)]);
