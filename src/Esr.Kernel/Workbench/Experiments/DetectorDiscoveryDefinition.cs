@@ -61,7 +61,7 @@ public sealed class DetectorDiscoveryDefinition : ExperimentDefinition
         var (loaded, readout) = ReadoutRuns.Load(values, null, !values.Flag("--no-paper-extra-header"), values.Flag("--paper-final-norm"));
         using (loaded)
         {
-            var penalty = values.OptionalNumber("--repetition-penalty") ?? ExperimentSettings.RepetitionPenaltyFor(ModelReference.Resolve(values.Text("--model")).Name);
+            var penalty = values.OptionalNumber("--repetition-penalty") ?? ExperimentSettings.RepetitionPenaltyFor(loaded.Reference.Name);
             var options = new DetectorDiscoveryOptions
             {
                 Seed = values.Integer("--seed"),
