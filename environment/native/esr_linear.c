@@ -1,7 +1,12 @@
-// Small-batch linear layers for the engine's decoding steps: y[r, j] = sum_i x[r, i] * w[j, i] for x [rows, k],
-// w [n, k] (a torch Linear weight) and y [rows, n], all contiguous. At a few rows such a product only streams the
-// weights, and libtorch reads fp32 weights at half the memory bandwidth on this kind of CPU (docs/PERFORMANCE.md).
-// A tile of weight rows is read from memory once and reused from cache for every group of input rows.
+// Linear layers for the engine on the CPU: y[r, j] = sum_i x[r, i] * w[j, i] for x [rows, k], w [n, k] (a torch
+// Linear weight) and y [rows, n], all contiguous. Two shapes of kernel:
+// - dot products (any row count up to 32, fp32 and bf16, AVX-512 or AVX2): at a few rows a product only streams the
+//   weights, and libtorch reads fp32 weights at half the memory bandwidth on this kind of CPU (docs/PERFORMANCE.md).
+//   A tile of weight rows is read from memory once and reused from cache for every group of input rows.
+// - panels (fp32, AVX-512, more than four rows, no upper limit): the input rows are copied transposed into panels of
+//   16 or 32, and each step of k multiplies one or two vectors of a panel by broadcast weights of eight weight rows,
+//   so a product is bound by the multiply-adds rather than by loads and horizontal sums; from 5 rows on it beats the
+//   dot products, and from 33 rows libtorch's fp32 GEMM (MKL, which on AMD CPUs takes its slower path).
 //
 // Built by environment/build-native.sh without -march: each kernel carries its own target attribute and
 // esr_linear_isa() reports what the running CPU supports, so one binary serves AVX2-only and AVX-512 machines (and
@@ -105,16 +110,27 @@ static void linear_chunk(const void *job, int64_t chunk)
     }
 }
 
+// Products under ~a million multiply-adds (a toy model's) finish before a worker could wake: one thread does them.
+static int threads_for(int64_t rows, int64_t k, int64_t n, int threads) { return rows * k * n < (1 << 20) ? 1 : threads; }
+
+// Chunks of tiles to hand out: a few per thread, so that a thread the scheduler delays holds up little.
+static int64_t chunks_for(int64_t tiles, int threads) { return tiles < 8 * (int64_t)threads ? tiles : 8 * (int64_t)threads; }
+
+// The weight rows past the last whole tile, one by one.
+static void leftover(const kernels *kn, const char *x, const char *w, char *y, int64_t rows, int64_t k, int64_t n, int64_t from)
+{
+    for (int64_t c = from; c < n; c++)
+        for (int64_t r = 0; r < rows; r++) kn->t1x1(x + r * k * kn->in, w + c * k * kn->in, y + (r * n + c) * kn->out, k, n);
+}
+
 static void linear(const kernels *kn, const char *x, const char *w, char *y, int64_t rows, int64_t k, int64_t n, int threads)
 {
     int64_t width = rows == 1 ? 8 : 4, tiles = n / width;
-    // Products under ~a million multiply-adds (a toy model's) finish before a worker could wake: one thread does them.
-    if (rows * k * n < (1 << 20)) threads = 1;
-    int64_t chunks = tiles < 8 * (int64_t)threads ? tiles : 8 * (int64_t)threads;
+    threads = threads_for(rows, k, n, threads);
+    int64_t chunks = chunks_for(tiles, threads);
     linear_job job = {kn, x, w, y, rows, k, n, width, tiles, chunks};
     if (chunks > 0) run_chunks(linear_chunk, &job, chunks, threads);
-    for (int64_t c = tiles * width; c < n; c++) // leftover weight rows, one by one
-        for (int64_t r = 0; r < rows; r++) kn->t1x1(x + r * k * kn->in, w + c * k * kn->in, y + (r * n + c) * kn->out, k, n);
+    leftover(kn, x, w, y, rows, k, n, tiles * width);
 }
 
 #define TILES(NAME, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE)                                 \
@@ -166,11 +182,118 @@ __attribute__((always_inline)) static inline uint16_t to_bf16(float value)
 #define B512_STORE(p, acc) (*(p) = to_bf16(_mm512_reduce_add_ps(acc)))
 TILES(linear512_bf16, T512BF16, uint16_t, uint16_t, __m512, __m512bh, 32, _mm512_setzero_ps(), B512_LOAD, B512_MLOAD, B512_FMA, B512_STORE)
 
-// Entry points: 0 when y was written, -1 when this CPU has no kernel for the type (the caller uses libtorch).
+// ---- fp32 panels, AVX-512 ----
+// A panel holds PW = 16 * MV input rows transposed, [k][PW] (rows past the end are zeros). One tile multiplies a
+// panel's rows by PANEL_NR weight rows over kc steps of k: 2 * PANEL_NR (MV = 2) accumulators stay in registers, and
+// each step loads MV vectors of the panel and broadcasts one weight per weight row. k is walked in blocks of
+// PANEL_KC, so that a block of the panel (32 KB at MV = 2) stays in cache while the chunk's weight tiles pass; each
+// block's sums are added to y after the first. Every output is summed by one thread in a fixed order.
+enum { PANEL_NR = 8, PANEL_KC = 512, PANEL_ROWS = 128, DOT_MAX_ROWS = 32, PANEL_MIN_ROWS = 5 };
+
+typedef void (*panel_fn)(const float *p, const float *w, float *y, int64_t k, int64_t kc, int64_t n, int64_t rows, int add);
+
+#define PANEL_TILE(MV)                                                                                               \
+    __attribute__((target(T512))) static void panel_tile##MV(const float *p, const float *w, float *y, int64_t k,     \
+                                                             int64_t kc, int64_t n, int64_t rows, int add)           \
+    {                                                                                                                \
+        __m512 acc[PANEL_NR][MV];                                                                                    \
+        for (int c = 0; c < PANEL_NR; c++)                                                                           \
+            for (int v = 0; v < MV; v++) acc[c][v] = _mm512_setzero_ps();                                            \
+        for (int64_t i = 0; i < kc; i++)                                                                             \
+        {                                                                                                            \
+            __m512 a[MV];                                                                                            \
+            for (int v = 0; v < MV; v++) a[v] = _mm512_load_ps(p + (i * MV + v) * 16);                              \
+            for (int c = 0; c < PANEL_NR; c++)                                                                       \
+            {                                                                                                        \
+                __m512 b = _mm512_set1_ps(w[c * k + i]);                                                             \
+                for (int v = 0; v < MV; v++) acc[c][v] = _mm512_fmadd_ps(a[v], b, acc[c][v]);                       \
+            }                                                                                                        \
+        }                                                                                                            \
+        float sums[PANEL_NR][16 * MV] __attribute__((aligned(64)));                                                  \
+        for (int c = 0; c < PANEL_NR; c++)                                                                           \
+            for (int v = 0; v < MV; v++) _mm512_store_ps(&sums[c][16 * v], acc[c][v]);                              \
+        for (int64_t r = 0; r < rows; r++)                                                                           \
+            for (int c = 0; c < PANEL_NR; c++) y[r * n + c] = add ? y[r * n + c] + sums[c][r] : sums[c][r];          \
+    }
+PANEL_TILE(1)
+PANEL_TILE(2)
+
+// One product's panels: chunk = (block of up to PANEL_ROWS input rows, share of the weight tiles).
+typedef struct
+{
+    panel_fn fn;
+    const float *p, *w;
+    float *y;
+    int64_t width, rows, k, n, tiles, shares;
+} panel_job;
+
+static void panel_chunk(const void *job, int64_t chunk)
+{
+    const panel_job *j = job;
+    int64_t share = chunk % j->shares, first = chunk / j->shares * PANEL_ROWS, k = j->k;
+    int64_t last = first + PANEL_ROWS < j->rows ? first + PANEL_ROWS : j->rows;
+    int64_t t0 = share * j->tiles / j->shares, t1 = (share + 1) * j->tiles / j->shares;
+    for (int64_t k0 = 0; k0 < k; k0 += PANEL_KC)
+    {
+        int64_t kc = k - k0 < PANEL_KC ? k - k0 : PANEL_KC;
+        for (int64_t t = t0; t < t1; t++)
+            for (int64_t r = first; r < last; r += j->width)
+                j->fn(j->p + r * k + k0 * j->width, j->w + t * PANEL_NR * k + k0, j->y + r * j->n + t * PANEL_NR, k, kc,
+                      j->n, last - r < j->width ? last - r : j->width, k0 > 0);
+    }
+}
+
+// The panels of the calling thread's last product, kept for the next: fresh pages cost a page fault each, and a
+// prompt's products would otherwise fault in tens of megabytes each (up to a sixth of a product's time here).
+// Buffers over PANEL_KEEP_BYTES are allocated and freed per product instead of held.
+enum { PANEL_KEEP_BYTES = 1 << 28 };
+static __thread float *kept_panels;
+static __thread size_t kept_bytes;
+
+static float *panel_buffer(size_t bytes)
+{
+    if (bytes <= kept_bytes) return kept_panels;
+    if (bytes > PANEL_KEEP_BYTES) return aligned_alloc(64, bytes);
+    free(kept_panels);
+    kept_bytes = (bytes + 4095) & ~(size_t)4095;
+    kept_panels = aligned_alloc(64, kept_bytes);
+    if (!kept_panels) kept_bytes = 0;
+    return kept_panels;
+}
+
+// Returns -1 when the panel buffer cannot be allocated (the caller then uses libtorch).
+static int panel_linear(const float *x, const float *w, float *y, int64_t rows, int64_t k, int64_t n, int threads)
+{
+    int64_t width = rows <= 16 ? 16 : 32, panels = (rows + width - 1) / width;
+    // Panel q starts at p + q * width * k, which is p + r * k for its first row r.
+    size_t bytes = (size_t)(panels * width * k) * sizeof(float);
+    float *p = panel_buffer(bytes);
+    if (!p) return -1;
+    for (int64_t r = 0; r < panels * width; r++)
+    {
+        float *column = p + r / width * width * k + r % width;
+        if (r < rows)
+            for (int64_t i = 0; i < k; i++) column[i * width] = x[r * k + i];
+        else
+            for (int64_t i = 0; i < k; i++) column[i * width] = 0;
+    }
+    threads = threads_for(rows, k, n, threads);
+    int64_t tiles = n / PANEL_NR, shares = chunks_for(tiles, threads), blocks = (rows + PANEL_ROWS - 1) / PANEL_ROWS;
+    panel_job job = {width == 16 ? panel_tile1 : panel_tile2, p, w, y, width, rows, k, n, tiles, shares};
+    if (shares > 0) run_chunks(panel_chunk, &job, shares * blocks, threads);
+    if (p != kept_panels) free(p);
+    leftover(&linear512_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n, tiles * PANEL_NR);
+    return 0;
+}
+
+// Entry points: 0 when y was written, -1 when this CPU has no kernel for the type and row count (the caller uses
+// libtorch).
 int esr_linear_f32(const float *x, const float *w, float *y, int64_t rows, int64_t k, int64_t n, int threads)
 {
     static int isa = -1;
     if (isa < 0) isa = esr_linear_isa();
+    if ((isa & ESR_AVX512) && rows >= PANEL_MIN_ROWS) return panel_linear(x, w, y, rows, k, n, threads);
+    if (rows > DOT_MAX_ROWS) return -1;
     if (isa & ESR_AVX512) linear(&linear512_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
     else if (isa & ESR_AVX2) linear(&linear256_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
     else return -1;
@@ -181,7 +304,7 @@ int esr_linear_bf16(const uint16_t *x, const uint16_t *w, uint16_t *y, int64_t r
 {
     static int isa = -1;
     if (isa < 0) isa = esr_linear_isa();
-    if (!(isa & ESR_AVX512_BF16)) return -1;
+    if (!(isa & ESR_AVX512_BF16) || rows > DOT_MAX_ROWS) return -1;
     linear(&linear512_bf16, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
     return 0;
 }

@@ -57,12 +57,12 @@ public sealed class EngineBenchmark(TextWriter log)
         text.AppendLine(invariant, $"Made by `{command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({LoadAverage.CpuModel()}), "
             + $"load average {run.Load}; native kernels: {NativeLinear.Description}.");
         text.AppendLine();
-        text.AppendLine("| batch | engine prefill tok/s | llama.cpp prefill tok/s | ratio | engine decode tok/s | llama.cpp decode tok/s | ratio | same greedy tokens | bf16 prefill tok/s | bf16 decode tok/s | bf16 / fp32 decode |");
+        text.AppendLine("| batch | engine prefill tok/s | llama.cpp prefill tok/s | ratio | engine decode tok/s | llama.cpp decode tok/s | ratio | rows with the same greedy tokens | bf16 prefill tok/s | bf16 decode tok/s | bf16 / fp32 decode |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var row in run.Rows)
         {
             text.AppendLine(invariant,
-                $"| {row.Batch} | {row.EnginePrefill:F0} | {row.ReferencePrefill:F0} | {row.EnginePrefill / row.ReferencePrefill:F2} | {row.EngineDecode:F1} | {row.ReferenceDecode:F1} | {row.EngineDecode / row.ReferenceDecode:F2} | {(row.SameTokens ? "yes" : "no")} | {row.Bf16Prefill:F0} | {row.Bf16Decode:F1} | {row.Bf16Decode / row.EngineDecode:F2} |");
+                $"| {row.Batch} | {row.EnginePrefill:F0} | {row.ReferencePrefill:F0} | {row.EnginePrefill / row.ReferencePrefill:F2} | {row.EngineDecode:F1} | {row.ReferenceDecode:F1} | {row.EngineDecode / row.ReferenceDecode:F2} | {row.SameRows} / {row.Batch} | {row.Bf16Prefill:F0} | {row.Bf16Decode:F1} | {row.Bf16Decode / row.EngineDecode:F2} |");
         }
         var floor = run.Floor;
         text.AppendLine();

@@ -69,7 +69,7 @@ public sealed class BatchGenerator(CausalLanguageModel model, BatchFrame? frame 
             var live = new bool[rows.Length];
             using (logits)
             {
-                var all = logits.data<float>().ToArray(); // [batch, 1, vocab]
+                var all = TensorMemory.ToFloatArray(logits); // [batch, 1, vocab]
                 for (var index = 0; index < rows.Length; index++)
                 {
                     var row = rows[index];

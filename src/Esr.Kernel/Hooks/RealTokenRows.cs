@@ -10,7 +10,7 @@ internal static class RealTokenRows
     {
         long batch = values.shape[0], tokens = values.shape[1], width = values.shape[2];
         var floats = values.to_type(ScalarType.Float32).cpu();
-        var data = floats.data<float>().ToArray();
+        var data = TensorMemory.ToFloatArray(floats);
         // to_type and cpu may hand back the caller's own tensor, which must stay alive.
         if (!ReferenceEquals(floats, values)) floats.Dispose();
         var mask = tokenMask.cpu().data<bool>().ToArray();

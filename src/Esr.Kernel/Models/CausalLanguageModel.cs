@@ -334,7 +334,7 @@ public sealed class CausalLanguageModel : nn.Module
         using var cache = NewCache(1, tokenIds.Count);
         var ids = tensor(tokenIds.Select(id => (long)id).ToArray(), ScalarType.Int64).unsqueeze(0);
         var logits = Forward(ids, null, cache, hooks)[0];
-        return Enumerable.Range(0, tokenIds.Count).Select(position => logits[position].data<float>().ToArray()).ToArray();
+        return Enumerable.Range(0, tokenIds.Count).Select(position => TensorMemory.ToFloatArray(logits[position])).ToArray();
     }
 
     /// <summary>

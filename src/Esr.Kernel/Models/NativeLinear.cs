@@ -5,17 +5,18 @@ using static TorchSharp.torch;
 namespace Esr.Kernel.Models;
 
 /// <summary>
-/// The engine's linear layers, x·Wᵀ. Products of a few rows (decoding steps) go to the small native kernels that
-/// environment/setup.sh builds (environment/native/esr_linear.c), which stream fp32 weights near the memory bandwidth
-/// where libtorch reaches half of it, and bf16 weights through AVX-512 BF16; everything else, and every product where
-/// that library is absent, the CPU lacks the instructions or gradients are tracked, goes to libtorch.
+/// The engine's linear layers, x·Wᵀ, on the native kernels that environment/setup.sh builds
+/// (environment/native/esr_linear.c). Products of a few rows (decoding steps) stream fp32 weights near the memory
+/// bandwidth where libtorch reaches half of it, and bf16 weights through AVX-512 BF16; with AVX-512, fp32 products of
+/// any row count (prompts too) run on panel kernels that beat libtorch's fp32 GEMM on AMD CPUs. Everything else, and
+/// every product where that library is absent, the CPU lacks the instructions or gradients are tracked, goes to libtorch.
 /// </summary>
 public static class NativeLinear
 {
     private const string Library = "esr_linear";
 
-    /// <summary>Input rows up to which the native kernels are used: beyond it libtorch's GEMM is as fast or faster.</summary>
-    public const int MaxRows = 32;
+    /// <summary>Input rows up to which the dot-product kernels (bf16, and fp32 without AVX-512) are used: beyond it libtorch's GEMM is as fast or faster.</summary>
+    public const int DotProductMaxRows = 32;
 
     [Flags]
     internal enum Isa
@@ -36,10 +37,14 @@ public static class NativeLinear
     public static string Description => Supported switch
     {
         Isa.None => "none (libtorch does every product; run environment/setup.sh to build them)",
-        var isa when isa.HasFlag(Isa.Avx512Bf16) => "fp32 and bf16, AVX-512",
-        var isa when isa.HasFlag(Isa.Avx512) => "fp32, AVX-512 (bf16 by libtorch)",
+        var isa when isa.HasFlag(Isa.Avx512Bf16) => "fp32 (any rows) and bf16, AVX-512",
+        var isa when isa.HasFlag(Isa.Avx512) => "fp32 (any rows), AVX-512 (bf16 by libtorch)",
         _ => "fp32, AVX2 (bf16 by libtorch)",
     };
+
+    /// <summary>The most input rows the kernels take in this dtype on this CPU (fp32 with AVX-512: any number).</summary>
+    public static long MaxRows(ScalarType dtype) =>
+        dtype == ScalarType.Float32 && Supported.HasFlag(Isa.Avx512) ? long.MaxValue : DotProductMaxRows;
 
     /// <summary>
     /// Off sends every product to libtorch (benchmarks compare the two; tests check the kernels against libtorch).
@@ -57,7 +62,7 @@ public static class NativeLinear
         long k = weight.shape[1], n = weight.shape[0];
         if (x.shape[^1] != k) return null;
         var rows = x.numel() / k;
-        if (rows is 0 or > MaxRows) return null;
+        if (rows == 0 || rows > MaxRows(x.dtype)) return null;
         var wide = x.dtype switch
         {
             ScalarType.Float32 => (Supported & (Isa.Avx2 | Isa.Avx512)) != 0,
@@ -78,7 +83,7 @@ public static class NativeLinear
         return null;
     }
 
-    private static IntPtr Data(Tensor tensor) => TensorData(tensor.Handle);
+    private static IntPtr Data(Tensor tensor) => TensorMemory.Address(tensor);
 
     /// <summary>Asks the library what this CPU runs, within ESR_CPU_CAPABILITY (<see cref="Workbench.UsePortableNumerics"/>).</summary>
     internal static Isa Probe()
@@ -92,10 +97,6 @@ public static class NativeLinear
             return Isa.None; // not built (environment/setup.sh builds it): libtorch does every product
         }
     }
-
-    // TorchSharp's own native library: the address of a tensor's first element (TorchSharp 0.107 has no public API for it).
-    [DllImport("LibTorchSharp", EntryPoint = "THSTensor_data")]
-    private static extern IntPtr TensorData(IntPtr tensor);
 
     [DllImport(Library, EntryPoint = "esr_linear_isa")]
     private static extern int SupportedInstructions();

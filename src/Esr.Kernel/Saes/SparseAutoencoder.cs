@@ -181,7 +181,7 @@ public sealed class SparseAutoencoder : IDisposable
     {
         CheckLatent(latent);
         using var scope = NewDisposeScope();
-        return _decoder[latent].to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        return TensorMemory.ToFloatArray(_decoder[latent].to_type(ScalarType.Float32).cpu());
     }
 
     /// <summary>
@@ -217,7 +217,7 @@ public sealed class SparseAutoencoder : IDisposable
         var latents = Encode(input.dim() == 1 ? input.unsqueeze(0) : input).to_type(ScalarType.Float32).cpu();
         if (latents.dim() != 2) throw new ArgumentException($"top latents need [tokens, d_in], got {Show(input)}", nameof(input));
         var (values, indices) = latents.topk(Math.Min(k, LatentCount), dim: -1);
-        var flatValues = values.data<float>().ToArray();
+        var flatValues = TensorMemory.ToFloatArray(values);
         var flatIndices = indices.data<long>().ToArray();
         var width = (int)values.shape[1];
         var result = new List<IReadOnlyList<LatentActivation>>();

@@ -330,7 +330,7 @@ public sealed class LoadedModel : IDisposable
         var encoded = latents is null ? sae.Sae.Encode(input) : sae.Sae.EncodeLatents(input, latents);
         var read = latents?.ToArray() ?? StrongestLatents(encoded, top);
         var values = latents is null ? encoded.index_select(1, tensor(read.Select(l => (long)l).ToArray()).to(encoded.device)) : encoded;
-        var rows = values.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        var rows = TensorMemory.ToFloatArray(values.to_type(ScalarType.Float32).cpu());
         var tokens = Enumerable.Range(0, ids.Count).Select(t => rows.AsSpan(t * read.Length, read.Length).ToArray()).ToArray();
         return new LatentTrace(read, tokens)
         {
@@ -426,7 +426,7 @@ public sealed class LoadedModel : IDisposable
     private static int[] StrongestLatents(Tensor encoded, int top)
     {
         var (values, indices) = encoded.topk(Math.Min(top, (int)encoded.shape[1]), dim: -1);
-        var strengths = values.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        var strengths = TensorMemory.ToFloatArray(values.to_type(ScalarType.Float32).cpu());
         var latents = indices.cpu().data<long>().ToArray();
         return latents.Where((_, i) => strengths[i] > 0).Select(latent => (int)latent).Distinct().Order().ToArray();
     }

@@ -12,7 +12,11 @@ namespace Esr.Kernel.Tests.Models;
 [Collection(NativeLinearCollection.Name)]
 public sealed class NativeLinearTests
 {
-    public static TheoryData<int> RowCounts => new() { 1, 2, 3, 4, 5, 8, 13, NativeLinear.MaxRows };
+    // Dot-product tiles (1-4 rows, and up to 32 in bf16), one- and two-vector panels (5-16, 17-32 rows), several
+    // panels and more than one block of 128 rows.
+    public static TheoryData<int> RowCounts => new() { 1, 2, 3, 4, 5, 8, 13, 16, 17, NativeLinear.DotProductMaxRows };
+
+    public static TheoryData<int> PanelRowCounts => new() { 33, 130 };
 
     [Fact]
     public void The_kernels_are_built_and_run_on_this_cpu() =>
@@ -32,6 +36,29 @@ public sealed class NativeLinearTests
         Assert.NotNull(native);
         var reference = nn.functional.linear(x, weight);
         Assert.Equal(reference.shape, native.shape);
+        var error = (native - reference).abs().max().item<float>();
+        Assert.True(error <= 1e-5 * reference.abs().max().item<float>(), $"max error {error}");
+    }
+
+    [Theory]
+    [MemberData(nameof(PanelRowCounts))]
+    public void Float32_products_of_many_rows_match_libtorch_with_avx512(int rows)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        // Depth 1100 crosses a block of k (512) twice; width 37 leaves weight rows past the last tile of eight.
+        var x = randn(rows, 1100);
+        var weight = randn(37, 1100);
+
+        var native = NativeLinear.TryNative(x, weight);
+
+        if (NativeLinear.MaxRows(ScalarType.Float32) < rows)
+        {
+            Assert.Null(native); // no AVX-512: libtorch takes these
+            return;
+        }
+        Assert.NotNull(native);
+        var reference = nn.functional.linear(x, weight);
         var error = (native - reference).abs().max().item<float>();
         Assert.True(error <= 1e-5 * reference.abs().max().item<float>(), $"max error {error}");
     }
@@ -66,13 +93,14 @@ public sealed class NativeLinearTests
     }
 
     [Fact]
-    public void Products_of_more_rows_than_the_kernels_take_go_to_libtorch()
+    public void BFloat16_products_of_more_rows_than_the_dot_products_take_go_to_libtorch()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
 
-        Assert.Null(NativeLinear.TryNative(randn(NativeLinear.MaxRows + 1, 16), randn(8, 16)));
-        Assert.NotNull(NativeLinear.TryNative(randn(NativeLinear.MaxRows, 16), randn(8, 16)));
+        var rows = NativeLinear.DotProductMaxRows;
+        Assert.Null(NativeLinear.TryNative(randn(rows + 1, 16).to_type(ScalarType.BFloat16), randn(8, 16).to_type(ScalarType.BFloat16)));
+        Assert.NotNull(NativeLinear.TryNative(randn(rows, 16).to_type(ScalarType.BFloat16), randn(8, 16).to_type(ScalarType.BFloat16)));
     }
 
     [Fact]
