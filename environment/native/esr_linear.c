@@ -3,10 +3,11 @@
 // - dot products (any row count up to 32, fp32 and bf16, AVX-512 or AVX2): at a few rows a product only streams the
 //   weights, and libtorch reads fp32 weights at half the memory bandwidth on this kind of CPU (docs/PERFORMANCE.md).
 //   A tile of weight rows is read from memory once and reused from cache for every group of input rows.
-// - panels (fp32, AVX-512, more than four rows, no upper limit): the input rows are copied transposed into panels of
-//   16 or 32, and each step of k multiplies one or two vectors of a panel by broadcast weights of eight weight rows,
-//   so a product is bound by the multiply-adds rather than by loads and horizontal sums; from 5 rows on it beats the
-//   dot products, and from 33 rows libtorch's fp32 GEMM (MKL, which on AMD CPUs takes its slower path).
+// - panels (fp32, AVX-512, 8 rows or more, no upper limit): the input rows are copied transposed into panels of 16
+//   or 32, and each step of k multiplies one or two vectors of a panel by broadcast weights of eight weight rows, so
+//   a product is bound by the multiply-adds rather than by loads and horizontal sums: at 16-32 rows 1.3-1.6x the dot
+//   products' speed, at 5-8 rows even with them, and beyond 32 rows 1.4x libtorch's fp32 GEMM (MKL, which on AMD
+//   CPUs takes its slower path).
 //
 // Built by environment/build-native.sh without -march: each kernel carries its own target attribute and
 // esr_linear_isa() reports what the running CPU supports, so one binary serves AVX2-only and AVX-512 machines (and
@@ -188,7 +189,7 @@ TILES(linear512_bf16, T512BF16, uint16_t, uint16_t, __m512, __m512bh, 32, _mm512
 // each step loads MV vectors of the panel and broadcasts one weight per weight row. k is walked in blocks of
 // PANEL_KC, so that a block of the panel (32 KB at MV = 2) stays in cache while the chunk's weight tiles pass; each
 // block's sums are added to y after the first. Every output is summed by one thread in a fixed order.
-enum { PANEL_NR = 8, PANEL_KC = 512, PANEL_ROWS = 128, DOT_MAX_ROWS = 32, PANEL_MIN_ROWS = 5 };
+enum { PANEL_NR = 8, PANEL_KC = 512, PANEL_ROWS = 128, DOT_MAX_ROWS = 32, PANEL_MIN_ROWS = 8 };
 
 typedef void (*panel_fn)(const float *p, const float *w, float *y, int64_t k, int64_t kc, int64_t n, int64_t rows, int add);
 

@@ -12,7 +12,7 @@ namespace Esr.Kernel.Tests.Models;
 [Collection(NativeLinearCollection.Name)]
 public sealed class NativeLinearTests
 {
-    // Dot-product tiles (1-4 rows, and up to 32 in bf16), one- and two-vector panels (5-16, 17-32 rows), several
+    // Dot-product tiles (1-7 rows, and up to 32 in bf16), one- and two-vector panels (8-16, 17-32 rows); then several
     // panels and more than one block of 128 rows.
     public static TheoryData<int> RowCounts => new() { 1, 2, 3, 4, 5, 8, 13, 16, 17, NativeLinear.DotProductMaxRows };
 
