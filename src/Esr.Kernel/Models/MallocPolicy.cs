@@ -7,8 +7,8 @@ namespace Esr.Kernel.Models;
 /// <summary>
 /// Keeps libtorch's large temporary tensors in glibc's heap instead of fresh memory maps. By default glibc maps every
 /// allocation over 32 MB anew and gives free heap memory back to the system eagerly, so each product of a long prompt
-/// (a 4096-token batch's MLP activations are 33 MB) wrote into pages the kernel had to fault in and zero first: a
-/// fifth of a batch-32 prompt's time (docs/PERFORMANCE.md). With maps only above 256 MB and up to 512 MB of free heap
+/// (a 4096-token batch's MLP activations are 33 MB) wrote into pages the kernel had to fault in and zero first: about
+/// half of a batch-32 prompt's time (docs/PERFORMANCE.md). With maps only above 256 MB and up to 512 MB of free heap
 /// kept, the next step reuses the same pages. Applied when this assembly loads, unless the user tuned malloc.
 /// </summary>
 internal static class MallocPolicy
