@@ -244,22 +244,39 @@ static void panel_chunk(const void *job, int64_t chunk)
     }
 }
 
-// The panels of the calling thread's last product, kept for the next: fresh pages cost a page fault each, and a
-// prompt's products would otherwise fault in tens of megabytes each (up to a sixth of a product's time here).
-// Buffers over PANEL_KEEP_BYTES are allocated and freed per product instead of held.
+// The panel buffer of the last product, kept for the next: fresh pages cost a page fault each, and a prompt's
+// products would otherwise fault in tens of megabytes each (docs/PERFORMANCE.md). One buffer for the process: a
+// product that finds it in use, or needs more than PANEL_KEEP_BYTES, allocates its own for the call.
 enum { PANEL_KEEP_BYTES = 1 << 28 };
-static __thread float *kept_panels;
-static __thread size_t kept_bytes;
-
-static float *panel_buffer(size_t bytes)
+static struct
 {
-    if (bytes <= kept_bytes) return kept_panels;
-    if (bytes > PANEL_KEEP_BYTES) return aligned_alloc(64, bytes);
-    free(kept_panels);
-    kept_bytes = (bytes + 4095) & ~(size_t)4095;
-    kept_panels = aligned_alloc(64, kept_bytes);
-    if (!kept_panels) kept_bytes = 0;
-    return kept_panels;
+    pthread_mutex_t lock;
+    float *data;
+    size_t bytes;
+} kept = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+// A buffer of at least `bytes`: the kept one (*held set, locked until panel_release) when it is free, else a new one.
+static float *panel_buffer(size_t bytes, int *held)
+{
+    *held = bytes <= PANEL_KEEP_BYTES && pthread_mutex_trylock(&kept.lock) == 0;
+    if (!*held) return aligned_alloc(64, bytes);
+    if (bytes > kept.bytes)
+    {
+        free(kept.data);
+        kept.bytes = (bytes + 4095) & ~(size_t)4095;
+        kept.data = aligned_alloc(64, kept.bytes);
+        if (!kept.data) kept.bytes = 0;
+    }
+    if (kept.data) return kept.data;
+    *held = 0;
+    pthread_mutex_unlock(&kept.lock);
+    return NULL;
+}
+
+static void panel_release(float *buffer, int held)
+{
+    if (held) pthread_mutex_unlock(&kept.lock);
+    else free(buffer);
 }
 
 // Returns -1 when the panel buffer cannot be allocated (the caller then uses libtorch).
@@ -268,7 +285,8 @@ static int panel_linear(const float *x, const float *w, float *y, int64_t rows, 
     int64_t width = rows <= 16 ? 16 : 32, panels = (rows + width - 1) / width;
     // Panel q starts at p + q * width * k, which is p + r * k for its first row r.
     size_t bytes = (size_t)(panels * width * k) * sizeof(float);
-    float *p = panel_buffer(bytes);
+    int held;
+    float *p = panel_buffer(bytes, &held);
     if (!p) return -1;
     for (int64_t r = 0; r < panels * width; r++)
     {
@@ -282,7 +300,7 @@ static int panel_linear(const float *x, const float *w, float *y, int64_t rows, 
     int64_t tiles = n / PANEL_NR, shares = chunks_for(tiles, threads), blocks = (rows + PANEL_ROWS - 1) / PANEL_ROWS;
     panel_job job = {width == 16 ? panel_tile1 : panel_tile2, p, w, y, width, rows, k, n, tiles, shares};
     if (shares > 0) run_chunks(panel_chunk, &job, shares * blocks, threads);
-    if (p != kept_panels) free(p);
+    panel_release(p, held);
     leftover(&linear512_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n, tiles * PANEL_NR);
     return 0;
 }

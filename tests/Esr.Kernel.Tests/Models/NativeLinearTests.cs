@@ -63,6 +63,24 @@ public sealed class NativeLinearTests
         Assert.True(error <= 1e-5 * reference.abs().max().item<float>(), $"max error {error}");
     }
 
+    [Fact]
+    public void Float32_products_on_several_threads_at_once_each_match_libtorch()
+    {
+        // The panels' buffer is kept between products for one caller at a time; the others allocate their own.
+        var errors = new float[8];
+        Parallel.For(0, errors.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, call =>
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var x = randn(40 + call, 300);
+            var weight = randn(24, 300);
+            var native = NativeLinear.TryNative(x, weight) ?? nn.functional.linear(x, weight);
+            var reference = nn.functional.linear(x, weight);
+            errors[call] = (native - reference).abs().max().item<float>() / reference.abs().max().item<float>();
+        });
+        Assert.All(errors, error => Assert.True(error <= 1e-5, $"relative error {error}"));
+    }
+
     [Theory]
     [MemberData(nameof(RowCounts))]
     public void BFloat16_products_match_libtorch_within_one_rounding_step(int rows)
