@@ -62,6 +62,7 @@ public sealed class BatchGenerator(CausalLanguageModel model, BatchFrame? frame 
         foreach (var row in rows.Where(row => row.Request.Sampling.MaxNewTokens == 0)) row.Finish(FinishReason.Length);
 
         var vocabulary = model.Config.VocabularySize;
+        var all = new float[rows.Length * vocabulary]; // [batch, vocab], kept across steps (TensorMemory.CopyTo)
         while (rows.Any(row => !row.Finished))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -69,7 +70,7 @@ public sealed class BatchGenerator(CausalLanguageModel model, BatchFrame? frame 
             var live = new bool[rows.Length];
             using (logits)
             {
-                var all = TensorMemory.ToFloatArray(logits); // [batch, 1, vocab]
+                TensorMemory.CopyTo(logits, all);
                 for (var index = 0; index < rows.Length; index++)
                 {
                     var row = rows[index];
