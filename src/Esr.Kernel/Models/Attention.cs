@@ -14,6 +14,7 @@ internal sealed class Attention : nn.Module
     private readonly Parameter output;        // [d_model, heads·head_dim]
     private readonly int _heads, _kvHeads, _headDim, _layer;
     private readonly Scalar _scale;
+    private readonly float _nativeScale;
     private readonly Scalar? _softcap;
 
     public Attention(string name, ModelConfig config, int layer, ScalarType dtype, Device device) : base(name)
@@ -23,6 +24,7 @@ internal sealed class Attention : nn.Module
         _headDim = config.HeadDimension;
         _layer = layer;
         _scale = config.AttentionScale.ToScalar();
+        _nativeScale = (float)config.AttentionScale;
         _softcap = config.AttentionLogitSoftcap?.ToScalar();
         queryKeyValue = new Parameter(empty([(_heads + 2L * _kvHeads) * _headDim, config.HiddenSize], dtype, device), requires_grad: false);
         output = new Parameter(empty([config.HiddenSize, (long)_heads * _headDim], dtype, device), requires_grad: false);
@@ -51,7 +53,11 @@ internal sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], tokens = x.shape[1], groups = _heads / _kvHeads;
-        var qkv = NativeLinear.Apply(x, queryKeyValue).view(batch, tokens, _heads + 2 * _kvHeads, _headDim).transpose(1, 2);
+        var projected = NativeLinear.Apply(x, queryKeyValue);
+        if (tokens == 1 && _softcap is null
+            && NativeAttention.TryDecode(projected, rotary, mask, cache.Layer(_layer), startSlot, _heads, _kvHeads, _headDim, _nativeScale) is { } decoded)
+            return NativeLinear.Apply(decoded, output).MoveToOuterDisposeScope();
+        var qkv = projected.view(batch, tokens, _heads + 2 * _kvHeads, _headDim).transpose(1, 2);
         // Queries and keys are rotated together: one set of elementwise operations instead of two.
         var rotated = RotaryEmbedding.Apply(qkv.narrow(1, 0, _heads + _kvHeads), rotary.Cos, rotary.Sin);
         var query = rotated.narrow(1, 0, _heads);                                                      // [B, H, T, hd]

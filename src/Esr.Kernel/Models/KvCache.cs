@@ -84,6 +84,9 @@ public sealed class KvCache : IDisposable
     /// <summary>[batch, slots so far] bool: which slots hold real tokens.</summary>
     internal Tensor ValidSlots => _slotMask.narrow(1, 0, Length);
 
+    /// <summary>One layer's keys and values [batch, kv_heads, capacity, head_dim], for kernels that write the cache themselves.</summary>
+    internal (Tensor Keys, Tensor Values) Layer(int layer) => (_keys[layer], _values[layer]);
+
     /// <summary>Writes this pass's keys and values of one layer; returns every key and value so far.</summary>
     internal (Tensor Keys, Tensor Values) Append(int layer, int startSlot, Tensor keys, Tensor values)
     {

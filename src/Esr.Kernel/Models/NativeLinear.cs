@@ -6,14 +6,15 @@ namespace Esr.Kernel.Models;
 
 /// <summary>
 /// The engine's linear layers, x·Wᵀ, on the native kernels that environment/setup.sh builds
-/// (environment/native/esr_linear.c). Products of a few rows (decoding steps) stream fp32 weights near the memory
+/// (environment/native/esr_linear.c, in the library libesr_native.so with the decoding attention of
+/// <see cref="NativeAttention"/>). Products of a few rows (decoding steps) stream fp32 weights near the memory
 /// bandwidth where libtorch reaches half of it, and bf16 weights through AVX-512 BF16; with AVX-512, fp32 products of
 /// any row count (prompts too) run on panel kernels that beat libtorch's fp32 GEMM on AMD CPUs. Everything else, and
 /// every product where that library is absent, the CPU lacks the instructions or gradients are tracked, goes to libtorch.
 /// </summary>
 public static class NativeLinear
 {
-    private const string Library = "esr_linear";
+    internal const string Library = "esr_native";
 
     /// <summary>Input rows up to which the dot-product kernels (bf16, and fp32 without AVX-512) are used: beyond it libtorch's GEMM is as fast or faster.</summary>
     public const int DotProductMaxRows = 32;
@@ -37,8 +38,8 @@ public static class NativeLinear
     public static string Description => Supported switch
     {
         Isa.None => "none (libtorch does every product; run environment/setup.sh to build them)",
-        var isa when isa.HasFlag(Isa.Avx512Bf16) => "fp32 (any rows) and bf16, AVX-512",
-        var isa when isa.HasFlag(Isa.Avx512) => "fp32 (any rows), AVX-512 (bf16 by libtorch)",
+        var isa when isa.HasFlag(Isa.Avx512Bf16) => "fp32 (any rows) and bf16, AVX-512; fp32 decoding attention",
+        var isa when isa.HasFlag(Isa.Avx512) => "fp32 (any rows), AVX-512 (bf16 by libtorch); fp32 decoding attention",
         _ => "fp32, AVX2 (bf16 by libtorch)",
     };
 
@@ -47,7 +48,8 @@ public static class NativeLinear
         dtype == ScalarType.Float32 && Supported.HasFlag(Isa.Avx512) ? long.MaxValue : DotProductMaxRows;
 
     /// <summary>
-    /// Off sends every product to libtorch (benchmarks compare the two; tests check the kernels against libtorch).
+    /// Off sends every product, and decoding attention (<see cref="NativeAttention"/>), to libtorch (benchmarks compare
+    /// the two; tests check the kernels against libtorch).
     /// </summary>
     public static bool Enabled { get; set; } = true;
 
