@@ -2,11 +2,14 @@
 // written with its value into the cache slot, and each query head of the group is rotated and attends to every slot
 // so far (scaled dot products plus the additive mask, softmax, weighted sum of values). In libtorch the same step is
 // some twenty operations per layer, each a dispatch and a pass over memory; at 1-32 rows they cost a third of a
-// decoding step of a 125M model (docs/PERFORMANCE.md). fp32 and AVX-512 only, like the panel products: esr toy build
-// pins AVX2, and the zoo's sums must not move.
+// decoding step of a 125M model (docs/PERFORMANCE.md). Tensors are fp32 or bf16 (the mask is always fp32); bf16 is
+// widened on load and everything is computed in fp32, rounded to bf16 (to nearest even) only where it is stored: the
+// cache slot and the output. AVX-512 only, like the panel products: esr toy build pins AVX2, and the zoo's sums must
+// not move.
 #include <immintrin.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "chunk_pool.h"
 
@@ -18,29 +21,57 @@ enum { ESR_AVX512 = 2, MAX_HEAD_DIM = 512 };
 
 typedef struct
 {
-    const float *qkv;       // [batch, (heads + 2 kv_heads) head_dim]: queries, keys, values, before rotation
-    const float *cos, *sin; // [batch, head_dim]: the rotation at the row's position ("rotate half" layout)
-    float *keys, *values;   // [batch, kv_heads, capacity, head_dim]: the cache of this layer
+    const void *qkv;        // [batch, (heads + 2 kv_heads) head_dim]: queries, keys, values, before rotation
+    const void *cos, *sin;  // [batch, head_dim]: the rotation at the row's position ("rotate half" layout)
+    void *keys, *values;    // [batch, kv_heads, capacity, head_dim]: the cache of this layer
     const float *mask;      // [batch, slots]: 0 where a slot may be seen, -inf where not
-    float *out;             // [batch, heads head_dim]
+    void *out;              // [batch, heads head_dim]
     float *scores;          // [chunks, slots]: one row of scratch per chunk
     int64_t heads, kv_heads, head_dim, capacity, slot, slots;
     float scale;
+    int bf16;               // the element type of every tensor but the mask and the scores
 } attention_job;
 
-// x·cos + rotate_half(x)·sin, rotate_half(x) = (-x[half:], x[:half]); the products are rounded before the sum, as in
-// libtorch's (x * cos) + (rotate_half(x) * sin).
-static void rotate(const float *x, const float *cos, const float *sin, float *y, int64_t head_dim)
+static float get(const void *p, int64_t i, int bf16)
+{
+    if (!bf16) return ((const float *)p)[i];
+    uint32_t bits = (uint32_t)((const uint16_t *)p)[i] << 16;
+    float value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+static void put(void *p, int64_t i, float value, int bf16)
+{
+    if (!bf16)
+    {
+        ((float *)p)[i] = value;
+        return;
+    }
+    uint32_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    if ((bits & 0x7FFFFFFFu) > 0x7F800000u) bits |= 0x00400000u; // NaN stays a (quiet) NaN
+    else bits += 0x7FFFu + ((bits >> 16) & 1u);                   // to nearest, ties to even
+    ((uint16_t *)p)[i] = (uint16_t)(bits >> 16);
+}
+
+// Elements [i, i + 16) of p as fp32, the lanes outside m zero.
+__attribute__((target(T512), always_inline)) static inline __m512 load16(const void *p, int64_t i, __mmask16 m, int bf16)
+{
+    if (!bf16) return _mm512_maskz_loadu_ps(m, (const float *)p + i);
+    __m256i halves = _mm256_maskz_loadu_epi16(m, (const uint16_t *)p + i);
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(halves), 16));
+}
+
+// x·cos + rotate_half(x)·sin into y (fp32), rotate_half(x) = (-x[half:], x[:half]); the products are rounded before
+// the sum, as in libtorch's (x * cos) + (rotate_half(x) * sin).
+static void rotate(const void *x, const void *cos, const void *sin, float *y, int64_t head_dim, int bf16)
 {
     int64_t half = head_dim / 2;
-    for (int64_t i = 0; i < half; i++)
+    for (int64_t i = 0; i < head_dim; i++)
     {
-        float a = x[i] * cos[i], b = -x[i + half] * sin[i];
-        y[i] = a + b;
-    }
-    for (int64_t i = half; i < head_dim; i++)
-    {
-        float a = x[i] * cos[i], b = x[i - half] * sin[i];
+        float rotated = i < half ? -get(x, i + half, bf16) : get(x, i - half, bf16);
+        float a = get(x, i, bf16) * get(cos, i, bf16), b = rotated * get(sin, i, bf16);
         y[i] = a + b;
     }
 }
@@ -70,13 +101,14 @@ __attribute__((target(T512), always_inline)) static inline __m512 exp16(__m512 x
     return _mm512_maskz_scalef_ps(seen, p, n);
 }
 
-__attribute__((target(T512))) static float dot(const float *a, const float *b, int64_t length)
+// query · keys[key, :] (key in the cache's element type).
+__attribute__((target(T512))) static float dot(const float *query, const void *keys, int64_t key, int64_t length, int bf16)
 {
     __m512 acc = _mm512_setzero_ps();
     for (int64_t i = 0; i < length; i += 16)
     {
         __mmask16 m = tail(length - i);
-        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), acc);
+        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, query + i), load16(keys, key * length + i, m, bf16), acc);
     }
     return _mm512_reduce_add_ps(acc);
 }
@@ -104,14 +136,14 @@ __attribute__((target(T512))) static void softmax(float *scores, int64_t slots)
 }
 
 // out[0 .. head_dim) = sum over slots of weights[s] · values[s, :].
-__attribute__((target(T512))) static void weighted_sum(const float *weights, const float *values, float *out, int64_t slots, int64_t head_dim)
+__attribute__((target(T512))) static void weighted_sum(const float *weights, const void *values, float *out, int64_t slots, int64_t head_dim, int bf16)
 {
     for (int64_t i = 0; i < head_dim; i += 16)
     {
         __mmask16 m = tail(head_dim - i);
         __m512 acc = _mm512_setzero_ps();
         for (int64_t s = 0; s < slots; s++)
-            acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[s]), _mm512_maskz_loadu_ps(m, values + s * head_dim + i), acc);
+            acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[s]), load16(values, s * head_dim + i, m, bf16), acc);
         _mm512_mask_storeu_ps(out + i, m, acc);
     }
 }
@@ -120,36 +152,45 @@ __attribute__((target(T512))) static void weighted_sum(const float *weights, con
 __attribute__((target(T512))) static void attention_chunk(const void *p, int64_t chunk)
 {
     const attention_job *j = p;
+    const int bf16 = j->bf16, size = bf16 ? 2 : 4;
     int64_t hd = j->head_dim, row = chunk / j->kv_heads, kv = chunk % j->kv_heads, group = j->heads / j->kv_heads;
-    const float *qkv = j->qkv + row * (j->heads + 2 * j->kv_heads) * hd;
-    const float *cos = j->cos + row * hd, *sin = j->sin + row * hd, *mask = j->mask + row * j->slots;
-    float *keys = j->keys + (row * j->kv_heads + kv) * j->capacity * hd;
-    float *values = j->values + (row * j->kv_heads + kv) * j->capacity * hd;
-    rotate(qkv + (j->heads + kv) * hd, cos, sin, keys + j->slot * hd, hd);
-    for (int64_t i = 0; i < hd; i++) values[j->slot * hd + i] = qkv[(j->heads + j->kv_heads + kv) * hd + i];
+    const char *qkv = (const char *)j->qkv + row * (j->heads + 2 * j->kv_heads) * hd * size;
+    const char *cos = (const char *)j->cos + row * hd * size, *sin = (const char *)j->sin + row * hd * size;
+    const float *mask = j->mask + row * j->slots;
+    char *keys = (char *)j->keys + (row * j->kv_heads + kv) * j->capacity * hd * size;
+    char *values = (char *)j->values + (row * j->kv_heads + kv) * j->capacity * hd * size;
+    float buffer[MAX_HEAD_DIM];
+    rotate(qkv + (j->heads + kv) * hd * size, cos, sin, buffer, hd, bf16);
+    for (int64_t i = 0; i < hd; i++)
+    {
+        put(keys, j->slot * hd + i, buffer[i], bf16);
+        put(values, j->slot * hd + i, get(qkv, (j->heads + j->kv_heads + kv) * hd + i, bf16), bf16);
+    }
 
-    float *scores = j->scores + chunk * j->slots, query[MAX_HEAD_DIM];
+    float *scores = j->scores + chunk * j->slots;
     for (int64_t g = 0; g < group; g++)
     {
         int64_t head = kv * group + g;
-        rotate(qkv + head * hd, cos, sin, query, hd);
-        for (int64_t s = 0; s < j->slots; s++) scores[s] = dot(query, keys + s * hd, hd) * j->scale + mask[s];
+        rotate(qkv + head * hd * size, cos, sin, buffer, hd, bf16);
+        for (int64_t s = 0; s < j->slots; s++) scores[s] = dot(buffer, keys, s, hd, bf16) * j->scale + mask[s];
         softmax(scores, j->slots);
-        weighted_sum(scores, values, j->out + (row * j->heads + head) * hd, j->slots, hd);
+        weighted_sum(scores, values, buffer, j->slots, hd, bf16);
+        for (int64_t i = 0; i < hd; i++) put(j->out, (row * j->heads + head) * hd + i, buffer[i], bf16);
     }
 }
 
 // Entry point: 0 when out was written (and the cache slot filled), -1 when this CPU or shape has no kernel (the
-// caller uses libtorch). `scores` is caller-owned scratch of batch · kv_heads · slots floats.
-int esr_attention_decode_f32(const float *qkv, const float *cos, const float *sin, float *keys, float *values,
-                             const float *mask, float *out, float *scores, int64_t batch, int64_t heads, int64_t kv_heads,
-                             int64_t head_dim, int64_t capacity, int64_t slot, float scale, int threads)
+// caller uses libtorch). `scores` is caller-owned scratch of batch · kv_heads · slots floats; bf16 (0 or 1) is the
+// element type of qkv, cos, sin, the cache and out.
+int esr_attention_decode(const void *qkv, const void *cos, const void *sin, void *keys, void *values, const float *mask,
+                         void *out, float *scores, int64_t batch, int64_t heads, int64_t kv_heads, int64_t head_dim,
+                         int64_t capacity, int64_t slot, float scale, int bf16, int threads)
 {
     static int isa = -1;
     if (isa < 0) isa = esr_linear_isa();
     if (!(isa & ESR_AVX512) || head_dim > MAX_HEAD_DIM || head_dim % 2 != 0 || kv_heads <= 0 || heads % kv_heads != 0 || slot >= capacity)
         return -1;
-    attention_job job = {qkv, cos, sin, keys, values, mask, out, scores, heads, kv_heads, head_dim, capacity, slot, slot + 1, scale};
+    attention_job job = {qkv, cos, sin, keys, values, mask, out, scores, heads, kv_heads, head_dim, capacity, slot, slot + 1, scale, bf16 != 0};
     int64_t chunks = batch * kv_heads;
     // Under ~a million multiply-adds the workers would not wake in time (as for the products).
     int wanted = chunks * (heads / kv_heads) * (slot + 1) * head_dim * 2 < (1 << 20) ? 1 : threads;

@@ -7,9 +7,9 @@ namespace Esr.Kernel.Models;
 /// <summary>
 /// A decoding step's self-attention in one native call per layer (environment/native/esr_attention.c): rotary
 /// positions, the cache write and the attention over every slot so far, which libtorch does in some twenty operations
-/// whose dispatch and passes over memory took a third of a small model's decoding step. fp32 with AVX-512 only (where
-/// <see cref="NativeLinear"/> runs panels); anything else, prompts, attention logit soft-capping (Gemma-2) and
-/// <see cref="NativeLinear.Enabled"/> off go to libtorch.
+/// whose dispatch and passes over memory took a third of a small model's decoding step. fp32 or bf16 (computed in fp32,
+/// rounded where stored) with AVX-512 only (where <see cref="NativeLinear"/> runs panels); CPUs without it, prompts,
+/// attention logit soft-capping (Gemma-2) and <see cref="NativeLinear.Enabled"/> off go to libtorch.
 /// </summary>
 internal static class NativeAttention
 {
@@ -17,7 +17,8 @@ internal static class NativeAttention
     /// The attended values [batch, 1, heads·head_dim] of one new token per row, its key and value written to the
     /// cache's slot <paramref name="slot"/>; null where the kernel does not apply (nothing is written then).
     /// </summary>
-    /// <param name="projected">[batch, 1, (heads + 2·kv_heads)·head_dim]: queries, keys, values before rotation.</param>
+    /// <param name="projected">[batch, 1, (heads + 2·kv_heads)·head_dim]: queries, keys, values before rotation; its
+    /// dtype (fp32 or bf16) is that of the rotation, the cache and the result.</param>
     /// <param name="rotary">cos and sin [batch, 1, 1, head_dim].</param>
     /// <param name="mask">Additive float32 mask [batch, 1, 1, slot + 1].</param>
     /// <param name="cache">The layer's keys and values [batch, kv_heads, capacity, head_dim].</param>
@@ -31,23 +32,26 @@ internal static class NativeAttention
         int heads, int kvHeads, int headDim, float scale)
     {
         if (!NativeLinear.Enabled || !NativeLinear.Supported.HasFlag(NativeLinear.Isa.Avx512)) return null;
-        Tensor[] operands = [projected, rotary.Cos, rotary.Sin, mask, cache.Keys, cache.Values];
-        if (operands.Any(t => t.dtype != ScalarType.Float32 || t.device_type != DeviceType.CPU || !t.is_contiguous())) return null;
+        var dtype = projected.dtype;
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16) || mask.dtype != ScalarType.Float32) return null;
+        Tensor[] operands = [projected, rotary.Cos, rotary.Sin, cache.Keys, cache.Values];
+        if (operands.Any(t => t.dtype != dtype) || operands.Append(mask).Any(t => t.device_type != DeviceType.CPU || !t.is_contiguous())) return null;
         long batch = projected.shape[0], capacity = cache.Keys.shape[2];
         if (projected.shape[1] != 1 || mask.numel() != batch * (slot + 1) || rotary.Cos.numel() != batch * headDim) return null;
-        var attended = empty([batch, 1, (long)heads * headDim]);
+        var attended = empty([batch, 1, (long)heads * headDim], dtype);
         using var scores = empty(batch * kvHeads * (slot + 1));
         var status = Decode(
             TensorMemory.Address(projected), TensorMemory.Address(rotary.Cos), TensorMemory.Address(rotary.Sin),
             TensorMemory.Address(cache.Keys), TensorMemory.Address(cache.Values), TensorMemory.Address(mask),
-            TensorMemory.Address(attended), TensorMemory.Address(scores), batch, heads, kvHeads, headDim, capacity, slot, scale, get_num_threads());
+            TensorMemory.Address(attended), TensorMemory.Address(scores), batch, heads, kvHeads, headDim, capacity, slot, scale,
+            dtype == ScalarType.BFloat16 ? 1 : 0, get_num_threads());
         if (status == 0) return attended;
         attended.Dispose();
         return null;
     }
 
-    [DllImport(NativeLinear.Library, EntryPoint = "esr_attention_decode_f32")]
+    [DllImport(NativeLinear.Library, EntryPoint = "esr_attention_decode")]
     private static extern int Decode(
         IntPtr projected, IntPtr cos, IntPtr sin, IntPtr keys, IntPtr values, IntPtr mask, IntPtr attended, IntPtr scores,
-        long batch, long heads, long kvHeads, long headDim, long capacity, long slot, float scale, int threads);
+        long batch, long heads, long kvHeads, long headDim, long capacity, long slot, float scale, int bf16, int threads);
 }

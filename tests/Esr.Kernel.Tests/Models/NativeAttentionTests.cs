@@ -52,7 +52,39 @@ public class NativeAttentionTests
     }
 
     [Fact]
-    public void Prompts_other_dtypes_and_the_switch_turned_off_go_to_libtorch()
+    public void In_bf16_one_step_matches_libtorch_in_fp32_on_the_same_bf16_values_within_bf16_rounding()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var generator = new Generator(8);
+        Tensor Bf16(Tensor t) => t.to_type(ScalarType.BFloat16);
+        var projected = Bf16(randn([Batch, 1, (Heads + 2 * KvHeads) * HeadDim], generator: generator));
+        var angles = rand([Batch, 1, 1, HeadDim / 2], generator: generator) * 30;
+        var (cos, sin) = (Bf16(cat([angles, angles], -1).cos()), Bf16(cat([angles, angles], -1).sin()));
+        var keys = Bf16(randn([Batch, KvHeads, Capacity, HeadDim], generator: generator));
+        var values = Bf16(randn([Batch, KvHeads, Capacity, HeadDim], generator: generator));
+        var mask = zeros([Batch, 1, 1, Slot + 1]);
+        var scale = 1 / MathF.Sqrt(HeadDim);
+        Tensor Wide(Tensor t) => t.to_type(ScalarType.Float32);
+        var (expectedOut, expectedKeys, expectedValues) = Reference(Wide(projected), Wide(cos), Wide(sin), Wide(keys), Wide(values), mask, scale);
+
+        var attended = NativeAttention.TryDecode(projected, (cos, sin), mask, (keys, values), Slot, Heads, KvHeads, HeadDim, scale);
+
+        if (!NativeLinear.Supported.HasFlag(NativeLinear.Isa.Avx512))
+        {
+            Assert.Null(attended);
+            return;
+        }
+        Assert.NotNull(attended);
+        Assert.Equal(ScalarType.BFloat16, attended.dtype);
+        // Stored values are the fp32 results rounded once: within half a bf16 unit (2^-8 relative) of them.
+        Assert.True(Wide(attended).allclose(expectedOut, rtol: 1.0 / 256, atol: 1e-3), $"max error {(Wide(attended) - expectedOut).abs().max().item<float>()}");
+        Assert.True(Wide(keys).allclose(expectedKeys, rtol: 1.0 / 256, atol: 1e-3), "the rotated key written to the cache slot");
+        Assert.True(Wide(values).allclose(expectedValues, rtol: 0, atol: 0), "the value written to the cache slot exactly");
+    }
+
+    [Fact]
+    public void Prompts_other_or_mixed_dtypes_and_the_switch_turned_off_go_to_libtorch()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -62,7 +94,8 @@ public class NativeAttentionTests
 
         Assert.Null(NativeAttention.TryDecode(projected, rotary, zeros([Batch, 1, 2, Slot + 1]), cache, Slot, Heads, KvHeads, HeadDim, 1));
         var step = projected.narrow(1, 0, 1).contiguous();
-        Assert.Null(NativeAttention.TryDecode(step.to_type(ScalarType.BFloat16), rotary, zeros([Batch, 1, 1, Slot + 1]), cache, Slot, Heads, KvHeads, HeadDim, 1));
+        Assert.Null(NativeAttention.TryDecode(step.to_type(ScalarType.Float64), rotary, zeros([Batch, 1, 1, Slot + 1]), cache, Slot, Heads, KvHeads, HeadDim, 1));
+        Assert.Null(NativeAttention.TryDecode(step.to_type(ScalarType.BFloat16), rotary, zeros([Batch, 1, 1, Slot + 1]), cache, Slot, Heads, KvHeads, HeadDim, 1)); // fp32 cache
         NativeLinear.Enabled = false;
         try
         {
