@@ -38,8 +38,8 @@ public static class NativeLinear
     public static string Description => Supported switch
     {
         Isa.None => "none (libtorch does every product; run environment/setup.sh to build them)",
-        var isa when isa.HasFlag(Isa.Avx512Bf16) => "fp32 (any rows) and bf16, AVX-512; fp32 decoding attention",
-        var isa when isa.HasFlag(Isa.Avx512) => "fp32 (any rows), AVX-512 (bf16 by libtorch); fp32 decoding attention",
+        var isa when isa.HasFlag(Isa.Avx512Bf16) => "fp32 (any rows) and bf16, AVX-512; fp32 and bf16 decoding attention",
+        var isa when isa.HasFlag(Isa.Avx512) => "fp32 (any rows), AVX-512 (bf16 by libtorch); fp32 and bf16 decoding attention",
         _ => "fp32, AVX2 (bf16 by libtorch)",
     };
 
