@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the engine's native kernels (environment/native: linear products and decoding attention) into
-# artifacts/native/libesr_native.so, from where the Esr.Kernel build copies it next to the assemblies. Idempotent: rebuilds only when a source file is newer.
+# artifacts/native/libesr_native.so, from where the Esr.Kernel build copies it next to the assemblies.
+# Idempotent: rebuilds only when a source file is newer.
 # No -march: the kernels pick AVX-512 or AVX2 at run time (the engine falls back to libtorch without the library).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
