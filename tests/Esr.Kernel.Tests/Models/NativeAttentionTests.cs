@@ -133,12 +133,45 @@ public class NativeAttentionTests
                 Assert.True(Math.Abs(plain.Logits[step][i] - fusedLogits[step][i]) <= 1e-4, $"step {step}, logit {i}: {plain.Logits[step][i]} against {fusedLogits[step][i]}");
     }
 
-    // Every decoding step's logits, read by a hook-free pass over the generated tokens.
-    private static (IReadOnlyList<GenerationResult> Results, List<float[]> Logits) Decode(CausalLanguageModel model, IReadOnlyList<GenerationRequest> requests)
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Slots_not_yet_written_are_never_read_so_a_cache_full_of_NaN_gives_the_same_logits(bool kernels)
+    {
+        // The cache is left unfilled (KvCache): whatever its memory held before must not reach a logit.
+        var config = Toy.MiniatureWorld.Config with { HiddenSize = 48, HeadCount = 6, KeyValueHeadCount = 2, HeadDimension = 24, MaxPositionEmbeddings = 64 };
+        using var model = CausalLanguageModel.Create(config, seed: 12);
+        int[][] prompts = [[1, 5, 9, 13, 17], [1, 7]];
+        var requests = prompts.Select((prompt, i) => new GenerationRequest(prompt, SamplingOptions.Greedy(8), i, new HashSet<int>())).ToList();
+        NativeLinear.Enabled = kernels;
+        try
+        {
+            var clean = Decode(model, requests);
+            var poisoned = Decode(model, requests, poison: true);
+
+            Assert.Equal(clean.Results.Select(r => r.TokenIds), poisoned.Results.Select(r => r.TokenIds));
+            Assert.Equal(clean.Logits, poisoned.Logits);
+            Assert.All(poisoned.Logits, step => Assert.All(step, logit => Assert.True(float.IsFinite(logit))));
+        }
+        finally
+        {
+            NativeLinear.Enabled = true;
+        }
+    }
+
+    // Every decoding step's logits, read by a hook-free pass over the generated tokens (with poison: in a cache whose
+    // every slot holds NaN before the pass).
+    private static (IReadOnlyList<GenerationResult> Results, List<float[]> Logits) Decode(
+        CausalLanguageModel model, IReadOnlyList<GenerationRequest> requests, bool poison = false)
     {
         var results = new BatchGenerator(model).Generate(requests);
         using var scope = NewDisposeScope();
         using var cache = model.NewCache(requests.Count, 32);
+        for (var layer = 0; poison && layer < model.Config.LayerCount; layer++)
+        {
+            cache.Layer(layer).Keys.fill_(float.NaN);
+            cache.Layer(layer).Values.fill_(float.NaN);
+        }
         var length = requests.Max(r => r.PromptIds.Count);
         var ids = new long[requests.Count * length];
         var real = new bool[requests.Count * length];
