@@ -2,18 +2,13 @@
 // written with its value into the cache slot, and each query head of the group is rotated and attends to every slot
 // so far (scaled dot products plus the additive mask, softmax, weighted sum of values). In libtorch the same step is
 // some twenty operations per layer, each a dispatch and a pass over memory; at 1-32 rows they cost a third of a
-// decoding step of a 125M model (docs/PERFORMANCE.md). Tensors are fp32 or bf16 (the mask is always fp32); bf16 is
-// widened on load and everything is computed in fp32, rounded to bf16 (to nearest even) only where it is stored: the
-// cache slot and the output. AVX-512 only, like the panel products: esr toy build pins AVX2, and the zoo's sums must
-// not move.
-#include <immintrin.h>
+// decoding step of a 125M model (docs/PERFORMANCE.md). Tensors are fp32 or bf16 (the mask is always fp32; elements.h),
+// rounded to bf16 only where stored: the cache slot and the output. AVX-512 only, like the panel products: esr toy
+// build pins AVX2, and the zoo's sums must not move.
 #include <math.h>
-#include <stdint.h>
-#include <string.h>
 
 #include "chunk_pool.h"
-
-#define T512 "avx512f,avx512bw,avx512vl,avx512dq,fma"
+#include "elements.h"
 
 int esr_linear_isa(void);
 
@@ -32,37 +27,6 @@ typedef struct
     int bf16;               // the element type of every tensor but the mask and the scores
 } attention_job;
 
-static float get(const void *p, int64_t i, int bf16)
-{
-    if (!bf16) return ((const float *)p)[i];
-    uint32_t bits = (uint32_t)((const uint16_t *)p)[i] << 16;
-    float value;
-    memcpy(&value, &bits, sizeof value);
-    return value;
-}
-
-static void put(void *p, int64_t i, float value, int bf16)
-{
-    if (!bf16)
-    {
-        ((float *)p)[i] = value;
-        return;
-    }
-    uint32_t bits;
-    memcpy(&bits, &value, sizeof bits);
-    if ((bits & 0x7FFFFFFFu) > 0x7F800000u) bits |= 0x00400000u; // NaN stays a (quiet) NaN
-    else bits += 0x7FFFu + ((bits >> 16) & 1u);                   // to nearest, ties to even
-    ((uint16_t *)p)[i] = (uint16_t)(bits >> 16);
-}
-
-// Elements [i, i + 16) of p as fp32, the lanes outside m zero.
-__attribute__((target(T512), always_inline)) static inline __m512 load16(const void *p, int64_t i, __mmask16 m, int bf16)
-{
-    if (!bf16) return _mm512_maskz_loadu_ps(m, (const float *)p + i);
-    __m256i halves = _mm256_maskz_loadu_epi16(m, (const uint16_t *)p + i);
-    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(halves), 16));
-}
-
 // x·cos + rotate_half(x)·sin into y (fp32), rotate_half(x) = (-x[half:], x[:half]); the products are rounded before
 // the sum, as in libtorch's (x * cos) + (rotate_half(x) * sin).
 static void rotate(const void *x, const void *cos, const void *sin, float *y, int64_t head_dim, int bf16)
@@ -74,11 +38,6 @@ static void rotate(const void *x, const void *cos, const void *sin, float *y, in
         float a = get(x, i, bf16) * get(cos, i, bf16), b = rotated * get(sin, i, bf16);
         y[i] = a + b;
     }
-}
-
-__attribute__((target(T512), always_inline)) static inline __mmask16 tail(int64_t left)
-{
-    return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
 }
 
 // e^x for 16 lanes: x = n ln2 + r with |r| ≤ ln2 / 2, e^r by its Taylor series to r^7 (relative error under 1e-8),

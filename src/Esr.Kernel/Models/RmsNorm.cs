@@ -12,12 +12,14 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight; // [d]
     private readonly Scalar _epsilon;
+    private readonly float _nativeEpsilon;
     private readonly bool _weightIsOffsetFromOne;
 
     public RmsNorm(string name, int size, double epsilon, bool weightIsOffsetFromOne, ScalarType dtype, Device? device = null) : base(name)
     {
         weight = new Parameter(ones(size, dtype, device), requires_grad: false);
         _epsilon = epsilon.ToScalar();
+        _nativeEpsilon = (float)epsilon;
         _weightIsOffsetFromOne = weightIsOffsetFromOne;
         RegisterComponents();
     }
@@ -26,6 +28,7 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        if (NativeRmsNorm.TryApply(x, weight, _nativeEpsilon, _weightIsOffsetFromOne) is { } native) return native;
         using var scope = NewDisposeScope();
         var h = x.AsType(ScalarType.Float32);
         h = h * (h * h).mean([-1], keepdim: true).add(_epsilon, Scalars.One).rsqrt(); // not square(): it makes a temporary Scalar
