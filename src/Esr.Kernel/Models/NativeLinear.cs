@@ -7,10 +7,11 @@ namespace Esr.Kernel.Models;
 /// <summary>
 /// The engine's linear layers, x·Wᵀ, on the native kernels that environment/setup.sh builds
 /// (environment/native/esr_linear.c, in the library libesr_native.so with the decoding attention of
-/// <see cref="NativeAttention"/>). Products of a few rows (decoding steps) stream fp32 weights near the memory
-/// bandwidth where libtorch reaches half of it, and bf16 weights through AVX-512 BF16; with AVX-512, fp32 products of
-/// any row count (prompts too) run on panel kernels that beat libtorch's fp32 GEMM on AMD CPUs. Everything else, and
-/// every product where that library is absent, the CPU lacks the instructions or gradients are tracked, goes to libtorch.
+/// <see cref="NativeAttention"/> and the RMS norm of <see cref="NativeRmsNorm"/>). Products of a few rows (decoding
+/// steps) stream fp32 weights near the memory bandwidth where libtorch reaches half of it, and bf16 weights through
+/// AVX-512 BF16; with AVX-512, fp32 products of any row count (prompts too) run on panel kernels that beat libtorch's
+/// fp32 GEMM on AMD CPUs. Everything else, and every product where that library is absent, the CPU lacks the
+/// instructions or gradients are tracked, goes to libtorch.
 /// </summary>
 public static class NativeLinear
 {
@@ -38,8 +39,8 @@ public static class NativeLinear
     public static string Description => Supported switch
     {
         Isa.None => "none (libtorch does every product; run environment/setup.sh to build them)",
-        var isa when isa.HasFlag(Isa.Avx512Bf16) => "fp32 (any rows) and bf16, AVX-512; fp32 and bf16 decoding attention",
-        var isa when isa.HasFlag(Isa.Avx512) => "fp32 (any rows), AVX-512 (bf16 by libtorch); fp32 and bf16 decoding attention",
+        var isa when isa.HasFlag(Isa.Avx512Bf16) => "fp32 (any rows) and bf16, AVX-512; decoding attention and RMS norm in fp32 and bf16",
+        var isa when isa.HasFlag(Isa.Avx512) => "fp32 (any rows), AVX-512 (bf16 by libtorch); decoding attention and RMS norm in fp32 and bf16",
         _ => "fp32, AVX2 (bf16 by libtorch)",
     };
 
@@ -48,8 +49,8 @@ public static class NativeLinear
         dtype == ScalarType.Float32 && Supported.HasFlag(Isa.Avx512) ? long.MaxValue : DotProductMaxRows;
 
     /// <summary>
-    /// Off sends every product, and decoding attention (<see cref="NativeAttention"/>), to libtorch (benchmarks compare
-    /// the two; tests check the kernels against libtorch).
+    /// Off sends every product, decoding attention (<see cref="NativeAttention"/>) and RMS norm
+    /// (<see cref="NativeRmsNorm"/>) to libtorch (benchmarks compare the two; tests check the kernels against libtorch).
     /// </summary>
     public static bool Enabled { get; set; } = true;
 
