@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define T512 "avx512f,avx512bw,avx512vl,avx512dq,fma"
+#include "isa.h"
 
 // The lanes of a vector step that lie before `left` elements run out.
 __attribute__((target(T512), always_inline)) static inline __mmask16 tail(int64_t left)

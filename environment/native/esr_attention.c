@@ -10,9 +10,7 @@
 #include "chunk_pool.h"
 #include "elements.h"
 
-int esr_linear_isa(void);
-
-enum { ESR_AVX512 = 2, MAX_HEAD_DIM = 512 };
+enum { MAX_HEAD_DIM = 512 };
 
 typedef struct
 {
@@ -145,13 +143,11 @@ int esr_attention_decode(const void *qkv, const void *cos, const void *sin, void
                          void *out, float *scores, int64_t batch, int64_t heads, int64_t kv_heads, int64_t head_dim,
                          int64_t capacity, int64_t slot, float scale, int bf16, int threads)
 {
-    static int isa = -1;
-    if (isa < 0) isa = esr_linear_isa();
-    if (!(isa & ESR_AVX512) || head_dim > MAX_HEAD_DIM || head_dim % 2 != 0 || kv_heads <= 0 || heads % kv_heads != 0 || slot >= capacity)
+    if (!(esr_isa() & ESR_AVX512) || head_dim > MAX_HEAD_DIM || head_dim % 2 != 0 || kv_heads <= 0 || heads % kv_heads != 0 || slot >= capacity)
         return -1;
     attention_job job = {qkv, cos, sin, keys, values, mask, out, scores, heads, kv_heads, head_dim, capacity, slot, slot + 1, scale, bf16 != 0};
     int64_t chunks = batch * kv_heads;
-    // Under ~a million multiply-adds the workers would not wake in time (as for the products).
+    // Under ~a million multiply-adds the workers would not wake in time.
     int wanted = chunks * (heads / kv_heads) * (slot + 1) * head_dim * 2 < (1 << 20) ? 1 : threads;
     run_chunks(attention_chunk, &job, chunks, wanted);
     return 0;

@@ -21,8 +21,7 @@
 #include <string.h>
 
 #include "chunk_pool.h"
-
-enum { ESR_NONE = 0, ESR_AVX2 = 1, ESR_AVX512 = 2, ESR_AVX512_BF16 = 4 };
+#include "isa.h"
 
 int esr_linear_isa(void)
 {
@@ -36,7 +35,13 @@ int esr_linear_isa(void)
     return isa;
 }
 
-#define T512 "avx512f,avx512bw,avx512vl,avx512dq,fma"
+int esr_isa(void)
+{
+    static int isa = -1;
+    if (isa < 0) isa = esr_linear_isa();
+    return isa;
+}
+
 #define T512BF16 "avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma"
 #define T256 "avx2,fma"
 
@@ -311,8 +316,7 @@ static int panel_linear(const float *x, const float *w, float *y, int64_t rows, 
 // libtorch).
 int esr_linear_f32(const float *x, const float *w, float *y, int64_t rows, int64_t k, int64_t n, int threads)
 {
-    static int isa = -1;
-    if (isa < 0) isa = esr_linear_isa();
+    int isa = esr_isa();
     if ((isa & ESR_AVX512) && rows >= PANEL_MIN_ROWS) return panel_linear(x, w, y, rows, k, n, threads);
     if (rows > DOT_MAX_ROWS) return -1;
     if (isa & ESR_AVX512) linear(&linear512_f32, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
@@ -323,9 +327,7 @@ int esr_linear_f32(const float *x, const float *w, float *y, int64_t rows, int64
 
 int esr_linear_bf16(const uint16_t *x, const uint16_t *w, uint16_t *y, int64_t rows, int64_t k, int64_t n, int threads)
 {
-    static int isa = -1;
-    if (isa < 0) isa = esr_linear_isa();
-    if (!(isa & ESR_AVX512_BF16) || rows > DOT_MAX_ROWS) return -1;
+    if (!(esr_isa() & ESR_AVX512_BF16) || rows > DOT_MAX_ROWS) return -1;
     linear(&linear512_bf16, (const char *)x, (const char *)w, (char *)y, rows, k, n, threads);
     return 0;
 }

@@ -7,10 +7,6 @@
 #include "chunk_pool.h"
 #include "elements.h"
 
-int esr_linear_isa(void);
-
-enum { ESR_AVX512 = 2 };
-
 typedef struct
 {
     const void *x, *weight;
@@ -48,9 +44,7 @@ __attribute__((target(T512))) static void norm_chunk(const void *p, int64_t chun
 // [rows, size], weight [size], all of the element type bf16 (0: fp32, 1: bf16); offset 1 scales by 1 + weight.
 int esr_rms_norm(const void *x, const void *weight, void *y, int64_t rows, int64_t size, float epsilon, int offset, int bf16, int threads)
 {
-    static int isa = -1;
-    if (isa < 0) isa = esr_linear_isa();
-    if (!(isa & ESR_AVX512) || rows <= 0 || size <= 0) return -1;
+    if (!(esr_isa() & ESR_AVX512) || rows <= 0 || size <= 0) return -1;
     // Rows of a decoding step (a few thousand elements) finish before a worker could wake.
     int64_t chunks = rows * size < (1 << 16) ? 1 : (rows < 16 * (int64_t)threads ? rows : 16 * (int64_t)threads);
     norm_job job = {x, weight, y, rows, size, (rows + chunks - 1) / chunks, epsilon, offset != 0, bf16 != 0};
