@@ -92,7 +92,7 @@ public sealed class BatchGenerator(CausalLanguageModel model, BatchFrame? frame 
         return rows.Take(requests.Count).Select(row => new GenerationResult(row.Output, row.Reason)).ToArray();
     }
 
-    private static (Tensor Ids, Tensor Mask) LeftPadded(IReadOnlyList<GenerationRequest> requests, int length)
+    internal static (Tensor Ids, Tensor Mask) LeftPadded(IReadOnlyList<GenerationRequest> requests, int length)
     {
         var ids = new long[requests.Count * length];
         var mask = new bool[requests.Count * length];

@@ -31,7 +31,7 @@ internal static class NativeAttention
         Tensor projected, (Tensor Cos, Tensor Sin) rotary, Tensor mask, (Tensor Keys, Tensor Values) cache, int slot,
         int heads, int kvHeads, int headDim, float scale)
     {
-        if (!NativeLinear.Enabled || !NativeLinear.Supported.HasFlag(NativeLinear.Isa.Avx512)) return null;
+        if (!NativeLinear.FusedKernels) return null;
         var dtype = projected.dtype;
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16) || mask.dtype != ScalarType.Float32) return null;
         Tensor[] operands = [projected, rotary.Cos, rotary.Sin, cache.Keys, cache.Values];

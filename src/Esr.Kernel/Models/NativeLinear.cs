@@ -44,6 +44,9 @@ public static class NativeLinear
         _ => "fp32, AVX2 (bf16 by libtorch)",
     };
 
+    /// <summary>Whether the AVX-512 kernels beyond the products (<see cref="NativeAttention"/>, <see cref="NativeRmsNorm"/>) run: switched on and on such a CPU.</summary>
+    internal static bool FusedKernels => Enabled && Supported.HasFlag(Isa.Avx512);
+
     /// <summary>The most input rows the kernels take in this dtype on this CPU (fp32 with AVX-512: any number).</summary>
     public static long MaxRows(ScalarType dtype) =>
         dtype == ScalarType.Float32 && Supported.HasFlag(Isa.Avx512) ? long.MaxValue : DotProductMaxRows;

@@ -15,7 +15,7 @@ internal static class NativeRmsNorm
     /// <summary>x [..., d] normalised over its last axis and scaled by <paramref name="weight"/> [d] (or 1 + weight); null where the kernel does not apply.</summary>
     internal static Tensor? TryApply(Tensor x, Tensor weight, float epsilon, bool weightIsOffsetFromOne)
     {
-        if (!NativeLinear.Enabled || !NativeLinear.Supported.HasFlag(NativeLinear.Isa.Avx512)) return null;
+        if (!NativeLinear.FusedKernels) return null;
         if (x.dtype is not (ScalarType.Float32 or ScalarType.BFloat16) || weight.dtype != x.dtype) return null;
         if (x.device_type != DeviceType.CPU || weight.device_type != DeviceType.CPU || !weight.is_contiguous()) return null;
         if (is_grad_enabled() && (x.requires_grad || weight.requires_grad)) return null;

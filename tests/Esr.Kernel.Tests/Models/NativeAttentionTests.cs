@@ -172,16 +172,8 @@ public class NativeAttentionTests
             cache.Layer(layer).Keys.fill_(float.NaN);
             cache.Layer(layer).Values.fill_(float.NaN);
         }
-        var length = requests.Max(r => r.PromptIds.Count);
-        var ids = new long[requests.Count * length];
-        var real = new bool[requests.Count * length];
-        for (var row = 0; row < requests.Count; row++)
-            for (var i = 0; i < requests[row].PromptIds.Count; i++)
-            {
-                ids[row * length + length - requests[row].PromptIds.Count + i] = requests[row].PromptIds[i];
-                real[row * length + length - requests[row].PromptIds.Count + i] = true;
-            }
-        var logits = new List<float[]> { TensorMemory.ToFloatArray(model.Forward(tensor(ids, [requests.Count, (long)length]), tensor(real, [requests.Count, (long)length]), cache, lastPositionOnly: true)) };
+        var (ids, real) = BatchGenerator.LeftPadded(requests, requests.Max(r => r.PromptIds.Count));
+        var logits = new List<float[]> { TensorMemory.ToFloatArray(model.Forward(ids, real, cache, lastPositionOnly: true)) };
         for (var step = 0; step < results.Min(r => r.TokenIds.Count); step++)
         {
             var next = results.Select(r => (long)r.TokenIds[step]).ToArray();
