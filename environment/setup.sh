@@ -14,7 +14,7 @@ command -v npm >/dev/null || need_apt+=(nodejs npm)
 command -v ldconfig >/dev/null || need_apt+=(libc-bin)
 # PNG figures are rendered by headless Chromium (Analysis/Figures/FigureExport); Debian packages it as chromium.
 command -v chromium >/dev/null || need_apt+=(chromium)
-# The engine's small-batch linear kernels (environment/build-native.sh) are C.
+# The engine's native kernels (environment/build-native.sh: products, decoding attention, RMS norm) are C.
 command -v gcc >/dev/null || need_apt+=(gcc)
 if ((${#need_apt[@]})); then
   log "installing ${need_apt[*]}"
