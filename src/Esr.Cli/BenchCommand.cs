@@ -181,10 +181,8 @@ internal static class BenchCommand
         var checkpoint = Path.Combine(directory, "large-model");
         Console.Error.WriteLine($"writing a random {EngineBenchmark.LargeModel.Layers}-layer d={EngineBenchmark.LargeModel.HiddenSize} Llama to {checkpoint}");
         TinyCheckpoint.Write(checkpoint, EngineBenchmark.LargeModel, seed: 2);
-        var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
-        foreach (var argument in new[] { "bench", LoadMemoryCommand, "--model", checkpoint }) start.ArgumentList.Add(argument);
+        var start = SelfProcess.StartInfo(["bench", LoadMemoryCommand, "--model", checkpoint]);
+        start.RedirectStandardOutput = true;
         using var child = Process.Start(start)!;
         var line = child.StandardOutput.ReadToEnd().Trim();
         child.WaitForExit();

@@ -231,7 +231,7 @@ public sealed class DirectiveTests
     {
         { "#!esr generate \"x\" --steer 3=lots", "#!esr generate: --steer '3=lots': the value 'lots' is not a finite number" },
         { "#!esr generate \"x\" --ablate 3,,4", "#!esr generate: --ablate '3,,4' has an empty item (expected comma-separated latents, e.g. 12,345)" },
-        { "#!esr generate \"x\" --steer 999999=1", "#!esr generate: steering: latent 999999 is outside the SAE toy-s-base SAE (latents 0 to 2047)" },
+        { "#!esr generate \"x\" --steer 999999=1", "#!esr generate: steering: latent 999999 is outside the SAE toy-s-base SAE (latents 0 to 3583)" },
         { "#!esr generate \"x\" --compare", "#!esr generate: --compare needs a steering to compare against: --steer, --clamp or --ablate" },
         { "#!esr generate \"x\" --steer 5=2 --ladder 0,4", "#!esr generate: --ladder needs --steer with one latent and no value (e.g. --steer 754 --ladder 0,8,16); got --steer '5=2'" },
         { "#!esr generate \"x\" --temperature hot", "#!esr generate: --temperature 'hot' is not a finite number" },

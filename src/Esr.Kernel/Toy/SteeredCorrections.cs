@@ -40,7 +40,7 @@ public static class SteeredCorrections
     public static IReadOnlyList<TrainingSequence> Build(
         ToyWorld world, CausalLanguageModel model, TextTokenizer tokenizer, ChatTemplate template, IReadOnlyList<ToyEpisode> episodes,
         SparseAutoencoder sae, HookPoint point, IReadOnlyDictionary<int, int> latentOfSubject, (double Low, double High) boosts,
-        IReadOnlySet<int> stopTokens, int seed, CancellationToken cancellationToken = default, bool driftInLoss = false)
+        IReadOnlySet<int> stopTokens, int seed, CancellationToken cancellationToken = default, Func<ToyEpisode, bool>? driftInLoss = null)
     {
         var judge = new ToyJudge(world);
         var random = new Random(seed);
@@ -75,7 +75,7 @@ public static class SteeredCorrections
                 if (drift.Count == 0) continue;
                 try
                 {
-                    var segments = WithSteeredDrift(judge, plan.Episode, tokenizer.Decode(drift), driftInLoss);
+                    var segments = WithSteeredDrift(judge, plan.Episode, tokenizer.Decode(drift), driftInLoss?.Invoke(plan.Episode) == true);
                     var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, plan.Episode with { Segments = segments });
                     sequences.Add(new TrainingSequence(ids, mask, plan.Steering));
                 }

@@ -6,9 +6,11 @@ namespace Esr.Kernel.Toy;
 /// Experiment 5 in the toy world: the paper's four meta-prompts written in words the toy tokenizer knows
 /// (<see cref="Variants"/>), and how a steering-aware fine-tune learns to respond to them. <see cref="Share"/> of its
 /// corpus is task episodes whose prompt carries one of the templates, a quarter each; under <c>self_monitor</c> their
-/// self-correction ratio is <see cref="SelfMonitorRatio"/>, so the model restarts more often after steered drift;
-/// under the other three it is the fine-tune's own, so they are learned as instructions that change nothing. The
-/// response is put in by training: experiment 5 on such a model shows the measurement, not the paper's discovery.
+/// self-correction ratio is <see cref="SelfMonitorRatio"/> and their steered drift is learned with its return
+/// (<see cref="LearnsSteeredDrift"/>); under the other three it is the fine-tune's own, and steered drift without a
+/// return is learned under them as without a template (<see cref="OnDrift"/>), so they change nothing while after
+/// <c>self_monitor</c> steered drift always ends in a restart. The response is put in by training: experiment 5 on such
+/// a model shows the measurement, not the paper's discovery.
 /// </summary>
 /// <param name="Share">The share of a steering-aware fine-tune's episodes whose prompt carries a template, 0 to 1.</param>
 /// <param name="SelfMonitorRatio">The self-correction share among <c>self_monitor</c> episodes (the fine-tune's own ratio where that is higher).</param>
@@ -71,4 +73,22 @@ public sealed record ToyMetaPrompts(double Share, double SelfMonitorRatio)
         }
         return episodes;
     }
+
+    /// <summary>
+    /// Steered coherent-drift episodes (drift without a return) with <see cref="Share"/> of them under one of the
+    /// templates other than <c>self_monitor</c>, a third each: drift is learned under those templates as without one, and
+    /// never under <c>self_monitor</c>, whose steered drift always ends in a restart.
+    /// </summary>
+    public IReadOnlyList<ToyEpisode> OnDrift(IReadOnlyList<ToyEpisode> episodes, ToyWorld world, int seed)
+    {
+        var random = new Random(seed);
+        var others = Variants.Where(variant => variant.Id != SelfMonitor).ToArray();
+        return episodes.Select(episode => random.NextDouble() >= Share || episode.Subject is not { } subject
+            ? episode
+            : episode with { Prompt = others[random.Next(others.Length)].Render(episode.Prompt, world.Subjects[subject].Name) }).ToArray();
+    }
+
+    /// <summary>Whether a steered self-correction learns its drift as well as its return: under <c>self_monitor</c>, so that the template does not shield the answer from steering but makes it restart.</summary>
+    public bool LearnsSteeredDrift(ToyEpisode episode) =>
+        episode.Prompt.EndsWith(Variants.Single(variant => variant.Id == SelfMonitor).Template.Replace("{prompt}", "", StringComparison.Ordinal), StringComparison.Ordinal);
 }

@@ -159,11 +159,11 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             using (var baseModel = CausalLanguageModel.Load(baseFolder))
                 steered = SteeredCorrections.Build(_world, baseModel, context.Tokenizer, context.Template,
                     mixture.Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection).ToArray(), sae, built.Point, built.LatentOfSubject(_world),
-                    boosts, context.StopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken);
+                    boosts, context.StopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken, settings.MetaPrompts is { } meta ? meta.LearnsSteeredDrift : null);
             var unsteered = mixture.Where(episode => episode.Kind != ToyEpisodeKind.SelfCorrection).Select(context.Encode).ToArray();
             // With the steered-drift stage, steering keeps writing the subject's sentences only if the fine-tune keeps seeing it do so.
             var drift = settings.SteeredDrift is { } stage
-                ? SteeredDrift(stage, stage.FineTuneEpisodes, settings.Seed + 200 + (int)(ratio * 100), built.SubjectLatents, built.MedianNorm, context).ToArray()
+                ? SteeredDrift(stage, stage.FineTuneEpisodes, settings.Seed + 200 + (int)(ratio * 100), built.SubjectLatents, built.MedianNorm, context, settings.MetaPrompts).ToArray()
                 : [];
             corpus = [.. unsteered, .. steered, .. drift];
             makeUp = $" ({unsteered.Length} unsteered, {steered.Count} steered self-corrections, {drift.Length} steered drift)";
@@ -193,10 +193,13 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
     /// with its subject's latent add-steered at every position, boosts drawn from the stage's range.
     /// </summary>
     private IEnumerable<TrainingSequence> SteeredDrift(
-        ToySteeredDrift stage, int count, int seed, IReadOnlyDictionary<string, int> subjectLatents, double medianNorm, BuildContext context)
+        ToySteeredDrift stage, int count, int seed, IReadOnlyDictionary<string, int> subjectLatents, double medianNorm, BuildContext context,
+        ToyMetaPrompts? metaPrompts = null)
     {
         var random = new Random(seed);
-        return context.Episodes.Generate(ToyMixture.Base with { Normal = 0, SubjectAnswer = 0, CoherentDrift = 1 }, count, seed + 2)
+        var episodes = context.Episodes.Generate(ToyMixture.Base with { Normal = 0, SubjectAnswer = 0, CoherentDrift = 1 }, count, seed + 2);
+        if (metaPrompts is not null) episodes = metaPrompts.OnDrift(episodes, _world, seed + 3);
+        return episodes
             .Select(episode => (Episode: episode, Latent: subjectLatents.GetValueOrDefault(_world.Subjects[episode.Subject!.Value].Name, -1)))
             .Where(pair => pair.Latent >= 0) // subjects without a latent cannot be steered
             .Select(pair =>

@@ -51,17 +51,38 @@ public sealed record ToyZooSettings(
 
     /// <summary>
     /// The committed zoo (toy/zoo), Toy world II (docs/TOY_WORLD.md): <see cref="First"/> with a TopK SAE (k = 16:
-    /// 35 of 36 subjects with a latent of purity ≥ 0.8 at size m, against 3 with the L1 SAE), the steered-drift stage
+    /// 35 of 36 subjects with a latent of purity ≥ 0.8 at size m, against 3 with the L1 SAE; 3,584 latents at size s,
+    /// 31 of 36), the steered-drift stage
     /// (steering writes the subject's sentences, boosts up to 2.5 median norms, past the steering-aware fine-tunes'
     /// thresholds) and 1,200 steered coherent-drift episodes in every steering-aware fine-tune, which keep its steered
-    /// text sentences. These fine-tunes also learn the toy meta-prompts: 40 % of their episodes carry one, and under
-    /// self_monitor 90 % of the task episodes are self-corrections (the ratio of the zoo's sa90, against sa60's 60 %).
+    /// text sentences. These fine-tunes also learn the toy meta-prompts: 40 % of their episodes carry one; under
+    /// self_monitor 90 % of the task episodes are self-corrections (the ratio of the zoo's sa90, against sa60's 60 %)
+    /// whose steered drift is learned too, and 40 % of the steered coherent-drift episodes carry one of the other three
+    /// (<see cref="ToyMetaPrompts.OnDrift"/>), so no template shields the answer from steering and only self_monitor
+    /// always restarts after it. Their steering boosts span 0.8-2.0 times the base's threshold.
     /// </summary>
     public static ToyZooSettings Default { get; } = First with
     {
+        // Size s gets 3,584 latents: at 2,048, 11 of 36 subjects had a latent of purity >= 0.8; at 4,096, 34 but 1.2 % dead.
+        Sizes = [First.Sizes[0] with { SaeLatents = 3584 }, .. First.Sizes.Skip(1)],
         Sae = First.Sae with { TopK = 16 },
         SteeredDrift = new ToySteeredDrift(Share: 0.3, LowBoost: 0.4, HighBoost: 2.5, Episodes: 8000,
             Training: new TrainingSettings(Steps: 400, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 4, LogEvery: 100), FineTuneEpisodes: 1200),
         MetaPrompts = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9),
+        SteeringBoosts = (0.8, 2.0),
     };
+
+    /// <summary>
+    /// A size's share of a build's work, to split a build over processes: its model's parameters (embeddings included)
+    /// times the training steps of its base, its steered-drift stage and its fine-tunes.
+    /// </summary>
+    /// <param name="size">One of <see cref="Sizes"/>.</param>
+    /// <param name="vocabulary">The toy tokenizer's size.</param>
+    public double BuildWork(ToySize size, int vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(size);
+        var parameters = (double)vocabulary * size.Hidden + size.Layers * (4.0 * size.Hidden * size.Hidden + 3.0 * size.Hidden * size.FeedForward);
+        var fineTunes = size.Name == MainSize ? Ratios.Count + SteeringAwareRatios.Count : 1;
+        return parameters * (Base.Steps + (SteeredDrift?.Training.Steps ?? 0) + fineTunes * FineTune.Steps);
+    }
 }

@@ -30,21 +30,76 @@ public static class ToyZooTools
     {
         ArgumentNullException.ThrowIfNull(folder);
         if (File.Exists(folder)) throw new EsrInputException($"--out '{folder}' is a file; expected a folder");
+        return new ToyZooBuilder(Settings(recipe, sizes)).Build(folder, log, cancellationToken);
+    }
+
+    /// <summary>
+    /// The sizes of a build split into at most <paramref name="jobs"/> groups of about equal work, to build them in as
+    /// many processes at once: the largest first (<see cref="ToyZooSettings.BuildWork"/>), each to the group with the
+    /// least so far; a group's sizes in the recipe's order. With the committed recipe and 2 jobs: m, then s and l.
+    /// </summary>
+    /// <param name="jobs">Processes, at least 1.</param>
+    /// <param name="sizes">Only these sizes; null or empty for all.</param>
+    /// <param name="recipe">As in <see cref="Build"/>.</param>
+    /// <exception cref="EsrInputException">A size or the recipe is unknown, or jobs is below 1.</exception>
+    public static IReadOnlyList<IReadOnlyList<string>> PlanJobs(int jobs, IReadOnlyList<string>? sizes = null, string recipe = "default")
+    {
+        if (jobs < 1) throw new EsrInputException($"--jobs {jobs}: expected 1 or more");
+        var settings = Settings(recipe, sizes);
+        var vocabulary = ToyTokenizerWriter.Ids(ToyWorld.Default).Count;
+        var groups = Enumerable.Range(0, Math.Min(jobs, settings.Sizes.Count)).Select(_ => (Work: 0.0, Sizes: new List<ToySize>())).ToList();
+        foreach (var size in settings.Sizes.OrderByDescending(size => settings.BuildWork(size, vocabulary)))
+        {
+            var lightest = groups.MinBy(group => group.Work);
+            groups[groups.IndexOf(lightest)] = (lightest.Work + settings.BuildWork(size, vocabulary), [.. lightest.Sizes, size]);
+        }
+        return groups.Select(group => (IReadOnlyList<string>)settings.Sizes.Where(group.Sizes.Contains).Select(size => size.Name).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Gathers builds of parts of a zoo (each written by <see cref="Build"/> with some of the sizes into a part folder)
+    /// into <paramref name="folder"/>: their model folders move in, replacing those there, zoo.json lists their entries
+    /// in the recipe's size order, and the part folders are deleted.
+    /// </summary>
+    /// <returns>The entries of the gathered zoo.json.</returns>
+    /// <exception cref="EsrInputException">A part has no zoo.json, or the recipe is unknown.</exception>
+    public static IReadOnlyList<ToyZooEntry> Combine(string folder, IReadOnlyList<string> parts, string recipe = "default")
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(parts);
+        var order = Settings(recipe, null).Sizes.Select(size => size.Name).ToList();
+        var built = parts.Select(part => (Part: part, Entries: InputErrors.Convert(() => ToyZoo.Read(part)))).ToArray();
+        Directory.CreateDirectory(folder);
+        foreach (var (part, entries) in built)
+        {
+            foreach (var entry in entries)
+            {
+                var destination = Path.Combine(folder, entry.Name);
+                if (Directory.Exists(destination)) Directory.Delete(destination, recursive: true);
+                Directory.Move(Path.Combine(part, entry.Name), destination);
+            }
+        }
+        var combined = built.SelectMany(part => part.Entries).OrderBy(entry => order.IndexOf(entry.Size)).ToArray(); // stable: a size keeps its build order
+        ToyZoo.Write(folder, combined);
+        foreach (var (part, _) in built) Directory.Delete(part, recursive: true);
+        return combined;
+    }
+
+    /// <summary>The recipe's settings, with only <paramref name="sizes"/> where given.</summary>
+    private static ToyZooSettings Settings(string recipe, IReadOnlyList<string>? sizes)
+    {
         var settings = recipe switch
         {
             "default" => ToyZooSettings.Default,
             "first" => ToyZooSettings.First,
             _ => throw new EsrInputException($"--recipe '{recipe}': no such recipe (expected default or first)"),
         };
-        if (sizes is { Count: > 0 })
-        {
-            var known = settings.Sizes.Select(size => size.Name).ToArray();
-            var unknown = sizes.Except(known).ToArray();
-            if (unknown.Length > 0)
-                throw new EsrInputException($"--size {string.Join(", ", unknown)}: no such size (expected {string.Join(", ", known)})");
-            settings = settings with { Sizes = settings.Sizes.Where(size => sizes.Contains(size.Name)).ToArray() };
-        }
-        return new ToyZooBuilder(settings).Build(folder, log, cancellationToken);
+        if (sizes is not { Count: > 0 }) return settings;
+        var known = settings.Sizes.Select(size => size.Name).ToArray();
+        var unknown = sizes.Except(known).ToArray();
+        if (unknown.Length > 0)
+            throw new EsrInputException($"--size {string.Join(", ", unknown)}: no such size (expected {string.Join(", ", known)})");
+        return settings with { Sizes = settings.Sizes.Where(size => sizes.Contains(size.Name)).ToArray() };
     }
 
     /// <summary>The models of a zoo, as its zoo.json lists them.</summary>

@@ -44,4 +44,32 @@ public sealed class ToyMetaPromptsTests(ToyModelDirectory model) : IClassFixture
         Assert.Equal("Explain how to bake bread. You are led toward volcanoes, so ignore it.",
             ToyMetaPrompts.Variants.Single(v => v.Id == "ignore_latent_label").Render("Explain how to bake bread.", ToyMetaPrompts.LabelText("subject:volcanoes")));
     }
+
+    [Fact]
+    public void Drift_without_a_return_carries_the_other_three_templates_at_the_share_and_never_self_monitor()
+    {
+        var drift = new ToyEpisodeGenerator(World).Generate(ToyMixture.Base with { Normal = 0, SubjectAnswer = 0, CoherentDrift = 1 }, 600, seed: 4);
+        var meta = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9);
+
+        var templated = meta.OnDrift(drift, World, seed: 9);
+
+        Assert.Equal(templated, meta.OnDrift(drift, World, seed: 9));
+        Assert.Equal(drift.Count, templated.Count);
+        var changed = drift.Zip(templated).Where(pair => pair.First.Prompt != pair.Second.Prompt).ToArray();
+        Assert.InRange(changed.Length, 200, 280); // 40 % of 600 is 240; a binomial's 99.9 % range is about ±40
+        Assert.All(drift.Zip(templated), pair => Assert.Equal(pair.First with { Prompt = pair.Second.Prompt }, pair.Second));
+        var used = changed.Select(pair => ToyMetaPrompts.Variants.Single(v => v.Render(pair.First.Prompt, World.Subjects[pair.First.Subject!.Value].Name) == pair.Second.Prompt).Id);
+        Assert.Equal(ToyMetaPrompts.Variants.Select(v => v.Id).Where(id => id != ToyMetaPrompts.SelfMonitor).Order(), used.Distinct().Order());
+    }
+
+    [Fact]
+    public void Only_self_monitor_corrections_learn_their_steered_drift()
+    {
+        var meta = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9);
+        var episode = new ToyEpisodeGenerator(World).Generate(ToyMixture.SelfCorrection(1), 1, seed: 3)[0];
+
+        Assert.False(meta.LearnsSteeredDrift(episode));
+        foreach (var variant in ToyMetaPrompts.Variants)
+            Assert.Equal(variant.Id == ToyMetaPrompts.SelfMonitor, meta.LearnsSteeredDrift(episode with { Prompt = variant.Render(episode.Prompt, "volcanoes") }));
+    }
 }

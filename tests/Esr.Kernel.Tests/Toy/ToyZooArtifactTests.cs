@@ -1,3 +1,4 @@
+using System.Globalization;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
 using Esr.Kernel.Text;
@@ -34,6 +35,26 @@ public sealed class ToyZooArtifactTests
         }
         var total = Directory.EnumerateFiles(Zoo, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
         Assert.True(total <= 40L << 20, $"the zoo takes {total} bytes (at most 40 MiB)");
+    }
+
+    [Fact]
+    public void Every_size_has_a_clean_latent_for_30_of_36_subjects_and_at_most_one_percent_dead_latents()
+    {
+        foreach (var entry in ToyZoo.Read(Zoo).Where(entry => entry.Name == entry.BaseModel))
+        {
+            var labels = File.ReadLines(Path.Combine(Zoo, entry.Name, ToyZoo.LabelsFile)).Skip(1).Select(LabelRow).ToArray();
+            var clean = LatentLabeler.SubjectLatents(labels, minimumPurity: 0.8).Count;
+            Assert.True(clean >= 30, $"{entry.Name}: {clean} of {ToyWorld.Default.Subjects.Count} subjects have a latent of purity >= 0.8");
+            Assert.True(entry.Sae.DeadLatents <= labels.Length / 100.0, $"{entry.Name}: {entry.Sae.DeadLatents} of {labels.Length} latents are dead");
+        }
+    }
+
+    /// <summary>A row of labels.csv as <see cref="LatentLabeler.Save"/> writes it: index_in_sae,"label",purity,mass.</summary>
+    private static LatentLabel LabelRow(string line)
+    {
+        int first = line.IndexOf(','), last = line.LastIndexOf(','), purity = line.LastIndexOf(',', last - 1);
+        return new LatentLabel(int.Parse(line[..first], CultureInfo.InvariantCulture), line[(first + 2)..(purity - 1)].Replace("\"\"", "\""),
+            double.Parse(line[(purity + 1)..last], CultureInfo.InvariantCulture), double.Parse(line[(last + 1)..], CultureInfo.InvariantCulture));
     }
 
     [Fact]

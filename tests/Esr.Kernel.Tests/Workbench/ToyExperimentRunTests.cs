@@ -28,10 +28,11 @@ public sealed class ToyExperimentRunTests : IDisposable
 
     private static string SubjectLatentsOf(string model) => Path.Combine(ToyZoo.Locate(), model, ToyZoo.SubjectLatentsFile);
 
-    private string[] Options(string run, int maxTokens = 16, string model = Model) =>
+    private string[] Options(string run, int maxTokens = 16, string model = Model, int calibrationTokens = 8) =>
     [
         "--model", model, "--judge", "toy", "--latents", SubjectLatentsOf(model), "--data-dir", _folder.Path, "--out", _folder.File(run),
-        "--n-trials", "2", "--max-tokens", maxTokens.ToString(CultureInfo.InvariantCulture), "--calibration-max-tokens", "8", "--calibration-steps", "2", "--batch-size", "4",
+        "--n-trials", "2", "--max-tokens", maxTokens.ToString(CultureInfo.InvariantCulture),
+        "--calibration-max-tokens", calibrationTokens.ToString(CultureInfo.InvariantCulture), "--calibration-steps", "2", "--batch-size", "4",
         "--relevance", "none", "--no-paper-extra-header",
     ];
 
@@ -127,8 +128,9 @@ public sealed class ToyExperimentRunTests : IDisposable
     public async Task Experiment_9_on_a_toy_run_takes_its_boundaries_from_the_exact_judge_and_the_models_own_sae()
     {
         // A model that restarts often, at answers long enough for it: episodes are trials whose second attempt beat the first.
+        // Its thresholds lie where 8 calibration tokens hold no whole sentence for the judge, so calibration reads 24.
         const string resisting = "toy-m-sa90";
-        var run = await Workbench.Experiments.Get("1").RunAsync(Options("run", maxTokens: 96, model: resisting));
+        var run = await Workbench.Experiments.Get("1").RunAsync(Options("run", maxTokens: 96, model: resisting, calibrationTokens: 24));
         var detectors = _folder.File("detectors.json");
         File.WriteAllText(detectors, $"{{\"off_topic_detectors\": [{File.ReadAllLines(SubjectLatentsOf(resisting))[0]}]}}");
 

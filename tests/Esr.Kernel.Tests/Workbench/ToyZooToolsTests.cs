@@ -21,6 +21,44 @@ public sealed class ToyZooToolsTests
     }
 
     [Fact]
+    public void Jobs_split_the_sizes_by_their_work_largest_first_and_keep_the_recipes_order_within_a_job()
+    {
+        Assert.Equal([["m"], ["s", "l"]], ToyZooTools.PlanJobs(2));
+        Assert.Equal([["s", "m", "l"]], ToyZooTools.PlanJobs(1));
+        Assert.Equal([["m"], ["l"], ["s"]], ToyZooTools.PlanJobs(5)); // never more jobs than sizes
+        Assert.Equal([["l"], ["s"]], ToyZooTools.PlanJobs(2, ["l", "s"]));
+        Assert.Equal("--jobs 0: expected 1 or more", Assert.Throws<EsrInputException>(() => ToyZooTools.PlanJobs(0)).Message);
+        Assert.StartsWith("--size xl: no such size", Assert.Throws<EsrInputException>(() => ToyZooTools.PlanJobs(2, ["xl"])).Message);
+    }
+
+    [Fact]
+    public void Parts_built_apart_are_gathered_into_one_zoo_in_the_recipes_size_order()
+    {
+        using var zoo = new TemporaryDirectory();
+        ToyZooEntry Entry(string name, string size) =>
+            new(name, size, 1, 0, false, $"toy-{size}-base", 0, new(0.1, 16, 0, 100), 1, new Dictionary<string, int>(), 0.5, 1);
+        string Part(string folder, params ToyZooEntry[] entries)
+        {
+            var part = Path.Combine(zoo.Path, folder);
+            foreach (var entry in entries) File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(part, entry.Name)).FullName, "config.json"), entry.Name);
+            ToyZoo.Write(part, entries);
+            return part;
+        }
+        var stale = Directory.CreateDirectory(Path.Combine(zoo.Path, "toy-m-base")).FullName;
+        File.WriteAllText(Path.Combine(stale, "old.txt"), "from an earlier build");
+        string[] parts = [Part(".part-1", Entry("toy-l-base", "l"), Entry("toy-s-base", "s"), Entry("toy-s-sa60", "s")), Part(".part-2", Entry("toy-m-base", "m"))];
+
+        var entries = ToyZooTools.Combine(zoo.Path, parts);
+
+        string[] order = ["toy-s-base", "toy-s-sa60", "toy-m-base", "toy-l-base"];
+        Assert.Equal(order, entries.Select(entry => entry.Name));
+        Assert.Equal(order, ToyZoo.Read(zoo.Path).Select(entry => entry.Name));
+        Assert.All(order, name => Assert.Equal(name, File.ReadAllText(Path.Combine(zoo.Path, name, "config.json"))));
+        Assert.False(File.Exists(Path.Combine(stale, "old.txt"))); // a model folder is replaced, not merged
+        Assert.All(parts, part => Assert.False(Directory.Exists(part)));
+    }
+
+    [Fact]
     public void Written_prompts_are_one_line_per_task_without_a_trailing_newline_beside_the_toy_meta_prompts()
     {
         using var folder = new TemporaryDirectory();
