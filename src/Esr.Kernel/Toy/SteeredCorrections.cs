@@ -36,7 +36,7 @@ public static class SteeredCorrections
     /// <param name="stopTokens">Stop tokens of generation.</param>
     /// <param name="seed">Seeds boosts, cuts and sampling.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
-    /// <param name="driftInLoss">Whether the steered text is learned too (it keeps steering writing it), not only what follows it.</param>
+    /// <param name="driftInLoss">Which episodes learn their steered text too (it keeps steering writing it), not only what follows it; null for none.</param>
     public static IReadOnlyList<TrainingSequence> Build(
         ToyWorld world, CausalLanguageModel model, TextTokenizer tokenizer, ChatTemplate template, IReadOnlyList<ToyEpisode> episodes,
         SparseAutoencoder sae, HookPoint point, IReadOnlyDictionary<int, int> latentOfSubject, (double Low, double High) boosts,

@@ -190,7 +190,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
     /// <summary>
     /// <paramref name="count"/> coherent-drift episodes (0-2 steps, then a subject's sentences, all in the loss), each
-    /// with its subject's latent add-steered at every position, boosts drawn from the stage's range.
+    /// with its subject's latent add-steered at every position, boosts drawn from the stage's range; with
+    /// <paramref name="metaPrompts"/>, some under the templates other than self_monitor (<see cref="ToyMetaPrompts.OnDrift"/>).
     /// </summary>
     private IEnumerable<TrainingSequence> SteeredDrift(
         ToySteeredDrift stage, int count, int seed, IReadOnlyDictionary<string, int> subjectLatents, double medianNorm, BuildContext context,
