@@ -39,17 +39,18 @@ internal static class ToyCommand
         {
             var folder = parse.GetValue(outFolder)!;
             var threads = parse.GetValue(buildThreads);
+            var recipeName = parse.GetValue(recipe)!;
             var watch = Stopwatch.StartNew();
-            var groups = ToyZooTools.PlanJobs(parse.GetValue(jobs), parse.GetValue(sizes), parse.GetValue(recipe)!);
+            var groups = ToyZooTools.PlanJobs(parse.GetValue(jobs), parse.GetValue(sizes), recipeName);
             IReadOnlyList<ToyZooEntry> entries;
             if (groups.Count > 1)
-                entries = await ToyBuildJobs.RunAsync(folder, groups, threads, parse.GetValue(recipe)!, cancellationToken);
+                entries = await ToyBuildJobs.RunAsync(folder, groups, threads, recipeName, cancellationToken);
             else
             {
                 Workbench.UsePortableNumerics(); // before the first tensor operation, so that the zoo rebuilds the same on any CPU
                 Workbench.SetThreads(threads);
                 var log = new Progress(line => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed:mm\\:ss}] {line}")));
-                entries = ToyZooTools.Build(folder, parse.GetValue(sizes), log, cancellationToken, parse.GetValue(recipe)!);
+                entries = ToyZooTools.Build(folder, parse.GetValue(sizes), log, cancellationToken, recipeName);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"built {entries.Count} models into {folder} in {watch.Elapsed.TotalMinutes:F1} min on {threads} thread(s){(groups.Count > 1 ? $" in each of {groups.Count} processes" : "")}"));

@@ -48,10 +48,10 @@ public static class ToyZooTools
         var settings = Settings(recipe, sizes);
         var vocabulary = ToyTokenizerWriter.Ids(ToyWorld.Default).Count;
         var groups = Enumerable.Range(0, Math.Min(jobs, settings.Sizes.Count)).Select(_ => (Work: 0.0, Sizes: new List<ToySize>())).ToList();
-        foreach (var size in settings.Sizes.OrderByDescending(size => settings.BuildWork(size, vocabulary)))
+        foreach (var (size, work) in settings.Sizes.Select(size => (size, settings.BuildWork(size, vocabulary))).OrderByDescending(pair => pair.Item2))
         {
             var lightest = groups.MinBy(group => group.Work);
-            groups[groups.IndexOf(lightest)] = (lightest.Work + settings.BuildWork(size, vocabulary), [.. lightest.Sizes, size]);
+            groups[groups.IndexOf(lightest)] = (lightest.Work + work, [.. lightest.Sizes, size]);
         }
         return groups.Select(group => (IReadOnlyList<string>)settings.Sizes.Where(group.Sizes.Contains).Select(size => size.Name).ToArray()).ToArray();
     }
