@@ -2,11 +2,11 @@
 # Measures the toy zoo against the issue's targets with the experiment runners and the exact judge (docs/TOY_WORLD.md,
 # "What it shows"). Per model: experiment 1 on its subject latents (each calibrated to a first-attempt score of 30 by
 # the paper's bisection, then steered on fresh prompts) and experiment 8 (the same prompts, no steering); per
-# steering-aware model, the toy world's off-topic detectors found on its experiment-1 trials (esr toy detectors). For
-# the main steering-aware model and its base: experiment 2 (boost sweep). For the main steering-aware model:
-# experiment 5 (the toy meta-prompts that `esr toy prompts` writes, on its experiment-1 prompts), the paper's detector
-# discovery (experiment 3a), then experiment 3 (its toy detectors zero-clamped while steering) and 10 (random sets of the
-# same size).
+# steering-aware model, experiment 3 (its off_topic_detectors.json, which the build wrote, zero-ablated while
+# steering) and 10 (random sets of the same size), and the five latents that best tell its off-topic sentence ends from
+# its on-task ones on its experiment-1 answers (esr toy detectors --sentence-ends). For the main steering-aware model and
+# its base: experiment 2 (boost sweep). For the main steering-aware model: experiment 5 (the toy meta-prompts that
+# `esr toy prompts` writes, on its experiment-1 prompts) and the paper's detector discovery (experiment 3a).
 # Usage: toy/measure-zoo.sh [OUT_DIR] [MODEL...]   (default runs/toy and every model of toy/zoo/zoo.json)
 # Needs a build (environment/setup.sh). Runs resume: a second call skips what is stored.
 set -euo pipefail
@@ -39,8 +39,17 @@ steer() {  # steer EXPERIMENT MODEL BLOCK RUN_DIR [OPTION...]
 while IFS=$'\t' read -r name block steering_aware; do
   steer 1 "$name" "$block" "$out/exp1-$name" --latents "$zoo/$name/subject_latents.txt" --n-trials "$trials"
   steer 8 "$name" "$block" "$out/exp8-$name" --from-results "$out/exp1-$name"
-  if [[ "$steering_aware" == "True" && ! -f "$out/detectors-$name.json" ]]; then
-    esr toy detectors --model "$zoo/$name" --from-results "$out/exp1-$name" --out "$out/detectors-$name.json"
+  if [[ "$steering_aware" == "True" ]]; then
+    # The five latents whose activation best tells its off-topic sentence ends from its on-task ones, on these answers.
+    if [[ ! -f "$out/detectors-$name.json" ]]; then
+      esr toy detectors --model "$zoo/$name" --from-results "$out/exp1-$name" --sentence-ends --min-auc 0 --max-detectors 5 --out "$out/detectors-$name.json"
+    fi
+    if [[ -f "$zoo/$name/off_topic_detectors.json" ]]; then
+      steer 3 "$name" "$block" "$out/exp3-$name" --from-results "$out/exp1-$name" --ablate "$zoo/$name/off_topic_detectors.json"
+      steer 10 "$name" "$block" "$out/exp10-$name" --from-results "$out/exp1-$name" --ablate "$zoo/$name/off_topic_detectors.json"
+    else
+      echo "measure-zoo: $name has no off_topic_detectors.json, so experiments 3 and 10 have nothing to ablate" >&2
+    fi
   fi
 done <<< "$models"
 
@@ -52,16 +61,9 @@ if [[ -n "$main_block" ]]; then
     steer 2 "$name" "$main_block" "$out/exp2-$name" --threshold-cache "$cache" --latents "$zoo/$name/subject_latents.txt" --n-trials 3
   done
   steer 5 "$main_model" "$main_block" "$out/exp5-$main_model" --from-results "$out/exp1-$main_model" --variants "$out/data/meta_prompts.json"
-  # The paper's contrastive rule, reported beside the toy world's detectors, which experiments 3 and 10 ablate.
+  # The paper's contrastive rule, reported beside the toy world's detectors.
   esr experiment 3a --model "$zoo/$main_model" --sae "$zoo/$main_model/sae" --layer "$main_block" --prompts "$out/data/prompts.txt" \
     --temperature 0.6 --max-tokens 160 --repetition-penalty 1.0 --no-paper-extra-header --out "$out/detectors-3a-$main_model.json"
-  detectors="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["off_topic_detectors"]))' "$out/detectors-$main_model.json")"
-  if (( detectors > 0 )); then
-    steer 3 "$main_model" "$main_block" "$out/exp3-$main_model" --from-results "$out/exp1-$main_model" --ablate "$out/detectors-$main_model.json"
-    steer 10 "$main_model" "$main_block" "$out/exp10-$main_model" --from-results "$out/exp1-$main_model" --ablate "$out/detectors-$main_model.json"
-  else
-    echo "measure-zoo: esr toy detectors found no off-topic detector in $main_model, so experiments 3 and 10 have nothing to ablate" >&2
-  fi
 fi
 
 # One line per model: experiment 1 (steered at each latent's threshold) and 8 (the same prompts, no steering), and
@@ -115,4 +117,20 @@ if prompted:
     for variant in sorted({t["condition"] for t in prompted}):
         n, first, multi, esr, _ = summary([t for t in prompted if t["condition"] == variant])
         print(f"{variant:20} {n:3}   {first:5.1f}  {multi:5.1f}  {esr:4.1f}")
+# Experiments 3 and 10 per steering-aware model: its detectors zero-ablated, then random sets of the same size.
+ablations = [name for name, entry in zoo.items() if entry["SteeringAware"] and trials(f"exp3-{name}")]
+for name, entry in zoo.items():
+    path = os.path.join(out, f"detectors-{name}.json")
+    if entry["SteeringAware"] and os.path.exists(path):
+        stats = json.load(open(path))["detector_stats"]
+        print(f"{name}: best sentence-end AUC " + ", ".join(f"{latent} {s['auc']:.3f}" for latent, s in stats.items()))
+if ablations:
+    print("\nablation (experiments 3, 10)  detectors (first ones)  condition            n   first  multi%        ESR%")
+    for name in ablations:
+        found = json.load(open(os.path.join(os.path.dirname(sys.argv[2]), name, "off_topic_detectors.json")))["off_topic_detectors"]
+        rows = [("steered", trials(f"exp1-{name}"))] + [(c, [t for t in trials(run) if t["condition"] == c])
+                for run in (f"exp3-{name}", f"exp10-{name}") for c in sorted({t["condition"] for t in trials(run)})]
+        for condition, group in rows:
+            n, first, multi, esr, _ = summary(group)
+            print(f"{name:29} {','.join(map(str, found))[:22]:22} {condition:20} {n:3}   {first:5.1f}  {wald(multi, n)}  {wald(esr, n)}")
 PY

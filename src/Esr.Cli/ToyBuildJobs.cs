@@ -37,7 +37,7 @@ internal static class ToyBuildJobs
 
     private static Process Start(IReadOnlyList<string> sizes, string part, int threads, string recipe, string name)
     {
-        var start = SelfProcess.StartInfo(["toy", "build", "--out", part, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--recipe", recipe, .. sizes.SelectMany(size => new[] { "--size", size })]);
+        var start = SelfProcess.StartInfo(["toy", "build", "--out", part, "--jobs", "1", "--threads", threads.ToString(CultureInfo.InvariantCulture), "--recipe", recipe, .. sizes.SelectMany(size => new[] { "--size", size })]);
         start.RedirectStandardError = start.RedirectStandardOutput = true;
         var child = new Process { StartInfo = start };
         DataReceivedEventHandler forward = (_, line) =>

@@ -113,12 +113,13 @@ internal static class ToyCommand
         var layer = CliOptions.OptionalInteger("--layer", "Block the SAE reads and the steering applies at (default: the block the run steered)", minimum: 0);
         var minAuc = CliOptions.Number("--min-auc", 0.9, "Least AUC of a detector", value => value is >= 0 and <= 1, "between 0 and 1");
         var maxDetectors = CliOptions.Integer("--max-detectors", 26, "Most detectors kept (the paper's set has 26)", minimum: 1);
+        var sentenceEnds = new Option<bool>("--sentence-ends") { Description = "Read only each sentence's last token, where the model decides whether a marker follows" };
         var detectorDevice = CliOptions.Device();
         var detectors = new Command("detectors",
             "The toy world's off-topic detectors by separability (not the paper's contrastive rule, experiment 3a): latents whose activation separates "
             + "the off-topic tokens of an experiment-1 run's steered first attempts from their on-task ones, by the exact judge's sentence labels")
         {
-            detectorModel, fromResults, detectorsOut, sae, layer, minAuc, maxDetectors, detectorDevice,
+            detectorModel, fromResults, detectorsOut, sae, layer, minAuc, maxDetectors, sentenceEnds, detectorDevice,
         };
         detectors.SetAction((parse, cancellationToken) =>
         {
@@ -127,7 +128,7 @@ internal static class ToyCommand
             {
                 Model = parse.GetRequiredValue(detectorModel), FromResults = parse.GetRequiredValue(fromResults), Out = file,
                 Sae = parse.GetValue(sae), Layer = parse.GetValue(layer), Rule = new ToyDetectorRule(parse.GetValue(minAuc), parse.GetValue(maxDetectors)),
-                Device = parse.GetRequiredValue(detectorDevice),
+                SentenceEnds = parse.GetValue(sentenceEnds), Device = parse.GetRequiredValue(detectorDevice),
             }, cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Detectors.Count} off-topic detectors (AUC >= {result.Options.Rule.MinAuc}) over {result.Trials} steered trials, "

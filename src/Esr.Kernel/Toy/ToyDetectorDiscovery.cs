@@ -33,7 +33,7 @@ public static class ToyDetectorDiscovery
             // The prompt as generation fed it, then the response's own tokens: no end-of-turn token after them.
             var promptIds = model.PromptIds(trial.Prompt);
             var responseIds = model.Tokenizer.Encode(trial.Response, addSpecialTokens: false);
-            var labels = FirstAttemptLabels(judge, trial, model.TokenStrings(responseIds));
+            var labels = FirstAttemptLabels(judge, trial, model.TokenStrings(responseIds), options.SentenceEnds);
             var steering = TrialRunner.Interventions(steered: true, trial.Latent, trial.Boost, trial.AblatedLatents);
             var trace = model.Read([.. promptIds, .. responseIds], null, steering);
             for (var i = 0; i < labels.Length; i++)
@@ -49,7 +49,7 @@ public static class ToyDetectorDiscovery
     }
 
     // Per response token: true when off topic, false when on task, null outside the first attempt's scored sentences.
-    private static bool?[] FirstAttemptLabels(ToyJudge judge, TrialRecord trial, IReadOnlyList<string> tokenTexts)
+    private static bool?[] FirstAttemptLabels(ToyJudge judge, TrialRecord trial, IReadOnlyList<string> tokenTexts, bool sentenceEnds)
     {
         ToyClassification classification;
         try
@@ -70,7 +70,8 @@ public static class ToyDetectorDiscovery
             cursor = at + tokenTexts[i].Length;
             while (sentence + 1 < sentences.Count && starts[sentence + 1] <= at) sentence++;
             var s = sentences[sentence];
-            if (s.Segment == 0 && s.Scored && at < starts[sentence] + s.Text.Length) labels[i] = s.Kind != ToySentenceKind.OnTask;
+            var end = starts[sentence] + s.Text.Length;
+            if (s.Segment == 0 && s.Scored && at < end && (!sentenceEnds || cursor >= end)) labels[i] = s.Kind != ToySentenceKind.OnTask;
         }
         return labels;
     }

@@ -6,6 +6,12 @@ public sealed record ToyDetectorOptions
     /// <summary>Which latents count as detectors (AUC ≥ 0.9, at most 26).</summary>
     public ToyDetectorRule Rule { get; init; } = new();
 
+    /// <summary>
+    /// Whether only each sentence's last token is read (where the model decides whether a marker follows) rather than
+    /// every token of it.
+    /// </summary>
+    public bool SentenceEnds { get; init; }
+
     /// <summary>The world whose exact judge labels the sentences; null for the default world.</summary>
     public ToyWorld? World { get; init; }
 

@@ -31,6 +31,9 @@ public sealed class ToyEvaluation(
     /// <summary>Sampling of every generation: temperature 0.3 (the short-trained toy models write garbage more often at 0.7), long enough for a restart.</summary>
     public SamplingOptions Sampling { get; set; } = new(Temperature: 0.3, MaxNewTokens: 96);
 
+    /// <summary>Latents zero-ablated in every answer, steered or not (experiment 3's ablation); none by default.</summary>
+    public IReadOnlyList<int> Ablated { get; set; } = [];
+
     /// <summary>Loads a zoo model with its SAE and the subject latents from zoo.json, on <paramref name="device"/> (null: the CPU).</summary>
     public static ToyEvaluation ForZooModel(string zooFolder, ToyZooEntry entry, TorchSharp.torch.Device? device = null)
     {
@@ -60,8 +63,10 @@ public sealed class ToyEvaluation(
             return (Prompt: prompt, Latent: latent, Seed: random.Next());
         }).ToArray();
         var requests = plans.Select(plan => chat.Request(chat.PromptIds(plan.Prompt), Sampling, plan.Seed)).ToArray();
+        IReadOnlyList<Intervention> ablation = Ablated.Count == 0 ? [] : [new AblateLatents(Ablated)];
         using var hook = InterventionHook.PerRow(sae, plans.Select(plan => boostInNorms == 0
-            ? null : (IReadOnlyList<Intervention>)[new AddLatent(plan.Latent, (float)(boostInNorms * medianNorm))]).ToArray());
+            ? (ablation.Count == 0 ? null : ablation)
+            : (IReadOnlyList<Intervention>)[new AddLatent(plan.Latent, (float)(boostInNorms * medianNorm)), .. ablation]).ToArray());
         var results = new BatchGenerator(chat.Model).Generate(requests, new ActivationHooks().Add(point, hook), cancellationToken: cancellationToken);
         var trials = new List<GradedTrial>();
         for (var i = 0; i < plans.Length; i++)

@@ -25,6 +25,7 @@ public static class ToyTrainer
     /// <param name="steering">Where the sequences' steering applies; required when any sequence has steering.</param>
     /// <param name="progress">Receives a loss entry every <see cref="TrainingSettings.LogEvery"/> steps.</param>
     /// <param name="cancellationToken">Checked between steps.</param>
+    /// <param name="change">When set, the data is replaced part-way through.</param>
     /// <returns>The logged losses.</returns>
     public static IReadOnlyList<TrainingLogEntry> Train(
         CausalLanguageModel model,
@@ -32,17 +33,26 @@ public static class ToyTrainer
         TrainingSettings settings,
         TrainingSteering? steering = null,
         IProgress<TrainingLogEntry>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        TrainingSwitch? change = null)
     {
         settings.Validate();
         Check(data, model.Config.VocabularySize, steering);
         var random = new Random(settings.Seed);
+        var step = 0;
         model.TrackGradients(true);
         try
         {
             using var optimizer = optim.AdamW(model.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
             return TrainingLoop.Run(optimizer, settings.Steps, settings.LearningRateAt, settings.LogEvery, () =>
             {
+                if (change is not null && step++ == change.AtStep)
+                {
+                    model.TrackGradients(false);
+                    data = change.Data();
+                    Check(data, model.Config.VocabularySize, steering);
+                    model.TrackGradients(true);
+                }
                 var batch = Enumerable.Range(0, settings.BatchSize).Select(_ => data[random.Next(data.Count)]).ToArray();
                 optimizer.zero_grad();
                 var loss = BatchLoss(model, batch, steering);

@@ -26,6 +26,12 @@ public static class ToyZoo
     /// <summary>The subject latents (distinct, ascending, one per line) inside a model folder: <c>esr experiment --latents</c> takes it.</summary>
     public const string SubjectLatentsFile = "subject_latents.txt";
 
+    /// <summary>
+    /// A steering-aware model's off-topic detectors in the paper's detector-file format (<c>esr experiment 3 --ablate</c>
+    /// reads it), written by its build: the latents its restarts were trained to need (<see cref="ToyZooSettings.TrainedDetectors"/>).
+    /// </summary>
+    public const string DetectorsFile = "off_topic_detectors.json";
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>

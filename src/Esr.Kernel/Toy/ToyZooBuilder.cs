@@ -1,9 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Esr.Kernel.Experiments;
 using Esr.Kernel.Generation;
 using Esr.Kernel.Hooks;
 using Esr.Kernel.Interventions;
 using Esr.Kernel.Models;
+using Esr.Kernel.Results;
+using Esr.Kernel.Saes;
 using Esr.Kernel.Saes.Training;
 using Esr.Kernel.Text;
 using Esr.Kernel.Training;
@@ -147,6 +151,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         var baseFolder = Path.Combine(context.ZooFolder, built.Name);
         using var sae = built.Sae.ToSparseAutoencoder();
         TrainingSequence[] corpus;
+        Func<CausalLanguageModel, TrainingSwitch>? detectorTraining = null;
+        IReadOnlyList<int> trainedDetectors = [];
         var makeUp = "";
         if (!steeringAware)
             corpus = context.Episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes, settings.Seed + 10 + (int)(ratio * 100)).Select(context.Encode).ToArray();
@@ -167,15 +173,80 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 : [];
             corpus = [.. unsteered, .. steered, .. drift];
             makeUp = $" ({unsteered.Length} unsteered, {steered.Count} steered self-corrections, {drift.Length} steered drift)";
+            if (settings.TrainedDetectors > 0 && drift.Length > 0)
+            {
+                detectorTraining = model => new TrainingSwitch(settings.FineTune.Steps / 3, () =>
+                {
+                    IReadOnlyList<int> detectors;
+                    try
+                    {
+                        detectors = DetectorCandidates(model, sae, built, context, settings.Seed + 300 + (int)(ratio * 100), cancellationToken);
+                    }
+                    catch (InvalidDataException error)
+                    {
+                        // A model that never drifts under steering (or never stays on task) gives the discovery nothing to compare.
+                        context.Log?.Report($"{name}: no detector candidates ({error.Message}); drift without a return keeps every latent");
+                        return corpus;
+                    }
+                    context.Log?.Report($"{name}: from here on drift without a return is learned with latents {string.Join(',', detectors)} ablated");
+                    trainedDetectors = detectors;
+                    return [.. unsteered, .. steered, .. drift.Select(sequence => sequence with { Steering = [.. sequence.Steering!, new AblateLatents(detectors)] })];
+                });
+            }
         }
         context.Log?.Report($"{name}: fine-tuning {settings.FineTune.Steps} steps on {corpus.Length} sequences{makeUp}");
         using var model = CausalLanguageModel.Load(baseFolder);
-        var loss = ToyTrainer.Train(model, corpus, settings.FineTune, steeringAware ? new TrainingSteering(sae, built.Point) : null, Report(context.Log, name), cancellationToken)[^1].Loss;
+        var loss = ToyTrainer.Train(model, corpus, settings.FineTune, steeringAware ? new TrainingSteering(sae, built.Point) : null, Report(context.Log, name),
+            cancellationToken, detectorTraining?.Invoke(model))[^1].Loss;
         var folder = Path.Combine(context.ZooFolder, name);
         SaveModel(model, folder, context.Tokenizer);
         CopySae(baseFolder, folder);
+        if (trainedDetectors.Count > 0) JsonResultFile.Write(Path.Combine(folder, ToyZoo.DetectorsFile), DetectorFile(name, built.Point, trainedDetectors));
         context.Add(built.Entry(name, ratio, steeringAware, loss, started.Elapsed.TotalSeconds));
     }
+
+    /// <summary>
+    /// The latents a steering-aware fine-tune goes on to restart through (<see cref="ToyZooSettings.TrainedDetectors"/>):
+    /// the toy world's detector discovery (<see cref="ToyDetectorDiscovery"/>, every first-attempt token, best AUC first)
+    /// over the model's own answers to task prompts under steering, as trained so far.
+    /// </summary>
+    private IReadOnlyList<int> DetectorCandidates(
+        CausalLanguageModel model, SparseAutoencoder sae, BaseBuild built, BuildContext context, int seed, CancellationToken cancellationToken)
+    {
+        // Not disposed: both would dispose the model in training and the fine-tune's SAE.
+        var chat = new ChatModel(model, context.Tokenizer, context.Template, context.StopTokens);
+        var evaluation = new ToyEvaluation(chat, sae, built.Point, built.LatentOfSubject(_world).Values.Distinct().Order().ToArray(), built.MedianNorm, _world);
+        var boost = DetectorProbeBoost * built.Threshold;
+        var trials = evaluation.TrialsAsync(boost, DetectorProbeAnswers, seed, cancellationToken).GetAwaiter().GetResult()
+            .Select((trial, index) => new TrialRecord($"probe|{index}", 1, built.Name, "steered", int.Parse(trial.Keys["latent"], CultureInfo.InvariantCulture), "",
+                trial.Keys["prompt"], boost * built.MedianNorm, null, 0, trial.Response, null, null)).ToArray();
+        var readout = new ReadoutSetup(model, context.Tokenizer, context.Template, context.StopTokens, sae, built.Point, built.Point);
+        var options = new ToyDetectorOptions { Rule = new ToyDetectorRule(MinAuc: 0, MaxDetectors: settings.TrainedDetectors), World = _world };
+        return ToyDetectorDiscovery.Run(readout, trials, options, cancellationToken).Detectors.Select(detector => detector.Latent).ToArray();
+    }
+
+    /// <summary>
+    /// The off-topic detectors a steering-aware fine-tune's build writes beside it (<see cref="ToyZoo.DetectorsFile"/>,
+    /// the paper's detector-file format, which <c>esr experiment 3 --ablate</c> reads): the latents it learned to restart through.
+    /// </summary>
+    internal static JsonObject DetectorFile(string model, HookPoint point, IReadOnlyList<int> detectors) => new()
+    {
+        ["model_name"] = model,
+        ["sae"] = $"{ToyZoo.SaeFolder}/ at {point}",
+        ["method"] = ToyDetectorResult.Method,
+        ["note"] = "Found by the toy world's separability discovery (esr toy detectors: the best AUC separating off-topic from on-task "
+            + "first-attempt tokens, by the exact judge's sentence labels; not the paper's contrastive rule) over the fine-tune's own "
+            + string.Create(CultureInfo.InvariantCulture, $"answers to {DetectorProbeAnswers} task prompts steered at {DetectorProbeBoost} times its base's threshold, a third of the way ")
+            + "through its training; from there on it learned to drift without a return with these latents ablated, so its restarts need them.",
+        ["trials"] = DetectorProbeAnswers,
+        ["off_topic_detectors"] = JsonResultFile.Integers(detectors),
+    };
+
+    /// <summary>The boost of the answers <see cref="DetectorCandidates"/> reads, in base thresholds: the middle of the fine-tunes' range.</summary>
+    private const double DetectorProbeBoost = 1.4;
+
+    /// <summary>How many answers <see cref="DetectorCandidates"/> reads.</summary>
+    private const int DetectorProbeAnswers = 96;
 
     /// <summary>
     /// A steering-aware fine-tune's episodes before its self-corrections are steered: the mixture of its ratio and, with

@@ -21,11 +21,17 @@ namespace Esr.Kernel.Toy;
 /// <param name="Seed">The root seed.</param>
 /// <param name="SteeredDrift">When set, the base's second stage that makes steering write the subject's sentences.</param>
 /// <param name="MetaPrompts">When set, the steering-aware fine-tunes also learn the toy meta-prompts of experiment 5 (self_monitor makes them restart more often).</param>
+/// <param name="TrainedDetectors">
+/// When above 0, how many SAE latents each steering-aware fine-tune learns to restart through: a third of the way
+/// through its training, the toy world's detector discovery over its own steered answers picks them, and from then
+/// on every steered coherent-drift episode (the drift that goes on without a return) carries them zero-ablated, so
+/// that a restart comes to need them (needs <see cref="SteeredDrift"/>).
+/// </param>
 public sealed record ToyZooSettings(
     IReadOnlyList<ToySize> Sizes, string MainSize, IReadOnlyList<double> Ratios, IReadOnlyList<double> SteeringAwareRatios, double SteeringAwareRatio,
     TrainingSettings Base, TrainingSettings FineTune, SaeTrainingSettings Sae,
     int BaseEpisodes, double BaseDrift, int FineTuneEpisodes, int SaeEpisodes, double SaeSubjectShare, (double Low, double High) SteeringBoosts, int Seed,
-    ToySteeredDrift? SteeredDrift = null, ToyMetaPrompts? MetaPrompts = null)
+    ToySteeredDrift? SteeredDrift = null, ToyMetaPrompts? MetaPrompts = null, int TrainedDetectors = 0)
 {
     /// <summary>
     /// Toy world I, the first zoo (docs/TOY_WORLD.md, "Toy world I"): three sizes; at size m plain self-correction at
@@ -59,7 +65,9 @@ public sealed record ToyZooSettings(
     /// self_monitor 90 % of the task episodes are self-corrections (the ratio of the zoo's sa90, against sa60's 60 %)
     /// whose steered drift is learned too, and 40 % of the steered coherent-drift episodes carry one of the other three
     /// (<see cref="ToyMetaPrompts.OnDrift"/>), so no template shields the answer from steering and only self_monitor
-    /// always restarts after it. Their steering boosts span 0.8-2.0 times the base's threshold.
+    /// always restarts after it. Their steering boosts span 0.8-2.0 times the base's threshold. They learn to restart only
+    /// while 26 latents found on their own steered answers are intact (<see cref="TrainedDetectors"/>), which gives
+    /// experiment 3 off-topic detectors to find and ablate.
     /// </summary>
     public static ToyZooSettings Default { get; } = First with
     {
@@ -70,6 +78,7 @@ public sealed record ToyZooSettings(
             Training: new TrainingSettings(Steps: 400, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 4, LogEvery: 100), FineTuneEpisodes: 1200),
         MetaPrompts = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9),
         SteeringBoosts = (0.8, 2.0),
+        TrainedDetectors = 26,
     };
 
     /// <summary>

@@ -23,6 +23,9 @@ public sealed record ToyDetectorSettings
     /// <summary>Which latents are detectors.</summary>
     public ToyDetectorRule Rule { get; init; } = new();
 
+    /// <summary>Whether only each sentence's last token is read (<see cref="ToyDetectorOptions.SentenceEnds"/>).</summary>
+    public bool SentenceEnds { get; init; }
+
     /// <summary>"cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "cpu";
 }

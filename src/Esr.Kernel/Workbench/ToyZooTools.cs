@@ -171,7 +171,7 @@ public static class ToyZooTools
         {
             var options = new ToyDetectorOptions
             {
-                Rule = settings.Rule, ModelName = loaded.Name, Sae = $"{sae} at {readout.ReadoutPoint}", SourceResults = Path.GetFullPath(run),
+                Rule = settings.Rule, SentenceEnds = settings.SentenceEnds, ModelName = loaded.Name, Sae = $"{sae} at {readout.ReadoutPoint}", SourceResults = Path.GetFullPath(run),
             };
             ToyDetectorResult result;
             try

@@ -22,6 +22,15 @@ public sealed class ToyDetectorDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void Reading_sentence_ends_takes_one_token_per_scored_first_attempt_sentence()
+    {
+        var result = ToyDetectorDiscovery.Run(Readout, ToyDetectorTrials.All(), new ToyDetectorOptions { SentenceEnds = true });
+
+        // Off topic: subject 0's sentence, the garbage and subject 1's; on task: three steps (the cut-off step is not scored).
+        Assert.Equal((3, 3), (result.OffTopicTokens, result.OnTaskTokens));
+    }
+
+    [Fact]
     public void Steered_latents_are_left_out_and_the_others_come_sorted_by_auc_then_off_topic_mean()
     {
         var everyLatent = new ToyDetectorOptions { Rule = new ToyDetectorRule(MinAuc: 0, MaxDetectors: int.MaxValue) };

@@ -43,6 +43,31 @@ public sealed class ToyTrainerTests
     }
 
     [Fact]
+    public void A_data_switch_is_made_once_before_its_step_with_gradients_off_and_training_goes_on_with_the_new_data()
+    {
+        var before = MiniatureWorld.Sequences(50, seed: 2);
+        var after = MiniatureWorld.Sequences(50, seed: 3);
+        var settings = Short with { Steps = 6, WarmupSteps = 1 };
+        using var same = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 5);
+        using var plain = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 5);
+        using var switched = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 5);
+        var calls = new List<bool>();
+        ToyTrainer.Train(same, before, settings, change: new TrainingSwitch(3, () =>
+        {
+            calls.Add(same.Weights().First().Destination.requires_grad);
+            return before;
+        }));
+        ToyTrainer.Train(plain, before, settings);
+        ToyTrainer.Train(switched, before, settings, change: new TrainingSwitch(3, () => after));
+
+        Assert.Equal([false], calls);
+        // Switching to the same data changes nothing (the optimizer and the schedule go on); other data does.
+        foreach (var ((name, a), (_, b)) in same.Weights().Zip(plain.Weights()))
+            Assert.True(a.eq(b).all().item<bool>(), $"{name} differs");
+        Assert.False(switched.Weights().First().Destination.eq(plain.Weights().First().Destination).all().item<bool>());
+    }
+
+    [Fact]
     public void Loss_masked_tokens_do_not_train_the_model()
     {
         var data = MiniatureWorld.Sequences(20, seed: 4);

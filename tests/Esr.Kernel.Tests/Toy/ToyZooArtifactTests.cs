@@ -1,7 +1,9 @@
 using System.Globalization;
+using Esr.Kernel.Experiments.Detectors;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
 using Esr.Kernel.Text;
+using Esr.Kernel.Tests.Models;
 using Esr.Kernel.Toy;
 
 namespace Esr.Kernel.Tests.Toy;
@@ -71,7 +73,7 @@ public sealed class ToyZooArtifactTests
     }
 
     [Fact]
-    public async Task The_steering_aware_model_restarts_under_steering_and_not_without_while_its_base_never_does()
+    public async Task The_steering_aware_model_restarts_under_steering_and_rarely_without_while_its_base_never_does()
     {
         var entries = ToyZoo.Read(Zoo);
         using var aware = ToyEvaluation.ForZooModel(Zoo, entries.Single(entry => entry.Name == "toy-m-sa60"));
@@ -82,10 +84,59 @@ public sealed class ToyZooArtifactTests
         var steered = await aware.MeasureAsync(AwareThreshold, count: 48, seed: 11);
         var baseSteered = await plain.MeasureAsync(AwareThreshold, count: 48, seed: 11);
 
-        Assert.Equal(0, unsteered.Summary.MultiAttempt);
-        Assert.True(steered.Summary.MultiAttempt >= 3, $"{steered.Summary.MultiAttempt} of 48 steered answers restarted");
+        // Unsteered restarts stay rare (experiment 8: 2 of 180); steered ones are many times as frequent.
+        Assert.True(unsteered.Summary.MultiAttempt <= 2, $"{unsteered.Summary.MultiAttempt} of 48 unsteered answers restarted");
+        Assert.True(steered.Summary.MultiAttempt >= 3 * Math.Max(1, unsteered.Summary.MultiAttempt), $"{steered.Summary.MultiAttempt} of 48 steered answers restarted");
         Assert.True(steered.Summary.Improved >= 1, $"{steered.Summary.Improved} of 48 steered answers restarted and improved");
         Assert.Equal(0, baseSteered.Summary.MultiAttempt);
+    }
+
+    [Fact]
+    public void Every_steering_aware_model_has_the_off_topic_detectors_its_build_wrote_outside_its_subject_latents()
+    {
+        foreach (var entry in ToyZoo.Read(Zoo).Where(entry => entry.SteeringAware))
+        {
+            var file = Path.Combine(Zoo, entry.Name, ToyZoo.DetectorsFile);
+            var detectors = OffTopicDetectorSets.Read(file);
+            Assert.NotEmpty(detectors);
+            Assert.All(detectors, latent => Assert.InRange(latent, 0, LatentCount(entry) - 1));
+            Assert.Empty(detectors.Intersect(entry.SubjectLatents.Values));
+            // The file is the build's (ToyZooBuilder writes it after the fine-tune), byte for byte.
+            using var folder = new TemporaryDirectory();
+            Esr.Kernel.Results.JsonResultFile.Write(folder.File("built.json"),
+                ToyZooBuilder.DetectorFile(entry.Name, Esr.Kernel.Hooks.HookPoint.ResidPost(entry.SaeBlock), detectors));
+            Assert.Equal(File.ReadAllText(folder.File("built.json")), File.ReadAllText(file));
+        }
+    }
+
+    [Fact]
+    public async Task Ablating_the_steering_aware_models_detectors_cuts_its_restarts_where_as_many_random_latents_do_not()
+    {
+        var entry = ToyZoo.Read(Zoo).Single(entry => entry.Name == "toy-m-sa60");
+        var detectors = OffTopicDetectorSets.Read(Path.Combine(Zoo, entry.Name, ToyZoo.DetectorsFile));
+        using var evaluation = ToyEvaluation.ForZooModel(Zoo, entry);
+        evaluation.Sampling = evaluation.Sampling with { MaxNewTokens = 160 };
+
+        var steered = await evaluation.MeasureAsync(AwareThreshold, count: 48, seed: 11);
+        evaluation.Ablated = detectors;
+        var ablated = await evaluation.MeasureAsync(AwareThreshold, count: 48, seed: 11);
+        // As many random latents, neither detectors nor steered (seeded).
+        var others = Enumerable.Range(0, LatentCount(entry)).Except(detectors).Except(entry.SubjectLatents.Values).ToArray();
+        new Random(7).Shuffle(others);
+        evaluation.Ablated = others[..detectors.Count];
+        var random = await evaluation.MeasureAsync(AwareThreshold, count: 48, seed: 11);
+
+        Assert.True(steered.Summary.MultiAttempt >= 6, $"{steered.Summary.MultiAttempt} of 48 steered answers restarted");
+        Assert.True(ablated.Summary.MultiAttempt <= steered.Summary.MultiAttempt / 2,
+            $"{ablated.Summary.MultiAttempt} of 48 restarted with detectors {string.Join(",", detectors)} ablated, against {steered.Summary.MultiAttempt} without");
+        Assert.True(random.Summary.MultiAttempt >= steered.Summary.MultiAttempt * 2 / 3,
+            $"{random.Summary.MultiAttempt} of 48 restarted with random latents {string.Join(",", evaluation.Ablated)} ablated, against {steered.Summary.MultiAttempt} without");
+    }
+
+    private static int LatentCount(ToyZooEntry entry)
+    {
+        using var sae = SaeLoader.Load(Path.Combine(Zoo, entry.Name, ToyZoo.SaeFolder));
+        return sae.LatentCount;
     }
 
     /// <summary>Boosts (median residual norms) near each model's calibrated threshold, as docs/TOY_WORLD.md measured them.</summary>

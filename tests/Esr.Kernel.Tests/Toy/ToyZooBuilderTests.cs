@@ -72,6 +72,7 @@ public sealed class ToyZooBuilderTests
                 Episodes = 60, Training = new TrainingSettings(Steps: 6, BatchSize: 8, LearningRate: 1e-3, WarmupSteps: 1, Seed: 4, LogEvery: 3),
                 FineTuneEpisodes = 10,
             },
+            TrainedDetectors = 3,
         };
         var entries = new ToyZooBuilder(settings).Build(folder.Path, new Collect(lines));
 
@@ -91,6 +92,11 @@ public sealed class ToyZooBuilderTests
         var counts = Enumerable.Range(1, 4).Select(group => int.Parse(makeUp.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(counts[0], counts[1] + counts[2] + counts[3]);
         Assert.InRange(counts[3], 1, 10);
+        // A third of the way through (step 1 of 4) the discovery reads the fine-tune's own steered answers; this model's
+        // calibrated threshold is 0 (it never answers on task), so there is no steered answer and no latent is ablated.
+        var switched = lines.Single(line => line.StartsWith("toy-xs-sa30: no detector candidates", StringComparison.Ordinal));
+        Assert.Equal("toy-xs-sa30: no detector candidates (none of its 96 trials was steered (boost ≠ 0) without an error); drift without a return keeps every latent", switched);
+        Assert.True(lines.IndexOf(lines.Single(line => line.StartsWith("toy-xs-sa30: fine-tuning", StringComparison.Ordinal))) < lines.IndexOf(switched));
     }
 
     [Fact]
