@@ -99,7 +99,8 @@ public sealed class ToyZooArtifactTests
             var file = Path.Combine(Zoo, entry.Name, ToyZoo.DetectorsFile);
             var detectors = OffTopicDetectorSets.Read(file);
             Assert.NotEmpty(detectors);
-            Assert.All(detectors, latent => Assert.InRange(latent, 0, LatentCount(entry) - 1));
+            var latentCount = LatentCount(entry);
+            Assert.All(detectors, latent => Assert.InRange(latent, 0, latentCount - 1));
             Assert.Empty(detectors.Intersect(entry.SubjectLatents.Values));
             // The file is the build's (ToyZooBuilder writes it after the fine-tune), byte for byte.
             using var folder = new TemporaryDirectory();
