@@ -91,4 +91,35 @@ public sealed class SaeTrainerTests
         Assert.True(expected.sub(actual).abs().max().item<float>() < 1e-4);
         Assert.True(actual.gt(0).sum(1).le(2).all().item<bool>(), "no token keeps more than k latents");
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(null)]
+    public void Encoding_in_place_chunk_by_chunk_gives_the_latents_of_one_pass_bit_for_bit(int? topK)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(7);
+        var activations = randn([20, 8], generator: generator);
+        var original = activations.clone();
+        using var sae = new TrainedSae(randn([8, 12], generator: generator), randn([12], generator: generator),
+            randn([12, 8], generator: generator), zeros(8), topK);
+
+        // The definition, one operation at a time on the whole batch.
+        var preActivations = activations.matmul(sae.Encoder).add(sae.EncoderBias);
+        Tensor expected;
+        if (topK is { } k)
+        {
+            var (values, indexes) = preActivations.topk(k, dim: 1);
+            expected = zeros_like(preActivations).scatter(1, indexes, nn.functional.relu(values));
+        }
+        else
+        {
+            expected = nn.functional.relu(preActivations);
+        }
+
+        var chunked = SaeTrainer.Encode(sae, activations, chunk: 7); // 7 + 7 + 6 tokens
+        Assert.True(chunked.eq(expected).all().item<bool>(), "chunked latents differ from one pass");
+        Assert.True(activations.eq(original).all().item<bool>(), "the activations were written to");
+        if (topK is { } kept) Assert.True(chunked.gt(0).sum(1).le(kept).all().item<bool>(), "no token keeps more than k latents");
+    }
 }

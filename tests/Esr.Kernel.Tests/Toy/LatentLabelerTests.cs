@@ -44,4 +44,31 @@ public sealed class LatentLabelerTests(ToyModelDirectory directory) : IClassFixt
         Assert.Equal("subject:a", loaded[0]);
         Assert.Equal("marker", loaded[1]);
     }
+
+    [Fact]
+    public void Labels_of_more_latents_than_one_pass_sums_match_sums_taken_by_hand()
+    {
+        // 600 latents: the mass is summed 256 latents at a time, so latents 255/256 and 511/512 straddle passes.
+        const int tokens = 50, latents = 600;
+        var random = new Random(11);
+        var values = new float[tokens * latents];
+        for (var i = 0; i < values.Length; i++) values[i] = random.NextDouble() < 0.3 ? (float)random.NextDouble() : 0;
+        string[] names = ["subject:a", "subject:b", "task:c", "marker", "shared"];
+        var categories = Enumerable.Range(0, tokens).Select(token => names[token * 7 % names.Length]).ToArray();
+        using var activations = tensor(values, [tokens, (long)latents]);
+
+        var labels = LatentLabeler.Label(activations, categories);
+        Assert.Equal(latents, labels.Count);
+        foreach (var latent in new[] { 0, 255, 256, 300, 511, 512, 599 })
+        {
+            var byCategory = names.ToDictionary(name => name, name => Enumerable.Range(0, tokens)
+                .Where(token => categories[token] == name).Sum(token => (double)values[token * latents + latent]));
+            var total = byCategory.Values.Sum();
+            var best = byCategory.MaxBy(pair => pair.Value);
+            Assert.Equal(latent, labels[latent].Latent);
+            Assert.Equal(best.Key, labels[latent].Label);
+            Assert.Equal(total, labels[latent].Mass, 1e-9);
+            Assert.Equal(best.Value / total, labels[latent].Purity, 1e-9);
+        }
+    }
 }
