@@ -150,8 +150,9 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         var started = Stopwatch.StartNew();
         var baseFolder = Path.Combine(context.ZooFolder, built.Name);
         using var sae = built.Sae.ToSparseAutoencoder();
+        using var model = CausalLanguageModel.Load(baseFolder);
         TrainingSequence[] corpus;
-        Func<CausalLanguageModel, TrainingSwitch>? detectorTraining = null;
+        TrainingSwitch? detectorTraining = null;
         IReadOnlyList<int> trainedDetectors = [];
         var makeUp = "";
         if (!steeringAware)
@@ -161,11 +162,9 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             var mixture = SteeringAwareEpisodes(context.Episodes, ratio);
             var boosts = (settings.SteeringBoosts.Low * built.Threshold * built.MedianNorm, settings.SteeringBoosts.High * built.Threshold * built.MedianNorm);
             context.Log?.Report($"{name}: generating steered drift");
-            IReadOnlyList<TrainingSequence> steered;
-            using (var baseModel = CausalLanguageModel.Load(baseFolder))
-                steered = SteeredCorrections.Build(_world, baseModel, context.Tokenizer, context.Template,
-                    mixture.Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection).ToArray(), sae, built.Point, built.LatentOfSubject(_world),
-                    boosts, context.StopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken, settings.MetaPrompts is { } meta ? meta.LearnsSteeredDrift : null);
+            var steered = SteeredCorrections.Build(_world, model, context.Tokenizer, context.Template,
+                mixture.Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection).ToArray(), sae, built.Point, built.LatentOfSubject(_world),
+                boosts, context.StopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken, settings.MetaPrompts is { } meta ? meta.LearnsSteeredDrift : null);
             var unsteered = mixture.Where(episode => episode.Kind != ToyEpisodeKind.SelfCorrection).Select(context.Encode).ToArray();
             // With the steered-drift stage, steering keeps writing the subject's sentences only if the fine-tune keeps seeing it do so.
             var drift = settings.SteeredDrift is { } stage
@@ -175,7 +174,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             makeUp = $" ({unsteered.Length} unsteered, {steered.Count} steered self-corrections, {drift.Length} steered drift)";
             if (settings.TrainedDetectors > 0 && drift.Length > 0)
             {
-                detectorTraining = model => new TrainingSwitch(settings.FineTune.Steps / 3, () =>
+                detectorTraining = new TrainingSwitch(settings.FineTune.Steps / 3, () =>
                 {
                     IReadOnlyList<int> detectors;
                     try
@@ -195,9 +194,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             }
         }
         context.Log?.Report($"{name}: fine-tuning {settings.FineTune.Steps} steps on {corpus.Length} sequences{makeUp}");
-        using var model = CausalLanguageModel.Load(baseFolder);
         var loss = ToyTrainer.Train(model, corpus, settings.FineTune, steeringAware ? new TrainingSteering(sae, built.Point) : null, Report(context.Log, name),
-            cancellationToken, detectorTraining?.Invoke(model))[^1].Loss;
+            cancellationToken, detectorTraining)[^1].Loss;
         var folder = Path.Combine(context.ZooFolder, name);
         SaveModel(model, folder, context.Tokenizer);
         CopySae(baseFolder, folder);
