@@ -41,7 +41,7 @@ internal static class MallocPolicy
     /// <summary>
     /// Gives the system the free memory glibc holds anywhere in its heaps (malloc_trim), not only at their tops. A
     /// training loop frees tensors of varying sizes every step, and glibc kept the freed pages: an SAE's training grew
-    /// to 9 GB resident in 1,000 steps where 0.6 GB was live (docs/PERFORMANCE.md). No-op without glibc.
+    /// to 9.3 GB resident in 900 steps where 0.6 GB was live (docs/PERFORMANCE.md). No-op without glibc.
     /// </summary>
     internal static void ReleaseFreeMemory()
     {
