@@ -1,17 +1,17 @@
 using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Judging;
 using Esr.Kernel.Results;
+using Esr.Kernel.Tests.Models;
 
 namespace Esr.Cli.Tests;
 
 public sealed class ExperimentExportCommandTests : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("esr-export-cli-").FullName;
+    private readonly TemporaryDirectory folder = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
-    }
+    private string directory => folder.Path;
+
+    public void Dispose() => folder.Dispose();
 
     private static TrialRecord Trial(string model, string condition) =>
         new(Guid.NewGuid().ToString("N"), 10, model, condition, 3, "label", "Explain how.", 10, 10, 1, "an answer",

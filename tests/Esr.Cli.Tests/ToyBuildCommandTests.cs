@@ -1,14 +1,15 @@
+using Esr.Kernel.Tests.Models;
+
 namespace Esr.Cli.Tests;
 
 /// <summary><c>esr toy build</c>'s refusals, which come before any training (a whole build takes half an hour).</summary>
 public sealed class ToyBuildCommandTests : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("esr-toy-build-cli-").FullName;
+    private readonly TemporaryDirectory folder = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
-    }
+    private string directory => folder.Path;
+
+    public void Dispose() => folder.Dispose();
 
     [Fact]
     public async Task Jobs_below_one_are_a_usage_error()

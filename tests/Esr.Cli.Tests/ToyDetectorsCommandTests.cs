@@ -2,18 +2,18 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Esr.Kernel.Experiments.Detectors;
 using Esr.Kernel.Tests.Toy;
+using Esr.Kernel.Tests.Models;
 
 namespace Esr.Cli.Tests;
 
 /// <summary><c>esr toy detectors</c> on a run of toy-s-sa60 trials written from the toy world's sentences.</summary>
 public sealed class ToyDetectorsCommandTests : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("esr-toy-detectors-cli-").FullName;
+    private readonly TemporaryDirectory folder = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
-    }
+    private string directory => folder.Path;
+
+    public void Dispose() => folder.Dispose();
 
     [Fact]
     public async Task Toy_detectors_prints_one_line_with_the_detectors_and_writes_the_file_experiment_3_ablates()
