@@ -130,7 +130,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             // Steering-aware fine-tunes steer around the base's calibrated threshold (where steering makes it drift, but not always).
             double threshold;
             using (var evaluation = new ToyEvaluation(ChatModel.Load(baseFolder), trainedSae.ToSparseAutoencoder(), point,
-                       baseBuild.LatentOfSubject(_world).Values.Distinct().Order().ToArray(), medianNorm, _world))
+                       baseBuild.SteeredLatents(_world), medianNorm, _world))
                 threshold = evaluation.CalibrateAsync(seed: settings.Seed + 70, cancellationToken: cancellationToken).GetAwaiter().GetResult().Threshold;
             log?.Report($"{baseName}: calibrated threshold {threshold:F3} median norms");
             return baseBuild with { Threshold = threshold };
@@ -213,7 +213,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
     {
         // Not disposed: both would dispose the model in training and the fine-tune's SAE.
         var chat = new ChatModel(model, context.Tokenizer, context.Template, context.StopTokens);
-        var evaluation = new ToyEvaluation(chat, sae, built.Point, built.LatentOfSubject(_world).Values.Distinct().Order().ToArray(), built.MedianNorm, _world);
+        var evaluation = new ToyEvaluation(chat, sae, built.Point, built.SteeredLatents(_world), built.MedianNorm, _world);
         var boost = DetectorProbeBoost * built.Threshold;
         var trials = evaluation.TrialsAsync(boost, DetectorProbeAnswers, seed, cancellationToken).GetAwaiter().GetResult()
             .Select((trial, index) => new TrialRecord($"probe|{index}", 1, built.Name, "steered", int.Parse(trial.Keys["latent"], CultureInfo.InvariantCulture), "",
@@ -354,5 +354,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         /// <summary>The latent of each subject id that has one.</summary>
         public IReadOnlyDictionary<int, int> LatentOfSubject(ToyWorld world) =>
             world.Subjects.Where(subject => SubjectLatents.ContainsKey(subject.Name)).ToDictionary(subject => subject.Id, subject => SubjectLatents[subject.Name]);
+
+        /// <summary>The subject latents, each once, in order: what an evaluation of this size's models steers.</summary>
+        public int[] SteeredLatents(ToyWorld world) => LatentOfSubject(world).Values.Distinct().Order().ToArray();
     }
 }
