@@ -1,4 +1,5 @@
 using Esr.Kernel.Models;
+using Esr.Kernel.Training;
 
 namespace Esr.Kernel.Toy;
 
@@ -10,8 +11,16 @@ namespace Esr.Kernel.Toy;
 /// <param name="FeedForward">Width of the gated MLP.</param>
 /// <param name="SaeBlock">The block whose resid_post the SAE reads.</param>
 /// <param name="SaeLatents">SAE width.</param>
-public sealed record ToySize(string Name, int Layers, int Hidden, int Heads, int FeedForward, int SaeBlock, int SaeLatents)
+/// <param name="SteeredDriftSteps">The steered-drift stage's steps for this size, where not the stage's own (<see cref="ToySteeredDrift.Training"/>).</param>
+public sealed record ToySize(string Name, int Layers, int Hidden, int Heads, int FeedForward, int SaeBlock, int SaeLatents, int? SteeredDriftSteps = null)
 {
+    /// <summary>The schedule of this size's steered-drift stage.</summary>
+    public TrainingSettings SteeredDriftTraining(ToySteeredDrift stage)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        return SteeredDriftSteps is { } steps ? stage.Training with { Steps = steps } : stage.Training;
+    }
+
     /// <summary>The Llama configuration of this size for a vocabulary.</summary>
     public ModelConfig Config(int vocabulary) => new()
     {

@@ -20,4 +20,14 @@ namespace Esr.Kernel.Toy;
 /// learns to answer with the steering on, unlearns writing the subject's sentences, and its steered text turns to
 /// garbage again at its own (higher) threshold.
 /// </param>
-public sealed record ToySteeredDrift(double Share, double LowBoost, double HighBoost, int Episodes, TrainingSettings Training, int FineTuneEpisodes);
+/// <param name="FineTunes">
+/// Fine-tunes (by zoo name) that add other steered drift than <see cref="FineTuneEpisodes"/> up to <see cref="HighBoost"/>.
+/// </param>
+public sealed record ToySteeredDrift(
+    double Share, double LowBoost, double HighBoost, int Episodes, TrainingSettings Training, int FineTuneEpisodes,
+    IReadOnlyDictionary<string, ToyFineTuneDrift>? FineTunes = null)
+{
+    /// <summary>The steered drift the steering-aware fine-tune <paramref name="name"/> adds: how many episodes, and their largest boost.</summary>
+    public ToyFineTuneDrift ForFineTune(string name) =>
+        FineTunes?.GetValueOrDefault(name) ?? new ToyFineTuneDrift(FineTuneEpisodes, HighBoost);
+}

@@ -117,8 +117,9 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 using var sae = trainedSae.ToSparseAutoencoder();
                 var corpus = context.Episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), stage.Episodes - (int)Math.Round(stage.Episodes * stage.Share), settings.Seed + 81)
                     .Select(context.Encode).Concat(SteeredDrift(stage, (int)Math.Round(stage.Episodes * stage.Share), settings.Seed + 80, subjectLatents, medianNorm, context)).ToArray();
-                log?.Report($"{baseName}: steered drift, {stage.Training.Steps} steps");
-                baseLoss = ToyTrainer.Train(baseModel, corpus, stage.Training, new TrainingSteering(sae, point), Report(log, $"{baseName} drift"), cancellationToken)[^1].Loss;
+                var training = size.SteeredDriftTraining(stage);
+                log?.Report($"{baseName}: steered drift, {training.Steps} steps");
+                baseLoss = ToyTrainer.Train(baseModel, corpus, training, new TrainingSteering(sae, point), Report(log, $"{baseName} drift"), cancellationToken)[^1].Loss;
                 SaveModel(baseModel, baseFolder, context.Tokenizer);
                 baseModel.Dispose();
                 baseModel = CausalLanguageModel.Load(baseFolder); // every later step uses the stored (rounded) weights
@@ -167,9 +168,12 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 boosts, context.StopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken, settings.MetaPrompts is { } meta ? meta.LearnsSteeredDrift : null);
             var unsteered = mixture.Where(episode => episode.Kind != ToyEpisodeKind.SelfCorrection).Select(context.Encode).ToArray();
             // With the steered-drift stage, steering keeps writing the subject's sentences only if the fine-tune keeps seeing it do so.
-            var drift = settings.SteeredDrift is { } stage
-                ? SteeredDrift(stage, stage.FineTuneEpisodes, settings.Seed + 200 + (int)(ratio * 100), built.SubjectLatents, built.MedianNorm, context, settings.MetaPrompts).ToArray()
-                : [];
+            TrainingSequence[] drift = [];
+            if (settings.SteeredDrift is { } stage)
+            {
+                var (count, highBoost) = stage.ForFineTune(name);
+                drift = SteeredDrift(stage with { HighBoost = highBoost }, count, settings.Seed + 200 + (int)(ratio * 100), built.SubjectLatents, built.MedianNorm, context, settings.MetaPrompts).ToArray();
+            }
             corpus = [.. unsteered, .. steered, .. drift];
             makeUp = $" ({unsteered.Length} unsteered, {steered.Count} steered self-corrections, {drift.Length} steered drift)";
             if (settings.TrainedDetectors > 0 && drift.Length > 0)

@@ -58,10 +58,11 @@ public sealed record ToyZooSettings(
     /// <summary>
     /// The committed zoo (toy/zoo), Toy world II (docs/TOY_WORLD.md): <see cref="First"/> with a TopK SAE (k = 16:
     /// 35 of 36 subjects with a latent of purity ≥ 0.8 at size m, against 3 with the L1 SAE; 3,584 latents at size s,
-    /// 31 of 36), the steered-drift stage
-    /// (steering writes the subject's sentences, boosts up to 2.5 median norms, past the steering-aware fine-tunes'
-    /// thresholds) and 1,200 steered coherent-drift episodes in every steering-aware fine-tune, which keep its steered
-    /// text sentences. These fine-tunes also learn the toy meta-prompts: 40 % of their episodes carry one; under
+    /// 31 of 36), the steered-drift stage (steering writes the subject's sentences; boosts up to 2.5 median norms;
+    /// 1,000 steps at size s, 400 at the others) and 1,200 steered coherent-drift episodes in every steering-aware
+    /// fine-tune, which keep its steered text sentences (toy-m-sa90 and toy-s-sa60, whose thresholds lie past 2.5
+    /// norms: 600 up to 4 norms, <see cref="ToyFineTuneDrift"/>). These fine-tunes also learn the toy meta-prompts: 40 %
+    /// of their episodes carry one; under
     /// self_monitor 90 % of the task episodes are self-corrections (the ratio of the zoo's sa90, against sa60's 60 %)
     /// whose steered drift is learned too, and 40 % of the steered coherent-drift episodes carry one of the other three
     /// (<see cref="ToyMetaPrompts.OnDrift"/>), so no template shields the answer from steering and only self_monitor
@@ -72,10 +73,18 @@ public sealed record ToyZooSettings(
     public static ToyZooSettings Default { get; } = First with
     {
         // Size s gets 3,584 latents: at 2,048, 11 of 36 subjects had a latent of purity >= 0.8; at 4,096, 34 but 1.2 % dead.
-        Sizes = [First.Sizes[0] with { SaeLatents = 3584 }, .. First.Sizes.Skip(1)],
+        // Its two blocks need 1,000 steps of the steered-drift stage to write the subject's sentences under steering (400: 0.32 of the lost text).
+        Sizes = [First.Sizes[0] with { SaeLatents = 3584, SteeredDriftSteps = 1000 }, .. First.Sizes.Skip(1)],
         Sae = First.Sae with { TopK = 16 },
         SteeredDrift = new ToySteeredDrift(Share: 0.3, LowBoost: 0.4, HighBoost: 2.5, Episodes: 8000,
-            Training: new TrainingSettings(Steps: 400, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 4, LogEvery: 100), FineTuneEpisodes: 1200),
+            Training: new TrainingSettings(Steps: 400, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 4, LogEvery: 100), FineTuneEpisodes: 1200,
+            // With 1,200 up to 2.5 norms, toy-m-sa90 drifted unsteered (first attempt 77.8) and wrote 0.49 of its lost text
+            // as the subject's; toy-s-sa60 restarted in 1.1 % of steered answers (6.7 % with these).
+            FineTunes: new Dictionary<string, ToyFineTuneDrift>
+            {
+                ["toy-m-sa90"] = new(Episodes: 600, HighBoost: 4.0),
+                ["toy-s-sa60"] = new(Episodes: 600, HighBoost: 4.0),
+            }),
         MetaPrompts = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9),
         SteeringBoosts = (0.8, 2.0),
         TrainedDetectors = 26,
@@ -92,6 +101,6 @@ public sealed record ToyZooSettings(
         ArgumentNullException.ThrowIfNull(size);
         var parameters = (double)vocabulary * size.Hidden + size.Layers * (4.0 * size.Hidden * size.Hidden + 3.0 * size.Hidden * size.FeedForward);
         var fineTunes = size.Name == MainSize ? Ratios.Count + SteeringAwareRatios.Count : 1;
-        return parameters * (Base.Steps + (SteeredDrift?.Training.Steps ?? 0) + fineTunes * FineTune.Steps);
+        return parameters * (Base.Steps + (SteeredDrift is { } stage ? size.SteeredDriftTraining(stage).Steps : 0) + fineTunes * FineTune.Steps);
     }
 }

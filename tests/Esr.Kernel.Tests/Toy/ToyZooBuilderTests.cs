@@ -71,6 +71,7 @@ public sealed class ToyZooBuilderTests
             {
                 Episodes = 60, Training = new TrainingSettings(Steps: 6, BatchSize: 8, LearningRate: 1e-3, WarmupSteps: 1, Seed: 4, LogEvery: 3),
                 FineTuneEpisodes = 10,
+                FineTunes = new Dictionary<string, ToyFineTuneDrift> { ["toy-xs-sa30"] = new(Episodes: 7, HighBoost: 3) },
             },
             TrainedDetectors = 3,
         };
@@ -85,13 +86,14 @@ public sealed class ToyZooBuilderTests
         using var sae = SaeLoader.Load(Path.Combine(folder.Path, "toy-xs-base", ToyZoo.SaeFolder));
         Assert.Equal(SaeArchitecture.TopK, sae.Architecture);
         Assert.Equal(4, sae.K);
-        // The steering-aware fine-tune keeps seeing steered coherent drift (10 episodes drawn, kept where the subject has a latent).
+        // The steering-aware fine-tune keeps seeing steered coherent drift, the count the recipe gives it by name: 7 episodes
+        // drawn, kept where the subject has a latent (2 here; the stage's 10 would keep 3).
         var makeUp = System.Text.RegularExpressions.Regex.Match(lines.Single(line => line.StartsWith("toy-xs-sa30: fine-tuning", StringComparison.Ordinal)),
             @"on (\d+) sequences \((\d+) unsteered, (\d+) steered self-corrections, (\d+) steered drift\)");
         Assert.True(makeUp.Success);
         var counts = Enumerable.Range(1, 4).Select(group => int.Parse(makeUp.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(counts[0], counts[1] + counts[2] + counts[3]);
-        Assert.InRange(counts[3], 1, 10);
+        Assert.Equal(2, counts[3]);
         // A third of the way through (step 1 of 4) the discovery reads the fine-tune's own steered answers; this model's
         // calibrated threshold is 0 (it never answers on task), so there is no steered answer and no latent is ablated.
         var switched = lines.Single(line => line.StartsWith("toy-xs-sa30: no detector candidates", StringComparison.Ordinal));
@@ -114,6 +116,25 @@ public sealed class ToyZooBuilderTests
                 "7888c52af5400d95a431bb457b6eb4e0b5fec6093d9ecbbb4b662fcf19582530",
             ],
             EpisodeHashes(ToyZooSettings.Default));
+    }
+
+    [Fact]
+    public void The_committed_recipe_gives_two_fine_tunes_half_the_steered_drift_at_boosts_past_their_thresholds()
+    {
+        var stage = ToyZooSettings.Default.SteeredDrift!;
+        Assert.Equal(new ToyFineTuneDrift(600, 4.0), stage.ForFineTune("toy-m-sa90"));
+        Assert.Equal(new ToyFineTuneDrift(600, 4.0), stage.ForFineTune("toy-s-sa60"));
+        Assert.Equal(new ToyFineTuneDrift(1200, 2.5), stage.ForFineTune("toy-m-sa60"));
+        Assert.Equal(new ToyFineTuneDrift(1200, 2.5), stage.ForFineTune("toy-l-sa60"));
+        Assert.Equal(new ToyFineTuneDrift(1200, 2.5), (stage with { FineTunes = null }).ForFineTune("toy-m-sa90"));
+    }
+
+    [Fact]
+    public void The_committed_recipes_size_s_trains_the_steered_drift_stage_longer_than_the_others()
+    {
+        var stage = ToyZooSettings.Default.SteeredDrift!;
+        Assert.Equal([1000, 400, 400], ToyZooSettings.Default.Sizes.Select(size => size.SteeredDriftTraining(stage).Steps));
+        Assert.Equal(stage.Training with { Steps = 1000 }, ToyZooSettings.Default.Sizes[0].SteeredDriftTraining(stage)); // only the steps differ
     }
 
     [Fact]

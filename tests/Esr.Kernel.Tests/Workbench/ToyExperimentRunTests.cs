@@ -28,7 +28,7 @@ public sealed class ToyExperimentRunTests : IDisposable
 
     private static string SubjectLatentsOf(string model) => Path.Combine(ToyZoo.Locate(), model, ToyZoo.SubjectLatentsFile);
 
-    private string[] Options(string run, int maxTokens = 16, string model = Model, int calibrationTokens = 8) =>
+    private string[] Options(string run, int maxTokens = 16, string model = Model, int calibrationTokens = 16) =>
     [
         "--model", model, "--judge", "toy", "--latents", SubjectLatentsOf(model), "--data-dir", _folder.Path, "--out", _folder.File(run),
         "--n-trials", "2", "--max-tokens", maxTokens.ToString(CultureInfo.InvariantCulture),
@@ -49,7 +49,7 @@ public sealed class ToyExperimentRunTests : IDisposable
         Assert.Equal(trials, frame.Rows.Count);
         Assert.Equal(result.Trials.Select(t => t.Key).Order(), frame["key"].Cast<string>().Order());
         Assert.All(frame["judge"].Cast<string>(), judge => Assert.Equal("toy-exact", judge));
-        // Included: ESR_SPEC §2.4 drops latents whose calibration failed (8-token calibration answers) and unscored trials.
+        // Included: ESR_SPEC §2.4 drops latents whose calibration failed (16-token calibration answers) and unscored trials.
         Assert.Equal(result.Trials.Count(t => t.ToGradedTrial().IncludedScores() is not null), result.Summary!.Included);
         Assert.InRange(result.Summary.Included, trials / 2, trials);
         Assert.Equal(("1", Model, "toy-exact"), (result.Manifest!.Experiment, result.Manifest.Model, result.Manifest.Judge));
@@ -128,7 +128,7 @@ public sealed class ToyExperimentRunTests : IDisposable
     public async Task Experiment_9_on_a_toy_run_takes_its_boundaries_from_the_exact_judge_and_the_models_own_sae()
     {
         // A model that restarts often, at answers long enough for it: episodes are trials whose second attempt beat the first.
-        // Its thresholds lie where 8 calibration tokens hold no whole sentence for the judge, so calibration reads 24.
+        // Its thresholds lie where short calibration answers hold no whole sentence for the judge, so calibration reads 24.
         const string resisting = "toy-m-sa90";
         var run = await Workbench.Experiments.Get("1").RunAsync(Options("run", maxTokens: 96, model: resisting, calibrationTokens: 24));
         var detectors = _folder.File("detectors.json");
