@@ -135,8 +135,9 @@ public sealed class TrialRunner(ITrialGenerator generator, IJudge judge, RunOpti
                     if (batch.Count < options.BatchSize) continue;
                     flushes.Add(FlushAsync(request, [.. batch], model, toJudge, report, cancellationToken));
                     batch.Clear();
-                    // At most two batches ahead of the judges.
-                    if (flushes.Count(f => !f.IsCompleted) > 2) await Task.WhenAny(flushes.Where(f => !f.IsCompleted)).ConfigureAwait(false);
+                    // At most two batches ahead of the judges. One snapshot: a batch may finish between two reads of IsCompleted.
+                    var running = flushes.Where(f => !f.IsCompleted).ToArray();
+                    if (running.Length > 2) await Task.WhenAny(running).ConfigureAwait(false);
                 }
             }
             flushes.Add(FlushAsync(request, batch, model, toJudge, report, cancellationToken));
