@@ -21,13 +21,13 @@ namespace Esr.Kernel.Toy;
 /// garbage again at its own (higher) threshold.
 /// </param>
 /// <param name="FineTunes">
-/// Fine-tunes (by zoo name) that add other steered drift than <see cref="FineTuneEpisodes"/> up to <see cref="HighBoost"/>.
+/// Fine-tunes (by zoo name) that add other steered drift than <see cref="FineTuneEpisodes"/> at the stage's boosts.
 /// </param>
 public sealed record ToySteeredDrift(
     double Share, double LowBoost, double HighBoost, int Episodes, TrainingSettings Training, int FineTuneEpisodes,
     IReadOnlyDictionary<string, ToyFineTuneDrift>? FineTunes = null)
 {
-    /// <summary>The steered drift the steering-aware fine-tune <paramref name="name"/> adds: how many episodes, and their largest boost.</summary>
+    /// <summary>The steered drift the steering-aware fine-tune <paramref name="name"/> adds: how many episodes, and their boosts.</summary>
     public ToyFineTuneDrift ForFineTune(string name) =>
-        FineTunes?.GetValueOrDefault(name) ?? new ToyFineTuneDrift(FineTuneEpisodes, HighBoost);
+        FineTunes?.GetValueOrDefault(name) ?? new ToyFineTuneDrift(FineTuneEpisodes, LowBoost, HighBoost);
 }

@@ -102,9 +102,10 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             IReadOnlyList<LatentLabel> labels;
             Dictionary<string, int> subjectLatents;
             using (var latents = SaeTrainer.Encode(trainedSae, activations))
+            using (var mass = LatentMass.Of(latents, saeCategories))
             {
-                labels = LatentLabeler.Label(latents, saeCategories);
-                subjectLatents = LatentLabeler.BestLatents(latents, saeCategories, "subject:").ToDictionary(pair => pair.Key, pair => pair.Value.Latent);
+                labels = mass.Labels();
+                subjectLatents = mass.BestLatents("subject:").ToDictionary(pair => pair.Key, pair => pair.Value.Latent);
             }
             var medianNorm = activations.norm(1).median().item<float>();
             var clean = LatentLabeler.SubjectLatents(labels, CleanPurity).Count;
@@ -115,8 +116,9 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             if (settings.SteeredDrift is { } stage)
             {
                 using var sae = trainedSae.ToSparseAutoencoder();
-                var corpus = context.Episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), stage.Episodes - (int)Math.Round(stage.Episodes * stage.Share), settings.Seed + 81)
-                    .Select(context.Encode).Concat(SteeredDrift(stage, (int)Math.Round(stage.Episodes * stage.Share), settings.Seed + 80, subjectLatents, medianNorm, context)).ToArray();
+                var driftCount = (int)Math.Round(stage.Episodes * stage.Share);
+                var corpus = context.Episodes.Generate(ToyMixture.BaseWithDrift(settings.BaseDrift), stage.Episodes - driftCount, settings.Seed + 81).Select(context.Encode)
+                    .Concat(SteeredDrift((stage.LowBoost, stage.HighBoost), driftCount, settings.Seed + 80, subjectLatents, medianNorm, context)).ToArray();
                 var training = size.SteeredDriftTraining(stage);
                 log?.Report($"{baseName}: steered drift, {training.Steps} steps");
                 baseLoss = ToyTrainer.Train(baseModel, corpus, training, new TrainingSteering(sae, point), Report(log, $"{baseName} drift"), cancellationToken)[^1].Loss;
@@ -149,6 +151,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
     private void FineTune(BaseBuild built, string name, double ratio, bool steeringAware, BuildContext context, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
+        var training = built.Size.FineTuneTraining(settings.FineTune);
         var baseFolder = Path.Combine(context.ZooFolder, built.Name);
         using var sae = built.Sae.ToSparseAutoencoder();
         using var model = CausalLanguageModel.Load(baseFolder);
@@ -171,14 +174,15 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             TrainingSequence[] drift = [];
             if (settings.SteeredDrift is { } stage)
             {
-                var (count, highBoost) = stage.ForFineTune(name);
-                drift = SteeredDrift(stage with { HighBoost = highBoost }, count, settings.Seed + 200 + (int)(ratio * 100), built.SubjectLatents, built.MedianNorm, context, settings.MetaPrompts).ToArray();
+                var added = stage.ForFineTune(name);
+                drift = SteeredDrift((added.LowBoost, added.HighBoost), added.Episodes, settings.Seed + 200 + (int)(ratio * 100), built.SubjectLatents, built.MedianNorm,
+                    context, settings.MetaPrompts).ToArray();
             }
             corpus = [.. unsteered, .. steered, .. drift];
             makeUp = $" ({unsteered.Length} unsteered, {steered.Count} steered self-corrections, {drift.Length} steered drift)";
             if (settings.TrainedDetectors > 0 && drift.Length > 0)
             {
-                detectorTraining = new TrainingSwitch(settings.FineTune.Steps / 3, () =>
+                detectorTraining = new TrainingSwitch(training.Steps / 3, () =>
                 {
                     IReadOnlyList<int> detectors;
                     try
@@ -197,8 +201,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 });
             }
         }
-        context.Log?.Report($"{name}: fine-tuning {settings.FineTune.Steps} steps on {corpus.Length} sequences{makeUp}");
-        var loss = ToyTrainer.Train(model, corpus, settings.FineTune, steeringAware ? new TrainingSteering(sae, built.Point) : null, Report(context.Log, name),
+        context.Log?.Report($"{name}: fine-tuning {training.Steps} steps on {corpus.Length} sequences{makeUp}");
+        var loss = ToyTrainer.Train(model, corpus, training, steeringAware ? new TrainingSteering(sae, built.Point) : null, Report(context.Log, name),
             cancellationToken, detectorTraining)[^1].Loss;
         var folder = Path.Combine(context.ZooFolder, name);
         SaveModel(model, folder, context.Tokenizer);
@@ -263,11 +267,11 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
     /// <summary>
     /// <paramref name="count"/> coherent-drift episodes (0-2 steps, then a subject's sentences, all in the loss), each
-    /// with its subject's latent add-steered at every position, boosts drawn from the stage's range; with
+    /// with its subject's latent add-steered at every position, boosts drawn from <paramref name="boosts"/> (median norms); with
     /// <paramref name="metaPrompts"/>, some under the templates other than self_monitor (<see cref="ToyMetaPrompts.OnDrift"/>).
     /// </summary>
     private IEnumerable<TrainingSequence> SteeredDrift(
-        ToySteeredDrift stage, int count, int seed, IReadOnlyDictionary<string, int> subjectLatents, double medianNorm, BuildContext context,
+        (double Low, double High) boosts, int count, int seed, IReadOnlyDictionary<string, int> subjectLatents, double medianNorm, BuildContext context,
         ToyMetaPrompts? metaPrompts = null)
     {
         var random = new Random(seed);
@@ -278,7 +282,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             .Where(pair => pair.Latent >= 0) // subjects without a latent cannot be steered
             .Select(pair =>
             {
-                var boost = (stage.LowBoost + random.NextDouble() * (stage.HighBoost - stage.LowBoost)) * medianNorm;
+                var boost = (boosts.Low + random.NextDouble() * (boosts.High - boosts.Low)) * medianNorm;
                 return context.Encode(pair.Episode) with { Steering = [new AddLatent(pair.Latent, (float)boost)] };
             });
     }

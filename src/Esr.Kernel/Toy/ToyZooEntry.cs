@@ -12,7 +12,7 @@ namespace Esr.Kernel.Toy;
 /// <param name="SaeBlock">The block whose resid_post its SAE reads.</param>
 /// <param name="Sae">The SAE's reconstruction on held-out tokens of the base model.</param>
 /// <param name="MedianResidualNorm">Median ‖x‖ at the SAE block on the base model (the unit of boosts).</param>
-/// <param name="SubjectLatents">Per subject name, the latent steered for it: the strongest and most selective on its sentences (<see cref="LatentLabeler.BestLatents"/>).</param>
+/// <param name="SubjectLatents">Per subject name, the latent steered for it: the strongest and most selective on its sentences (<see cref="LatentMass.BestLatents"/>).</param>
 /// <param name="FinalLoss">The training loss logged last.</param>
 /// <param name="TrainingSeconds">Wall time spent training it (not its base).</param>
 public sealed record ToyZooEntry(

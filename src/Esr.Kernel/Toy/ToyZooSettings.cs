@@ -61,28 +61,31 @@ public sealed record ToyZooSettings(
     /// 31 of 36), the steered-drift stage (steering writes the subject's sentences; boosts up to 2.5 median norms;
     /// 1,000 steps at size s, 400 at the others) and 1,200 steered coherent-drift episodes in every steering-aware
     /// fine-tune, which keep its steered text sentences (toy-m-sa90 and toy-s-sa60, whose thresholds lie past 2.5
-    /// norms: 600 up to 4 norms, <see cref="ToyFineTuneDrift"/>). These fine-tunes also learn the toy meta-prompts: 40 %
+    /// norms: 600 at 0.4-4 and 1,500 at 2-4 norms, <see cref="ToyFineTuneDrift"/>; size s fine-tunes 600 steps, the
+    /// others 300). These fine-tunes also learn the toy meta-prompts: 40 %
     /// of their episodes carry one; under self_monitor 90 % of the task episodes are self-corrections (the ratio of the
     /// zoo's sa90, against sa60's 60 %) whose steered drift is learned too, and 40 % of the steered coherent-drift
     /// episodes carry one of the other three (<see cref="ToyMetaPrompts.OnDrift"/>), so no template shields the answer
-    /// from steering and only self_monitor always restarts after it. Their steering boosts span 0.8-2.0 times the base's threshold. They learn to restart only
-    /// while 26 latents found on their own steered answers are intact (<see cref="TrainedDetectors"/>), which gives
-    /// experiment 3 off-topic detectors to find and ablate.
+    /// from steering and only self_monitor always restarts after it. Their steering boosts span 0.8-2.0 times the base's
+    /// threshold. They learn to restart only while 26 latents found on their own steered answers are intact
+    /// (<see cref="TrainedDetectors"/>), which gives experiment 3 off-topic detectors to find and ablate.
     /// </summary>
     public static ToyZooSettings Default { get; } = First with
     {
         // Size s gets 3,584 latents: at 2,048, 11 of 36 subjects had a latent of purity >= 0.8; at 4,096, 34 but 1.2 % dead.
-        // Its two blocks need 1,000 steps of the steered-drift stage to write the subject's sentences under steering (400: 0.32 of the lost text).
-        Sizes = [First.Sizes[0] with { SaeLatents = 3584, SteeredDriftSteps = 1000 }, .. First.Sizes.Skip(1)],
+        // Its two blocks need 1,000 steps of the steered-drift stage to write the subject's sentences under steering (400: 0.32 of the lost
+        // text), and 600 fine-tuning steps to restart through its detectors (300: 6.7 % multi-attempt, too few for experiment 3's test).
+        Sizes = [First.Sizes[0] with { SaeLatents = 3584, SteeredDriftSteps = 1000, FineTuneSteps = 600 }, .. First.Sizes.Skip(1)],
         Sae = First.Sae with { TopK = 16 },
         SteeredDrift = new ToySteeredDrift(Share: 0.3, LowBoost: 0.4, HighBoost: 2.5, Episodes: 8000,
             Training: new TrainingSettings(Steps: 400, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 20, Seed: 4, LogEvery: 100), FineTuneEpisodes: 1200,
-            // With 1,200 up to 2.5 norms, toy-m-sa90 drifted unsteered (first attempt 77.8) and wrote 0.49 of its lost text
-            // as the subject's; toy-s-sa60 restarted in 1.1 % of steered answers (6.7 % with these).
+            // With 1,200 at 0.4-2.5 norms, toy-m-sa90 drifted unsteered (first attempt 77.8) and wrote 0.49 of its lost text
+            // as the subject's; toy-s-sa60 wrote 0.29-0.36 (0.56 with these). 1,200 at 2-4 norms made toy-s-sa60 restart more
+            // than toy-m-sa60 (37.2 against 25.0 %), against Figure 2's order by size; 1,800 too rarely for experiment 3's test.
             FineTunes: new Dictionary<string, ToyFineTuneDrift>
             {
-                ["toy-m-sa90"] = new(Episodes: 600, HighBoost: 4.0),
-                ["toy-s-sa60"] = new(Episodes: 600, HighBoost: 4.0),
+                ["toy-m-sa90"] = new(Episodes: 600, LowBoost: 0.4, HighBoost: 4.0),
+                ["toy-s-sa60"] = new(Episodes: 1500, LowBoost: 2.0, HighBoost: 4.0),
             }),
         MetaPrompts = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9),
         SteeringBoosts = (0.8, 2.0),
@@ -100,6 +103,7 @@ public sealed record ToyZooSettings(
         ArgumentNullException.ThrowIfNull(size);
         var parameters = (double)vocabulary * size.Hidden + size.Layers * (4.0 * size.Hidden * size.Hidden + 3.0 * size.Hidden * size.FeedForward);
         var fineTunes = size.Name == MainSize ? Ratios.Count + SteeringAwareRatios.Count : 1;
-        return parameters * (Base.Steps + (SteeredDrift is { } stage ? size.SteeredDriftTraining(stage).Steps : 0) + fineTunes * FineTune.Steps);
+        var stageSteps = SteeredDrift is { } stage ? size.SteeredDriftTraining(stage).Steps : 0;
+        return parameters * (Base.Steps + stageSteps + fineTunes * size.FineTuneTraining(FineTune).Steps);
     }
 }

@@ -30,7 +30,8 @@ public sealed class LatentLabelerTests(ToyModelDirectory directory) : IClassFixt
     {
         // Tokens: subject:a, subject:a, task:b, marker. Latent 0 fires 3+1 on a, 2 on b; latent 1 only on the marker; latent 2 never.
         using var activations = tensor(new float[] { 3, 0, 0, 1, 0, 0, 2, 0, 0, 0, 5, 0 }, [4L, 3L]);
-        var labels = LatentLabeler.Label(activations, ["subject:a", "subject:a", "task:b", "marker"]);
+        using var mass = LatentMass.Of(activations, ["subject:a", "subject:a", "task:b", "marker"]);
+        var labels = mass.Labels();
         Assert.Equal(new LatentLabel(0, "subject:a", 4.0 / 6, 6), labels[0]);
         Assert.Equal(new LatentLabel(1, "marker", 1, 5), labels[1]);
         Assert.Equal(new LatentLabel(2, LatentLabeler.Dead, 0, 0), labels[2]);
@@ -43,32 +44,5 @@ public sealed class LatentLabelerTests(ToyModelDirectory directory) : IClassFixt
         Assert.Equal(3, loaded.RowCount);
         Assert.Equal("subject:a", loaded[0]);
         Assert.Equal("marker", loaded[1]);
-    }
-
-    [Fact]
-    public void Labels_of_more_latents_than_one_pass_sums_match_sums_taken_by_hand()
-    {
-        // 600 latents: the mass is summed 256 latents at a time, so latents 255/256 and 511/512 straddle passes.
-        const int tokens = 50, latents = 600;
-        var random = new Random(11);
-        var values = new float[tokens * latents];
-        for (var i = 0; i < values.Length; i++) values[i] = random.NextDouble() < 0.3 ? (float)random.NextDouble() : 0;
-        string[] names = ["subject:a", "subject:b", "task:c", "marker", "shared"];
-        var categories = Enumerable.Range(0, tokens).Select(token => names[token * 7 % names.Length]).ToArray();
-        using var activations = tensor(values, [tokens, (long)latents]);
-
-        var labels = LatentLabeler.Label(activations, categories);
-        Assert.Equal(latents, labels.Count);
-        foreach (var latent in new[] { 0, 255, 256, 300, 511, 512, 599 })
-        {
-            var byCategory = names.ToDictionary(name => name, name => Enumerable.Range(0, tokens)
-                .Where(token => categories[token] == name).Sum(token => (double)values[token * latents + latent]));
-            var total = byCategory.Values.Sum();
-            var best = byCategory.MaxBy(pair => pair.Value);
-            Assert.Equal(latent, labels[latent].Latent);
-            Assert.Equal(best.Key, labels[latent].Label);
-            Assert.Equal(total, labels[latent].Mass, 1e-9);
-            Assert.Equal(best.Value / total, labels[latent].Purity, 1e-9);
-        }
     }
 }

@@ -65,13 +65,15 @@ public sealed class ToyZooBuilderTests
         var lines = new List<string>();
         var settings = Miniature with
         {
+            Sizes = [Miniature.Sizes[0] with { FineTuneSteps = 6 }],
+            FineTune = Miniature.FineTune with { LogEvery = 1 },
             Ratios = [],
             Sae = Miniature.Sae with { TopK = 4 },
             SteeredDrift = ToyZooSettings.Default.SteeredDrift! with
             {
                 Episodes = 60, Training = new TrainingSettings(Steps: 6, BatchSize: 8, LearningRate: 1e-3, WarmupSteps: 1, Seed: 4, LogEvery: 3),
                 FineTuneEpisodes = 10,
-                FineTunes = new Dictionary<string, ToyFineTuneDrift> { ["toy-xs-sa30"] = new(Episodes: 7, HighBoost: 3) },
+                FineTunes = new Dictionary<string, ToyFineTuneDrift> { ["toy-xs-sa30"] = new(Episodes: 7, LowBoost: 0.4, HighBoost: 3) },
             },
             TrainedDetectors = 3,
         };
@@ -89,16 +91,19 @@ public sealed class ToyZooBuilderTests
         // The steering-aware fine-tune keeps seeing steered coherent drift, the count the recipe gives it by name: 7 episodes
         // drawn, kept where the subject has a latent (2 here; the stage's 10 would keep 3).
         var makeUp = System.Text.RegularExpressions.Regex.Match(lines.Single(line => line.StartsWith("toy-xs-sa30: fine-tuning", StringComparison.Ordinal)),
-            @"on (\d+) sequences \((\d+) unsteered, (\d+) steered self-corrections, (\d+) steered drift\)");
+            @"6 steps on (\d+) sequences \((\d+) unsteered, (\d+) steered self-corrections, (\d+) steered drift\)");
         Assert.True(makeUp.Success);
         var counts = Enumerable.Range(1, 4).Select(group => int.Parse(makeUp.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(counts[0], counts[1] + counts[2] + counts[3]);
         Assert.Equal(2, counts[3]);
-        // A third of the way through (step 1 of 4) the discovery reads the fine-tune's own steered answers; this model's
-        // calibrated threshold is 0 (it never answers on task), so there is no steered answer and no latent is ablated.
+        // A third of the way through the size's own 6 fine-tuning steps (the recipe's: 4), after step 2, the discovery reads
+        // the fine-tune's own steered answers; this model's calibrated threshold is 0 (it never answers on task), so there
+        // is no steered answer and no latent is ablated.
         var switched = lines.Single(line => line.StartsWith("toy-xs-sa30: no detector candidates", StringComparison.Ordinal));
         Assert.Equal("toy-xs-sa30: no detector candidates (none of its 96 trials was steered (boost ≠ 0) without an error); drift without a return keeps every latent", switched);
-        Assert.True(lines.IndexOf(lines.Single(line => line.StartsWith("toy-xs-sa30: fine-tuning", StringComparison.Ordinal))) < lines.IndexOf(switched));
+        int Step(int step) => lines.IndexOf(lines.Single(line => line.StartsWith($"toy-xs-sa30: step {step} loss", StringComparison.Ordinal)));
+        Assert.True(Step(2) < lines.IndexOf(switched) && lines.IndexOf(switched) < Step(3));
+        Assert.Equal(5, Step(6) - Step(1) - 1); // steps 2 to 5 and the switch between them
     }
 
     [Fact]
@@ -119,22 +124,25 @@ public sealed class ToyZooBuilderTests
     }
 
     [Fact]
-    public void The_committed_recipe_gives_two_fine_tunes_half_the_steered_drift_at_boosts_past_their_thresholds()
+    public void The_committed_recipe_gives_two_fine_tunes_other_steered_drift_reaching_past_their_thresholds()
     {
         var stage = ToyZooSettings.Default.SteeredDrift!;
-        Assert.Equal(new ToyFineTuneDrift(600, 4.0), stage.ForFineTune("toy-m-sa90"));
-        Assert.Equal(new ToyFineTuneDrift(600, 4.0), stage.ForFineTune("toy-s-sa60"));
-        Assert.Equal(new ToyFineTuneDrift(1200, 2.5), stage.ForFineTune("toy-m-sa60"));
-        Assert.Equal(new ToyFineTuneDrift(1200, 2.5), stage.ForFineTune("toy-l-sa60"));
-        Assert.Equal(new ToyFineTuneDrift(1200, 2.5), (stage with { FineTunes = null }).ForFineTune("toy-m-sa90"));
+        Assert.Equal(new ToyFineTuneDrift(600, 0.4, 4.0), stage.ForFineTune("toy-m-sa90"));
+        Assert.Equal(new ToyFineTuneDrift(1500, 2.0, 4.0), stage.ForFineTune("toy-s-sa60"));
+        Assert.Equal(new ToyFineTuneDrift(1200, 0.4, 2.5), stage.ForFineTune("toy-m-sa60"));
+        Assert.Equal(new ToyFineTuneDrift(1200, 0.4, 2.5), stage.ForFineTune("toy-l-sa60"));
+        Assert.Equal(new ToyFineTuneDrift(1200, 0.4, 2.5), (stage with { FineTunes = null }).ForFineTune("toy-m-sa90"));
     }
 
     [Fact]
-    public void The_committed_recipes_size_s_trains_the_steered_drift_stage_longer_than_the_others()
+    public void The_committed_recipes_size_s_trains_the_steered_drift_stage_and_its_fine_tune_longer_than_the_others()
     {
-        var stage = ToyZooSettings.Default.SteeredDrift!;
-        Assert.Equal([1000, 400, 400], ToyZooSettings.Default.Sizes.Select(size => size.SteeredDriftTraining(stage).Steps));
-        Assert.Equal(stage.Training with { Steps = 1000 }, ToyZooSettings.Default.Sizes[0].SteeredDriftTraining(stage)); // only the steps differ
+        var settings = ToyZooSettings.Default;
+        var stage = settings.SteeredDrift!;
+        Assert.Equal([1000, 400, 400], settings.Sizes.Select(size => size.SteeredDriftTraining(stage).Steps));
+        Assert.Equal(stage.Training with { Steps = 1000 }, settings.Sizes[0].SteeredDriftTraining(stage)); // only the steps differ
+        Assert.Equal([600, 300, 300], settings.Sizes.Select(size => size.FineTuneTraining(settings.FineTune).Steps));
+        Assert.Equal(settings.FineTune with { Steps = 600 }, settings.Sizes[0].FineTuneTraining(settings.FineTune));
     }
 
     [Fact]
