@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Esr.Kernel.Models;
 using Esr.Kernel.Text;
-using static TorchSharp.torch;
 
 namespace Esr.Kernel.Toy;
 

@@ -62,11 +62,11 @@ public sealed record ToyZooSettings(
     /// 1,000 steps at size s, 400 at the others) and 1,200 steered coherent-drift episodes in every steering-aware
     /// fine-tune, which keep its steered text sentences (toy-m-sa90 and toy-s-sa60, whose thresholds lie past 2.5
     /// norms: 600 at 0.4-4 and 1,500 at 2-4 norms, <see cref="ToyFineTuneDrift"/>; size s fine-tunes 600 steps, the
-    /// others 300). These fine-tunes also learn the toy meta-prompts: 40 %
-    /// of their episodes carry one; under self_monitor 90 % of the task episodes are self-corrections (the ratio of the
-    /// zoo's sa90, against sa60's 60 %) whose steered drift is learned too, and 40 % of the steered coherent-drift
-    /// episodes carry one of the other three (<see cref="ToyMetaPrompts.OnDrift"/>), so no template shields the answer
-    /// from steering and only self_monitor always restarts after it. Their steering boosts span 0.8-2.0 times the base's
+    /// others 300). These fine-tunes also learn the toy meta-prompts: 40 % of their episodes carry one; under
+    /// self_monitor 90 % of the task episodes are self-corrections (the ratio of the zoo's sa90, against sa60's 60 %)
+    /// whose steered drift is learned too, and 40 % of the steered coherent-drift episodes carry one of the other three
+    /// (<see cref="ToyMetaPrompts.OnDrift"/>), so no template shields the answer from steering and only self_monitor
+    /// always restarts after it. Their steering boosts span 0.8-2.0 times the base's
     /// threshold. They learn to restart only while 26 latents found on their own steered answers are intact
     /// (<see cref="TrainedDetectors"/>), which gives experiment 3 off-topic detectors to find and ablate.
     /// </summary>
