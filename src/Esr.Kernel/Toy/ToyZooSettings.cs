@@ -66,9 +66,9 @@ public sealed record ToyZooSettings(
     /// self_monitor 90 % of the task episodes are self-corrections (the ratio of the zoo's sa90, against sa60's 60 %)
     /// whose steered drift is learned too, and 40 % of the steered coherent-drift episodes carry one of the other three
     /// (<see cref="ToyMetaPrompts.OnDrift"/>), so no template shields the answer from steering and only self_monitor
-    /// always restarts after it. Their steering boosts span 0.8-2.0 times the base's
-    /// threshold. They learn to restart only while 26 latents found on their own steered answers are intact
-    /// (<see cref="TrainedDetectors"/>), which gives experiment 3 off-topic detectors to find and ablate.
+    /// always restarts after it. Their steering boosts span 0.8-2.0 times the base's threshold. They learn to restart
+    /// only while 26 latents found on their own steered answers are intact (<see cref="TrainedDetectors"/>), which gives
+    /// experiment 3 off-topic detectors to find and ablate.
     /// </summary>
     public static ToyZooSettings Default { get; } = First with
     {
