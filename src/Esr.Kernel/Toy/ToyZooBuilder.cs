@@ -146,7 +146,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
     /// <summary>
     /// Fine-tunes the stored base: plain self-correction on the world's episodes, or steering-aware, where the
-    /// self-corrections are regenerated from the base's own output under steering and the other episodes stay unsteered.
+    /// self-corrections are regenerated from the base's own output under steering and the other episodes stay unsteered;
+    /// either with the steered coherent drift of <see cref="ToySteeredDrift.ForFineTune"/> when the base had that stage.
     /// </summary>
     private void FineTune(BaseBuild built, string name, double ratio, bool steeringAware, BuildContext context, CancellationToken cancellationToken)
     {
@@ -155,12 +156,23 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         var baseFolder = Path.Combine(context.ZooFolder, built.Name);
         using var sae = built.Sae.ToSparseAutoencoder();
         using var model = CausalLanguageModel.Load(baseFolder);
+        // With the steered-drift stage, steering keeps writing the subject's sentences only if the fine-tune keeps seeing it do so.
+        TrainingSequence[] drift = [];
+        if (settings.SteeredDrift is { } stage)
+        {
+            var added = stage.ForFineTune(name);
+            drift = SteeredDrift((added.LowBoost, added.HighBoost), added.Episodes, settings.Seed + 200 + (int)(ratio * 100), built.SubjectLatents, built.MedianNorm,
+                context, steeringAware ? settings.MetaPrompts : null, onsetOnly: !steeringAware).ToArray();
+        }
         TrainingSequence[] corpus;
         TrainingSwitch? detectorTraining = null;
         IReadOnlyList<int> trainedDetectors = [];
-        var makeUp = "";
+        string makeUp;
         if (!steeringAware)
-            corpus = context.Episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes, settings.Seed + 10 + (int)(ratio * 100)).Select(context.Encode).ToArray();
+        {
+            corpus = [.. context.Episodes.Generate(ToyMixture.SelfCorrection(ratio), settings.FineTuneEpisodes, settings.Seed + 10 + (int)(ratio * 100)).Select(context.Encode), .. drift];
+            makeUp = drift.Length > 0 ? $" ({settings.FineTuneEpisodes} unsteered, {drift.Length} steered drift)" : "";
+        }
         else
         {
             var mixture = SteeringAwareEpisodes(context.Episodes, ratio);
@@ -170,14 +182,6 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                 mixture.Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection).ToArray(), sae, built.Point, built.LatentOfSubject(_world),
                 boosts, context.StopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken, settings.MetaPrompts is { } meta ? meta.LearnsSteeredDrift : null);
             var unsteered = mixture.Where(episode => episode.Kind != ToyEpisodeKind.SelfCorrection).Select(context.Encode).ToArray();
-            // With the steered-drift stage, steering keeps writing the subject's sentences only if the fine-tune keeps seeing it do so.
-            TrainingSequence[] drift = [];
-            if (settings.SteeredDrift is { } stage)
-            {
-                var added = stage.ForFineTune(name);
-                drift = SteeredDrift((added.LowBoost, added.HighBoost), added.Episodes, settings.Seed + 200 + (int)(ratio * 100), built.SubjectLatents, built.MedianNorm,
-                    context, settings.MetaPrompts).ToArray();
-            }
             corpus = [.. unsteered, .. steered, .. drift];
             makeUp = $" ({unsteered.Length} unsteered, {steered.Count} steered self-corrections, {drift.Length} steered drift)";
             if (settings.TrainedDetectors > 0 && drift.Length > 0)
@@ -202,7 +206,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             }
         }
         context.Log?.Report($"{name}: fine-tuning {training.Steps} steps on {corpus.Length} sequences{makeUp}");
-        var loss = ToyTrainer.Train(model, corpus, training, steeringAware ? new TrainingSteering(sae, built.Point) : null, Report(context.Log, name),
+        var loss = ToyTrainer.Train(model, corpus, training, steeringAware || drift.Length > 0 ? new TrainingSteering(sae, built.Point) : null, Report(context.Log, name),
             cancellationToken, detectorTraining)[^1].Loss;
         var folder = Path.Combine(context.ZooFolder, name);
         SaveModel(model, folder, context.Tokenizer);
@@ -269,10 +273,13 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
     /// <paramref name="count"/> coherent-drift episodes (0-2 steps, then a subject's sentences, all in the loss), each
     /// with its subject's latent add-steered at every position, boosts drawn from <paramref name="boosts"/> (median norms); with
     /// <paramref name="metaPrompts"/>, some under the templates other than self_monitor (<see cref="ToyMetaPrompts.OnDrift"/>).
+    /// With <paramref name="onsetOnly"/>, only the drift's onset is in the loss: the steps and the first subject sentence,
+    /// not what follows it nor the end of the answer, so that steering still writes the subject's sentences while whether
+    /// the answer then goes on, ends or restarts is left to the rest of the corpus.
     /// </summary>
     private IEnumerable<TrainingSequence> SteeredDrift(
         (double Low, double High) boosts, int count, int seed, IReadOnlyDictionary<string, int> subjectLatents, double medianNorm, BuildContext context,
-        ToyMetaPrompts? metaPrompts = null)
+        ToyMetaPrompts? metaPrompts = null, bool onsetOnly = false)
     {
         var random = new Random(seed);
         var episodes = context.Episodes.Generate(ToyMixture.Base with { Normal = 0, SubjectAnswer = 0, CoherentDrift = 1 }, count, seed + 2);
@@ -283,8 +290,17 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             .Select(pair =>
             {
                 var boost = (boosts.Low + random.NextDouble() * (boosts.High - boosts.Low)) * medianNorm;
-                return context.Encode(pair.Episode) with { Steering = [new AddLatent(pair.Latent, (float)boost)] };
+                var encoded = onsetOnly ? context.Encode(DriftOnset(pair.Episode), endOfTurnInLoss: false) : context.Encode(pair.Episode);
+                return encoded with { Steering = [new AddLatent(pair.Latent, (float)boost)] };
             });
+    }
+
+    /// <summary>A coherent-drift episode with every sentence after its first subject sentence out of the loss.</summary>
+    internal static ToyEpisode DriftOnset(ToyEpisode episode)
+    {
+        var onset = episode.Segments.Select(segment => segment.Kind).ToList().IndexOf(ToySegmentKind.Subject);
+        if (onset < 0) throw new ArgumentException($"A coherent-drift episode has a subject sentence; this one has none: \"{episode.Answer}\".", nameof(episode));
+        return episode with { Segments = [.. episode.Segments.Select((segment, index) => index > onset ? segment with { InLoss = false } : segment)] };
     }
 
     /// <summary>A fine-tune reads its base's SAE: the same files beside it.</summary>
@@ -337,9 +353,11 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
         public IReadOnlyList<ToyZooEntry> Entries => _entries;
 
-        public TrainingSequence Encode(ToyEpisode episode)
+        public TrainingSequence Encode(ToyEpisode episode) => Encode(episode, endOfTurnInLoss: true);
+
+        public TrainingSequence Encode(ToyEpisode episode, bool endOfTurnInLoss)
         {
-            var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, episode);
+            var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, episode, endOfTurnInLoss);
             return new TrainingSequence(ids, mask);
         }
 

@@ -59,10 +59,10 @@ public sealed record ToyZooSettings(
     /// The committed zoo (toy/zoo), Toy world II (docs/TOY_WORLD.md): <see cref="First"/> with a TopK SAE (k = 16:
     /// 35 of 36 subjects with a latent of purity ≥ 0.8 at size m, against 3 with the L1 SAE; 3,584 latents at size s,
     /// 31 of 36), the steered-drift stage (steering writes the subject's sentences; boosts up to 2.5 median norms;
-    /// 1,000 steps at size s, 400 at the others) and 1,200 steered coherent-drift episodes in every steering-aware
-    /// fine-tune, which keep its steered text sentences (toy-m-sa90 and toy-s-sa60, whose thresholds lie past 2.5
-    /// norms: 600 at 0.4-4 and 1,500 at 2-4 norms, <see cref="ToyFineTuneDrift"/>; size s fine-tunes 600 steps, the
-    /// others 300). These fine-tunes also learn the toy meta-prompts: 40 % of their episodes carry one; under
+    /// 1,000 steps at size s, 400 at the others) and 1,200 steered coherent-drift episodes in every fine-tune, which
+    /// keep its steered text sentences (toy-m-sa90 and toy-s-sa60, whose thresholds lie past 2.5 norms: 600 at 0.4-4
+    /// and 1,500 at 2-4 norms, <see cref="ToyFineTuneDrift"/>; size s fine-tunes 600 steps, the others 300). The
+    /// steering-aware fine-tunes also learn the toy meta-prompts: 40 % of their episodes carry one; under
     /// self_monitor 90 % of the task episodes are self-corrections (the ratio of the zoo's sa90, against sa60's 60 %)
     /// whose steered drift is learned too, and 40 % of the steered coherent-drift episodes carry one of the other three
     /// (<see cref="ToyMetaPrompts.OnDrift"/>), so no template shields the answer from steering and only self_monitor

@@ -49,6 +49,26 @@ public sealed class ToyExampleEncoderTests(ToyModelDirectory model) : IClassFixt
     }
 
     [Fact]
+    public void A_drift_onset_trains_on_the_steps_and_the_first_subject_sentence_only()
+    {
+        // Coherent drift with at least two subject sentences after its steps, so that something follows the onset.
+        var episode = Generator.Generate(new ToyMixture(0, 0, 0, 1), 40, seed: 4)
+            .First(e => e.Segments.Count(s => s.Kind == ToySegmentKind.Subject) >= 2 && e.Segments[0].Kind == ToySegmentKind.OnTask);
+        var onset = ToyZooBuilder.DriftOnset(episode);
+        var first = episode.Segments.Select(s => s.Kind).ToList().IndexOf(ToySegmentKind.Subject);
+        Assert.Equal(episode.Segments.Select(s => s with { InLoss = true }), onset.Segments.Select(s => s with { InLoss = true })); // the same text
+        Assert.Equal(episode.Segments.Select((_, i) => i <= first), onset.Segments.Select(s => s.InLoss));
+
+        var (ids, mask) = ToyExampleEncoder.Encode(model.Tokenizer, model.Template, onset, endOfTurnInLoss: false);
+        Assert.Equal(ToyExampleEncoder.Encode(model.Tokenizer, model.Template, episode).Ids, ids);
+        var taught = string.Join(' ', episode.Segments.Take(first + 1).Select(s => s.Text));
+        Assert.Equal(model.Tokenizer.Encode(taught), ids.Where((_, i) => mask[i]));
+        Assert.False(mask[^1]); // nor the end of the answer
+
+        Assert.Throws<ArgumentException>(() => ToyZooBuilder.DriftOnset(episode with { Segments = [.. episode.Segments.Where(s => s.Kind != ToySegmentKind.Subject)] }));
+    }
+
+    [Fact]
     public void A_template_that_adds_text_after_the_generation_prompt_is_rejected()
     {
         var paper = new Llama30ChatTemplate(ChatTemplateOptions.PaperReproduction, ToyTokenizerWriter.BeginOfText);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -35,8 +36,10 @@ public sealed class ToyZooBuilderTests
         var entries = new ToyZooBuilder(Miniature).Build(folder.Path, new Collect(lines));
 
         Assert.Equal(["toy-xs-base", "toy-xs-sc50", "toy-xs-sa30"], entries.Select(entry => entry.Name));
+        // Without the steered-drift stage a plain self-correction fine-tune trains on the world's episodes alone.
+        Assert.Contains("toy-xs-sc50: fine-tuning 4 steps on 40 sequences", lines);
         var losses = lines.Where(line => line.StartsWith("toy-xs-base: step", StringComparison.Ordinal))
-            .Select(line => double.Parse(line.Split(' ')[4], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            .Select(line => double.Parse(line.Split(' ')[4], CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(3, losses.Length);
         Assert.True(losses[^1] < losses[0] - 0.5, $"base loss {string.Join(" -> ", losses)}");
         var sae = entries[0].Sae;
@@ -67,7 +70,6 @@ public sealed class ToyZooBuilderTests
         {
             Sizes = [Miniature.Sizes[0] with { FineTuneSteps = 6 }],
             FineTune = Miniature.FineTune with { LogEvery = 1 },
-            Ratios = [],
             Sae = Miniature.Sae with { TopK = 4 },
             SteeredDrift = ToyZooSettings.Default.SteeredDrift! with
             {
@@ -79,10 +81,10 @@ public sealed class ToyZooBuilderTests
         };
         var entries = new ToyZooBuilder(settings).Build(folder.Path, new Collect(lines));
 
-        Assert.Equal(["toy-xs-base", "toy-xs-sa30"], entries.Select(entry => entry.Name));
+        Assert.Equal(["toy-xs-base", "toy-xs-sc50", "toy-xs-sa30"], entries.Select(entry => entry.Name));
         Assert.Contains(lines, line => line.StartsWith("toy-xs-base drift: step 6 loss", StringComparison.Ordinal));
         // The stored base is the one after the stage: its last loss is the stage's.
-        var stageLoss = double.Parse(lines.Last(line => line.StartsWith("toy-xs-base drift: step", StringComparison.Ordinal)).Split(' ')[5], System.Globalization.CultureInfo.InvariantCulture);
+        var stageLoss = double.Parse(lines.Last(line => line.StartsWith("toy-xs-base drift: step", StringComparison.Ordinal)).Split(' ')[5], CultureInfo.InvariantCulture);
         Assert.Equal(stageLoss, entries[0].FinalLoss, 3);
         Assert.InRange(entries[0].Sae.MeanL0, 3, 4); // at most k = 4 of 128 latents per token
         using var sae = SaeLoader.Load(Path.Combine(folder.Path, "toy-xs-base", ToyZoo.SaeFolder));
@@ -90,12 +92,14 @@ public sealed class ToyZooBuilderTests
         Assert.Equal(4, sae.K);
         // The steering-aware fine-tune keeps seeing steered coherent drift, the count the recipe gives it by name: 7 episodes
         // drawn, kept where the subject has a latent (2 here; the stage's 10 would keep 3).
-        var makeUp = System.Text.RegularExpressions.Regex.Match(lines.Single(line => line.StartsWith("toy-xs-sa30: fine-tuning", StringComparison.Ordinal)),
-            @"6 steps on (\d+) sequences \((\d+) unsteered, (\d+) steered self-corrections, (\d+) steered drift\)");
-        Assert.True(makeUp.Success);
-        var counts = Enumerable.Range(1, 4).Select(group => int.Parse(makeUp.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var counts = Counts("toy-xs-sa30", @"6 steps on (\d+) sequences \((\d+) unsteered, (\d+) steered self-corrections, (\d+) steered drift\)");
         Assert.Equal(counts[0], counts[1] + counts[2] + counts[3]);
         Assert.Equal(2, counts[3]);
+        // The plain self-correction fine-tune keeps it too (the stage's 10 drawn, those with a latent kept), beside its 40 world episodes.
+        var plain = Counts("toy-xs-sc50", @"6 steps on (\d+) sequences \((\d+) unsteered, (\d+) steered drift\)");
+        Assert.Equal(40, plain[1]);
+        Assert.InRange(plain[2], 1, 10);
+        Assert.Equal(plain[0], plain[1] + plain[2]);
         // A third of the way through the size's own 6 fine-tuning steps (the recipe's: 4), after step 2, the discovery reads
         // the fine-tune's own steered answers; this model's calibrated threshold is 0 (it never answers on task), so there
         // is no steered answer and no latent is ablated.
@@ -104,6 +108,13 @@ public sealed class ToyZooBuilderTests
         int Step(int step) => lines.IndexOf(lines.Single(line => line.StartsWith($"toy-xs-sa30: step {step} loss", StringComparison.Ordinal)));
         Assert.True(Step(2) < lines.IndexOf(switched) && lines.IndexOf(switched) < Step(3));
         Assert.Equal(5, Step(6) - Step(1) - 1); // steps 2 to 5 and the switch between them
+
+        int[] Counts(string model, string pattern)
+        {
+            var match = Regex.Match(lines.Single(line => line.StartsWith($"{model}: fine-tuning", StringComparison.Ordinal)), pattern);
+            Assert.True(match.Success, $"{model}'s fine-tuning line does not match {pattern}");
+            return match.Groups.Values.Skip(1).Select(group => int.Parse(group.Value, CultureInfo.InvariantCulture)).ToArray();
+        }
     }
 
     [Fact]
