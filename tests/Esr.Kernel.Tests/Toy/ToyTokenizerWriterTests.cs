@@ -1,3 +1,4 @@
+using Esr.Kernel.Tests.Models;
 using Esr.Kernel.Text;
 using Esr.Kernel.Toy;
 
@@ -101,18 +102,12 @@ public sealed class ToyTokenizerWriterTests(ToyModelDirectory model) : IClassFix
     [Fact]
     public void Writing_twice_gives_the_same_files_and_leaves_no_temporary_file()
     {
-        var again = Path.Combine(Path.GetTempPath(), $"esr-toy-tests-{Guid.NewGuid():N}");
-        try
-        {
-            ToyTokenizerWriter.Write(again, ToyWorld.Default);
-            ToyTokenizerWriter.Write(again, ToyWorld.Default);
-            Assert.Equal(ToyTokenizerWriter.FileNames.Order(), Directory.GetFiles(again).Select(Path.GetFileName).Order());
-            foreach (var name in ToyTokenizerWriter.FileNames)
-                Assert.Equal(File.ReadAllText(Path.Combine(model.Path, name)), File.ReadAllText(Path.Combine(again, name)));
-        }
-        finally
-        {
-            Directory.Delete(again, recursive: true);
-        }
+        using var folder = new TemporaryDirectory();
+        var again = Path.Combine(folder.Path, "tokenizer"); // a folder the writer creates
+        ToyTokenizerWriter.Write(again, ToyWorld.Default);
+        ToyTokenizerWriter.Write(again, ToyWorld.Default);
+        Assert.Equal(ToyTokenizerWriter.FileNames.Order(), Directory.GetFiles(again).Select(Path.GetFileName).Order());
+        foreach (var name in ToyTokenizerWriter.FileNames)
+            Assert.Equal(File.ReadAllText(Path.Combine(model.Path, name)), File.ReadAllText(Path.Combine(again, name)));
     }
 }
