@@ -12,21 +12,19 @@ public static class ToyExampleEncoder
     /// <param name="tokenizer">The toy tokenizer (word-level: whitespace leaves no token).</param>
     /// <param name="template">The chat template, e.g. from <see cref="ChatTemplate.ForModelDirectory"/>.</param>
     /// <param name="episode">The episode.</param>
-    /// <param name="endOfTurnInLoss">
-    /// Whether predicting the end-of-turn token counts; false for an episode that teaches how an answer goes on but not
-    /// where it ends (<see cref="ToySteeredDrift.FineTuneEpisodes"/> in a plain self-correction fine-tune).
-    /// </param>
     /// <returns>
     /// The ids of the rendered conversation, exactly <c>tokenizer.Encode(template.Render([user, assistant],
     /// addGenerationPrompt: false))</c>, and for each id whether the loss is taken on predicting it: true for the
     /// answer tokens of segments with <see cref="ToySegment.InLoss"/> and for the end-of-turn token after the
-    /// answer (unless <paramref name="endOfTurnInLoss"/> is false); false for the prompt, the headers and the masked spans.
+    /// answer unless its last segment is out of the loss (an answer that teaches how it goes on, not where it ends:
+    /// <see cref="ToySteeredDrift.FineTuneEpisodes"/> in a plain self-correction fine-tune); false for the prompt, the
+    /// headers and the masked spans.
     /// </returns>
     /// <exception cref="ArgumentException">A segment is empty or starts or ends with whitespace (the template trims
     /// the answer, so the segments would not line up with it); the template renders the answer in a way the segments cannot be found in
     /// (it does not end the generation prompt where the answer starts), or the tokenizer merges tokens across
     /// segment boundaries.</exception>
-    public static (int[] Ids, bool[] LossMask) Encode(TextTokenizer tokenizer, ChatTemplate template, ToyEpisode episode, bool endOfTurnInLoss = true)
+    public static (int[] Ids, bool[] LossMask) Encode(TextTokenizer tokenizer, ChatTemplate template, ToyEpisode episode)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(template);
@@ -55,7 +53,7 @@ public static class ToyExampleEncoder
         Add(prefix, false);
         foreach (var segment in episode.Segments)
             Add(segment.Text, segment.InLoss);
-        Add(full[(prefix.Length + answer.Length)..], endOfTurnInLoss); // the end-of-turn token
+        Add(full[(prefix.Length + answer.Length)..], episode.Segments is not [.., { InLoss: false }]); // the end-of-turn token
 
         var whole = tokenizer.Encode(full);
         if (!whole.AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids)))

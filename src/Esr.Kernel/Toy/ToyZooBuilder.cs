@@ -290,12 +290,11 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             .Select(pair =>
             {
                 var boost = (boosts.Low + random.NextDouble() * (boosts.High - boosts.Low)) * medianNorm;
-                var encoded = onsetOnly ? context.Encode(DriftOnset(pair.Episode), endOfTurnInLoss: false) : context.Encode(pair.Episode);
-                return encoded with { Steering = [new AddLatent(pair.Latent, (float)boost)] };
+                return context.Encode(onsetOnly ? DriftOnset(pair.Episode) : pair.Episode) with { Steering = [new AddLatent(pair.Latent, (float)boost)] };
             });
     }
 
-    /// <summary>A coherent-drift episode with every sentence after its first subject sentence out of the loss.</summary>
+    /// <summary>A coherent-drift episode with every sentence after its first subject sentence out of the loss, and with them where the answer ends.</summary>
     internal static ToyEpisode DriftOnset(ToyEpisode episode)
     {
         var onset = episode.Segments.Select(segment => segment.Kind).ToList().IndexOf(ToySegmentKind.Subject);
@@ -353,11 +352,9 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
         public IReadOnlyList<ToyZooEntry> Entries => _entries;
 
-        public TrainingSequence Encode(ToyEpisode episode) => Encode(episode, endOfTurnInLoss: true);
-
-        public TrainingSequence Encode(ToyEpisode episode, bool endOfTurnInLoss)
+        public TrainingSequence Encode(ToyEpisode episode)
         {
-            var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, episode, endOfTurnInLoss);
+            var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, episode);
             return new TrainingSequence(ids, mask);
         }
 

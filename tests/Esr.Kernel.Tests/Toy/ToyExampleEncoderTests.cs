@@ -59,7 +59,7 @@ public sealed class ToyExampleEncoderTests(ToyModelDirectory model) : IClassFixt
         Assert.Equal(episode.Segments.Select(s => s with { InLoss = true }), onset.Segments.Select(s => s with { InLoss = true })); // the same text
         Assert.Equal(episode.Segments.Select((_, i) => i <= first), onset.Segments.Select(s => s.InLoss));
 
-        var (ids, mask) = ToyExampleEncoder.Encode(model.Tokenizer, model.Template, onset, endOfTurnInLoss: false);
+        var (ids, mask) = ToyExampleEncoder.Encode(model.Tokenizer, model.Template, onset);
         Assert.Equal(ToyExampleEncoder.Encode(model.Tokenizer, model.Template, episode).Ids, ids);
         var taught = string.Join(' ', episode.Segments.Take(first + 1).Select(s => s.Text));
         Assert.Equal(model.Tokenizer.Encode(taught), ids.Where((_, i) => mask[i]));
