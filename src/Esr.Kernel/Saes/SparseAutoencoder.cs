@@ -148,6 +148,16 @@ public sealed class SparseAutoencoder : IDisposable
     }
 
     /// <summary>
+    /// Every latent's pre-activation, before the activation function: [..., d_in] → [..., d_sae], in the SAE's dtype,
+    /// attached to the input's graph (what a loss on the latents' firing differentiates).
+    /// </summary>
+    public Tensor PreActivations(Tensor input)
+    {
+        CheckInput(input);
+        return PreActivation(input, _encoder.to(input.device), _encoderBias.to(input.device));
+    }
+
+    /// <summary>
     /// The activations of the given latents only: [..., d_in] → [..., latents.Count], in the order given. For
     /// Standard and JumpReLU SAEs only those encoder columns are computed, and the result equals the matching columns
     /// of <see cref="Encode"/>. A TopK SAE must encode every latent to know which k survive, so there this costs a

@@ -47,7 +47,7 @@ public static class LatentLabeler
             };
             categories.AddRange(Enumerable.Repeat(category, tokenizer.Encode(segment.Text).Length));
         }
-        var (ids, _) = ToyExampleEncoder.Encode(tokenizer, template, episode);
+        var ids = ToyExampleEncoder.Encode(tokenizer, template, episode).Ids;
         categories.AddRange(Enumerable.Repeat("special", ids.Length - categories.Count));
         return categories.ToArray();
     }

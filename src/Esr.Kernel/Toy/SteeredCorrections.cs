@@ -76,8 +76,7 @@ public static class SteeredCorrections
                 try
                 {
                     var segments = WithSteeredDrift(judge, plan.Episode, tokenizer.Decode(drift), driftInLoss?.Invoke(plan.Episode) == true);
-                    var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, plan.Episode with { Segments = segments });
-                    sequences.Add(new TrainingSequence(ids, mask, plan.Steering));
+                    sequences.Add(ToyExampleEncoder.Encode(tokenizer, template, plan.Episode with { Segments = segments }) with { Steering = plan.Steering });
                 }
                 catch (ArgumentException)
                 {

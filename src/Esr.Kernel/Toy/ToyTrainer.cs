@@ -25,7 +25,7 @@ public static class ToyTrainer
     /// <param name="steering">Where the sequences' steering applies; required when any sequence has steering.</param>
     /// <param name="progress">Receives a loss entry every <see cref="TrainingSettings.LogEvery"/> steps.</param>
     /// <param name="cancellationToken">Checked between steps.</param>
-    /// <param name="change">When set, the data is replaced part-way through.</param>
+    /// <param name="change">When set, the data is replaced part-way through (and a detector objective may start).</param>
     /// <returns>The logged losses.</returns>
     public static IReadOnlyList<TrainingLogEntry> Train(
         CausalLanguageModel model,
@@ -40,6 +40,7 @@ public static class ToyTrainer
         Check(data, model.Config.VocabularySize, steering);
         var random = new Random(settings.Seed);
         var step = 0;
+        DetectorActivity? detectors = null;
         model.TrackGradients(true);
         try
         {
@@ -49,13 +50,15 @@ public static class ToyTrainer
                 if (change is not null && step++ == change.AtStep)
                 {
                     model.TrackGradients(false);
-                    data = change.Data();
+                    (data, detectors) = change.Next();
                     Check(data, model.Config.VocabularySize, steering);
+                    if (detectors is not null && steering is null)
+                        throw new ArgumentException("a detector objective needs a TrainingSteering (the SAE and hook point it reads)", nameof(steering));
                     model.TrackGradients(true);
                 }
                 var batch = Enumerable.Range(0, settings.BatchSize).Select(_ => data[random.Next(data.Count)]).ToArray();
                 optimizer.zero_grad();
-                var loss = BatchLoss(model, batch, steering);
+                var loss = BatchLoss(model, batch, steering, detectors);
                 loss.backward();
                 nn.utils.clip_grad_norm_(model.parameters(), settings.GradientClip);
                 optimizer.step();
@@ -86,28 +89,65 @@ public static class ToyTrainer
         return weightedSum / Math.Max(1, targets);
     }
 
-    /// <summary>Mean cross-entropy over the loss-masked targets of one batch, attached to the graph.</summary>
-    private static Tensor BatchLoss(CausalLanguageModel model, IReadOnlyList<TrainingSequence> batch, TrainingSteering? steering)
+    /// <summary>
+    /// Mean cross-entropy over the loss-masked targets of one batch, plus the detector objective on the activation at
+    /// the steering point after the steering (what a readout of the steered model sees: the toy world's detector
+    /// discovery and Figure 6 read there), attached to the graph. Read before the steering instead, it cost the steered
+    /// text more for the same detector activity (docs/TOY_WORLD.md, "Detectors that fire").
+    /// </summary>
+    private static Tensor BatchLoss(CausalLanguageModel model, IReadOnlyList<TrainingSequence> batch, TrainingSteering? steering, DetectorActivity? detectors = null)
     {
         var (ids, targets) = Padded(batch);
-        ActivationHooks? hooks = null;
+        var hooks = new ActivationHooks();
         InterventionHook? hook = null;
         if (steering is not null && batch.Any(sequence => sequence.Steering is { Count: > 0 }))
         {
             hook = InterventionHook.PerRow(steering.Sae, batch.Select(sequence => sequence.Steering).ToArray());
-            hooks = new ActivationHooks().Add(steering.Point, hook);
+            hooks.Add(steering.Point, hook);
         }
+        var read = detectors is null ? null : new ActivationCapture();
+        if (read is not null) hooks.Add(steering!.Point, read);
         try
         {
-            var logits = model.ForwardWithGradients(ids, hooks); // [B, T, V]
+            var logits = model.ForwardWithGradients(ids, hooks.Points.Any() ? hooks : null); // [B, T, V]
             var vocabulary = logits.shape[2];
             var predicted = logits.narrow(1, 0, logits.shape[1] - 1).reshape(-1, vocabulary);
-            return nn.functional.cross_entropy(predicted, targets.reshape(-1), ignore_index: IgnoredTarget);
+            var loss = nn.functional.cross_entropy(predicted, targets.reshape(-1), ignore_index: IgnoredTarget);
+            return read is null ? loss : loss.add(detectors!.Loss(steering!.Sae, read.Activation!, OffTopicLabels(batch, (int)ids.shape[1])));
         }
         finally
         {
             hook?.Dispose();
+            read?.Dispose();
         }
+    }
+
+    /// <summary>[B, T] int8 topic labels padded like the ids: 1 off topic, 0 on task, −1 unlabelled (and every token of a row without labels).</summary>
+    private static Tensor OffTopicLabels(IReadOnlyList<TrainingSequence> batch, int length)
+    {
+        var labels = new sbyte[batch.Count * length];
+        Array.Fill(labels, (sbyte)-1);
+        for (var row = 0; row < batch.Count; row++)
+        {
+            if (batch[row].OffTopic is not { } offTopic) continue;
+            for (var i = 0; i < offTopic.Length; i++)
+                if (offTopic[i] is { } label) labels[row * length + i] = label ? (sbyte)1 : (sbyte)0;
+        }
+        return tensor(labels, [batch.Count, (long)length]);
+    }
+
+    /// <summary>Keeps a handle on the activation it is called with, graph and all (outlasting the forward pass's dispose scope), and passes it on unchanged.</summary>
+    private sealed class ActivationCapture : IActivationHook, IDisposable
+    {
+        public Tensor? Activation { get; private set; }
+
+        public Tensor Apply(Tensor activation, HookContext context)
+        {
+            Activation = activation.alias().DetachFromDisposeScope();
+            return activation;
+        }
+
+        public void Dispose() => Activation?.Dispose();
     }
 
     /// <summary>Ids [B, T] padded at the end with 0, and next-token targets [B, T−1] with ignored entries.</summary>
@@ -140,6 +180,8 @@ public static class ToyTrainer
                 throw new ArgumentException($"sequence {index} has {sequence.Ids.Length} ids but a loss mask of {sequence.LossMask.Length}", nameof(data));
             if (sequence.Ids.Any(id => id < 0 || id >= vocabulary))
                 throw new ArgumentException($"sequence {index} has a token id outside the vocabulary [0, {vocabulary})", nameof(data));
+            if (sequence.OffTopic is { } labels && labels.Length != sequence.Ids.Length)
+                throw new ArgumentException($"sequence {index} has {sequence.Ids.Length} ids but {labels.Length} topic labels", nameof(data));
             if (sequence.Steering is { Count: > 0 } && steering is null)
                 throw new ArgumentException($"sequence {index} asks for steering but no TrainingSteering (SAE and hook point) was given", nameof(steering));
         }

@@ -197,11 +197,15 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                     {
                         // A model that never drifts under steering (or never stays on task) gives the discovery nothing to compare.
                         context.Log?.Report($"{name}: no detector candidates ({error.Message}); drift without a return keeps every latent");
-                        return corpus;
+                        return new TrainingPhase(corpus);
                     }
-                    context.Log?.Report($"{name}: from here on drift without a return is learned with latents {string.Join(',', detectors)} ablated");
+                    context.Log?.Report($"{name}: from here on drift without a return is learned with latents {string.Join(',', detectors)} ablated"
+                        + (settings.DetectorActivityWeight > 0 ? $", and {DetectorsActive} of them to fire on off-topic text and none on task text" : ""));
                     trainedDetectors = detectors;
-                    return [.. unsteered, .. steered, .. drift.Select(sequence => sequence with { Steering = [.. sequence.Steering!, new AblateLatents(detectors)] })];
+                    // The ablated rows are not read for detector activity: ablation takes the detectors out of the activation.
+                    return new TrainingPhase(
+                        [.. unsteered, .. steered, .. drift.Select(sequence => sequence with { Steering = [.. sequence.Steering!, new AblateLatents(detectors)], OffTopic = null })],
+                        settings.DetectorActivityWeight > 0 ? new DetectorActivity(detectors, settings.DetectorActivityWeight, DetectorsActive) : null);
                 });
             }
         }
@@ -211,7 +215,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         var folder = Path.Combine(context.ZooFolder, name);
         SaveModel(model, folder, context.Tokenizer);
         CopySae(baseFolder, folder);
-        if (trainedDetectors.Count > 0) JsonResultFile.Write(Path.Combine(folder, ToyZoo.DetectorsFile), DetectorFile(name, built.Point, trainedDetectors));
+        if (trainedDetectors.Count > 0) JsonResultFile.Write(Path.Combine(folder, ToyZoo.DetectorsFile), DetectorFile(name, built.Point, trainedDetectors, settings.DetectorActivityWeight > 0));
         context.Add(built.Entry(name, ratio, steeringAware, loss, started.Elapsed.TotalSeconds));
     }
 
@@ -237,9 +241,10 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
     /// <summary>
     /// The off-topic detectors a steering-aware fine-tune's build writes beside it (<see cref="ToyZoo.DetectorsFile"/>,
-    /// the paper's detector-file format, which <c>esr experiment 3 --ablate</c> reads): the latents it learned to restart through.
+    /// the paper's detector-file format, which <c>esr experiment 3 --ablate</c> reads): the latents it learned to restart through,
+    /// and with <paramref name="trainedToFire"/> (<see cref="ToyZooSettings.DetectorActivityWeight"/>) to fire on off-topic text.
     /// </summary>
-    internal static JsonObject DetectorFile(string model, HookPoint point, IReadOnlyList<int> detectors) => new()
+    internal static JsonObject DetectorFile(string model, HookPoint point, IReadOnlyList<int> detectors, bool trainedToFire) => new()
     {
         ["model_name"] = model,
         ["sae"] = $"{ToyZoo.SaeFolder}/ at {point}",
@@ -247,13 +252,17 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         ["note"] = "Found by the toy world's separability discovery (esr toy detectors: the best AUC separating off-topic from on-task "
             + "first-attempt tokens, by the exact judge's sentence labels; not the paper's contrastive rule) over the fine-tune's own "
             + string.Create(CultureInfo.InvariantCulture, $"answers to {DetectorProbeAnswers} task prompts steered at {DetectorProbeBoost} times its base's threshold, a third of the way ")
-            + "through its training; from there on it learned to drift without a return with these latents ablated, so its restarts need them.",
+            + "through its training; from there on it learned to drift without a return with these latents ablated, so its restarts need them"
+            + (trainedToFire ? $", and (an objective beside the next-token loss) to fire {DetectorsActive} of them on each off-topic token of its answers and none on its task tokens." : "."),
         ["trials"] = DetectorProbeAnswers,
         ["off_topic_detectors"] = JsonResultFile.Integers(detectors),
     };
 
     /// <summary>The boost of the answers <see cref="DetectorCandidates"/> reads, in base thresholds: the middle of the fine-tunes' range.</summary>
     private const double DetectorProbeBoost = 1.4;
+
+    /// <summary>How many of a fine-tune's detectors learn to fire on each off-topic token (<see cref="ToyZooSettings.DetectorActivityWeight"/>): fewer than the SAE's k, which leaves room for the text's own latents.</summary>
+    private const int DetectorsActive = 6;
 
     /// <summary>How many answers <see cref="DetectorCandidates"/> reads.</summary>
     private const int DetectorProbeAnswers = 96;
@@ -352,11 +361,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
 
         public IReadOnlyList<ToyZooEntry> Entries => _entries;
 
-        public TrainingSequence Encode(ToyEpisode episode)
-        {
-            var (ids, mask) = ToyExampleEncoder.Encode(tokenizer, template, episode);
-            return new TrainingSequence(ids, mask);
-        }
+        public TrainingSequence Encode(ToyEpisode episode) => ToyExampleEncoder.Encode(tokenizer, template, episode);
 
         /// <summary>Adds an entry and rewrites zoo.json, so that a partial build lists what it finished.</summary>
         public void Add(ToyZooEntry entry)

@@ -17,7 +17,7 @@ public sealed class LatentLabelerTests(ToyModelDirectory directory) : IClassFixt
             ToyEpisodeKind.SubjectAnswer, Task: null, Subject: subject.Id);
         var categories = LatentLabeler.Categories(world, new ToyTokenCategories(world), directory.Tokenizer, directory.Template, episode);
 
-        var (ids, _) = ToyExampleEncoder.Encode(directory.Tokenizer, directory.Template, episode);
+        var ids = ToyExampleEncoder.Encode(directory.Tokenizer, directory.Template, episode).Ids;
         Assert.Equal(ids.Length, categories.Length);
         var named = Array.IndexOf(ids, directory.Tokenizer.TokenToId("volcanoes")!.Value);
         Assert.All(categories[..named], category => Assert.Equal("prompt", category));

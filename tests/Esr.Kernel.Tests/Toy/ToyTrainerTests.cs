@@ -55,10 +55,10 @@ public sealed class ToyTrainerTests
         ToyTrainer.Train(same, before, settings, change: new TrainingSwitch(3, () =>
         {
             calls.Add(same.Weights().First().Destination.requires_grad);
-            return before;
+            return new TrainingPhase(before);
         }));
         ToyTrainer.Train(plain, before, settings);
-        ToyTrainer.Train(switched, before, settings, change: new TrainingSwitch(3, () => after));
+        ToyTrainer.Train(switched, before, settings, change: new TrainingSwitch(3, () => new TrainingPhase(after)));
 
         Assert.Equal([false], calls);
         // Switching to the same data changes nothing (the optimizer and the schedule go on); other data does.
@@ -103,6 +103,52 @@ public sealed class ToyTrainerTests
         var steeredEverywhere = Trained(data.Select(sequence => sequence with { Steering = push }).ToArray());
         Assert.All(plain.Zip(steeredNowhere), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>()));
         Assert.False(plain[0].eq(steeredEverywhere[0]).all().item<bool>());
+    }
+
+    [Fact]
+    public void A_detector_objective_from_a_switch_makes_its_detectors_fire_on_off_topic_tokens_and_not_on_task_tokens()
+    {
+        // Tokens 4-13 are "on task", 14-23 "off topic"; the detectors are three latents of a random TopK SAE.
+        var data = MiniatureWorld.Sequences(100, seed: 8)
+            .Select(sequence => sequence with { OffTopic = sequence.Ids.Select(id => id >= 4 ? id >= 14 : (bool?)null).ToArray() }).ToArray();
+        using var sae = new SparseAutoencoder(randn(32, 16, generator: manual_seed(1)), zeros(16), randn(16, 32, generator: manual_seed(2)), zeros(32),
+            SaeArchitecture.TopK, k: 4);
+        var point = HookPoint.ResidPost(0);
+        var detectors = new DetectorActivity([2, 7, 11], Weight: 1, Active: 2);
+        double Objective(CausalLanguageModel model)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var read = new Recorded();
+            var batch = data.Take(40).ToArray();
+            var length = batch.Max(sequence => sequence.Ids.Length);
+            var ids = tensor(batch.SelectMany(sequence => sequence.Ids.Select(id => (long)id).Concat(Enumerable.Repeat(0L, length - sequence.Ids.Length))).ToArray(), [batch.Length, (long)length]);
+            var labels = tensor(batch.SelectMany(sequence => sequence.OffTopic!.Select(label => label is { } l ? (sbyte)(l ? 1 : 0) : (sbyte)-1)
+                .Concat(Enumerable.Repeat((sbyte)-1, length - sequence.Ids.Length))).ToArray(), [batch.Length, (long)length]);
+            model.ForwardWithGradients(ids, new ActivationHooks().Add(point, read));
+            return detectors.Loss(sae, read.Activation!, labels).item<float>();
+        }
+        var settings = Short with { Steps = 30, WarmupSteps = 1 };
+        using var plain = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 4);
+        using var trained = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 4);
+        var before = Objective(trained);
+        ToyTrainer.Train(plain, data, settings, new TrainingSteering(sae, point));
+        ToyTrainer.Train(trained, data, settings, new TrainingSteering(sae, point), change: new TrainingSwitch(0, () => new TrainingPhase(data, detectors)));
+        Assert.True(Objective(trained) < 0.2 * before, $"objective {before:F3} -> {Objective(trained):F3}");
+        Assert.True(Objective(plain) > 0.5 * before, $"without it {before:F3} -> {Objective(plain):F3}");
+        Assert.Throws<ArgumentException>(() => ToyTrainer.Train(plain, data, settings, change: new TrainingSwitch(0, () => new TrainingPhase(data, detectors))));
+    }
+
+    /// <summary>Keeps a handle on the activation it sees, past the forward pass's dispose scope (into the test's).</summary>
+    private sealed class Recorded : IActivationHook
+    {
+        public Tensor? Activation { get; private set; }
+
+        public Tensor Apply(Tensor activation, HookContext context)
+        {
+            Activation = activation.alias().MoveToOuterDisposeScope();
+            return activation;
+        }
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public sealed class ToyZooArtifactTests
             // The file is the build's (ToyZooBuilder writes it after the fine-tune), byte for byte.
             using var folder = new TemporaryDirectory();
             Esr.Kernel.Results.JsonResultFile.Write(folder.File("built.json"),
-                ToyZooBuilder.DetectorFile(entry.Name, Esr.Kernel.Hooks.HookPoint.ResidPost(entry.SaeBlock), detectors));
+                ToyZooBuilder.DetectorFile(entry.Name, Esr.Kernel.Hooks.HookPoint.ResidPost(entry.SaeBlock), detectors, ToyZooSettings.Default.DetectorActivityWeight > 0));
             Assert.Equal(File.ReadAllText(folder.File("built.json")), File.ReadAllText(file));
         }
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Esr.Kernel.Experiments.Runs;
+using Esr.Kernel.Hooks;
 using Esr.Kernel.Models;
 using Esr.Kernel.Saes;
 using Esr.Kernel.Saes.Training;
@@ -115,6 +116,18 @@ public sealed class ToyZooBuilderTests
             Assert.True(match.Success, $"{model}'s fine-tuning line does not match {pattern}");
             return match.Groups.Values.Skip(1).Select(group => int.Parse(group.Value, CultureInfo.InvariantCulture)).ToArray();
         }
+    }
+
+    [Fact]
+    public void The_active_detectors_recipe_is_the_committed_one_whose_detectors_also_learn_to_fire()
+    {
+        Assert.Equal(0, ToyZooSettings.Default.DetectorActivityWeight);
+        Assert.Equal(0.5, ToyZooSettings.ActiveDetectors.DetectorActivityWeight);
+        Assert.Equal(ToyZooSettings.Default, ToyZooSettings.ActiveDetectors with { DetectorActivityWeight = 0 });
+        // Its detector files say so; the committed zoo's do not.
+        var detectors = new[] { 5, 7 };
+        Assert.EndsWith("so its restarts need them.", (string)ToyZooBuilder.DetectorFile("m", HookPoint.ResidPost(1), detectors, trainedToFire: false)["note"]!);
+        Assert.Contains("fire 6 of them on each off-topic token", (string)ToyZooBuilder.DetectorFile("m", HookPoint.ResidPost(1), detectors, trainedToFire: true)["note"]!);
     }
 
     [Fact]
