@@ -29,7 +29,7 @@ public sealed record DetectorActivity(IReadOnlyList<int> Latents, double Weight,
     public Tensor Loss(SparseAutoencoder sae, Tensor activation, Tensor offTopic)
     {
         if (sae.Architecture != SaeArchitecture.TopK) throw new ArgumentException($"detector activity needs a TopK SAE; {sae.Source} is {sae.Architecture}", nameof(sae));
-        if (Active < 1 || Active > Latents.Count) throw new ArgumentException($"{Active} active detectors of {Latents.Count}", nameof(Active));
+        if (Active < 1 || Active > Latents.Count) throw new ArgumentException($"Active must be between 1 and the {Latents.Count} detectors, got {Active}", nameof(Active));
         var labels = offTopic.reshape(-1);
         var labelled = labels.ge(0).nonzero().squeeze(1);
         if (labelled.shape[0] == 0) return zeros(1, device: activation.device).squeeze();

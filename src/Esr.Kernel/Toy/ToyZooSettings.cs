@@ -101,8 +101,9 @@ public sealed record ToyZooSettings(
     /// <see cref="Default"/> with detectors that fire (<c>esr toy build --recipe active-detectors</c>): the trained
     /// detectors also learn to fire on the steering-aware fine-tunes' off-topic text and to stay quiet on task text
     /// (<see cref="DetectorActivityWeight"/> 0.5). At size m their activity over experiment 9's regions rises from 1.9 to
-    /// 4.0 times the baseline (the paper: 4.4) and held-out subjects are corrected, but steering writes fewer of the
-    /// subject's sentences (toy-m-sa90: 0.38 of the lost text, against 0.55), so the committed zoo stays
+    /// 4.0 times the baseline (the paper: 4.4) and answers steered toward held-out subjects restart too (23.3 %, against
+    /// none), but steering writes fewer of the subject's sentences (toy-m-sa90: 0.38 of the lost text, against 0.55,
+    /// below issue 16's 0.5), so the committed zoo stays
     /// <see cref="Default"/> (docs/TOY_WORLD.md, "Detectors that fire").
     /// </summary>
     public static ToyZooSettings ActiveDetectors { get; } = Default with { DetectorActivityWeight = 0.5 };

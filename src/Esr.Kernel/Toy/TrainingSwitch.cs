@@ -9,8 +9,3 @@ namespace Esr.Kernel.Toy;
 /// <param name="AtStep">The first step of the new phase.</param>
 /// <param name="Next">Makes the new phase; it may read the model as trained so far.</param>
 public sealed record TrainingSwitch(int AtStep, Func<TrainingPhase> Next);
-
-/// <summary>What a <see cref="TrainingSwitch"/> trains on from its step.</summary>
-/// <param name="Data">The sequences to draw from.</param>
-/// <param name="Detectors">An objective beside the next-token loss, or null; needs the run's <see cref="TrainingSteering"/> (its SAE and hook point).</param>
-public sealed record TrainingPhase(IReadOnlyList<TrainingSequence> Data, DetectorActivity? Detectors = null);
