@@ -100,13 +100,21 @@ public sealed record ToyZooSettings(
     /// <summary>
     /// <see cref="Default"/> with detectors that fire (<c>esr toy build --recipe active-detectors</c>): the trained
     /// detectors also learn to fire on the steering-aware fine-tunes' off-topic text and to stay quiet on task text
-    /// (<see cref="DetectorActivityWeight"/> 0.5). At size m their activity over experiment 9's regions rises from 1.9 to
-    /// 4.0 times the baseline (the paper: 4.4) and answers steered toward held-out subjects restart too (23.3 %, against
-    /// none), but steering writes fewer of the subject's sentences (toy-m-sa90: 0.38 of the lost text, against 0.55,
-    /// below issue 16's 0.5), so the committed zoo stays
-    /// <see cref="Default"/> (docs/TOY_WORLD.md, "Detectors that fire").
+    /// (<see cref="DetectorActivityWeight"/> 0.5), and toy-m-sa90 gets 1,200 steered coherent-drift episodes at 2-4.5
+    /// norms (with the committed 600 at 0.4-4 the objective left it 0.38 of its lost text as the subject's). Measured at
+    /// every size (docs/TOY_WORLD.md, "Detectors that fire"): experiment 9's off-topic region reads 2.1-9.2 times the
+    /// baseline (committed: 1.5-2.4; the paper: 4.4), held-out subjects restart up to 40 % of the time, and steering
+    /// still writes the subject's sentences (0.52-0.80 of the lost text). Not yet the committed zoo, whose numbers the
+    /// docs and notebooks quote.
     /// </summary>
-    public static ToyZooSettings ActiveDetectors { get; } = Default with { DetectorActivityWeight = 0.5 };
+    public static ToyZooSettings ActiveDetectors { get; } = Default with
+    {
+        DetectorActivityWeight = 0.5,
+        SteeredDrift = Default.SteeredDrift! with
+        {
+            FineTunes = new Dictionary<string, ToyFineTuneDrift>(Default.SteeredDrift.FineTunes!) { ["toy-m-sa90"] = new(Episodes: 1200, LowBoost: 2.0, HighBoost: 4.5) },
+        },
+    };
 
     /// <summary>
     /// A size's share of a build's work, to split a build over processes: its model's parameters (embeddings included)

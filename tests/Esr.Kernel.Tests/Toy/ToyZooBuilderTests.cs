@@ -119,11 +119,16 @@ public sealed class ToyZooBuilderTests
     }
 
     [Fact]
-    public void The_active_detectors_recipe_is_the_committed_one_whose_detectors_also_learn_to_fire()
+    public void The_active_detectors_recipe_is_the_committed_one_whose_detectors_also_learn_to_fire_with_more_drift_for_toy_m_sa90()
     {
         Assert.Equal(0, ToyZooSettings.Default.DetectorActivityWeight);
         Assert.Equal(0.5, ToyZooSettings.ActiveDetectors.DetectorActivityWeight);
-        Assert.Equal(ToyZooSettings.Default, ToyZooSettings.ActiveDetectors with { DetectorActivityWeight = 0 });
+        var activeDrift = ToyZooSettings.ActiveDetectors.SteeredDrift!;
+        Assert.Equal(ToyZooSettings.Default, ToyZooSettings.ActiveDetectors with { DetectorActivityWeight = 0, SteeredDrift = ToyZooSettings.Default.SteeredDrift });
+        // Only toy-m-sa90's steered drift differs: more of it, at boosts past its threshold.
+        Assert.Equal(ToyZooSettings.Default.SteeredDrift!, activeDrift with { FineTunes = ToyZooSettings.Default.SteeredDrift!.FineTunes });
+        Assert.Equal(new ToyFineTuneDrift(1200, 2.0, 4.5), activeDrift.FineTunes!["toy-m-sa90"]);
+        Assert.Equal(ToyZooSettings.Default.SteeredDrift!.FineTunes!["toy-s-sa60"], activeDrift.FineTunes["toy-s-sa60"]);
         // Its detector files say so; the committed zoo's do not.
         var detectors = new[] { 5, 7 };
         Assert.EndsWith("so its restarts need them.", (string)ToyZooBuilder.DetectorFile("m", HookPoint.ResidPost(1), detectors, trainedToFire: false)["note"]!);
