@@ -25,7 +25,7 @@ internal static class ToyCommand
         var recipe = new Option<string>("--recipe")
         {
             Description = "default: the committed zoo's settings (steering writes the subject's sentences); first: the first zoo's (an L1 SAE, steering writes word salad); "
-                + "active-detectors: default whose off-topic detectors also learn to fire on off-topic text (steering writes fewer subject sentences; docs/TOY_WORLD.md)",
+                + "active-detectors: default whose off-topic detectors also learn to fire on off-topic text (docs/TOY_WORLD.md, \"Detectors that fire\")",
             HelpName = "name",
             DefaultValueFactory = _ => "default",
         };
