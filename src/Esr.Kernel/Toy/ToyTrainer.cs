@@ -136,20 +136,6 @@ public static class ToyTrainer
         return tensor(labels, [batch.Count, (long)length]);
     }
 
-    /// <summary>Keeps a handle on the activation it is called with, graph and all (outlasting the forward pass's dispose scope), and passes it on unchanged.</summary>
-    private sealed class ActivationCapture : IActivationHook, IDisposable
-    {
-        public Tensor? Activation { get; private set; }
-
-        public Tensor Apply(Tensor activation, HookContext context)
-        {
-            Activation = activation.alias().DetachFromDisposeScope();
-            return activation;
-        }
-
-        public void Dispose() => Activation?.Dispose();
-    }
-
     /// <summary>Ids [B, T] padded at the end with 0, and next-token targets [B, T−1] with ignored entries.</summary>
     private static (Tensor Ids, Tensor Targets) Padded(IReadOnlyList<TrainingSequence> batch)
     {

@@ -119,7 +119,7 @@ public sealed class ToyTrainerTests
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var read = new Recorded();
+            using var read = new ActivationCapture();
             var batch = data.Take(40).ToArray();
             var length = batch.Max(sequence => sequence.Ids.Length);
             var ids = tensor(batch.SelectMany(sequence => sequence.Ids.Select(id => (long)id).Concat(Enumerable.Repeat(0L, length - sequence.Ids.Length))).ToArray(), [batch.Length, (long)length]);
@@ -137,18 +137,6 @@ public sealed class ToyTrainerTests
         Assert.True(Objective(trained) < 0.2 * before, $"objective {before:F3} -> {Objective(trained):F3}");
         Assert.True(Objective(plain) > 0.5 * before, $"without it {before:F3} -> {Objective(plain):F3}");
         Assert.Throws<ArgumentException>(() => ToyTrainer.Train(plain, data, settings, change: new TrainingSwitch(0, () => new TrainingPhase(data, detectors))));
-    }
-
-    /// <summary>Keeps a handle on the activation it sees, past the forward pass's dispose scope (into the test's).</summary>
-    private sealed class Recorded : IActivationHook
-    {
-        public Tensor? Activation { get; private set; }
-
-        public Tensor Apply(Tensor activation, HookContext context)
-        {
-            Activation = activation.alias().MoveToOuterDisposeScope();
-            return activation;
-        }
     }
 
     [Fact]
