@@ -4,9 +4,11 @@
 # the paper's bisection, then steered on fresh prompts) and experiment 8 (the same prompts, no steering); per
 # steering-aware model, experiment 3 (its off_topic_detectors.json, which the build wrote, zero-ablated while
 # steering) and 10 (random sets of the same size), and the five latents that best tell its off-topic sentence ends from
-# its on-task ones on its experiment-1 answers (esr toy detectors --sentence-ends). For the main steering-aware model and
-# its base: experiment 2 (boost sweep). For the main steering-aware model: experiment 5 (the toy meta-prompts that
-# `esr toy prompts` writes, on its experiment-1 prompts) and the paper's detector discovery (experiment 3a).
+# its on-task ones on its experiment-1 answers (esr toy detectors --sentence-ends), how often every latent fires on its
+# off-topic and on-task tokens, and experiment 9 (its restarts as episodes, boundaries from the exact judge). For the
+# main steering-aware model and its base: experiment 2 (boost sweep). For the main steering-aware model: experiment 5
+# (the toy meta-prompts that `esr toy prompts` writes, on its experiment-1 prompts) and the paper's detector discovery
+# (experiment 3a).
 # Usage: toy/measure-zoo.sh [OUT_DIR] [MODEL...]   (default runs/toy and every model of toy/zoo/zoo.json)
 # Needs a build (environment/setup.sh). Runs resume: a second call skips what is stored.
 set -euo pipefail
@@ -47,6 +49,17 @@ while IFS=$'\t' read -r name block steering_aware; do
     if [[ -f "$zoo/$name/off_topic_detectors.json" ]]; then
       steer 3 "$name" "$block" "$out/exp3-$name" --from-results "$out/exp1-$name" --ablate "$zoo/$name/off_topic_detectors.json"
       steer 10 "$name" "$block" "$out/exp10-$name" --from-results "$out/exp1-$name" --ablate "$zoo/$name/off_topic_detectors.json"
+      # How often each latent fires on the off-topic and on-task tokens of these answers, read with their steering.
+      if [[ ! -f "$out/latents-$name.json" ]]; then
+        esr toy detectors --model "$zoo/$name" --from-results "$out/exp1-$name" --min-auc 0 --max-detectors 4096 --out "$out/latents-$name.json" >/dev/null
+      fi
+      # Experiment 9 on these answers' restarts, boundaries from the exact judge; the best sentence-end latent above
+      # takes the place of the paper's backtracking latents, which a toy SAE does not have.
+      if [[ ! -f "$out/exp9-$name/summary_table.csv" ]]; then
+        best="$(python3 -c 'import json,sys; print(next(iter(json.load(open(sys.argv[1]))["detector_stats"])))' "$out/detectors-$name.json")"
+        esr experiment 9 --trials "$out/exp1-$name" --model "$name" --annotator toy --aligned-boundaries \
+          --detectors "$zoo/$name/off_topic_detectors.json" --backtracking-latents "$best" --out "$out/exp9-$name"
+      fi
     else
       echo "measure-zoo: $name has no off_topic_detectors.json, so experiments 3 and 10 have nothing to ablate" >&2
     fi
@@ -124,6 +137,25 @@ for name, entry in zoo.items():
     if entry["SteeringAware"] and os.path.exists(path):
         stats = json.load(open(path))["detector_stats"]
         print(f"{name}: best sentence-end AUC " + ", ".join(f"{latent} {s['auc']:.3f}" for latent, s in stats.items()))
+# Per steering-aware model: how often its detectors fire on off-topic and on-task tokens (mean over the set, and the
+# best), and experiment 9's detector means by region against the answers that never drifted.
+for name, entry in zoo.items():
+    latents, episodes = os.path.join(out, f"latents-{name}.json"), os.path.join(out, f"exp9-{name}")
+    if not entry["SteeringAware"] or not os.path.exists(latents): continue
+    found = json.load(open(os.path.join(os.path.dirname(sys.argv[2]), name, "off_topic_detectors.json")))["off_topic_detectors"]
+    stats = json.load(open(latents))["detector_stats"]
+    off = [stats[str(l)]["off_topic_active_fraction"] for l in found]
+    on = [stats[str(l)]["on_task_active_fraction"] for l in found]
+    best = max(found, key=lambda l: stats[str(l)]["off_topic_active_fraction"])
+    line = (f"{name}: detectors active on {100 * statistics.mean(off):.1f} % of off-topic tokens, {100 * statistics.mean(on):.1f} % of on-task"
+            f" (best {best}: {100 * stats[str(best)]['off_topic_active_fraction']:.1f} / {100 * stats[str(best)]['on_task_active_fraction']:.1f})")
+    if os.path.exists(os.path.join(episodes, "analysis_results.json")):
+        group = json.load(open(os.path.join(episodes, "analysis_results.json")))
+        baseline = json.load(open(os.path.join(episodes, "baseline_stats.json")))
+        regions = group["otd_group"]
+        line += (f"; experiment 9: {group['n_episodes']} episodes, off topic {regions['off_topic_mean'] / baseline['otd_mean']:.1f}x"
+                 f" and back on topic {regions['on_topic_mean'] / baseline['otd_mean']:.1f}x the baseline ({baseline['n_episodes']} answers)")
+    print(line)
 if ablations:
     print("\nablation (experiments 3, 10)  detectors (first ones)  condition            n   first  multi%        ESR%")
     for name in ablations:

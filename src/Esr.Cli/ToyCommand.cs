@@ -24,12 +24,12 @@ internal static class ToyCommand
         };
         var recipe = new Option<string>("--recipe")
         {
-            Description = "default: the committed zoo's settings (steering writes the subject's sentences); first: the first zoo's (an L1 SAE, steering writes word salad); "
-                + "active-detectors: default whose off-topic detectors also learn to fire on off-topic text (docs/TOY_WORLD.md, \"Detectors that fire\")",
+            Description = "default: the committed zoo's settings (steering writes the subject's sentences; its off-topic detectors fire on off-topic text); first: the first zoo's (an L1 SAE, steering writes word salad); "
+                + "quiet-detectors: default before its detectors learned to fire (the committed zoo until 2026-12-07; docs/TOY_WORLD.md, \"Detectors that fire\")",
             HelpName = "name",
             DefaultValueFactory = _ => "default",
         };
-        recipe.AcceptOnlyFromAmong("default", "first", "active-detectors");
+        recipe.AcceptOnlyFromAmong("default", "first", "quiet-detectors");
         var jobs = CliOptions.Integer("--jobs", 2,
             "Build the sizes in this many esr processes at once, each with --threads threads; the files are a one-process build's (the committed zoo: 26.3 min with 2 jobs on 2 cores, about 46 with 1)", minimum: 1);
         var build = new Command("build", "Train the toy zoo from nothing: base models of three sizes, SAEs with labels, self-correction and steering-aware fine-tunes")

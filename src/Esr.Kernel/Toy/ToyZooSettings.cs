@@ -42,7 +42,7 @@ public sealed record ToyZooSettings(
     /// Toy world I, the first zoo (docs/TOY_WORLD.md, "Toy world I"): three sizes; at size m plain self-correction at
     /// 30 and 90 % and steering-aware fine-tunes at 30, 60 and 90 %; a steering-aware 60 % fine-tune of the other
     /// sizes; an L1 SAE. Steering writes word salad. Kept so that the first zoo's numbers can be rebuilt
-    /// (<c>esr toy build --recipe first</c>); <see cref="Default"/> adds to it.
+    /// (<c>esr toy build --recipe first</c>); <see cref="QuietDetectors"/> adds to it.
     /// </summary>
     public static ToyZooSettings First { get; } = new(
         Sizes:
@@ -61,7 +61,8 @@ public sealed record ToyZooSettings(
         BaseEpisodes: 20000, BaseDrift: 0, FineTuneEpisodes: 4000, SaeEpisodes: 2000, SaeSubjectShare: 0.6, SteeringBoosts: (0.8, 1.5), Seed: 6);
 
     /// <summary>
-    /// The committed zoo (toy/zoo), Toy world II (docs/TOY_WORLD.md): <see cref="First"/> with a TopK SAE (k = 16:
+    /// Toy world II before its detectors learned to fire (<c>esr toy build --recipe quiet-detectors</c>; the committed zoo
+    /// until 2026-12-07, kept so that its numbers in docs/TOY_WORLD.md can be rebuilt): <see cref="First"/> with a TopK SAE (k = 16:
     /// 35 of 36 subjects with a latent of purity ≥ 0.8 at size m, against 3 with the L1 SAE; 3,584 latents at size s,
     /// 31 of 36), the steered-drift stage (steering writes the subject's sentences; boosts up to 2.5 median norms;
     /// 1,000 steps at size s, 400 at the others) and 1,200 steered coherent-drift episodes in every fine-tune, which
@@ -73,9 +74,10 @@ public sealed record ToyZooSettings(
     /// (<see cref="ToyMetaPrompts.OnDrift"/>), so no template shields the answer from steering and only self_monitor
     /// always restarts after it. Their steering boosts span 0.8-2.0 times the base's threshold. They learn to restart
     /// only while 26 latents found on their own steered answers are intact (<see cref="TrainedDetectors"/>), which gives
-    /// experiment 3 off-topic detectors to find and ablate.
+    /// experiment 3 off-topic detectors to find and ablate; they matter, but fire on few more off-topic tokens than
+    /// on-task ones.
     /// </summary>
-    public static ToyZooSettings Default { get; } = First with
+    public static ToyZooSettings QuietDetectors { get; } = First with
     {
         // Size s gets 3,584 latents: at 2,048, 11 of 36 subjects had a latent of purity >= 0.8; at 4,096, 34 but 1.2 % dead.
         // Its two blocks need 1,000 steps of the steered-drift stage to write the subject's sentences under steering (400: 0.32 of the lost
@@ -98,21 +100,20 @@ public sealed record ToyZooSettings(
     };
 
     /// <summary>
-    /// <see cref="Default"/> with detectors that fire (<c>esr toy build --recipe active-detectors</c>): the trained
+    /// The committed zoo (toy/zoo), Toy world II (docs/TOY_WORLD.md): <see cref="QuietDetectors"/> whose trained
     /// detectors also learn to fire on the steering-aware fine-tunes' off-topic text and to stay quiet on task text
     /// (<see cref="DetectorActivityWeight"/> 0.5), and toy-m-sa90 gets 1,200 steered coherent-drift episodes at 2-4.5
-    /// norms (with the committed 600 at 0.4-4 the objective left it 0.38 of its lost text as the subject's). Measured at
-    /// every size (docs/TOY_WORLD.md, "Detectors that fire"): experiment 9's off-topic region reads 2.1-9.2 times the
-    /// baseline (committed: 1.5-2.4; the paper: 4.4), held-out subjects restart up to 40 % of the time, and steering
-    /// still writes the subject's sentences (0.52-0.80 of the lost text). Not yet the committed zoo, whose numbers the
-    /// docs and notebooks quote.
+    /// norms (with the 600 at 0.4-4 of <see cref="QuietDetectors"/> the objective left it 0.38 of its lost text as the
+    /// subject's). Measured at every size (docs/TOY_WORLD.md, "Detectors that fire"): experiment 9's off-topic region
+    /// reads 2.1-9.2 times the baseline (<see cref="QuietDetectors"/>: 1.5-2.4; the paper: 4.4), held-out subjects restart up to 40 % of the time, and steering
+    /// still writes the subject's sentences (0.52-0.80 of the lost text).
     /// </summary>
-    public static ToyZooSettings ActiveDetectors { get; } = Default with
+    public static ToyZooSettings Default { get; } = QuietDetectors with
     {
         DetectorActivityWeight = 0.5,
-        SteeredDrift = Default.SteeredDrift! with
+        SteeredDrift = QuietDetectors.SteeredDrift! with
         {
-            FineTunes = new Dictionary<string, ToyFineTuneDrift>(Default.SteeredDrift.FineTunes!) { ["toy-m-sa90"] = new(Episodes: 1200, LowBoost: 2.0, HighBoost: 4.5) },
+            FineTunes = new Dictionary<string, ToyFineTuneDrift>(QuietDetectors.SteeredDrift.FineTunes!) { ["toy-m-sa90"] = new(Episodes: 1200, LowBoost: 2.0, HighBoost: 4.5) },
         },
     };
 

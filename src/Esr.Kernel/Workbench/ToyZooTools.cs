@@ -22,7 +22,7 @@ public static class ToyZooTools
     /// <param name="sizes">Only these sizes (each size's models depend on nothing else, so sizes built apart equal a whole build; zoo.json then lists only them); null or empty for all.</param>
     /// <param name="log">Receives progress lines; null for none.</param>
     /// <param name="cancellationToken">Stops the training.</param>
-    /// <param name="recipe">"default" (the committed zoo, <see cref="ToyZooSettings.Default"/>), "first" (the first zoo, <see cref="ToyZooSettings.First"/>) or "active-detectors" (<see cref="ToyZooSettings.ActiveDetectors"/>).</param>
+    /// <param name="recipe">"default" (the committed zoo, <see cref="ToyZooSettings.Default"/>), "first" (the first zoo, <see cref="ToyZooSettings.First"/>) or "quiet-detectors" (the committed zoo before its detectors learned to fire, <see cref="ToyZooSettings.QuietDetectors"/>).</param>
     /// <returns>The models written, as zoo.json lists them.</returns>
     /// <exception cref="EsrInputException">The folder is a file, or a size or the recipe is unknown.</exception>
     public static IReadOnlyList<ToyZooEntry> Build(
@@ -92,8 +92,8 @@ public static class ToyZooTools
         {
             "default" => ToyZooSettings.Default,
             "first" => ToyZooSettings.First,
-            "active-detectors" => ToyZooSettings.ActiveDetectors,
-            _ => throw new EsrInputException($"--recipe '{recipe}': no such recipe (expected default, first or active-detectors)"),
+            "quiet-detectors" => ToyZooSettings.QuietDetectors,
+            _ => throw new EsrInputException($"--recipe '{recipe}': no such recipe (expected default, first or quiet-detectors)"),
         };
         if (sizes is not { Count: > 0 }) return settings;
         var known = settings.Sizes.Select(size => size.Name).ToArray();

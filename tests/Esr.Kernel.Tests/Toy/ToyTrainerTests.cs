@@ -140,6 +140,42 @@ public sealed class ToyTrainerTests
     }
 
     [Fact]
+    public void The_detector_objective_reads_the_activation_after_the_steering()
+    {
+        // One sequence, steered hard along latent 2's decoder row: detector 2 passes the bar on every token once the
+        // steering is in the activation, so the on-task hinge differs between a read after the steering and one before.
+        var point = HookPoint.ResidPost(0);
+        using var sae = new SparseAutoencoder(randn(32, 16, generator: manual_seed(1)), zeros(16), randn(16, 32, generator: manual_seed(2)), zeros(32),
+            SaeArchitecture.TopK, k: 4);
+        IReadOnlyList<Intervention> push = [new AddLatent(2, 20f)];
+        var sequence = MiniatureWorld.Sequences(1, seed: 9)[0];
+        sequence = sequence with { Steering = push, OffTopic = sequence.Ids.Select(id => id >= 4 ? id >= 14 : (bool?)null).ToArray() };
+        var detectors = new DetectorActivity([2, 7, 11], Weight: 1, Active: 2);
+        using var model = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 4);
+        double DetectorLoss(bool afterSteering)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            using var read = new ActivationCapture();
+            using var steer = InterventionHook.PerRow(sae, [push]);
+            var hooks = afterSteering ? new ActivationHooks().Add(point, steer).Add(point, read) : new ActivationHooks().Add(point, read).Add(point, steer);
+            model.ForwardWithGradients(tensor(sequence.Ids.Select(id => (long)id).ToArray(), [1L, sequence.Ids.Length]), hooks);
+            var labels = tensor(sequence.OffTopic!.Select(label => label is { } l ? (sbyte)(l ? 1 : 0) : (sbyte)-1).ToArray(), [1L, sequence.Ids.Length]);
+            return detectors.Loss(sae, read.Activation!, labels).item<float>();
+        }
+        var steering = new TrainingSteering(sae, point);
+        var nextToken = ToyTrainer.Evaluate(model, [sequence], steering: steering);
+        double after = DetectorLoss(afterSteering: true), before = DetectorLoss(afterSteering: false);
+
+        // The first logged loss is the first batch's (the one sequence) on the initial weights, before the step.
+        var logged = ToyTrainer.Train(model, [sequence], new TrainingSettings(Steps: 1, BatchSize: 1, LearningRate: 1e-3, WarmupSteps: 0, Seed: 0, LogEvery: 1),
+            steering, change: new TrainingSwitch(0, () => new TrainingPhase([sequence], detectors)))[0].Loss;
+
+        Assert.True(Math.Abs(after - before) > 0.1, $"the steering should move the detector objective: after {after:F4}, before {before:F4}");
+        Assert.Equal(nextToken + after, logged, 3);
+    }
+
+    [Fact]
     public void A_saved_model_loads_back_with_the_same_logits()
     {
         using var directory = new TemporaryDirectory();

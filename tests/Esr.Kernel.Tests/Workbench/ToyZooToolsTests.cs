@@ -81,7 +81,7 @@ public sealed class ToyZooToolsTests
 
         Assert.Equal("--size xl: no such size (expected s, m, l)",
             Assert.Throws<EsrInputException>(() => ToyZooTools.Build(folder.Path, ["m", "xl"])).Message);
-        Assert.Equal("--recipe 'fluent': no such recipe (expected default, first or active-detectors)",
+        Assert.Equal("--recipe 'fluent': no such recipe (expected default, first or quiet-detectors)",
             Assert.Throws<EsrInputException>(() => ToyZooTools.Build(folder.Path, recipe: "fluent")).Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
         Assert.StartsWith("--model toy-xl-base: not in the zoo at",
