@@ -7,8 +7,8 @@
 # its on-task ones on its experiment-1 answers (esr toy detectors --sentence-ends), how often every latent fires on its
 # off-topic and on-task tokens, and experiment 9 (its restarts as episodes, boundaries from the exact judge). For the
 # main steering-aware model and its base: experiment 2 (boost sweep). For the main steering-aware model: experiment 5
-# (the toy meta-prompts that `esr toy prompts` writes, on its experiment-1 prompts) and the paper's detector discovery
-# (experiment 3a).
+# (the toy meta-prompts that `esr toy prompts` writes, on its experiment-1 prompts), experiment 7 (its experiment-1
+# answers graded again by the lexical judge) and the paper's detector discovery (experiment 3a).
 # Usage: toy/measure-zoo.sh [OUT_DIR] [MODEL...]   (default runs/toy and every model of toy/zoo/zoo.json)
 # Needs a build (environment/setup.sh). Runs resume: a second call skips what is stored.
 set -euo pipefail
@@ -74,6 +74,10 @@ if [[ -n "$main_block" ]]; then
     steer 2 "$name" "$main_block" "$out/exp2-$name" --threshold-cache "$cache" --latents "$zoo/$name/subject_latents.txt" --n-trials 3
   done
   steer 5 "$main_model" "$main_block" "$out/exp5-$main_model" --from-results "$out/exp1-$main_model" --variants "$out/data/meta_prompts.json"
+  # Experiment 7: the same answers graded again by the lexical judge, which never looks a sentence up.
+  if [[ ! -f "$out/exp7-$main_model/experiment_7_judge_agreement_metrics.csv" ]]; then
+    esr experiment 7 --trials "$out/exp1-$main_model" --judge toy-lexical --original-judge-name toy-exact --out "$out/exp7-$main_model"
+  fi
   # The paper's contrastive rule, reported beside the toy world's detectors.
   esr experiment 3a --model "$zoo/$main_model" --sae "$zoo/$main_model/sae" --layer "$main_block" --prompts "$out/data/prompts.txt" \
     --temperature 0.6 --max-tokens 160 --repetition-penalty 1.0 --no-paper-extra-header --out "$out/detectors-3a-$main_model.json"
@@ -83,7 +87,7 @@ fi
 # what the lost first-attempt sentences were (the exact judge's per-sentence kinds in its raw reply). Then experiment 5
 # on the main model, one line per meta-prompt variant.
 python3 - "$out" "$zoo/zoo.json" "$main_model" "$repo/src/Esr.Kernel/Toy/ToyWorld.txt" <<'PY'
-import json, os, re, statistics, sys
+import csv, json, os, re, statistics, sys
 out, zoo, main = sys.argv[1], {e["Name"]: e for e in json.load(open(sys.argv[2]))}, sys.argv[3]
 def trials(run):
     path = os.path.join(out, run, "trials.jsonl")
@@ -130,6 +134,13 @@ if prompted:
     for variant in sorted({t["condition"] for t in prompted}):
         n, first, multi, esr, _ = summary([t for t in prompted if t["condition"] == variant])
         print(f"{variant:20} {n:3}   {first:5.1f}  {multi:5.1f}  {esr:4.1f}")
+agreement = os.path.join(out, f"exp7-{main}", "experiment_7_judge_agreement_metrics.csv")
+if os.path.exists(agreement):
+    for row in csv.DictReader(open(agreement)):
+        print(f"\nexperiment 7 on {main}: {row['judge_a']} against {row['judge_b']} over {row['n_shared']} answers: Pearson r of first scores"
+              f" {float(row['pearson_r_first_score']):.2f}, multi-attempt agreement {100 * float(row['multi_attempt_agreement']):.1f} %,"
+              f" ESR-direction agreement {100 * float(row['esr_direction_agreement']):.1f} % over {row['n_both_multi']},"
+              f" attempt-count agreement {100 * float(row['attempt_count_agreement']):.1f} %")
 # Experiments 3 and 10 per steering-aware model: its detectors zero-ablated, then random sets of the same size.
 ablations = [name for name, entry in zoo.items() if entry["SteeringAware"] and trials(f"exp3-{name}")]
 for name, entry in zoo.items():
