@@ -94,6 +94,8 @@ def trials(run):
     if not os.path.exists(path): return []
     rows = [json.loads(line) for line in open(path) if line.strip()]
     return [t for t in rows if t.get("verdict") and not t["verdict"].get("error") and t["verdict"].get("attempts")]
+def detector_set(name):  # the off_topic_detectors.json the build wrote beside the model
+    return json.load(open(os.path.join(os.path.dirname(sys.argv[2]), name, "off_topic_detectors.json")))["off_topic_detectors"]
 def summary(rows):
     n = len(rows)
     multi = [t for t in rows if len(t["verdict"]["attempts"]) > 1]
@@ -153,7 +155,7 @@ for name, entry in zoo.items():
 for name, entry in zoo.items():
     latents, episodes = os.path.join(out, f"latents-{name}.json"), os.path.join(out, f"exp9-{name}")
     if not entry["SteeringAware"] or not os.path.exists(latents): continue
-    found = json.load(open(os.path.join(os.path.dirname(sys.argv[2]), name, "off_topic_detectors.json")))["off_topic_detectors"]
+    found = detector_set(name)
     stats = json.load(open(latents))["detector_stats"]
     off = [stats[str(l)]["off_topic_active_fraction"] for l in found]
     on = [stats[str(l)]["on_task_active_fraction"] for l in found]
@@ -170,7 +172,7 @@ for name, entry in zoo.items():
 if ablations:
     print("\nablation (experiments 3, 10)  detectors (first ones)  condition            n   first  multi%        ESR%")
     for name in ablations:
-        found = json.load(open(os.path.join(os.path.dirname(sys.argv[2]), name, "off_topic_detectors.json")))["off_topic_detectors"]
+        found = detector_set(name)
         rows = [("steered", trials(f"exp1-{name}"))] + [(c, [t for t in trials(run) if t["condition"] == c])
                 for run in (f"exp3-{name}", f"exp10-{name}") for c in sorted({t["condition"] for t in trials(run)})]
         for condition, group in rows:

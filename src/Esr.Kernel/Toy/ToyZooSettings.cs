@@ -105,8 +105,8 @@ public sealed record ToyZooSettings(
     /// (<see cref="DetectorActivityWeight"/> 0.5), and toy-m-sa90 gets 1,200 steered coherent-drift episodes at 2-4.5
     /// norms (with the 600 at 0.4-4 of <see cref="QuietDetectors"/> the objective left it 0.38 of its lost text as the
     /// subject's). Measured at every size (docs/TOY_WORLD.md, "Detectors that fire"): experiment 9's off-topic region
-    /// reads 2.1-9.2 times the baseline (<see cref="QuietDetectors"/>: 1.5-2.4; the paper: 4.4), held-out subjects restart up to 40 % of the time, and steering
-    /// still writes the subject's sentences (0.52-0.80 of the lost text).
+    /// reads 2.1-9.2 times the baseline (<see cref="QuietDetectors"/>: 1.5-2.4; the paper: 4.4), held-out subjects
+    /// restart up to 40 % of the time, and steering still writes the subject's sentences (0.52-0.80 of the lost text).
     /// </summary>
     public static ToyZooSettings Default { get; } = QuietDetectors with
     {
