@@ -210,8 +210,11 @@ public class ReadoutExperimentsCommandTests(TinyLlama tiny)
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(outDir, "activations"), "*.npz").Length);
 
-        // Figure A.16 reads back what the run saved.
-        var figure = await CliRun.InProcessAsync("figure", "A16", "--results", outDir, "--out", Path.Combine(outDir, "a16.html"));
-        Assert.Equal((0, ""), (figure.ExitCode, figure.Stderr));
+        // Figures A.15 and A.16 read back what the run saved.
+        foreach (var id in new[] { "A15", "A16" })
+        {
+            var figure = await CliRun.InProcessAsync("figure", id, "--results", outDir, "--out", Path.Combine(outDir, $"{id}.html"));
+            Assert.Equal((0, ""), (figure.ExitCode, figure.Stderr));
+        }
     }
 }

@@ -37,7 +37,7 @@ public sealed class FigureCatalogTests
         Assert.Same(TrialFigures.Figure4Variants, Workbench.Figure("4-VARIANTS"));
         Assert.Same(ReadoutFigures.FigureA16, FigureCatalog.Get("a16"));
         var error = Assert.Throws<EsrInputException>(() => FigureCatalog.Get("99"));
-        Assert.Equal("unknown figure '99': expected one of 2, 2-degraded, 3, 4, 4-variants, 5, 6, 7, combined, A2, A3, A4, A5, A5-multi, A6, A14, A16", error.Message);
+        Assert.Equal("unknown figure '99': expected one of 2, 2-degraded, 3, 4, 4-variants, 5, 6, 7, combined, A2, A3, A4, A5, A5-multi, A6, A14, A15, A16", error.Message);
     }
 
     [Fact]

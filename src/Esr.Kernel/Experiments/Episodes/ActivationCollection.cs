@@ -49,6 +49,9 @@ public static class ActivationCollection
         }).ToList();
     }
 
+    /// <summary>The file <see cref="Write"/> names each episode's tokens and boundaries in.</summary>
+    public const string MetadataFile = "episode_metadata.json";
+
     /// <summary>
     /// Writes <c>episode_metadata.json</c> and <c>activations/&lt;episode_id&gt;.npz</c> (one float32 array per
     /// latent id string) into <paramref name="folder"/> (the paper's <c>activation_stats</c> folder).
@@ -76,7 +79,7 @@ public static class ActivationCollection
                 ["on_topic_char_start"] = e.Annotation.OnTopicCharStart,
             }).ToArray()),
         };
-        JsonResultFile.Write(Path.Combine(folder, "episode_metadata.json"), metadata);
+        JsonResultFile.Write(Path.Combine(folder, MetadataFile), metadata);
         var arrays = Directory.CreateDirectory(Path.Combine(folder, "activations")).FullName;
         foreach (var episode in episodes) WriteNpz(Path.Combine(arrays, $"{episode.Episode.Id}.npz"), episode.Activations);
     }

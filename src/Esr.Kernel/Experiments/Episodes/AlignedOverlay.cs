@@ -53,8 +53,18 @@ public static class AlignedOverlay
     public static double MedianCorrectionLength(IReadOnlyList<EpisodeActivations> episodes, double fallback = 20)
     {
         ArgumentNullException.ThrowIfNull(episodes);
-        var lengths = episodes.Where(e => e.OnTopicToken > e.CorrectionToken).Select(e => (double)(e.OnTopicToken - e.CorrectionToken)).ToList();
-        return lengths.Count == 0 ? fallback : PairedTests.Median(lengths);
+        return MedianCorrectionLength(CorrectionLengths(episodes.Select(e => (e.CorrectionToken, e.OnTopicToken))), fallback);
+    }
+
+    /// <summary>on − correction of each (correction, on-topic) token pair with on &gt; correction.</summary>
+    public static IReadOnlyList<int> CorrectionLengths(IEnumerable<(int Correction, int OnTopic)> boundaries) =>
+        boundaries.Where(b => b.OnTopic > b.Correction).Select(b => b.OnTopic - b.Correction).ToList();
+
+    /// <summary>The median of <paramref name="lengths"/>; <paramref name="fallback"/> when there are none.</summary>
+    public static double MedianCorrectionLength(IReadOnlyList<int> lengths, double fallback = 20)
+    {
+        ArgumentNullException.ThrowIfNull(lengths);
+        return lengths.Count == 0 ? fallback : PairedTests.Median(lengths.Select(length => (double)length).ToList());
     }
 
     /// <summary>NumPy's <c>convolve(x, ones(w)/w, mode="same")</c>: a centred mean of w values, zeros beyond the ends.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Analysis.Figures;
 using Esr.Kernel.Formats;
@@ -26,6 +27,29 @@ public sealed record EpisodePipelineResult(
 {
     /// <summary>The file experiment 9 saves <see cref="BaselineComparison"/> to.</summary>
     public const string BaselineComparisonCsvFile = "experiment_9_baseline_comparison.csv";
+
+    /// <summary>The file experiment 9 saves <see cref="Overlay"/> to.</summary>
+    public const string OverlayCsvFile = "experiment_9_aligned_overlay.csv";
+
+    /// <summary>
+    /// Reads a saved <see cref="Overlay"/> (CSV, invariant culture) back as Figure A.15's input, with each episode's
+    /// correction length from the <see cref="ActivationCollection.MetadataFile"/> experiment 9 writes beside it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Either file is missing or not what experiment 9 writes; the message names the file and what was expected.</exception>
+    public static CorrectionAlignedData ReadOverlay(string path)
+    {
+        string[] columns = ["offset", "n_episodes", .. new[] { "otd", "bt" }.SelectMany(group => new[] { "mean", "sd", "sem", "smoothed" }.Select(part => $"{group}_{part}"))];
+        var frame = CsvTable.Load(path, columns, [typeof(int), typeof(int), .. Enumerable.Repeat(typeof(double), columns.Length - 2)], "experiment 9's aligned overlay");
+        var metadata = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ActivationCollection.MetadataFile);
+        if (!File.Exists(metadata))
+            throw new InvalidDataException($"{metadata}: missing; experiment 9 writes it beside {Path.GetFileName(path)} with each episode's correction and on-topic tokens");
+        var episodes = JsonNode.Parse(File.ReadAllText(metadata))?["episodes"] as JsonArray
+            ?? throw new InvalidDataException($"{metadata}: expected an \"episodes\" array");
+        int Token(JsonNode? episode, string field) => episode?[field] is JsonValue value && value.TryGetValue(out int token)
+            ? token : throw new InvalidDataException($"{metadata}: every episode needs an integer \"{field}\"");
+        var lengths = AlignedOverlay.CorrectionLengths(episodes.Select(e => (Token(e, "correction_start_token"), Token(e, "on_topic_start_token"))));
+        return new CorrectionAlignedData(frame, lengths, AlignedOverlay.MedianCorrectionLength(lengths));
+    }
 
     /// <summary>Reads a saved <see cref="BaselineComparison"/> (CSV, invariant culture) back as Figure A.16's input.</summary>
     /// <exception cref="InvalidDataException">The file is not that table; the message names the file and what was expected.</exception>

@@ -76,7 +76,7 @@ public sealed class EpisodesDefinition : ExperimentDefinition
             Func<int, string>? label = labels is null ? null : l => labels[l];
             var tables = new (Microsoft.Data.Analysis.DataFrame Frame, string File)[]
             {
-                (result.Overlay, "experiment_9_aligned_overlay.csv"),
+                (result.Overlay, EpisodePipelineResult.OverlayCsvFile),
                 (result.BaselineComparison(), EpisodePipelineResult.BaselineComparisonCsvFile),
                 (result.SummaryTable(), "summary_table.csv"),
                 (RegionStatistics.Table(result.OffTopicDetectors.Latents, label), "otd_table.csv"),

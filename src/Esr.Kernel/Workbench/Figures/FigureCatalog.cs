@@ -25,6 +25,7 @@ public static class FigureCatalog
         ReadoutFigures.FigureA5Multi,
         ReadoutFigures.FigureA6,
         TrialFigures.FigureA14,
+        ReadoutFigures.FigureA15,
         ReadoutFigures.FigureA16,
     ];
 

@@ -31,6 +31,12 @@ public static class ReadoutFigures
     public static ExperimentOutputFigure FigureA6 { get; } = CrossJudge("A6", "attempt counts between every pair of judges",
         grades => CrossJudgeChart.AttemptGrid(CrossJudgeFigure.AttemptPairs(grades)));
 
+    /// <summary>Figure A.15: detector and backtracking activations aligned on the correction token (experiment 9).</summary>
+    public static ExperimentOutputFigure FigureA15 { get; } = new("A15",
+        "off-topic detector and backtracking activations aligned on the correction start (Exp 9; --results: its output folder)",
+        FigureInput.ExperimentOutputFolder, "9", EpisodePipelineResult.OverlayCsvFile,
+        file => CorrectionAlignedChart.Create(EpisodePipelineResult.ReadOverlay(file)));
+
     /// <summary>Figure A.16: off-topic detector activation in the self-correction regions against the baseline (experiment 9).</summary>
     public static ExperimentOutputFigure FigureA16 { get; } = new("A16",
         "off-topic detector activation: self-correction regions vs baseline (Exp 9; --results: its output folder)",

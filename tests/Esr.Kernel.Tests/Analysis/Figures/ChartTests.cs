@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Esr.Kernel.Analysis.Figures;
+using Esr.Kernel.Experiments.Episodes;
 using Esr.Kernel.Results;
+using Esr.Kernel.Tests.Models;
 using Microsoft.Data.Analysis;
 using static Esr.Kernel.Tests.Analysis.Figures.SyntheticTrials;
 
@@ -212,8 +214,9 @@ public class ChartTests
     [Fact]
     public void Episode_charts_use_the_paper_colours_and_labels()
     {
-        var data = CorrectionAlignedFigure.Build([new EpisodeSeries("ep_0001", [1, 2, 3], [0, 1, 0], 1, 2)]);
-        var overlay = new ChartJson(CorrectionAlignedChart.Create(data));
+        using var folder = new TemporaryDirectory();
+        FigureResultsFolder.WriteOverlay(folder.Path);
+        var overlay = new ChartJson(CorrectionAlignedChart.Create(EpisodePipelineResult.ReadOverlay(Path.Combine(folder.Path, EpisodePipelineResult.OverlayCsvFile))));
         var lines = overlay.TracesOfType("scatter").Where(t => t.TryGetProperty("name", out var n) && n.GetString()!.Length > 0 && t.GetProperty("line").GetProperty("width").GetDouble() > 0).ToList();
         Assert.Equal(["#e74c3c", "#3498db"], lines.Select(l => l.GetProperty("line").GetProperty("color").GetString()));
         Assert.Equal(["Off-topic", "Correction (fading)", "On-topic"], overlay.Annotations());

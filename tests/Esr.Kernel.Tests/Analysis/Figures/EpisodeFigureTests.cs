@@ -1,4 +1,6 @@
 using Esr.Kernel.Analysis.Figures;
+using Esr.Kernel.Experiments.Episodes;
+using Esr.Kernel.Tests.Models;
 using static Esr.Kernel.Tests.Analysis.Figures.SyntheticTrials;
 
 namespace Esr.Kernel.Tests.Analysis.Figures;
@@ -41,40 +43,34 @@ public class EpisodeFigureTests
     }
 
     [Fact]
-    public void Aligned_overlay_zero_fills_outside_episodes_and_uses_the_population_spread()
+    public void Figure_A15_reads_back_the_overlay_and_the_correction_lengths_experiment_9_saved()
     {
-        // A: [1, 2, 3], correction at 1, on-topic at 2 (length 1). B: [4, 0], correction at 0, no on-topic.
-        // C has no correction and is skipped. Offset 0: A 2, B 4 → mean 3, population SD 1, SEM 1/√2.
-        // Offset −1: A 1, B 0 (before its start) → 0.5. Offset 1: A 3, B 0 → 1.5. Offset 2: 0.
-        var data = CorrectionAlignedFigure.Build(
-        [
-            new EpisodeSeries("A", [1, 2, 3], [0, 0, 0], 1, 2),
-            new EpisodeSeries("B", [4, 0], [0, 0], 0, -1),
-            new EpisodeSeries("C", [9, 9], [9, 9], -1, -1),
-        ]);
-        Assert.Equal(300, data.Series.Rows.Count);
-        int zero = CorrectionAlignedFigure.Window;
-        Assert.Equal(0, Cell(data.Series, "offset", zero));
-        Assert.Equal(3, Cell(data.Series, "otd_mean", zero), 12);
-        Assert.Equal(1, Cell(data.Series, "otd_sd", zero), 12);
-        Assert.Equal(1 / Math.Sqrt(2), Cell(data.Series, "otd_sem", zero), 12);
-        Assert.Equal(0.5, Cell(data.Series, "otd_mean", zero - 1), 12);
-        // Moving average of 5 at offset 0: (0 + 0.5 + 3 + 1.5 + 0)/5 = 1.
-        Assert.Equal(1, Cell(data.Series, "otd_smoothed", zero), 12);
-        Assert.Equal([1], data.CorrectionLengths);
-        Assert.Equal(1, data.MedianCorrectionLength);
+        using var folder = new TemporaryDirectory();
+        FigureResultsFolder.WriteOverlay(folder.Path);
+
+        var data = EpisodePipelineResult.ReadOverlay(Path.Combine(folder.Path, EpisodePipelineResult.OverlayCsvFile));
+
+        // Offsets −3..2 around each correction: a gives 0 (before its start), 0, 1, 2, 3, 4; b gives 2, 2, 2, 2, 0, 0.
+        Assert.Equal([-3, -2, -1, 0, 1, 2], Enumerable.Range(0, 6).Select(i => (int)Cell(data.Series, "offset", i)));
+        Assert.Equal([1, 1, 1.5, 2, 1.5, 2], Enumerable.Range(0, 6).Select(i => Cell(data.Series, "otd_mean", i)));
+        Assert.Equal(0.5, Cell(data.Series, "bt_mean", 1), 12);
+        Assert.Equal([3], data.CorrectionLengths); // a returns 3 tokens after its correction; b never does
+        Assert.Equal(3, data.MedianCorrectionLength);
     }
 
     [Fact]
-    public void Moving_average_pads_with_zeros_at_both_ends()
+    public void Figure_A15_without_the_episode_metadata_beside_the_overlay_names_the_file_it_wants()
     {
-        Assert.Equal([1.2, 1.2, 1.2], CorrectionAlignedFigure.MovingAverage([2, 2, 2], 5).Select(v => Math.Round(v, 12)));
-    }
+        using var folder = new TemporaryDirectory();
+        FigureResultsFolder.WriteOverlay(folder.Path);
+        File.Delete(Path.Combine(folder.Path, ActivationCollection.MetadataFile));
 
-    [Fact]
-    public void Median_correction_length_defaults_to_20_without_lengths()
-    {
-        Assert.Equal(20, CorrectionAlignedFigure.Build([new EpisodeSeries("A", [1], [1], 0, -1)]).MedianCorrectionLength);
+        var error = Assert.Throws<InvalidDataException>(() => EpisodePipelineResult.ReadOverlay(Path.Combine(folder.Path, EpisodePipelineResult.OverlayCsvFile)));
+
+        Assert.StartsWith(Path.Combine(folder.Path, ActivationCollection.MetadataFile) + ": missing", error.Message);
+        File.WriteAllText(Path.Combine(folder.Path, EpisodePipelineResult.OverlayCsvFile), "offset,otd_mean\n0,1\n");
+        Assert.Contains("expected the header 'offset,n_episodes,otd_mean,otd_sd,otd_sem,otd_smoothed,bt_mean,bt_sd,bt_sem,bt_smoothed'",
+            Assert.Throws<InvalidDataException>(() => EpisodePipelineResult.ReadOverlay(Path.Combine(folder.Path, EpisodePipelineResult.OverlayCsvFile))).Message);
     }
 
     [Fact]

@@ -50,7 +50,25 @@ internal sealed class FigureResultsFolder : IDisposable
             cultureInfo: CultureInfo.InvariantCulture);
         File.WriteAllText(Path.Combine(results.Experiment("9"), EpisodePipelineResult.BaselineComparisonCsvFile),
             "condition,mean,sd,ratio_to_baseline\nSelf-correction off-topic,0.0119,0.004,4.4\nSelf-correction on-topic,0.0058,0.002,2.1\nNo self-correction baseline,0.0027,0.001,1\n");
+        WriteOverlay(results.Experiment("9"));
         return results;
+    }
+
+    /// <summary>
+    /// Writes what experiment 9 saves for Figure A.15 into <paramref name="folder"/>, for two episodes of latents 1
+    /// (detector) and 2 (backtracking): a [1, 2, 3, 4, 5, 6] with correction 1 and on-topic 4, and b [2, 2, 2, 2, 2, 2]
+    /// with correction 5 and no return (on-topic −1).
+    /// </summary>
+    public static void WriteOverlay(string folder)
+    {
+        EpisodeActivations Episode(string id, float[] detector, int correction, int on) =>
+            new(new Episode(id, Trials.Make(1, 1, null), 0, 50, "", ""), BoundaryAnnotation.Failed(null, "test"),
+                Enumerable.Repeat("t", detector.Length).ToList(), 0, 0, correction, on,
+                new Dictionary<int, float[]> { [1] = detector, [2] = [.. detector.Select(value => value / 2)] });
+        EpisodeActivations[] episodes = [Episode("ep_a", [1, 2, 3, 4, 5, 6], correction: 1, on: 4), Episode("ep_b", [2, 2, 2, 2, 2, 2], correction: 5, on: -1)];
+        ActivationCollection.Write(folder, episodes, [1], [2]);
+        Esr.Kernel.Formats.CsvTable.Save(AlignedOverlay.Build(episodes, [("otd", [1]), ("bt", [2])], before: 3, after: 3),
+            Path.Combine(folder, EpisodePipelineResult.OverlayCsvFile));
     }
 
     /// <summary>The folder of experiment <paramref name="id"/>'s output (created).</summary>
