@@ -272,9 +272,15 @@ public sealed class SparseAutoencoder : IDisposable
                 var rectified = pre.relu();
                 return where(pre.gt(threshold!), rectified, zeros_like(rectified));
             default:
-                var (values, indices) = pre.topk(K!.Value, dim: -1);
-                return zeros_like(pre).scatter(-1, indices, values.relu());
+                return KeepLargest(pre, K!.Value);
         }
+    }
+
+    /// <summary>TopK activation: ReLU of each row's <paramref name="k"/> largest pre-activations, 0 elsewhere (a new tensor, gradients kept).</summary>
+    internal static Tensor KeepLargest(Tensor preActivations, int k)
+    {
+        var (values, indices) = preActivations.topk(k, dim: -1);
+        return zeros_like(preActivations).scatter(-1, indices, values.relu());
     }
 
     private Tensor LatentIndex(IReadOnlyList<int> latents)

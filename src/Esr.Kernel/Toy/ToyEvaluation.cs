@@ -53,7 +53,7 @@ public sealed class ToyEvaluation(
     /// Generates answers to <paramref name="count"/> task prompts (seeded choice of task, template and steered latent)
     /// at a boost in median-norm units, and grades them.
     /// </summary>
-    public async Task<IReadOnlyList<GradedTrial>> TrialsAsync(double boostInNorms, int count, int seed, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ToyTrial>> TrialsAsync(double boostInNorms, int count, int seed, CancellationToken cancellationToken = default)
     {
         var random = new Random(seed);
         var plans = Enumerable.Range(0, count).Select(_ =>
@@ -68,15 +68,12 @@ public sealed class ToyEvaluation(
             ? (ablation.Count == 0 ? null : ablation)
             : (IReadOnlyList<Intervention>)[new AddLatent(plan.Latent, (float)(boostInNorms * medianNorm)), .. ablation]).ToArray());
         var results = new BatchGenerator(chat.Model).Generate(requests, new ActivationHooks().Add(point, hook), cancellationToken: cancellationToken);
-        var trials = new List<GradedTrial>();
+        var trials = new List<ToyTrial>();
         for (var i = 0; i < plans.Length; i++)
         {
             var response = chat.Tokenizer.Decode(results[i].TokenIds);
             var verdict = await _judge.JudgeAsync(new JudgeRequest(plans[i].Prompt, response, $"latent {plans[i].Latent}"), cancellationToken);
-            trials.Add(GradedTrial.FromVerdict(response, verdict) with
-            {
-                Keys = new Dictionary<string, string> { ["prompt"] = plans[i].Prompt, ["latent"] = $"{plans[i].Latent}", ["boost"] = $"{boostInNorms}" },
-            });
+            trials.Add(new ToyTrial(plans[i].Prompt, plans[i].Latent, GradedTrial.FromVerdict(response, verdict)));
         }
         return trials;
     }
@@ -88,7 +85,7 @@ public sealed class ToyEvaluation(
         int subject = 0, garbage = 0, lost = 0;
         foreach (var trial in trials)
         {
-            var classification = _judge.Classify(trial.Keys["prompt"], trial.Response);
+            var classification = _judge.Classify(trial.Prompt, trial.Graded.Response);
             foreach (var sentence in classification.Sentences.Where(sentence => sentence.Segment == 0 && sentence.Scored && sentence.Kind != ToySentenceKind.OnTask))
             {
                 lost++;
@@ -96,7 +93,7 @@ public sealed class ToyEvaluation(
                 if (sentence.Kind == ToySentenceKind.Garbage) garbage++;
             }
         }
-        return new ToyBoostResult(boostInNorms, EsrMetrics.Summarize(trials),
+        return new ToyBoostResult(boostInNorms, EsrMetrics.Summarize(trials.Select(trial => trial.Graded)),
             lost == 0 ? double.NaN : (double)subject / lost, lost == 0 ? double.NaN : (double)garbage / lost);
     }
 
@@ -111,7 +108,7 @@ public sealed class ToyEvaluation(
         return await ThresholdFinder.FindAsync(settings, async (boost, _, token) =>
         {
             var graded = await TrialsAsync(boost, batch, seed + step++, token);
-            var firsts = graded.Select(trial => trial.IncludedScores()?[0]).Where(score => score is not null).Select(score => score!.Value / 100).ToArray();
+            var firsts = graded.Select(trial => trial.Graded.IncludedScores()?[0]).Where(score => score is not null).Select(score => score!.Value / 100).ToArray();
             return firsts.Length == 0 ? CalibrationSample.NoAttempts : CalibrationSample.Scored(firsts.Average());
         }, cancellationToken);
     }

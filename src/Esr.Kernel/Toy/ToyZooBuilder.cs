@@ -232,8 +232,8 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         var evaluation = new ToyEvaluation(chat, sae, built.Point, built.SteeredLatents(_world), built.MedianNorm, _world);
         var boost = DetectorProbeBoost * built.Threshold;
         var trials = evaluation.TrialsAsync(boost, DetectorProbeAnswers, seed, cancellationToken).GetAwaiter().GetResult()
-            .Select((trial, index) => new TrialRecord($"probe|{index}", 1, built.Name, "steered", int.Parse(trial.Keys["latent"], CultureInfo.InvariantCulture), "",
-                trial.Keys["prompt"], boost * built.MedianNorm, null, 0, trial.Response, null, null)).ToArray();
+            .Select((trial, index) => new TrialRecord($"probe|{index}", 1, built.Name, "steered", trial.Latent, "",
+                trial.Prompt, boost * built.MedianNorm, null, 0, trial.Graded.Response, null, null)).ToArray();
         var readout = new ReadoutSetup(model, context.Tokenizer, context.Template, context.StopTokens, sae, built.Point, built.Point);
         var options = new ToyDetectorOptions { Rule = new ToyDetectorRule(MinAuc: 0, MaxDetectors: settings.TrainedDetectors), World = _world };
         return ToyDetectorDiscovery.Run(readout, trials, options, cancellationToken).Detectors.Select(detector => detector.Latent).ToArray();

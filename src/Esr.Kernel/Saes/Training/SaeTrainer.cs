@@ -91,7 +91,7 @@ public static class SaeTrainer
                 optimizer.zero_grad();
                 var batch = scaled.index_select(0, tensor(picks));
                 var preActivations = batch.matmul(encoder).add(encoderBias, Scalars.One);
-                var latents = settings.TopK is { } k ? KeepLargest(preActivations, k) : nn.functional.relu(preActivations);
+                var latents = settings.TopK is { } k ? SparseAutoencoder.KeepLargest(preActivations, k) : nn.functional.relu(preActivations);
                 var error = latents.matmul(decoder).add(decoderBias, Scalars.One).add(batch, Scalars.MinusOne);
                 var loss = error.mul(error).sum(1).mean();
                 if (settings.TopK is null)
@@ -106,7 +106,7 @@ public static class SaeTrainer
                     if (deadCount > 0)
                     {
                         // AuxK (Gao et al. 2024): the dead latents' largest pre-activations reconstruct what the live ones missed.
-                        var revived = KeepLargest(preActivations.masked_fill(dead.logical_not(), Scalars.NegativeInfinity), (int)Math.Min(deadCount, AuxLatents));
+                        var revived = SparseAutoencoder.KeepLargest(preActivations.masked_fill(dead.logical_not(), Scalars.NegativeInfinity), (int)Math.Min(deadCount, AuxLatents));
                         var residual = revived.matmul(decoder).add(error.detach());
                         loss = loss.add(residual.mul(residual).sum(1).mean().mul(AuxCoefficient));
                     }
@@ -186,11 +186,4 @@ public static class SaeTrainer
     private const int AuxLatents = 256;
 
     private const double AuxCoefficient = 1.0 / 8;
-
-    /// <summary>relu of each row's k largest values, 0 elsewhere.</summary>
-    private static Tensor KeepLargest(Tensor preActivations, int k)
-    {
-        var (values, indexes) = preActivations.topk(k, dim: 1);
-        return zeros_like(preActivations).scatter(1, indexes, nn.functional.relu(values));
-    }
 }
