@@ -108,35 +108,18 @@ public sealed class ToyTrainerTests
     [Fact]
     public void A_detector_objective_from_a_switch_makes_its_detectors_fire_on_off_topic_tokens_and_not_on_task_tokens()
     {
-        // Tokens 4-13 are "on task", 14-23 "off topic"; the detectors are three latents of a random TopK SAE.
-        var data = MiniatureWorld.Sequences(100, seed: 8)
-            .Select(sequence => sequence with { OffTopic = sequence.Ids.Select(id => id >= 4 ? id >= 14 : (bool?)null).ToArray() }).ToArray();
-        using var sae = new SparseAutoencoder(randn(32, 16, generator: manual_seed(1)), zeros(16), randn(16, 32, generator: manual_seed(2)), zeros(32),
-            SaeArchitecture.TopK, k: 4);
-        var point = HookPoint.ResidPost(0);
-        var detectors = new DetectorActivity([2, 7, 11], Weight: 1, Active: 2);
-        double Objective(CausalLanguageModel model)
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            using var read = new ActivationCapture();
-            var batch = data.Take(40).ToArray();
-            var length = batch.Max(sequence => sequence.Ids.Length);
-            var ids = tensor(batch.SelectMany(sequence => sequence.Ids.Select(id => (long)id).Concat(Enumerable.Repeat(0L, length - sequence.Ids.Length))).ToArray(), [batch.Length, (long)length]);
-            var labels = tensor(batch.SelectMany(sequence => sequence.OffTopic!.Select(label => label is { } l ? (sbyte)(l ? 1 : 0) : (sbyte)-1)
-                .Concat(Enumerable.Repeat((sbyte)-1, length - sequence.Ids.Length))).ToArray(), [batch.Length, (long)length]);
-            model.ForwardWithGradients(ids, new ActivationHooks().Add(point, read));
-            return detectors.Loss(sae, read.Activation!, labels).item<float>();
-        }
+        var data = MiniatureWorld.Sequences(100, seed: 8).Select(Labelled).ToArray();
+        using var sae = DetectorSae();
+        double Objective(CausalLanguageModel model) => DetectorObjective(model, sae, data[..40], read => new ActivationHooks().Add(DetectorPoint, read));
         var settings = Short with { Steps = 30, WarmupSteps = 1 };
         using var plain = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 4);
         using var trained = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 4);
         var before = Objective(trained);
-        ToyTrainer.Train(plain, data, settings, new TrainingSteering(sae, point));
-        ToyTrainer.Train(trained, data, settings, new TrainingSteering(sae, point), change: new TrainingSwitch(0, () => new TrainingPhase(data, detectors)));
+        ToyTrainer.Train(plain, data, settings, new TrainingSteering(sae, DetectorPoint));
+        ToyTrainer.Train(trained, data, settings, new TrainingSteering(sae, DetectorPoint), change: new TrainingSwitch(0, () => new TrainingPhase(data, Detectors)));
         Assert.True(Objective(trained) < 0.2 * before, $"objective {before:F3} -> {Objective(trained):F3}");
         Assert.True(Objective(plain) > 0.5 * before, $"without it {before:F3} -> {Objective(plain):F3}");
-        Assert.Throws<ArgumentException>(() => ToyTrainer.Train(plain, data, settings, change: new TrainingSwitch(0, () => new TrainingPhase(data, detectors))));
+        Assert.Throws<ArgumentException>(() => ToyTrainer.Train(plain, data, settings, change: new TrainingSwitch(0, () => new TrainingPhase(data, Detectors))));
     }
 
     [Fact]
@@ -144,32 +127,19 @@ public sealed class ToyTrainerTests
     {
         // One sequence, steered hard along latent 2's decoder row: detector 2 passes the bar on every token once the
         // steering is in the activation, so the on-task hinge differs between a read after the steering and one before.
-        var point = HookPoint.ResidPost(0);
-        using var sae = new SparseAutoencoder(randn(32, 16, generator: manual_seed(1)), zeros(16), randn(16, 32, generator: manual_seed(2)), zeros(32),
-            SaeArchitecture.TopK, k: 4);
+        using var sae = DetectorSae();
         IReadOnlyList<Intervention> push = [new AddLatent(2, 20f)];
-        var sequence = MiniatureWorld.Sequences(1, seed: 9)[0];
-        sequence = sequence with { Steering = push, OffTopic = sequence.Ids.Select(id => id >= 4 ? id >= 14 : (bool?)null).ToArray() };
-        var detectors = new DetectorActivity([2, 7, 11], Weight: 1, Active: 2);
+        var sequence = Labelled(MiniatureWorld.Sequences(1, seed: 9)[0]) with { Steering = push };
         using var model = CausalLanguageModel.Create(MiniatureWorld.Config, seed: 4);
-        double DetectorLoss(bool afterSteering)
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            using var read = new ActivationCapture();
-            using var steer = InterventionHook.PerRow(sae, [push]);
-            var hooks = afterSteering ? new ActivationHooks().Add(point, steer).Add(point, read) : new ActivationHooks().Add(point, read).Add(point, steer);
-            model.ForwardWithGradients(tensor(sequence.Ids.Select(id => (long)id).ToArray(), [1L, sequence.Ids.Length]), hooks);
-            var labels = tensor(sequence.OffTopic!.Select(label => label is { } l ? (sbyte)(l ? 1 : 0) : (sbyte)-1).ToArray(), [1L, sequence.Ids.Length]);
-            return detectors.Loss(sae, read.Activation!, labels).item<float>();
-        }
-        var steering = new TrainingSteering(sae, point);
+        using var steer = InterventionHook.PerRow(sae, [push]);
+        var after = DetectorObjective(model, sae, [sequence], read => new ActivationHooks().Add(DetectorPoint, steer).Add(DetectorPoint, read));
+        var before = DetectorObjective(model, sae, [sequence], read => new ActivationHooks().Add(DetectorPoint, read).Add(DetectorPoint, steer));
+        var steering = new TrainingSteering(sae, DetectorPoint);
         var nextToken = ToyTrainer.Evaluate(model, [sequence], steering: steering);
-        double after = DetectorLoss(afterSteering: true), before = DetectorLoss(afterSteering: false);
 
         // The first logged loss is the first batch's (the one sequence) on the initial weights, before the step.
         var logged = ToyTrainer.Train(model, [sequence], new TrainingSettings(Steps: 1, BatchSize: 1, LearningRate: 1e-3, WarmupSteps: 0, Seed: 0, LogEvery: 1),
-            steering, change: new TrainingSwitch(0, () => new TrainingPhase([sequence], detectors)))[0].Loss;
+            steering, change: new TrainingSwitch(0, () => new TrainingPhase([sequence], Detectors)))[0].Loss;
 
         Assert.True(Math.Abs(after - before) > 0.1, $"the steering should move the detector objective: after {after:F4}, before {before:F4}");
         Assert.Equal(nextToken + after, logged, 3);
@@ -203,5 +173,32 @@ public sealed class ToyTrainerTests
         Assert.Equal(1.0, settings.LearningRateAt(2), 12);
         Assert.Equal(0.55, settings.LearningRateAt(6), 12); // halfway through the decay: 0.1 + 0.9 · 0.5
         Assert.Equal(0.1, settings.LearningRateAt(10), 12);
+    }
+
+    /// <summary>Where the detector tests' SAE reads, and their detectors: three latents of <see cref="DetectorSae"/>, two of them to fire.</summary>
+    private static readonly HookPoint DetectorPoint = HookPoint.ResidPost(0);
+
+    private static readonly DetectorActivity Detectors = new([2, 7, 11], Weight: 1, Active: 2);
+
+    /// <summary>A random TopK SAE over the miniature model's width.</summary>
+    private static SparseAutoencoder DetectorSae() =>
+        new(randn(32, 16, generator: manual_seed(1)), zeros(16), randn(16, 32, generator: manual_seed(2)), zeros(32), SaeArchitecture.TopK, k: 4);
+
+    /// <summary>The miniature world's tokens 4-13 labelled on task, 14-23 off topic, the rest unlabelled.</summary>
+    private static TrainingSequence Labelled(TrainingSequence sequence) =>
+        sequence with { OffTopic = sequence.Ids.Select(id => id >= 4 ? id >= 14 : (bool?)null).ToArray() };
+
+    /// <summary><see cref="Detectors"/>' objective on a batch (padded with id 0, unlabelled), read by the capture the hooks place.</summary>
+    private static double DetectorObjective(CausalLanguageModel model, SparseAutoencoder sae, IReadOnlyList<TrainingSequence> batch, Func<ActivationCapture, ActivationHooks> hooks)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var read = new ActivationCapture();
+        var length = batch.Max(sequence => sequence.Ids.Length);
+        var ids = tensor(batch.SelectMany(sequence => sequence.Ids.Select(id => (long)id).Concat(Enumerable.Repeat(0L, length - sequence.Ids.Length))).ToArray(), [batch.Count, (long)length]);
+        var labels = tensor(batch.SelectMany(sequence => sequence.OffTopic!.Select(label => label is { } l ? (sbyte)(l ? 1 : 0) : (sbyte)-1)
+            .Concat(Enumerable.Repeat((sbyte)-1, length - sequence.Ids.Length))).ToArray(), [batch.Count, (long)length]);
+        model.ForwardWithGradients(ids, hooks(read));
+        return Detectors.Loss(sae, read.Activation!, labels).item<float>();
     }
 }
