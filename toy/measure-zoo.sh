@@ -10,6 +10,7 @@
 # (the toy meta-prompts that `esr toy prompts` writes, on its experiment-1 prompts), experiment 7 (its experiment-1
 # answers graded again by the lexical judge) and the paper's detector discovery (experiment 3a).
 # Usage: toy/measure-zoo.sh [OUT_DIR] [MODEL...]   (default runs/toy and every model of toy/zoo/zoo.json)
+# ESR_TOY_TRIALS sets experiment 1's prompts per subject latent (5: 180 trials a model); ESR_TOY_MAIN the main model.
 # Needs a build (environment/setup.sh). Runs resume: a second call skips what is stored.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -70,6 +71,8 @@ main_block="$(printf '%s\n' "$models" | awk -F'\t' -v m="$main_model" '$1 == m {
 if [[ -n "$main_block" ]]; then
   main_base="$(python3 -c 'import json,sys; print(next(e["BaseModel"] for e in json.load(open(sys.argv[1])) if e["Name"] == sys.argv[2]))' "$zoo/zoo.json" "$main_model")"
   for name in "$main_base" "$main_model"; do
+    # Experiment 2 reuses experiment 1's thresholds: a run of a few models may have measured the main model without its base.
+    if ! compgen -G "$out/exp1-$name/threshold_cache*.json" >/dev/null; then echo "measure-zoo: no experiment 1 of $name here, so no experiment 2" >&2; continue; fi
     cache="$(ls "$out/exp1-$name"/threshold_cache*.json | head -n 1)"
     steer 2 "$name" "$main_block" "$out/exp2-$name" --threshold-cache "$cache" --latents "$zoo/$name/subject_latents.txt" --n-trials 3
   done
