@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "chunk_pool.h"
@@ -131,6 +132,95 @@ static void leftover(const kernels *kn, const char *x, const char *w, char *y, i
         for (int64_t r = 0; r < rows; r++) kn->t1x1(x + r * k * kn->in, w + c * k * kn->in, y + (r * n + c) * kn->out, k, n);
 }
 
+// ---- Prefetching the next product's weights ----
+// A decoding step calls the same products in the same order every step, and between two of them the caller spends
+// a millisecond or two a step on small operations (norms, attention, sampling) while the memory bus idles. So each
+// product of a few rows records which weights followed the weights before it, and hands the pool's workers, as idle
+// work, the weights that followed its own last time (the next product's and on, up to PREFETCH_BYTES): the next
+// product then finds its first megabytes in cache. Prefetch instructions never fault, so an address that went stale
+// (a model since freed, a guess that missed) costs bandwidth, never correctness.
+enum { SUCCESSORS = 1024, PROBES = 16, PREFETCH_CHAIN = 8, PREFETCH_BYTES = 8 << 20, PREFETCH_CHUNK = 64 << 10 };
+
+typedef struct { const char *weight, *next; int64_t next_bytes; } successor;
+static struct
+{
+    pthread_mutex_t lock;
+    successor slots[SUCCESSORS];
+} successors = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static _Atomic int prefetch_enabled = 1;
+static _Thread_local const char *previous_weight; // this thread's last product of a few rows
+
+// The slot of weight w: its own, else the first free one along its probe sequence, else (a full neighbourhood, as
+// a long session's freed models leave it) the first one, taken over.
+static successor *successor_slot(const char *w)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)w >> 6) * 0x9e3779b97f4a7c15ull;
+    for (int probe = 0; probe < PROBES; probe++)
+    {
+        successor *slot = &successors.slots[((h >> 54) + probe) & (SUCCESSORS - 1)];
+        if (slot->weight == w || slot->weight == NULL) return slot;
+    }
+    return &successors.slots[h >> 54];
+}
+
+// The weights to prefetch, as idle work: chunks of PREFETCH_CHUNK bytes over up to PREFETCH_CHAIN matrices. Fields
+// are atomic because a worker may still read the previous request while the next is written (a torn read prefetches
+// the wrong lines, nothing worse).
+static struct
+{
+    _Atomic int count;
+    _Atomic(const char *) start[PREFETCH_CHAIN];
+    _Atomic int64_t first_chunk[PREFETCH_CHAIN + 1]; // the first chunk of each matrix; the last entry is the total
+    _Atomic int64_t bytes[PREFETCH_CHAIN];
+} request;
+
+static void prefetch_chunk(const void *job, int64_t chunk)
+{
+    (void)job;
+    int count = atomic_load_explicit(&request.count, memory_order_relaxed), m = 0;
+    while (m + 1 < count && atomic_load_explicit(&request.first_chunk[m + 1], memory_order_relaxed) <= chunk) m++;
+    const char *start = atomic_load_explicit(&request.start[m], memory_order_relaxed);
+    int64_t bytes = atomic_load_explicit(&request.bytes[m], memory_order_relaxed);
+    int64_t from = (chunk - atomic_load_explicit(&request.first_chunk[m], memory_order_relaxed)) * PREFETCH_CHUNK;
+    int64_t to = from + PREFETCH_CHUNK < bytes ? from + PREFETCH_CHUNK : bytes;
+    for (int64_t offset = from; offset < to; offset += 64) _mm_prefetch(start + offset, _MM_HINT_T0);
+}
+
+// After a product of w (bytes long) on several threads: records w as the successor of this thread's previous
+// product, and prefetches what followed w last time.
+static void prefetch_after(const char *w, int64_t bytes, int threads)
+{
+    if (!atomic_load_explicit(&prefetch_enabled, memory_order_relaxed)) return;
+    const char *before = previous_weight;
+    previous_weight = w;
+    if (pthread_mutex_trylock(&successors.lock) != 0) return;
+    if (before) *successor_slot(before) = (successor){before, w, bytes};
+    int count = 0;
+    int64_t chunks = 0, total = 0;
+    const char *at = w;
+    for (successor *slot; count < PREFETCH_CHAIN && total < PREFETCH_BYTES && (slot = successor_slot(at))->weight == at && slot->next != w; count++)
+    {
+        int64_t take = slot->next_bytes < PREFETCH_BYTES - total ? slot->next_bytes : PREFETCH_BYTES - total;
+        atomic_store_explicit(&request.start[count], slot->next, memory_order_relaxed);
+        atomic_store_explicit(&request.bytes[count], take, memory_order_relaxed);
+        atomic_store_explicit(&request.first_chunk[count], chunks, memory_order_relaxed);
+        chunks += (take + PREFETCH_CHUNK - 1) / PREFETCH_CHUNK;
+        total += take;
+        at = slot->next;
+    }
+    atomic_store_explicit(&request.first_chunk[count], chunks, memory_order_relaxed);
+    atomic_store_explicit(&request.count, count, memory_order_relaxed);
+    pthread_mutex_unlock(&successors.lock);
+    run_when_idle(count > 0 ? prefetch_chunk : NULL, &request, chunks, threads);
+}
+
+void esr_linear_prefetch(int enabled)
+{
+    atomic_store(&prefetch_enabled, enabled != 0);
+    if (!enabled) run_when_idle(NULL, NULL, 0, 2);
+}
+
 static void linear(const kernels *kn, const char *x, const char *w, char *y, int64_t rows, int64_t k, int64_t n, int threads)
 {
     int64_t width = rows == 1 ? 8 : 4, tiles = n / width;
@@ -139,6 +229,7 @@ static void linear(const kernels *kn, const char *x, const char *w, char *y, int
     linear_job job = {kn, x, w, y, rows, k, n, width, tiles, chunks};
     if (chunks > 0) run_chunks(linear_chunk, &job, chunks, threads);
     leftover(kn, x, w, y, rows, k, n, tiles * width);
+    if (threads > 1) prefetch_after(w, n * k * kn->in, threads);
 }
 
 #define TILES(NAME, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE)                                 \

@@ -13,9 +13,12 @@ namespace Esr.Kernel.Benchmarks;
 /// </summary>
 public sealed class EngineSpeed(TextWriter log)
 {
-    /// <summary>One measured batch size: the engine in fp32 and with bf16 weights, and the reference, in tokens/s.</summary>
+    /// <summary>
+    /// One measured batch size: the engine in fp32 and with bf16 weights, and the reference, in tokens/s;
+    /// <paramref name="UnprefetchedDecode"/> is fp32 decode with <see cref="NativeLinear.PrefetchWeights"/> off.
+    /// </summary>
     public sealed record Row(int Batch, double EnginePrefill, double EngineDecode, double ReferencePrefill, double ReferenceDecode, int SameRows,
-        double Bf16Prefill, double Bf16Decode);
+        double Bf16Prefill, double Bf16Decode, double UnprefetchedDecode);
 
     /// <summary>
     /// The memory floor of a run: read bandwidth (measured before and after the speed runs; the higher counts) over a
@@ -69,20 +72,23 @@ public sealed class EngineSpeed(TextWriter log)
             var ours = new List<GreedyRun>();
             var halves = new List<GreedyRun>();
             var theirs = new List<GreedyRun>();
+            var unprefetched = new List<GreedyRun>();
             for (var repeat = 0; repeat < repeats; repeat++)
             {
                 ours.Add(GreedyRun.Time(generator, prompts, newTokens));
                 halves.Add(GreedyRun.Time(bf16Generator, prompts, newTokens));
                 theirs.Add(reference(prompts, newTokens));
+                unprefetched.Add(WithoutPrefetch(() => GreedyRun.Time(generator, prompts, newTokens)));
             }
             // Rows whose greedy tokens agree: a random model has near-ties (top-2 logit gaps of 1e-5) where two correct
             // fp32 engines may pick differently, after which the rest of that row differs.
             var same = ours[0].Tokens.Zip(theirs[0].Tokens).Count(pair => pair.First.SequenceEqual(pair.Second));
             var row = new Row(batch, Median(ours, run => run.PrefillTokensPerSecond), Median(ours, run => run.DecodeTokensPerSecond),
                 Median(theirs, run => run.PrefillTokensPerSecond), Median(theirs, run => run.DecodeTokensPerSecond),
-                same, Median(halves, run => run.PrefillTokensPerSecond), Median(halves, run => run.DecodeTokensPerSecond));
+                same, Median(halves, run => run.PrefillTokensPerSecond), Median(halves, run => run.DecodeTokensPerSecond),
+                Median(unprefetched, run => run.DecodeTokensPerSecond));
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"batch {batch}: engine prefill {row.EnginePrefill:F0} tok/s, decode {row.EngineDecode:F1} tok/s (bf16 {row.Bf16Prefill:F0} / {row.Bf16Decode:F1}); llama.cpp {row.ReferencePrefill:F0} / {row.ReferenceDecode:F1}; rows with the same greedy tokens: {same} of {batch}"));
+                $"batch {batch}: engine prefill {row.EnginePrefill:F0} tok/s, decode {row.EngineDecode:F1} tok/s ({row.UnprefetchedDecode:F1} without weight prefetch; bf16 {row.Bf16Prefill:F0} / {row.Bf16Decode:F1}); llama.cpp {row.ReferencePrefill:F0} / {row.ReferenceDecode:F1}; rows with the same greedy tokens: {same} of {batch}"));
             rows.Add(row);
         }
 
@@ -108,6 +114,19 @@ public sealed class EngineSpeed(TextWriter log)
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory read bandwidth {bandwidth / 1e9:F1} GB/s ({bandwidthBefore / 1e9:F1} before the runs)"));
         return new Result(rows, new Floor(bandwidth, bandwidthBufferBytes, engine.DecodeWeightBytes, bf16.DecodeWeightBytes), profiles,
             $"{loadBefore} at the start, {LoadAverage.Now()} at the end");
+    }
+
+    private static GreedyRun WithoutPrefetch(Func<GreedyRun> run)
+    {
+        NativeLinear.PrefetchWeights = false;
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            NativeLinear.PrefetchWeights = true;
+        }
     }
 
     private static double Median(List<GreedyRun> runs, Func<GreedyRun, double> rate) => PairedTests.Median(runs.Select(rate).ToArray());

@@ -57,6 +57,24 @@ public static class NativeLinear
     /// </summary>
     public static bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Whether a product of a few rows on several threads has the library's idle pool workers prefetch the weights
+    /// that followed it last time (environment/native/esr_linear.c): a decoding step calls the same products in the
+    /// same order, so the next product finds its first megabytes in cache, read while the step did its small
+    /// operations. Prefetching never changes a result. On by default; <c>esr bench engine</c> measures decode both ways.
+    /// </summary>
+    public static bool PrefetchWeights
+    {
+        get => prefetchWeights;
+        set
+        {
+            if (Supported != Isa.None) SetPrefetch(value ? 1 : 0);
+            prefetchWeights = value;
+        }
+    }
+
+    private static bool prefetchWeights = true;
+
     /// <summary>x [..., k] times weight [n, k] transposed: [..., n], in x's dtype.</summary>
     internal static Tensor Apply(Tensor x, Tensor weight) => TryNative(x, weight) ?? nn.functional.linear(x, weight);
 
@@ -109,6 +127,9 @@ public static class NativeLinear
 
     [DllImport(Library, EntryPoint = "esr_linear_f32")]
     private static extern int LinearFloat32(IntPtr x, IntPtr weight, IntPtr y, long rows, long k, long n, int threads);
+
+    [DllImport(Library, EntryPoint = "esr_linear_prefetch")]
+    private static extern void SetPrefetch(int enabled);
 
     [DllImport(Library, EntryPoint = "esr_linear_bf16")]
     private static extern int LinearBFloat16(IntPtr x, IntPtr weight, IntPtr y, long rows, long k, long n, int threads);

@@ -81,6 +81,41 @@ public sealed class NativeLinearTests
         Assert.All(errors, error => Assert.True(error <= 1e-5, $"relative error {error}"));
     }
 
+    [Fact]
+    public void Steps_of_large_products_give_the_same_outputs_with_and_without_weight_prefetch()
+    {
+        // Products of a million multiply-adds and more run on the pool, which between them prefetches the weights that
+        // followed last time, as idle work that the next product interrupts: outputs must not depend on it, and no
+        // idle chunk may count towards a product's chunks (that product would return before all its rows were written).
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var weights = new[] { randn(1280, 768), randn(768, 768), randn(2048, 768), randn(768, 1024) };
+        var inputs = weights.Select(weight => randn(1, weight.shape[1])).ToArray();
+        Tensor[] Step() => weights.Select((weight, index) => NativeLinear.TryNative(inputs[index], weight)!).ToArray();
+        var threads = get_num_threads();
+        set_num_threads(2);
+        try
+        {
+            Tensor[][] prefetched = [.. Enumerable.Range(0, 200).Select(_ => Step())];
+            NativeLinear.PrefetchWeights = false;
+            var plain = Step();
+            NativeLinear.PrefetchWeights = true;
+
+            for (var index = 0; index < weights.Length; index++)
+            {
+                var reference = nn.functional.linear(inputs[index], weights[index]);
+                var error = (plain[index] - reference).abs().max().item<float>();
+                Assert.True(error <= 1e-5 * reference.abs().max().item<float>(), $"product {index}: max error {error}");
+                Assert.All(prefetched, step => Assert.True(step[index].eq(plain[index]).all().item<bool>(), $"product {index} differs with prefetch"));
+            }
+        }
+        finally
+        {
+            NativeLinear.PrefetchWeights = true;
+            set_num_threads(threads);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(RowCounts))]
     public void BFloat16_products_match_libtorch_within_one_rounding_step(int rows)
