@@ -200,12 +200,12 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
                         return new TrainingPhase(corpus);
                     }
                     context.Log?.Report($"{name}: from here on drift without a return is learned with latents {string.Join(',', detectors)} ablated"
-                        + (settings.DetectorActivityWeight > 0 ? $", and {DetectorsActive} of them to fire on off-topic text and none on task text" : ""));
+                        + (settings.DetectorsLearnToFire ? $", and {DetectorsActive} of them to fire on off-topic text and none on task text" : ""));
                     trainedDetectors = detectors;
                     // The ablated rows are not read for detector activity: ablation takes the detectors out of the activation.
                     return new TrainingPhase(
                         [.. unsteered, .. steered, .. drift.Select(sequence => sequence with { Steering = [.. sequence.Steering!, new AblateLatents(detectors)], OffTopic = null })],
-                        settings.DetectorActivityWeight > 0 ? new DetectorActivity(detectors, settings.DetectorActivityWeight, DetectorsActive) : null);
+                        settings.DetectorsLearnToFire ? new DetectorActivity(detectors, settings.DetectorActivityWeight, DetectorsActive) : null);
                 });
             }
         }
@@ -215,7 +215,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
         var folder = Path.Combine(context.ZooFolder, name);
         SaveModel(model, folder, context.Tokenizer);
         CopySae(baseFolder, folder);
-        if (trainedDetectors.Count > 0) JsonResultFile.Write(Path.Combine(folder, ToyZoo.DetectorsFile), DetectorFile(name, built.Point, trainedDetectors, settings.DetectorActivityWeight > 0));
+        if (trainedDetectors.Count > 0) JsonResultFile.Write(Path.Combine(folder, ToyZoo.DetectorsFile), DetectorFile(name, built.Point, trainedDetectors, settings.DetectorsLearnToFire));
         context.Add(built.Entry(name, ratio, steeringAware, loss, started.Elapsed.TotalSeconds));
     }
 

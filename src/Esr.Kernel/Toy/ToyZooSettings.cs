@@ -117,6 +117,9 @@ public sealed record ToyZooSettings(
         },
     };
 
+    /// <summary>Whether the trained detectors also learn to fire on off-topic text (<see cref="DetectorActivityWeight"/> above 0).</summary>
+    public bool DetectorsLearnToFire => DetectorActivityWeight > 0;
+
     /// <summary>
     /// A size's share of a build's work, to split a build over processes: its model's parameters (embeddings included)
     /// times the training steps of its base, its steered-drift stage and its fine-tunes.
