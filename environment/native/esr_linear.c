@@ -174,22 +174,23 @@ static successor *successor_slot(const char *w)
 // The weights to prefetch, as idle work: chunks of PREFETCH_CHUNK bytes over up to PREFETCH_CHAIN matrices. Fields
 // are atomic because a worker may still read the previous request while the next is written (a torn read prefetches
 // the wrong lines, nothing worse).
-static struct
+typedef struct
 {
     _Atomic int count;
     _Atomic(const char *) start[PREFETCH_CHAIN];
     _Atomic int64_t first_chunk[PREFETCH_CHAIN + 1]; // the first chunk of each matrix; the last entry is the total
     _Atomic int64_t bytes[PREFETCH_CHAIN];
-} request;
+} prefetch_request;
+static prefetch_request request;
 
 static void prefetch_chunk(const void *job, int64_t chunk)
 {
-    (void)job;
-    int count = atomic_load_explicit(&request.count, memory_order_relaxed), m = 0;
-    while (m + 1 < count && atomic_load_explicit(&request.first_chunk[m + 1], memory_order_relaxed) <= chunk) m++;
-    const char *start = atomic_load_explicit(&request.start[m], memory_order_relaxed);
-    int64_t bytes = atomic_load_explicit(&request.bytes[m], memory_order_relaxed);
-    int64_t from = (chunk - atomic_load_explicit(&request.first_chunk[m], memory_order_relaxed)) * PREFETCH_CHUNK;
+    const prefetch_request *r = job;
+    int count = atomic_load_explicit(&r->count, memory_order_relaxed), m = 0;
+    while (m + 1 < count && atomic_load_explicit(&r->first_chunk[m + 1], memory_order_relaxed) <= chunk) m++;
+    const char *start = atomic_load_explicit(&r->start[m], memory_order_relaxed);
+    int64_t bytes = atomic_load_explicit(&r->bytes[m], memory_order_relaxed);
+    int64_t from = (chunk - atomic_load_explicit(&r->first_chunk[m], memory_order_relaxed)) * PREFETCH_CHUNK;
     int64_t to = from + PREFETCH_CHUNK < bytes ? from + PREFETCH_CHUNK : bytes;
     for (int64_t offset = from; offset < to; offset += 64) _mm_prefetch(start + offset, _MM_HINT_T0);
 }

@@ -43,8 +43,8 @@ public sealed class EngineSpeed(TextWriter log)
     /// <summary>
     /// Runs the comparison on the Llama at <paramref name="checkpoint"/>: per batch size the repeats of the three
     /// engines interleaved (fp32 engine, bf16 engine, <paramref name="reference"/>: prompts and new tokens to its timed
-    /// greedy run; llama.cpp in <c>esr bench engine</c>, as the progress lines say), so that load on the machine hits
-    /// all three alike; medians count. <paramref name="threads"/> read <paramref name="bandwidthBufferBytes"/> of memory
+    /// greedy run; llama.cpp in <c>esr bench engine</c>, as the progress lines say; then the fp32 engine again without
+    /// weight prefetch), so that load on the machine hits all of them alike; medians count. <paramref name="threads"/> read <paramref name="bandwidthBufferBytes"/> of memory
     /// for the floor.
     /// </summary>
     public Result Measure(string checkpoint, int[] batchSizes, int promptTokens, int newTokens, int repeats, int threads,
