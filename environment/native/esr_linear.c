@@ -49,10 +49,10 @@ int esr_isa(void)
 // A tile: MR input rows (stride k) against NR weight rows (stride k), k walked STEP elements at a time with a
 // masked tail, MR x NR accumulators summed into y (stride n). VEC (accumulator), LVEC (loaded operand), ZERO, LOAD(p), MLOAD(p, left), FMA(acc, x, w),
 // STORE(p, acc) adapt it to an instruction set and element type. With AHEAD above 0, each step also prefetches into
-// L2 the same columns of the weight rows AHEAD rows on: the next tile's, when AHEAD is NR. A one-row tile only streams
-// its weights, and its NR rows are NR short streams (3 KB each at d 768) that the hardware prefetcher learns anew at
-// every tile; prefetching the next tile while this one is summed made a decoding step's products 5-16 % faster in
-// a probe (docs/PERFORMANCE.md).
+// L2 the same columns of the weight rows AHEAD rows on: the next tile's, when AHEAD is NR. A tile that reads its
+// weights from memory streams NR short rows (3 KB each at d 768 in fp32) that the hardware prefetcher learns anew at
+// every tile; prefetching the next tile while this one is summed made a decoding step's one-row products 5-16 % faster
+// in a probe, and batch-4 decode 1.3x faster (docs/PERFORMANCE.md).
 #define TILE(NAME, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, MR, NR, AHEAD)                   \
     __attribute__((target(TARGET))) static void NAME##_##MR##x##NR##_##AHEAD(const void *xs, const void *ws,    \
                                                                              void *ys, int64_t k, int64_t n)     \
@@ -92,7 +92,7 @@ int esr_isa(void)
 
 // The kernels of one instruction set and element type, and their element sizes in bytes.
 typedef void (*tile_fn)(const void *x, const void *w, void *y, int64_t k, int64_t n);
-typedef struct { tile_fn t1x8, t1x8_ahead, t4x4, t3x4, t2x4, t1x4, t1x1; int64_t in, out; } kernels;
+typedef struct { tile_fn t1x8, t1x8_ahead, t4x4, t4x4_ahead, t3x4, t3x4_ahead, t2x4, t2x4_ahead, t1x4, t1x1; int64_t in, out; } kernels;
 
 // One product cut into chunks of weight-row tiles (eight rows for one input row, where only streaming memory
 // matters; four otherwise); within a tile, input rows four at a time.
@@ -102,7 +102,7 @@ typedef struct
     const char *x, *w;
     char *y;
     int64_t rows, k, n, width, tiles, chunks;
-    int ahead; // one-row tiles prefetch the next tile (esr_linear_prefetch)
+    int ahead; // tiles prefetch the next tile (esr_linear_prefetch)
 } linear_job;
 
 static void linear_chunk(const void *job, int64_t chunk)
@@ -118,9 +118,11 @@ static void linear_chunk(const void *job, int64_t chunk)
             (j->ahead ? kn->t1x8_ahead : kn->t1x8)(j->x, j->w + c * k * in, j->y + c * out, k, n);
             continue;
         }
-        for (; r + 4 <= j->rows; r += 4) kn->t4x4(j->x + r * k * in, j->w + c * k * in, j->y + (r * n + c) * out, k, n);
+        int fetch = j->ahead; // the first group of input rows reads the tile from memory, so it prefetches the next
+        for (; r + 4 <= j->rows; r += 4, fetch = 0)
+            (fetch ? kn->t4x4_ahead : kn->t4x4)(j->x + r * k * in, j->w + c * k * in, j->y + (r * n + c) * out, k, n);
         int64_t left = j->rows - r;
-        tile_fn rest = left == 3 ? kn->t3x4 : left == 2 ? kn->t2x4 : left == 1 ? kn->t1x4 : 0;
+        tile_fn rest = left == 3 ? (fetch ? kn->t3x4_ahead : kn->t3x4) : left == 2 ? (fetch ? kn->t2x4_ahead : kn->t2x4) : left == 1 ? kn->t1x4 : 0;
         if (rest) rest(j->x + r * k * in, j->w + c * k * in, j->y + (r * n + c) * out, k, n);
     }
 }
@@ -245,12 +247,16 @@ static void linear(const kernels *kn, const char *x, const char *w, char *y, int
     TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 1, 8, 0)                      \
     TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 1, 8, 8)                      \
     TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 4, 4, 0)                      \
+    TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 4, 4, 4)                      \
     TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 3, 4, 0)                      \
+    TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 3, 4, 4)                      \
     TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 2, 4, 0)                      \
+    TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 2, 4, 4)                      \
     TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 1, 4, 0)                      \
     TILE(NAME##_tile, TARGET, ELEM, OUT, VEC, LVEC, STEP, ZERO, LOAD, MLOAD, FMA, STORE, 1, 1, 0)                      \
-    static const kernels NAME = {NAME##_tile_1x8_0, NAME##_tile_1x8_8, NAME##_tile_4x4_0, NAME##_tile_3x4_0,       \
-                                 NAME##_tile_2x4_0, NAME##_tile_1x4_0, NAME##_tile_1x1_0, sizeof(ELEM), sizeof(OUT)};
+    static const kernels NAME = {NAME##_tile_1x8_0, NAME##_tile_1x8_8, NAME##_tile_4x4_0, NAME##_tile_4x4_4,        \
+                                 NAME##_tile_3x4_0, NAME##_tile_3x4_4, NAME##_tile_2x4_0, NAME##_tile_2x4_4,        \
+                                 NAME##_tile_1x4_0, NAME##_tile_1x1_0, sizeof(ELEM), sizeof(OUT)};
 
 // ---- fp32, AVX-512 ----
 #define F512_LOAD(p) _mm512_loadu_ps(p)

@@ -90,7 +90,8 @@ public sealed class NativeLinearTests
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var weights = new[] { randn(1280, 768), randn(768, 768), randn(2048, 768), randn(768, 1024) };
-        var inputs = weights.Select(weight => randn(1, weight.shape[1])).ToArray();
+        int[] rows = [1, 3, 5, 2]; // one-row tiles, and the first group of four-row tiles (and after it), which prefetch the next tile
+        var inputs = weights.Select((weight, index) => randn(rows[index], weight.shape[1])).ToArray();
         Tensor[] Step() => weights.Select((weight, index) => NativeLinear.TryNative(inputs[index], weight)!).ToArray();
         var threads = get_num_threads();
         set_num_threads(2);
