@@ -61,7 +61,7 @@ public static class NativeLinear
     /// Whether the library prefetches weights (environment/native/esr_linear.c): after a product of a few rows on
     /// several threads its idle pool workers prefetch the weights that followed it last time (a decoding step calls the
     /// same products in the same order, so the next product finds its first megabytes in cache, read while the step
-    /// did its small operations), and within a one-row product each tile of weight rows prefetches the next.
+    /// did its small operations), and within a product of a few rows each tile of weight rows prefetches the next.
     /// Prefetching never changes a result. On by default; <c>esr bench engine</c> measures decode both ways.
     /// </summary>
     public static bool PrefetchWeights
