@@ -143,7 +143,8 @@ void run_chunks(chunk_fn fn, const void *job, int64_t total, int threads)
 
 void run_when_idle(chunk_fn fn, const void *job, int64_t total, int threads)
 {
-    if (threads <= 1 || !pool_grow(threads) || pthread_mutex_trylock(&pool.busy) != 0) return;
+    // Clearing needs no workers; idle work on fewer than two threads would only delay the caller.
+    if ((fn && (threads <= 1 || !pool_grow(threads))) || pthread_mutex_trylock(&pool.busy) != 0) return;
     pool.idle.fn = fn;
     pool.idle.job = job;
     pool.idle.next = 0;

@@ -229,7 +229,7 @@ static void prefetch_after(const char *w, int64_t bytes, int threads)
 void esr_linear_prefetch(int enabled)
 {
     atomic_store(&prefetch_enabled, enabled != 0);
-    if (!enabled) run_when_idle(NULL, NULL, 0, 2);
+    if (!enabled) run_when_idle(NULL, NULL, 0, 0);
 }
 
 static void linear(const kernels *kn, const char *x, const char *w, char *y, int64_t rows, int64_t k, int64_t n, int threads)

@@ -100,7 +100,6 @@ public sealed class NativeLinearTests
             Tensor[][] prefetched = [.. Enumerable.Range(0, 200).Select(_ => Step())];
             NativeLinear.PrefetchWeights = false;
             var plain = Step();
-            NativeLinear.PrefetchWeights = true;
 
             for (var index = 0; index < weights.Length; index++)
             {
