@@ -9,6 +9,7 @@
 
 #include "chunk_pool.h"
 #include "elements.h"
+#include "entry_points.h"
 
 enum { MAX_HEAD_DIM = 512 };
 
@@ -36,26 +37,6 @@ static void rotate(const void *x, const void *cos, const void *sin, float *y, in
         float a = get(x, i, bf16) * get(cos, i, bf16), b = rotated * get(sin, i, bf16);
         y[i] = a + b;
     }
-}
-
-// e^x for 16 lanes: x = n ln2 + r with |r| ≤ ln2 / 2, e^r by its Taylor series to r^7 (relative error under 1e-8),
-// scaled by 2^n. -inf gives 0 exactly (a masked slot), as libtorch's softmax does.
-__attribute__((target(T512), always_inline)) static inline __m512 exp16(__m512 x)
-{
-    const __mmask16 seen = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-INFINITY), _CMP_NEQ_OQ);
-    x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
-    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.0f / 5040);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    return _mm512_maskz_scalef_ps(seen, p, n);
 }
 
 // query · keys[key, :] (key in the cache's element type).

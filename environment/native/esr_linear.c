@@ -23,6 +23,7 @@
 
 #include "chunk_pool.h"
 #include "isa.h"
+#include "entry_points.h"
 
 int esr_linear_isa(void)
 {

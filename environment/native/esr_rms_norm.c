@@ -6,6 +6,7 @@
 
 #include "chunk_pool.h"
 #include "elements.h"
+#include "entry_points.h"
 
 typedef struct
 {

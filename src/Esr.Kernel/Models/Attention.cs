@@ -44,6 +44,16 @@ internal sealed class Attention : nn.Module
     /// <summary>The matrices a forward pass multiplies by, in order.</summary>
     public IEnumerable<Tensor> Projections() => [queryKeyValue, output];
 
+    // What NativeDecoderBlock runs the module from.
+    internal Tensor QueryKeyValue => queryKeyValue;
+    internal Tensor Output => output;
+    internal int Heads => _heads;
+    internal int KeyValueHeads => _kvHeads;
+    internal int HeadDimension => _headDim;
+    internal int Layer => _layer;
+    internal float NativeScale => _nativeScale;
+    internal bool HasSoftcap => _softcap is not null;
+
     /// <param name="x">[batch, tokens, d_model]</param>
     /// <param name="rotary">cos and sin [batch, 1, tokens, head_dim]</param>
     /// <param name="mask">additive float32 mask [batch, 1, tokens, slots]</param>

@@ -6,7 +6,8 @@ namespace Esr.Kernel.Models;
 
 /// <summary>
 /// One decoder block. Llama: x += attn(norm(x)); x += mlp(norm(x)). Gemma-2 also normalises each branch's
-/// output before adding it back to the residual stream.
+/// output before adding it back to the residual stream. A Llama block's decoding step without hooks inside the block
+/// runs as one native call (<see cref="NativeDecoderBlock"/>).
 /// </summary>
 internal sealed class DecoderBlock : nn.Module
 {
@@ -51,6 +52,12 @@ internal sealed class DecoderBlock : nn.Module
     /// <summary>The matrices a forward pass multiplies by, in order.</summary>
     public IEnumerable<Tensor> Projections() => attention.Projections().Concat(feedForward.Projections());
 
+    /// <summary>The block's output for one new token per row in one native call (Llama only), or null where that does not apply.</summary>
+    internal Tensor? TryDecodeNatively(Tensor x, (Tensor Cos, Tensor Sin) rotary, Tensor mask, KvCache cache, int startSlot) =>
+        attentionOutputNorm is null
+            ? NativeDecoderBlock.TryDecode(x, attentionNorm, attention, feedForwardNorm, feedForward, rotary, mask, cache.Layer(attention.Layer), startSlot)
+            : null;
+
     /// <summary>
     /// The block's output and, when <paramref name="keepMiddle"/>, its residual stream after the attention add (before
     /// the MLP add; null otherwise); <paramref name="branchHook"/> (site, branch output) may replace each branch's
@@ -60,6 +67,7 @@ internal sealed class DecoderBlock : nn.Module
         Tensor x, (Tensor Cos, Tensor Sin) rotary, Tensor mask, KvCache cache, int startSlot,
         Func<string, Tensor, Tensor>? branchHook = null, bool keepMiddle = false)
     {
+        if (branchHook is null && !keepMiddle && TryDecodeNatively(x, rotary, mask, cache, startSlot) is { } decoded) return (decoded, null);
         using var scope = NewDisposeScope();
         var attended = attention.Forward(attentionNorm.forward(x), rotary, mask, cache, startSlot);
         attended = attentionOutputNorm?.forward(attended) ?? attended;

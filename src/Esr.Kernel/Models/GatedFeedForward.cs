@@ -9,27 +9,33 @@ internal sealed class GatedFeedForward : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter gateUp; // [2·d_ff, d_model]
     private readonly Parameter down;   // [d_model, d_ff]
-    private readonly int _hiddenSize;
+    private readonly int _intermediateSize;
     private readonly bool _gelu;
 
     public GatedFeedForward(string name, ModelConfig config, ScalarType dtype, Device device) : base(name)
     {
-        _hiddenSize = config.IntermediateSize;
+        _intermediateSize = config.IntermediateSize;
         _gelu = config.Architecture == ModelArchitecture.Gemma2;
-        gateUp = new Parameter(empty([2L * _hiddenSize, config.HiddenSize], dtype, device), requires_grad: false);
-        down = new Parameter(empty([config.HiddenSize, (long)_hiddenSize], dtype, device), requires_grad: false);
+        gateUp = new Parameter(empty([2L * _intermediateSize, config.HiddenSize], dtype, device), requires_grad: false);
+        down = new Parameter(empty([config.HiddenSize, (long)_intermediateSize], dtype, device), requires_grad: false);
         RegisterComponents();
     }
 
     public IEnumerable<(string Name, Tensor Destination)> Weights(string prefix)
     {
-        yield return ($"{prefix}gate_proj.weight", gateUp.narrow(0, 0, _hiddenSize));
-        yield return ($"{prefix}up_proj.weight", gateUp.narrow(0, _hiddenSize, _hiddenSize));
+        yield return ($"{prefix}gate_proj.weight", gateUp.narrow(0, 0, _intermediateSize));
+        yield return ($"{prefix}up_proj.weight", gateUp.narrow(0, _intermediateSize, _intermediateSize));
         yield return ($"{prefix}down_proj.weight", down);
     }
 
     /// <summary>The matrices a forward pass multiplies by, in order.</summary>
     public IEnumerable<Tensor> Projections() => [gateUp, down];
+
+    // What NativeDecoderBlock runs the module from.
+    internal Tensor GateUp => gateUp;
+    internal Tensor Down => down;
+    internal int IntermediateSize => _intermediateSize;
+    internal bool Gelu => _gelu;
 
     public override Tensor forward(Tensor x)
     {

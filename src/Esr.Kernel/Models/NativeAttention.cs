@@ -31,13 +31,9 @@ internal static class NativeAttention
         Tensor projected, (Tensor Cos, Tensor Sin) rotary, Tensor mask, (Tensor Keys, Tensor Values) cache, int slot,
         int heads, int kvHeads, int headDim, float scale)
     {
-        if (!NativeLinear.FusedKernels) return null;
+        if (!Accepts(projected, rotary, mask, cache, slot, headDim)) return null;
         var dtype = projected.dtype;
-        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16) || mask.dtype != ScalarType.Float32) return null;
-        Tensor[] operands = [projected, rotary.Cos, rotary.Sin, cache.Keys, cache.Values];
-        if (operands.Any(t => t.dtype != dtype) || operands.Append(mask).Any(t => t.device_type != DeviceType.CPU || !t.is_contiguous())) return null;
         long batch = projected.shape[0], capacity = cache.Keys.shape[2];
-        if (projected.shape[1] != 1 || mask.numel() != batch * (slot + 1) || rotary.Cos.numel() != batch * headDim) return null;
         var attended = empty([batch, 1, (long)heads * headDim], dtype);
         using var scores = empty(batch * kvHeads * (slot + 1));
         var status = Decode(
@@ -48,6 +44,22 @@ internal static class NativeAttention
         if (status == 0) return attended;
         attended.Dispose();
         return null;
+    }
+
+    /// <summary>
+    /// Whether the kernel takes a step whose new tokens are <paramref name="step"/> [batch, 1, ...] (its dtype, fp32 or
+    /// bf16, that of every operand but the float32 mask): the fused kernels on, every operand a contiguous CPU tensor,
+    /// and the mask and rotation shaped for one new token per row at <paramref name="slot"/>.
+    /// </summary>
+    internal static bool Accepts(Tensor step, (Tensor Cos, Tensor Sin) rotary, Tensor mask, (Tensor Keys, Tensor Values) cache, int slot, int headDim)
+    {
+        if (!NativeLinear.FusedKernels) return false;
+        var dtype = step.dtype;
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16) || mask.dtype != ScalarType.Float32) return false;
+        Tensor[] operands = [step, rotary.Cos, rotary.Sin, cache.Keys, cache.Values];
+        if (operands.Any(t => t.dtype != dtype) || operands.Append(mask).Any(t => t.device_type != DeviceType.CPU || !t.is_contiguous())) return false;
+        var batch = step.shape[0];
+        return step.shape[1] == 1 && mask.numel() == batch * (slot + 1) && rotary.Cos.numel() == batch * headDim;
     }
 
     [DllImport(NativeLinear.Library, EntryPoint = "esr_attention_decode")]

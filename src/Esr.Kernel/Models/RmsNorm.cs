@@ -26,6 +26,10 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 
     public Tensor Weight => weight;
 
+    internal float Epsilon => _nativeEpsilon;
+
+    internal bool WeightIsOffsetFromOne => _weightIsOffsetFromOne;
+
     public override Tensor forward(Tensor x)
     {
         if (NativeRmsNorm.TryApply(x, weight, _nativeEpsilon, _weightIsOffsetFromOne) is { } native) return native;
