@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Esr.Kernel.Analysis;
 using Esr.Kernel.Benchmarks;
 using Esr.Kernel.Models;
 using Esr.LlamaCpp;
@@ -73,6 +74,14 @@ public sealed class EngineBenchmark(TextWriter log)
         {
             text.AppendLine(invariant,
                 $"Batch-1 decode as a share of the floor: fp32 {single.EngineDecode / floor.Float32TokensPerSecond:F2} (without weight prefetch {single.UnprefetchedDecode / floor.Float32TokensPerSecond:F2}; llama.cpp {single.ReferenceDecode / floor.Float32TokensPerSecond:F2}), bf16 {single.Bf16Decode / floor.BFloat16TokensPerSecond:F2}.");
+        }
+        if (run.Beside.Count > 0)
+        {
+            var float32 = run.Beside.Select(repeat => repeat.Float32Decode * floor.Float32StepBytes / repeat.BytesPerSecond).ToArray();
+            var bfloat16 = run.Beside.Select(repeat => repeat.BFloat16Decode * floor.BFloat16StepBytes / repeat.BytesPerSecond).ToArray();
+            text.AppendLine(invariant,
+                $"Against the floor read just before each batch-1 repetition ({run.Beside.Count}; it read {run.Beside.Min(repeat => repeat.BytesPerSecond) / 1e9:F1}-{run.Beside.Max(repeat => repeat.BytesPerSecond) / 1e9:F1} GB/s): "
+                + $"fp32 decode {PairedTests.Median(float32):F2} of it (median; {float32.Min():F2}-{float32.Max():F2}), bf16 {PairedTests.Median(bfloat16):F2} ({bfloat16.Min():F2}-{bfloat16.Max():F2}).");
         }
         if (run.Profiles.Count > 0)
         {

@@ -34,8 +34,18 @@ public sealed class EngineSpeed(TextWriter log)
         public double BFloat16TokensPerSecond => BytesPerSecond / BFloat16StepBytes;
     }
 
-    /// <summary>A whole speed run; <paramref name="Load"/> is the machine's load average at its start and end.</summary>
-    public sealed record Result(IReadOnlyList<Row> Rows, Floor Floor, IReadOnlyList<(string Setup, DecodeProfile Profile)> Profiles, string Load);
+    /// <summary>
+    /// One batch-1 repetition against the floor read just before it (<paramref name="BytesPerSecond"/>, the same best of
+    /// five passes): the floor moves within a run on a shared machine, so each rate is set against its own.
+    /// </summary>
+    public sealed record FloorBeside(double BytesPerSecond, double Float32Decode, double BFloat16Decode);
+
+    /// <summary>
+    /// A whole speed run; <paramref name="Beside"/> holds each batch-1 repetition with its own floor (none without batch
+    /// 1); <paramref name="Load"/> is the machine's load average at its start and end.
+    /// </summary>
+    public sealed record Result(IReadOnlyList<Row> Rows, Floor Floor, IReadOnlyList<(string Setup, DecodeProfile Profile)> Profiles, string Load,
+        IReadOnlyList<FloorBeside> Beside);
 
     /// <summary>The buffer the bandwidth is read over: far beyond any cache of the machines we run on.</summary>
     public const long BandwidthBufferBytes = 1L << 30;
@@ -45,13 +55,14 @@ public sealed class EngineSpeed(TextWriter log)
     /// engines interleaved (fp32 engine, bf16 engine, <paramref name="reference"/>: prompts and new tokens to its timed
     /// greedy run; llama.cpp in <c>esr bench engine</c>, as the progress lines say; then the fp32 engine again without
     /// weight prefetch), so that load on the machine hits all of them alike; medians count. <paramref name="threads"/> read <paramref name="bandwidthBufferBytes"/> of memory
-    /// for the floor.
+    /// for the floor: before and after the runs, and before each batch-1 repetition.
     /// </summary>
     public Result Measure(string checkpoint, int[] batchSizes, int promptTokens, int newTokens, int repeats, int threads,
         Func<int[][], int, GreedyRun> reference, long bandwidthBufferBytes = BandwidthBufferBytes)
     {
         var loadBefore = LoadAverage.Now();
-        var bandwidthBefore = MemoryBandwidth.Measure(bandwidthBufferBytes, threads);
+        var floor = new MemoryBandwidth(bandwidthBufferBytes);
+        var bandwidthBefore = floor.Measure(threads);
         using var engine = CausalLanguageModel.Load(checkpoint);
         using var bf16 = CausalLanguageModel.Load(checkpoint, ScalarType.BFloat16);
         var generator = new BatchGenerator(engine);
@@ -64,6 +75,7 @@ public sealed class EngineSpeed(TextWriter log)
         GreedyRun.Time(bf16Generator, [warmUp], 2);
         reference([warmUp], 2);
         var rows = new List<Row>();
+        var beside = new List<FloorBeside>();
         foreach (var batch in batchSizes)
         {
             var prompts = Enumerable.Range(0, batch)
@@ -75,8 +87,10 @@ public sealed class EngineSpeed(TextWriter log)
             var unprefetched = new List<GreedyRun>();
             for (var repeat = 0; repeat < repeats; repeat++)
             {
+                var bandwidthBeside = batch == 1 ? floor.Measure(threads) : 0;
                 ours.Add(GreedyRun.Time(generator, prompts, newTokens));
                 halves.Add(GreedyRun.Time(bf16Generator, prompts, newTokens));
+                if (batch == 1) beside.Add(new FloorBeside(bandwidthBeside, ours[^1].DecodeTokensPerSecond, halves[^1].DecodeTokensPerSecond));
                 theirs.Add(reference(prompts, newTokens));
                 unprefetched.Add(WithoutPrefetch(() => GreedyRun.Time(generator, prompts, newTokens)));
             }
@@ -110,10 +124,10 @@ public sealed class EngineSpeed(TextWriter log)
                 }
             }
         }
-        var bandwidth = Math.Max(bandwidthBefore, MemoryBandwidth.Measure(bandwidthBufferBytes, threads));
+        var bandwidth = Math.Max(bandwidthBefore, floor.Measure(threads));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory read bandwidth {bandwidth / 1e9:F1} GB/s ({bandwidthBefore / 1e9:F1} before the runs)"));
-        return new Result(rows, new Floor(bandwidth, bandwidthBufferBytes, engine.DecodeWeightBytes, bf16.DecodeWeightBytes), profiles,
-            $"{loadBefore} at the start, {LoadAverage.Now()} at the end");
+        return new Result(rows, new Floor(bandwidth, floor.Bytes, engine.DecodeWeightBytes, bf16.DecodeWeightBytes), profiles,
+            $"{loadBefore} at the start, {LoadAverage.Now()} at the end", beside);
     }
 
     private static GreedyRun WithoutPrefetch(Func<GreedyRun> run)

@@ -8,18 +8,29 @@ namespace Esr.Kernel.Benchmarks;
 /// The machine's memory read bandwidth: threads summing a buffer larger than the caches, the best of several passes.
 /// The buffer is cut into slices that threads claim one at a time, so a thread the scheduler holds back (on a busy
 /// machine) leaves its share to the others instead of stretching the pass. A decoding step at one row must read every
-/// weight once, so this bounds its speed from above.
+/// weight once, so this bounds its speed from above. The buffer is kept, so the floor can be read again beside each
+/// timed run: on a shared machine it moves by half within minutes (docs/PERFORMANCE.md).
 /// </summary>
-public static class MemoryBandwidth
+public sealed class MemoryBandwidth
 {
     private const int SliceFloats = 4 << 20; // 16 MiB
 
-    /// <summary>Bytes read per second by <paramref name="threads"/> threads over a buffer of <paramref name="bytes"/>.</summary>
-    public static double Measure(long bytes, int threads, int passes = 5)
+    private readonly float[] _buffer;
+
+    /// <summary>Allocates and touches a buffer of about <paramref name="bytes"/> (whole 16 MiB slices, at least one).</summary>
+    public MemoryBandwidth(long bytes)
     {
-        var slices = (int)Math.Max(1, bytes / sizeof(float) / SliceFloats);
-        var buffer = new float[(long)slices * SliceFloats];
-        Array.Fill(buffer, 1f); // touch every page before timing
+        _buffer = new float[Math.Max(1, bytes / sizeof(float) / SliceFloats) * SliceFloats];
+        Array.Fill(_buffer, 1f); // every page faulted in before any timing
+    }
+
+    /// <summary>The bytes of the buffer.</summary>
+    public long Bytes => _buffer.LongLength * sizeof(float);
+
+    /// <summary>Bytes read per second by <paramref name="threads"/> threads over the buffer: the best of <paramref name="passes"/>.</summary>
+    public double Measure(int threads, int passes = 5)
+    {
+        var slices = (int)(_buffer.LongLength / SliceFloats);
         var best = 0.0;
         for (var pass = 0; pass < passes; pass++)
         {
@@ -29,9 +40,9 @@ public static class MemoryBandwidth
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, thread =>
             {
                 for (int slice; (slice = Interlocked.Increment(ref next)) < slices;)
-                    sums[thread] += Sum(buffer.AsSpan(slice * SliceFloats, SliceFloats));
+                    sums[thread] += Sum(_buffer.AsSpan(slice * SliceFloats, SliceFloats));
             });
-            best = Math.Max(best, buffer.LongLength * sizeof(float) / clock.Elapsed.TotalSeconds);
+            best = Math.Max(best, Bytes / clock.Elapsed.TotalSeconds);
         }
         return best;
     }

@@ -42,6 +42,9 @@ public sealed class EngineSpeedTests : IDisposable
         Assert.Equal(1 + 2 * 2, calls.Count); // one warm-up, then each batch's repeats
         Assert.All(calls.Skip(1), prompts => Assert.All(prompts, prompt => Assert.Equal(5, prompt.Length)));
 
+        // Each batch-1 repetition with the floor read just before it; batch 3 has none.
+        Assert.Equal(2, run.Beside.Count);
+        Assert.All(run.Beside, repeat => Assert.All([repeat.BytesPerSecond, repeat.Float32Decode, repeat.BFloat16Decode], Positive));
         Positive(run.Floor.BytesPerSecond);
         Assert.Equal(16 << 20, run.Floor.BufferBytes);
         Assert.Equal(run.Floor.Float32StepBytes, 2 * run.Floor.BFloat16StepBytes);
