@@ -2,7 +2,7 @@
 // product, the decoding attention, the output product and its residual add, RMS norm, the fused gate/up product,
 // SiLU(gate)·up, the down product and its residual add. Each part is the library's own kernel or an elementwise loop,
 // so the block computes what the engine's dozen libtorch and native calls compute, without their dispatch and fresh
-// tensors: 0.05-0.07 ms a block of the bench model at batch 1, 0.7 ms at batch 32, most of a toy model's step
+// tensors: most of a toy model's step, and 0.35 ms a block of the bench model at batch 32 in bf16
 // (docs/PERFORMANCE.md). fp32 or bf16 (elements.h: every intermediate rounded where libtorch would store it).
 // AVX-512 only, like the attention; esr toy build pins AVX2.
 #include <stdlib.h>

@@ -7,8 +7,8 @@ namespace Esr.Kernel.Models;
 /// <summary>
 /// A Llama decoder block of a decoding step in one native call (environment/native/esr_decoder_block.c): the same
 /// kernels as <see cref="NativeRmsNorm"/>, <see cref="NativeLinear"/> and <see cref="NativeAttention"/>, and the
-/// residual adds and SiLU·up, without the dozen dispatches between them (0.05-0.07 ms a block of the bench model at batch
-/// 1, 0.7 ms at batch 32, most of a toy model's step). Blocks with hooks inside them (attention or MLP output), Gemma-2's, prompts,
+/// residual adds and SiLU·up, without the dozen dispatches between them (most of a toy model's step; 0.35 ms a block of
+/// the bench model at batch 32 in bf16). Blocks with hooks inside them (attention or MLP output), Gemma-2's, prompts,
 /// gradients and whatever <see cref="NativeAttention"/> does not take run part by part.
 /// </summary>
 internal static class NativeDecoderBlock
