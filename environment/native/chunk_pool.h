@@ -14,6 +14,7 @@ __attribute__((visibility("hidden"))) void run_chunks(chunk_fn fn, const void *j
 
 // Idle work: a job the workers take up whenever the pool has nothing else to do: at once, and after each job of
 // run_chunks that interrupted it, from the chunk where it stopped, until its chunks are done or the next call
-// replaces it (fn NULL: none, whatever threads says). Nobody waits for it, and a chunk a new job interrupts may be skipped, so it must be work
-// whose chunks may be dropped: prefetching (esr_linear.c). The job must outlive the next call.
+// replaces it (fn NULL: none, whatever threads says). Nobody waits for it, and a chunk a new job interrupts may be
+// skipped, so it must be work whose chunks may be dropped: prefetching (esr_linear.c). The job must outlive the next
+// call.
 __attribute__((visibility("hidden"))) void run_when_idle(chunk_fn fn, const void *job, int64_t total, int threads);
