@@ -60,7 +60,7 @@ internal static class BenchCommand
             return ExitCodes.Success;
         });
 
-        return new Command("bench", "Benchmarks") { engine, loadMemory, Steering(output), Magics(output), Toy(output) };
+        return new Command("bench", "Benchmarks") { engine, loadMemory, Steering(output), Magics(output), Toy(output), Sampling(output) };
     }
 
     /// <summary><c>esr bench steering</c>: generation speed with SAE interventions and readouts against none.</summary>
@@ -125,6 +125,27 @@ internal static class BenchCommand
             {
                 Directory.Delete(work, recursive: true);
             }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>esr bench sampling</c>: picking a decoding step's tokens at a large vocabulary, on one thread and on the thread pool.</summary>
+    private static Command Sampling(TextWriter output)
+    {
+        var vocabulary = CliOptions.Integer("--vocabulary", 128_256, "Logits a row (Llama-3's vocabulary by default)", minimum: 2);
+        var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes", HelpName = "list", DefaultValueFactory = _ => "1,8,32" };
+        var temperature = new Option<double>("--temperature") { Description = "0 for greedy; no top-p or penalty", DefaultValueFactory = _ => 0.6 };
+        var repeats = CliOptions.Integer("--repeats", 10, "Timed steps each way, interleaved; the median is reported", minimum: 1);
+        var command = new Command("sampling",
+            "Milliseconds to pick one decoding step's tokens from random logits, the rows one after another on one thread and on the thread pool; a markdown table")
+        {
+            vocabulary, batches, temperature, repeats,
+        };
+        command.SetAction(parse =>
+        {
+            var result = SamplingSpeed.Measure(parse.GetValue(vocabulary), ParseBatches(parse.GetValue(batches)!), parse.GetValue(temperature), parse.GetValue(repeats));
+            output.Write(SamplingBenchmark.Markdown(result, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
             return ExitCodes.Success;
         });
         return command;

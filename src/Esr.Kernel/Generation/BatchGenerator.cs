@@ -71,11 +71,12 @@ public sealed class BatchGenerator(CausalLanguageModel model, BatchFrame? frame 
             using (logits)
             {
                 TensorMemory.CopyTo(logits, all);
+                var tokens = TokenSampler.NextForRows(all, vocabulary, rows.Select(row => row.Finished ? null : row.Sampler).ToArray());
                 for (var index = 0; index < rows.Length; index++)
                 {
                     var row = rows[index];
                     if (row.Finished) continue;
-                    var token = TokenSampler.Next(all.AsSpan(index * vocabulary, vocabulary), row.Request.Sampling, row.Seen, row.Random);
+                    var token = tokens[index];
                     if (row.Accept(token))
                     {
                         onToken?.Invoke(new GeneratedToken(index, token, row.Output.Count - 1));
@@ -115,6 +116,7 @@ public sealed class BatchGenerator(CausalLanguageModel model, BatchFrame? frame 
         public GenerationRequest Request { get; } = request;
         public Random Random { get; } = new(request.Seed);
         public HashSet<int> Seen { get; } = [.. request.PromptIds];
+        public SamplingRow Sampler => new(Request.Sampling, Seen, Random);
         public List<int> Output { get; } = [];
         public bool Finished { get; private set; }
         public FinishReason Reason { get; private set; }

@@ -67,6 +67,26 @@ public class TokenSamplerTests
     }
 
     [Fact]
+    public void Rows_picked_on_several_threads_get_the_tokens_one_thread_gives_them()
+    {
+        const int vocabulary = 100_000, rows = 16;
+        var random = new Random(7);
+        var logits = Enumerable.Range(0, rows * vocabulary).Select(_ => (float)(random.NextDouble() * 8)).ToArray();
+        SamplingOptions[] settings = [new(Temperature: 0.6), new(Temperature: 1.0, TopP: 0.9), SamplingOptions.Greedy(4), new(Temperature: 0.6, RepetitionPenalty: 1.3)];
+        SamplingRow?[] Rows() =>
+            [.. Enumerable.Range(0, rows).Select(row => row == 5 ? null : new SamplingRow(settings[row % settings.Length], [row, 3 * row], new Random(100 + row)))];
+        int[] Pick(long parallelFrom) => TokenSampler.NextForRows((float[])logits.Clone(), vocabulary, Rows(), parallelFrom);
+
+        var alone = Rows().Select((row, index) => row is null ? -1
+            : TokenSampler.Next(((float[])logits.Clone()).AsSpan(index * vocabulary, vocabulary), row.Options, row.Seen, row.Random)).ToArray();
+        Assert.Equal(alone, Pick(long.MaxValue));
+        for (var round = 0; round < 5; round++) Assert.Equal(alone, Pick(0));
+        Assert.Equal(-1, alone[5]);
+        // The rows' draws differ, so a row that read another's logits, probabilities or stream would show.
+        Assert.Equal(rows - 1, alone.Where(token => token >= 0).Distinct().Count());
+    }
+
+    [Fact]
     public void Invalid_settings_are_named()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SamplingOptions(TopP: 0).Validate());

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Esr.Kernel.Analysis;
+using Esr.Kernel.Generation;
+
+namespace Esr.Kernel.Benchmarks;
+
+/// <summary>
+/// What picking one decoding step's tokens costs at a large vocabulary: generation copies each step's logits to the CPU
+/// and picks every row's token there (<see cref="TokenSampler"/>), whatever device the model runs on. Measured on random
+/// logits, the rows one after another on one thread against spread over the thread pool, as generation does from
+/// <see cref="TokenSampler.ParallelLogits"/> logits a step on.
+/// </summary>
+public static class SamplingSpeed
+{
+    /// <summary>One batch size.</summary>
+    /// <param name="Rows">Rows picked together.</param>
+    /// <param name="OneThreadMilliseconds">Median milliseconds a step with the rows one after another.</param>
+    /// <param name="PoolMilliseconds">Median milliseconds a step with the rows on the thread pool.</param>
+    public sealed record Row(int Rows, double OneThreadMilliseconds, double PoolMilliseconds)
+    {
+        /// <summary>How many times faster the pool picks them.</summary>
+        public double Speedup => OneThreadMilliseconds / PoolMilliseconds;
+    }
+
+    /// <summary>A run: its settings and one row per batch size.</summary>
+    public sealed record Result(int Vocabulary, double Temperature, int Repeats, IReadOnlyList<Row> Rows);
+
+    /// <summary>Times <paramref name="repeats"/> steps of each batch size both ways, interleaved; medians.</summary>
+    /// <param name="vocabulary">Logits a row (Llama-3: 128,256).</param>
+    /// <param name="batches">Rows a step.</param>
+    /// <param name="temperature">0 for greedy; no top-p or penalty, the paper's settings.</param>
+    /// <param name="repeats">Timed steps each way.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The temperature is negative or not finite.</exception>
+    public static Result Measure(int vocabulary, IReadOnlyList<int> batches, double temperature, int repeats)
+    {
+        new SamplingOptions(temperature).Validate();
+        var random = new Random(1);
+        var rows = batches.Select(count =>
+        {
+            var logits = new float[count * vocabulary];
+            for (var i = 0; i < logits.Length; i++) logits[i] = (float)(random.NextDouble() * 10);
+            // A penalty of 1 leaves the logits as they are, so every step picks from the same ones.
+            SamplingRow?[] Rows() => [.. Enumerable.Range(0, count).Select(row => new SamplingRow(new SamplingOptions(temperature), [], new Random(row)))];
+            double Time(long parallelFrom)
+            {
+                var clock = Stopwatch.StartNew();
+                TokenSampler.NextForRows(logits, vocabulary, Rows(), parallelFrom);
+                return clock.Elapsed.TotalMilliseconds;
+            }
+            Time(long.MaxValue);
+            Time(0);
+            var oneThread = new List<double>();
+            var pool = new List<double>();
+            for (var repeat = 0; repeat < repeats; repeat++)
+            {
+                oneThread.Add(Time(long.MaxValue));
+                pool.Add(Time(0));
+            }
+            return new Row(count, PairedTests.Median(oneThread), PairedTests.Median(pool));
+        }).ToArray();
+        return new Result(vocabulary, temperature, repeats, rows);
+    }
+}
