@@ -135,16 +135,18 @@ internal static class BenchCommand
     {
         var vocabulary = CliOptions.Integer("--vocabulary", 128_256, "Logits a row (Llama-3's vocabulary by default)", minimum: 2);
         var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes", HelpName = "list", DefaultValueFactory = _ => "1,8,32" };
-        var temperature = new Option<double>("--temperature") { Description = "0 for greedy; no top-p or penalty", DefaultValueFactory = _ => 0.6 };
+        var temperature = new Option<double>("--temperature") { Description = "0 for greedy", DefaultValueFactory = _ => 0.6 };
+        var topP = new Option<double>("--top-p") { Description = "The nucleus (1 keeps every token); no repetition penalty", DefaultValueFactory = _ => 1.0 };
         var repeats = CliOptions.Integer("--repeats", 10, "Timed steps each way, interleaved; the median is reported", minimum: 1);
         var command = new Command("sampling",
-            "Milliseconds to pick one decoding step's tokens from random logits, the rows one after another on one thread and on the thread pool; a markdown table")
+            "Milliseconds to pick one decoding step's tokens from random logits (normal, standard deviation 2.5), the rows one after another on one thread and on the thread pool; a markdown table")
         {
-            vocabulary, batches, temperature, repeats,
+            vocabulary, batches, temperature, topP, repeats,
         };
         command.SetAction(parse =>
         {
-            var result = SamplingSpeed.Measure(parse.GetValue(vocabulary), ParseBatches(parse.GetValue(batches)!), parse.GetValue(temperature), parse.GetValue(repeats));
+            var result = SamplingSpeed.Measure(parse.GetValue(vocabulary), ParseBatches(parse.GetValue(batches)!), parse.GetValue(temperature), parse.GetValue(topP),
+                parse.GetValue(repeats));
             output.Write(SamplingBenchmark.Markdown(result, "esr " + string.Join(' ', parse.Tokens.Select(token => token.Value))));
             return ExitCodes.Success;
         });

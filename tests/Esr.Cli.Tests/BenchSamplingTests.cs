@@ -9,7 +9,7 @@ public sealed class BenchSamplingTests
         var run = await CliRun.InProcessAsync("bench", "sampling", "--vocabulary", "2000", "--batches", "1,3", "--repeats", "2", "--temperature", "0");
 
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Contains("vocabulary 2000, temperature 0 (milliseconds a step, medians of 2)", run.Stdout);
+        Assert.Contains("vocabulary 2000, temperature 0, top-p 1 (milliseconds a step, medians of 2)", run.Stdout);
         Assert.Matches(@"\| 1 \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \|", run.Stdout);
         Assert.Matches(@"\| 3 \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \|", run.Stdout);
     }

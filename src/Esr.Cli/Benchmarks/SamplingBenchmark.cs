@@ -13,7 +13,8 @@ public static class SamplingBenchmark
         var invariant = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(invariant, $"Made by `{command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores: one decoding step's tokens picked "
-            + $"from random logits, vocabulary {result.Vocabulary}, temperature {result.Temperature} (milliseconds a step, medians of {result.Repeats}).");
+            + $"from random logits (normal, standard deviation 2.5), vocabulary {result.Vocabulary}, temperature {result.Temperature}, top-p {result.TopP} "
+            + $"(milliseconds a step, medians of {result.Repeats}).");
         text.AppendLine();
         text.AppendLine("| rows | one thread ms | thread pool ms | × |");
         text.AppendLine("|---|---|---|---|");

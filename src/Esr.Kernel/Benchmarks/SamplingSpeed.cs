@@ -23,24 +23,27 @@ public static class SamplingSpeed
     }
 
     /// <summary>A run: its settings and one row per batch size.</summary>
-    public sealed record Result(int Vocabulary, double Temperature, int Repeats, IReadOnlyList<Row> Rows);
+    public sealed record Result(int Vocabulary, double Temperature, double TopP, int Repeats, IReadOnlyList<Row> Rows);
 
     /// <summary>Times <paramref name="repeats"/> steps of each batch size both ways, interleaved; medians.</summary>
     /// <param name="vocabulary">Logits a row (Llama-3: 128,256).</param>
     /// <param name="batches">Rows a step.</param>
-    /// <param name="temperature">0 for greedy; no top-p or penalty, the paper's settings.</param>
+    /// <param name="temperature">0 for greedy (the paper samples at 0.6).</param>
+    /// <param name="topP">The nucleus (the paper's 1 keeps every token); no repetition penalty.</param>
     /// <param name="repeats">Timed steps each way.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The temperature is negative or not finite.</exception>
-    public static Result Measure(int vocabulary, IReadOnlyList<int> batches, double temperature, int repeats)
+    /// <exception cref="ArgumentOutOfRangeException">The temperature is negative or not finite, or top-p is outside (0, 1].</exception>
+    public static Result Measure(int vocabulary, IReadOnlyList<int> batches, double temperature, double topP, int repeats)
     {
-        new SamplingOptions(temperature).Validate();
+        var options = new SamplingOptions(temperature, topP);
+        options.Validate();
         var random = new Random(1);
         var rows = batches.Select(count =>
         {
+            // Shaped like a language model's: normal, standard deviation 2.5, so that a few tokens stand out.
             var logits = new float[count * vocabulary];
-            for (var i = 0; i < logits.Length; i++) logits[i] = (float)(random.NextDouble() * 10);
+            for (var i = 0; i < logits.Length; i++) logits[i] = (float)(2.5 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
             // A penalty of 1 leaves the logits as they are, so every step picks from the same ones.
-            SamplingRow?[] Rows() => [.. Enumerable.Range(0, count).Select(row => new SamplingRow(new SamplingOptions(temperature), [], new Random(row)))];
+            SamplingRow?[] Rows() => [.. Enumerable.Range(0, count).Select(row => new SamplingRow(options, [], new Random(row)))];
             double Time(long parallelFrom)
             {
                 var clock = Stopwatch.StartNew();
@@ -58,6 +61,6 @@ public static class SamplingSpeed
             }
             return new Row(count, PairedTests.Median(oneThread), PairedTests.Median(pool));
         }).ToArray();
-        return new Result(vocabulary, temperature, repeats, rows);
+        return new Result(vocabulary, temperature, topP, repeats, rows);
     }
 }

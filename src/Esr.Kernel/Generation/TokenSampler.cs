@@ -48,13 +48,35 @@ public static class TokenSampler
         for (var i = 0; i < count; i++) probabilities[i] /= total;
         if (topP >= 1.0) return;
 
-        var order = Enumerable.Range(0, count).ToArray();
+        // The tokens of probability at least p, sorted alone, come in the order the whole vocabulary's sort (about 16 ms a
+        // row at 128,256 logits) puts them first; if their sum reaches topP, the nucleus and its sum are the same. Every
+        // token under (1 - topP) / count together holds less than 1 - topP, so from that p down the sum reaches it but
+        // for rounding; a p 256 times higher usually does too, with far fewer tokens to sort. Short of it, all are sorted.
+        var least = (1 - topP) / count;
+        var (order, keep, kept) = Nucleus(probabilities, count, topP, 256 * least);
+        if (kept < topP) (order, keep, kept) = Nucleus(probabilities, count, topP, least);
+        if (kept < topP && order.Length < count) (order, keep, kept) = Nucleus(probabilities, count, topP, null);
+        var nucleus = order[..keep].Select(index => probabilities[index]).ToArray();
+        Array.Clear(probabilities, 0, count);
+        for (var rank = 0; rank < keep; rank++) probabilities[order[rank]] = nucleus[rank];
+        for (var i = 0; i < count; i++) probabilities[i] /= kept;
+    }
+
+    /// <summary>
+    /// The tokens of probability at least <paramref name="least"/> (null: every token) by falling probability (ties by
+    /// index), and how many of them, summed in that order, first reach <paramref name="topP"/>.
+    /// </summary>
+    private static (int[] Order, int Keep, double Kept) Nucleus(double[] probabilities, int count, double topP, double? least)
+    {
+        var candidates = new List<int>();
+        for (var index = 0; index < count; index++)
+            if (least is not { } floor || probabilities[index] >= floor) candidates.Add(index);
+        var order = candidates.ToArray();
         Array.Sort(order, (a, b) => probabilities[b].CompareTo(probabilities[a]) is var byMass and not 0 ? byMass : a.CompareTo(b));
         var kept = 0.0;
         var keep = 0;
         while (keep < order.Length && kept < topP) kept += probabilities[order[keep++]];
-        for (var rank = keep; rank < order.Length; rank++) probabilities[order[rank]] = 0;
-        for (var i = 0; i < count; i++) probabilities[i] /= kept;
+        return (order, keep, kept);
     }
 
     /// <summary>Picks the next token; <paramref name="logits"/> is modified (penalty applied).</summary>

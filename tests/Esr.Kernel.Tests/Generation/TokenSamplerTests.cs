@@ -43,6 +43,42 @@ public class TokenSamplerTests
         for (var i = 0; i < 3; i++) Assert.Equal(byToken[i], probabilities[i], 6);
     }
 
+    [Theory]
+    [InlineData(5.0, 0.6, 0.9)]     // peaked: a few hundred candidates
+    [InlineData(5.0, 1.0, 0.1)]
+    [InlineData(5.0, 1.0, 0.999999)] // nearly every token a candidate
+    [InlineData(0.5, 1.0, 0.5)]     // flat: most tokens candidates
+    [InlineData(0.0, 1.0, 0.5)]     // all tied: the lowest ids first
+    [InlineData(-1.0, 0.6, 0.9)]    // whole-number logits, many ties, some -inf
+    [InlineData(double.NaN, 1.0, 0.9)] // NaN logits: no candidate, so the whole vocabulary is sorted
+    public void Top_p_keeps_what_sorting_the_whole_vocabulary_keeps_bit_for_bit(double scale, double temperature, double topP)
+    {
+        var random = new Random(3);
+        var logits = Enumerable.Range(0, 20_000).Select(index => scale switch
+        {
+            < 0 => index % 97 == 0 ? float.NegativeInfinity : (float)Math.Round(random.NextDouble() * 6),
+            _ => (float)(scale * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())),
+        }).ToArray();
+
+        Assert.Equal(SortedNucleus(logits, temperature, topP), TokenSampler.NucleusProbabilities(logits, temperature, topP));
+    }
+
+    // The definition: softmax, then every token sorted by falling probability (ties by id), kept until their sum reaches top-p.
+    private static double[] SortedNucleus(float[] logits, double temperature, double topP)
+    {
+        var max = logits.Max();
+        var probabilities = logits.Select(logit => Math.Exp((logit - (double)max) / temperature)).ToArray();
+        var total = 0.0;
+        foreach (var probability in probabilities) total += probability;
+        for (var i = 0; i < probabilities.Length; i++) probabilities[i] /= total;
+        var order = Enumerable.Range(0, logits.Length).OrderByDescending(index => probabilities[index]).ThenBy(index => index).ToArray();
+        var kept = 0.0;
+        var keep = 0;
+        while (keep < order.Length && kept < topP) kept += probabilities[order[keep++]];
+        foreach (var index in order.Skip(keep)) probabilities[index] = 0;
+        return [.. probabilities.Select(probability => probability / kept)];
+    }
+
     [Fact]
     public void Greedy_picks_the_largest_logit_after_the_penalty()
     {
