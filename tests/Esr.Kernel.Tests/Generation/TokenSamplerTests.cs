@@ -44,7 +44,7 @@ public class TokenSamplerTests
     }
 
     [Theory]
-    [InlineData(5.0, 0.6, 0.9)]     // peaked: a few hundred candidates
+    [InlineData(5.0, 0.6, 0.9)]     // peaked: few candidates
     [InlineData(5.0, 1.0, 0.1)]
     [InlineData(5.0, 1.0, 0.999999)] // nearly every token a candidate
     [InlineData(0.5, 1.0, 0.5)]     // flat: most tokens candidates
