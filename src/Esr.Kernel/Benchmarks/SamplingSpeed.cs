@@ -7,8 +7,8 @@ namespace Esr.Kernel.Benchmarks;
 /// <summary>
 /// What picking one decoding step's tokens costs at a large vocabulary: generation copies each step's logits to the CPU
 /// and picks every row's token there (<see cref="TokenSampler"/>), whatever device the model runs on. Measured on random
-/// logits, the rows one after another on one thread against spread over the thread pool, as generation does from
-/// <see cref="TokenSampler.ParallelLogits"/> logits a step on.
+/// logits, the rows one after another on one thread against spread over the thread pool, as generation does for rows of
+/// <see cref="TokenSampler.ParallelVocabulary"/> logits or more.
 /// </summary>
 public static class SamplingSpeed
 {
@@ -44,20 +44,20 @@ public static class SamplingSpeed
             for (var i = 0; i < logits.Length; i++) logits[i] = (float)(2.5 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
             // A penalty of 1 leaves the logits as they are, so every step picks from the same ones.
             SamplingRow?[] Rows() => [.. Enumerable.Range(0, count).Select(row => new SamplingRow(options, [], new Random(row)))];
-            double Time(long parallelFrom)
+            double Time(bool parallel)
             {
                 var clock = Stopwatch.StartNew();
-                TokenSampler.NextForRows(logits, vocabulary, Rows(), parallelFrom);
+                TokenSampler.NextForRows(logits, vocabulary, Rows(), parallel);
                 return clock.Elapsed.TotalMilliseconds;
             }
-            Time(long.MaxValue);
-            Time(0);
+            Time(parallel: false);
+            Time(parallel: true);
             var oneThread = new List<double>();
             var pool = new List<double>();
             for (var repeat = 0; repeat < repeats; repeat++)
             {
-                oneThread.Add(Time(long.MaxValue));
-                pool.Add(Time(0));
+                oneThread.Add(Time(parallel: false));
+                pool.Add(Time(parallel: true));
             }
             return new Row(count, PairedTests.Median(oneThread), PairedTests.Median(pool));
         }).ToArray();

@@ -103,12 +103,16 @@ public static class TokenSampler
     }
 
     /// <summary>
-    /// <see cref="Next(Span{float}, SamplingOptions, IEnumerable{int}, Random)"/> for each row of <paramref name="logits"/> ([rows.Count, vocabulary], row by row) whose entry in
-    /// <paramref name="rows"/> is set; the others get -1. The rows are independent (each its own settings, seen tokens
-    /// and random stream), so from <paramref name="parallelFrom"/> logits on they are picked on several threads, with the
-    /// same tokens: at Llama-3's vocabulary one row's softmax takes about 1.3 ms, 33 ms a step for 32 rows on one thread.
+    /// <see cref="Next(Span{float}, SamplingOptions, IEnumerable{int}, Random)"/> for every row that has settings. The
+    /// rows are independent (each its own settings, seen tokens and random stream), so they can be picked on several
+    /// threads with the same tokens: at Llama-3's vocabulary one row's softmax takes about 1.3 ms, 33 ms a step for 32
+    /// rows on one thread.
     /// </summary>
-    internal static int[] NextForRows(float[] logits, int vocabulary, IReadOnlyList<SamplingRow?> rows, long parallelFrom = ParallelLogits)
+    /// <param name="logits">[rows.Count, vocabulary], row by row; a penalty is applied in place.</param>
+    /// <param name="vocabulary">Logits a row.</param>
+    /// <param name="rows">Each row's settings, or null for a row that picks nothing (it gets -1).</param>
+    /// <param name="parallel">Whether to spread the rows over the thread pool; null: when there are two or more rows of at least <see cref="ParallelVocabulary"/> logits.</param>
+    internal static int[] NextForRows(float[] logits, int vocabulary, IReadOnlyList<SamplingRow?> rows, bool? parallel = null)
     {
         var tokens = new int[rows.Count];
         // Each thread's rows share one probability buffer, its own; greedy rows need none.
@@ -119,18 +123,22 @@ public static class TokenSampler
             tokens[index] = rows[index] is { } row ? Next(logits.AsSpan(index * vocabulary, vocabulary), row.Options, row.Seen, row.Random, probabilities) : -1;
             return probabilities;
         }
-        if ((long)rows.Count * vocabulary < parallelFrom)
+        if (parallel ?? (rows.Count > 1 && vocabulary >= ParallelVocabulary))
+            Parallel.For(0, rows.Count, Buffer, (index, _, probabilities) => Pick(index, probabilities), _ => { });
+        else
         {
             var probabilities = Buffer();
             for (var index = 0; index < rows.Count; index++) Pick(index, probabilities);
         }
-        else
-            Parallel.For(0, rows.Count, Buffer, (index, _, probabilities) => Pick(index, probabilities), _ => { });
         return tokens;
     }
 
-    /// <summary>The logits of a step from which <see cref="NextForRows"/> picks on several threads: a little over one row of Llama-3's vocabulary (128,256).</summary>
-    internal const long ParallelLogits = 1 << 17;
+    /// <summary>
+    /// The least vocabulary whose rows <see cref="NextForRows"/> spreads over the thread pool: the bench model's 32,000
+    /// (Llama-3 has 128,256, Gemma-2 256,000). A toy row of 2,046 logits takes about 20 µs, and many of them on the pool
+    /// ran no faster than on one thread (docs/PERFORMANCE.md).
+    /// </summary>
+    internal const int ParallelVocabulary = 32_000;
 
     /// <summary>The index of the largest logit (the lowest index on ties).</summary>
     public static int ArgMax(ReadOnlySpan<float> logits)

@@ -111,12 +111,12 @@ public class TokenSamplerTests
         SamplingOptions[] settings = [new(Temperature: 0.6), new(Temperature: 1.0, TopP: 0.9), SamplingOptions.Greedy(4), new(Temperature: 0.6, RepetitionPenalty: 1.3)];
         SamplingRow?[] Rows() =>
             [.. Enumerable.Range(0, rows).Select(row => row == 5 ? null : new SamplingRow(settings[row % settings.Length], [row, 3 * row], new Random(100 + row)))];
-        int[] Pick(long parallelFrom) => TokenSampler.NextForRows((float[])logits.Clone(), vocabulary, Rows(), parallelFrom);
+        int[] Pick(bool parallel) => TokenSampler.NextForRows((float[])logits.Clone(), vocabulary, Rows(), parallel);
 
         var alone = Rows().Select((row, index) => row is null ? -1
             : TokenSampler.Next(((float[])logits.Clone()).AsSpan(index * vocabulary, vocabulary), row.Options, row.Seen, row.Random)).ToArray();
-        Assert.Equal(alone, Pick(long.MaxValue));
-        for (var round = 0; round < 5; round++) Assert.Equal(alone, Pick(0));
+        Assert.Equal(alone, Pick(parallel: false));
+        for (var round = 0; round < 5; round++) Assert.Equal(alone, Pick(parallel: true));
         Assert.Equal(-1, alone[5]);
         // The rows' draws differ, so a row that read another's logits, probabilities or stream would show.
         Assert.Equal(rows - 1, alone.Where(token => token >= 0).Distinct().Count());
