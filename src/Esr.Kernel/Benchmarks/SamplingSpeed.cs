@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Generation;
+using static TorchSharp.torch;
 
 namespace Esr.Kernel.Benchmarks;
 
@@ -36,12 +37,12 @@ public static class SamplingSpeed
     {
         var options = new SamplingOptions(temperature, topP);
         options.Validate();
-        var random = new Random(1);
+        using var generator = new Generator(1);
         var rows = batches.Select(count =>
         {
             // Shaped like a language model's: normal, standard deviation 2.5, so that a few tokens stand out.
             var logits = new float[count * vocabulary];
-            for (var i = 0; i < logits.Length; i++) logits[i] = (float)(2.5 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            using (var drawn = randn([logits.Length], generator: generator).mul_(2.5)) TensorMemory.CopyTo(drawn, logits);
             // A penalty of 1 leaves the logits as they are, so every step picks from the same ones.
             SamplingRow?[] Rows() => [.. Enumerable.Range(0, count).Select(row => new SamplingRow(options, [], new Random(row)))];
             double Time(bool parallel)
