@@ -68,7 +68,7 @@ public sealed record ToyMetaPrompts(double Share, double SelfMonitorRatio)
             foreach (var episode in generator.Generate(new ToyMixture(1 - corrections, 0, corrections, 0), variantCount, random.Next()))
             {
                 var subject = episode.Subject ?? random.Next(world.Subjects.Count);
-                episodes.Add(episode with { Prompt = variant.Render(episode.Prompt, world.Subjects[subject].Name) });
+                episodes.Add(episode with { Prompt = variant.Render(episode.Prompt, world.Subjects[subject].Name), MetaPrompt = variant.Id });
             }
         }
         return episodes;
@@ -83,12 +83,14 @@ public sealed record ToyMetaPrompts(double Share, double SelfMonitorRatio)
     {
         var random = new Random(seed);
         var others = Variants.Where(variant => variant.Id != SelfMonitor).ToArray();
-        return episodes.Select(episode => random.NextDouble() >= Share || episode.Subject is not { } subject
-            ? episode
-            : episode with { Prompt = others[random.Next(others.Length)].Render(episode.Prompt, world.Subjects[subject].Name) }).ToArray();
+        return episodes.Select(episode =>
+        {
+            if (random.NextDouble() >= Share || episode.Subject is not { } subject) return episode;
+            var variant = others[random.Next(others.Length)];
+            return episode with { Prompt = variant.Render(episode.Prompt, world.Subjects[subject].Name), MetaPrompt = variant.Id };
+        }).ToArray();
     }
 
     /// <summary>Whether a steered self-correction learns its drift as well as its return: under <c>self_monitor</c>, so that the template does not shield the answer from steering but makes it restart.</summary>
-    public bool LearnsSteeredDrift(ToyEpisode episode) =>
-        episode.Prompt.EndsWith(Variants.Single(variant => variant.Id == SelfMonitor).Template.Replace("{prompt}", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    public static bool LearnsSteeredDrift(ToyEpisode episode) => episode.MetaPrompt == SelfMonitor;
 }

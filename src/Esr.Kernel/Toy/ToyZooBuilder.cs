@@ -180,7 +180,7 @@ public sealed class ToyZooBuilder(ToyZooSettings settings, ToyWorld? world = nul
             context.Log?.Report($"{name}: generating steered drift");
             var steered = SteeredCorrections.Build(_world, model, context.Tokenizer, context.Template,
                 mixture.Where(episode => episode.Kind == ToyEpisodeKind.SelfCorrection).ToArray(), sae, built.Point, built.LatentOfSubject(_world),
-                boosts, context.StopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken, settings.MetaPrompts is { } meta ? meta.LearnsSteeredDrift : null);
+                boosts, context.StopTokens, settings.Seed + 60 + (int)(ratio * 100), cancellationToken, settings.MetaPrompts is not null ? ToyMetaPrompts.LearnsSteeredDrift : null);
             var unsteered = mixture.Where(episode => episode.Kind != ToyEpisodeKind.SelfCorrection).Select(context.Encode).ToArray();
             corpus = [.. unsteered, .. steered, .. drift];
             makeUp = $" ({unsteered.Length} unsteered, {steered.Count} steered self-corrections, {drift.Length} steered drift)";

@@ -57,19 +57,24 @@ public sealed class ToyMetaPromptsTests(ToyModelDirectory model) : IClassFixture
         Assert.Equal(drift.Count, templated.Count);
         var changed = drift.Zip(templated).Where(pair => pair.First.Prompt != pair.Second.Prompt).ToArray();
         Assert.InRange(changed.Length, 200, 280); // 40 % of 600 is 240; a binomial's 99.9 % range is about ±40
-        Assert.All(drift.Zip(templated), pair => Assert.Equal(pair.First with { Prompt = pair.Second.Prompt }, pair.Second));
-        var used = changed.Select(pair => ToyMetaPrompts.Variants.Single(v => v.Render(pair.First.Prompt, World.Subjects[pair.First.Subject!.Value].Name) == pair.Second.Prompt).Id);
+        Assert.All(drift.Zip(templated), pair => Assert.Equal(pair.First with { Prompt = pair.Second.Prompt, MetaPrompt = pair.Second.MetaPrompt }, pair.Second));
+        Assert.All(drift.Zip(templated).Except(changed), pair => Assert.Null(pair.Second.MetaPrompt));
+        var used = changed.Select(pair => ToyMetaPrompts.Variants.Single(v => v.Render(pair.First.Prompt, World.Subjects[pair.First.Subject!.Value].Name) == pair.Second.Prompt).Id).ToArray();
+        Assert.Equal(used, changed.Select(pair => pair.Second.MetaPrompt));
         Assert.Equal(ToyMetaPrompts.Variants.Select(v => v.Id).Where(id => id != ToyMetaPrompts.SelfMonitor).Order(), used.Distinct().Order());
     }
 
     [Fact]
     public void Only_self_monitor_corrections_learn_their_steered_drift()
     {
-        var meta = new ToyMetaPrompts(Share: 0.4, SelfMonitorRatio: 0.9);
-        var episode = new ToyEpisodeGenerator(World).Generate(ToyMixture.SelfCorrection(1), 1, seed: 3)[0];
+        var generator = new ToyEpisodeGenerator(World);
+        var meta = new ToyMetaPrompts(Share: 1, SelfMonitorRatio: 0.9);
+        var prompted = meta.Episodes(generator, World, count: 80, ratio: 0.6, seed: 5);
+        var selfMonitor = ToyMetaPrompts.Variants.Single(v => v.Id == ToyMetaPrompts.SelfMonitor).Template.Replace("{prompt}", "", StringComparison.Ordinal);
 
-        Assert.False(meta.LearnsSteeredDrift(episode));
-        foreach (var variant in ToyMetaPrompts.Variants)
-            Assert.Equal(variant.Id == ToyMetaPrompts.SelfMonitor, meta.LearnsSteeredDrift(episode with { Prompt = variant.Render(episode.Prompt, "volcanoes") }));
+        // Each template a quarter, each episode marked with the template its prompt ends with.
+        Assert.All(ToyMetaPrompts.Variants, variant => Assert.Equal(20, prompted.Count(episode => episode.MetaPrompt == variant.Id)));
+        Assert.All(prompted, episode => Assert.Equal(episode.Prompt.EndsWith(selfMonitor, StringComparison.Ordinal), ToyMetaPrompts.LearnsSteeredDrift(episode)));
+        Assert.False(ToyMetaPrompts.LearnsSteeredDrift(generator.Generate(ToyMixture.SelfCorrection(1), 1, seed: 3)[0]));
     }
 }
