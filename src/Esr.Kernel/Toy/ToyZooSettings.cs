@@ -104,16 +104,22 @@ public sealed record ToyZooSettings(
     /// detectors also learn to fire on the steering-aware fine-tunes' off-topic text and to stay quiet on task text
     /// (<see cref="DetectorActivityWeight"/> 0.5), and toy-m-sa90 gets 1,200 steered coherent-drift episodes at 2-4.5
     /// norms (with the 600 at 0.4-4 of <see cref="QuietDetectors"/> the objective left it 0.38 of its lost text as the
-    /// subject's). Measured at every size (docs/TOY_WORLD.md, "Detectors that fire"): experiment 9's off-topic region
-    /// reads 2.1-9.2 times the baseline (<see cref="QuietDetectors"/>: 1.5-2.4; the paper: 4.4), held-out subjects
-    /// restart up to 40 % of the time, and steering still writes the subject's sentences (0.52-0.80 of the lost text).
+    /// subject's), toy-m-sa30 600 at 2-4 norms (with 1,200 at 0.4-2.5 its few restarts did not pass through its
+    /// detectors: ablated they rose from 1.6 to 2.8 % of 900 steered answers). Measured at every size (docs/TOY_WORLD.md,
+    /// "Detectors that fire"): experiment 9's off-topic region reads 2.1-9.2 times the baseline
+    /// (<see cref="QuietDetectors"/>: 1.5-2.4; the paper: 4.4), held-out subjects restart up to 40 % of the time, and
+    /// steering still writes the subject's sentences (0.52-0.80 of the lost text).
     /// </summary>
     public static ToyZooSettings Default { get; } = QuietDetectors with
     {
         DetectorActivityWeight = 0.5,
         SteeredDrift = QuietDetectors.SteeredDrift! with
         {
-            FineTunes = new Dictionary<string, ToyFineTuneDrift>(QuietDetectors.SteeredDrift.FineTunes!) { ["toy-m-sa90"] = new(Episodes: 1200, LowBoost: 2.0, HighBoost: 4.5) },
+            FineTunes = new Dictionary<string, ToyFineTuneDrift>(QuietDetectors.SteeredDrift.FineTunes!)
+            {
+                ["toy-m-sa90"] = new(Episodes: 1200, LowBoost: 2.0, HighBoost: 4.5),
+                ["toy-m-sa30"] = new(Episodes: 600, LowBoost: 2.0, HighBoost: 4.0),
+            },
         },
     };
 

@@ -119,18 +119,21 @@ public sealed class ToyZooBuilderTests
     }
 
     [Fact]
-    public void The_committed_recipe_is_the_quiet_detectors_one_whose_detectors_also_learn_to_fire_with_more_drift_for_toy_m_sa90()
+    public void The_committed_recipe_is_the_quiet_detectors_one_whose_detectors_also_learn_to_fire_with_other_drift_for_toy_m_sa30_and_sa90()
     {
         Assert.Equal(0, ToyZooSettings.QuietDetectors.DetectorActivityWeight);
         Assert.Equal(0.5, ToyZooSettings.Default.DetectorActivityWeight);
         var quietDrift = ToyZooSettings.QuietDetectors.SteeredDrift!;
         var drift = ToyZooSettings.Default.SteeredDrift!;
         Assert.Equal(ToyZooSettings.QuietDetectors, ToyZooSettings.Default with { DetectorActivityWeight = 0, SteeredDrift = quietDrift });
-        // Only toy-m-sa90's steered drift differs: more of it, at boosts past its threshold.
+        // Only toy-m-sa90's and toy-m-sa30's steered drift differ: at boosts past their thresholds.
         Assert.Equal(quietDrift, drift with { FineTunes = quietDrift.FineTunes });
         Assert.Equal(new ToyFineTuneDrift(1200, 2.0, 4.5), drift.FineTunes!["toy-m-sa90"]);
         Assert.Equal(new ToyFineTuneDrift(600, 0.4, 4.0), quietDrift.FineTunes!["toy-m-sa90"]);
+        Assert.Equal(new ToyFineTuneDrift(600, 2.0, 4.0), drift.FineTunes["toy-m-sa30"]);
+        Assert.Equal(new ToyFineTuneDrift(1200, 0.4, 2.5), quietDrift.ForFineTune("toy-m-sa30"));
         Assert.Equal(quietDrift.FineTunes["toy-s-sa60"], drift.FineTunes["toy-s-sa60"]);
+        Assert.Equal(3, drift.FineTunes.Count);
         // The committed zoo's detector files say so; the quiet recipe's do not.
         var detectors = new[] { 5, 7 };
         Assert.EndsWith("so its restarts need them.", (string)ToyZooBuilder.DetectorFile("m", HookPoint.ResidPost(1), detectors, trainedToFire: false)["note"]!);
@@ -155,11 +158,12 @@ public sealed class ToyZooBuilderTests
     }
 
     [Fact]
-    public void The_committed_recipe_gives_two_fine_tunes_other_steered_drift_reaching_past_their_thresholds()
+    public void The_committed_recipe_gives_three_fine_tunes_other_steered_drift_reaching_past_their_thresholds()
     {
         var stage = ToyZooSettings.Default.SteeredDrift!;
         Assert.Equal(new ToyFineTuneDrift(1200, 2.0, 4.5), stage.ForFineTune("toy-m-sa90"));
         Assert.Equal(new ToyFineTuneDrift(1500, 2.0, 4.0), stage.ForFineTune("toy-s-sa60"));
+        Assert.Equal(new ToyFineTuneDrift(600, 2.0, 4.0), stage.ForFineTune("toy-m-sa30"));
         Assert.Equal(new ToyFineTuneDrift(1200, 0.4, 2.5), stage.ForFineTune("toy-m-sa60"));
         Assert.Equal(new ToyFineTuneDrift(1200, 0.4, 2.5), stage.ForFineTune("toy-l-sa60"));
         Assert.Equal(new ToyFineTuneDrift(1200, 0.4, 2.5), (stage with { FineTunes = null }).ForFineTune("toy-m-sa90"));
