@@ -31,7 +31,7 @@ internal static class ToyCommand
         };
         recipe.AcceptOnlyFromAmong("default", "first", "quiet-detectors");
         var jobs = CliOptions.Integer("--jobs", 2,
-            "Build the sizes in this many esr processes at once, each with --threads threads; the files are a one-process build's (the committed zoo: 28.4 min with 2 jobs on 2 cores, about 46 with 1)", minimum: 1);
+            "Build the sizes in this many esr processes at once, each with --threads threads; the files are a one-process build's (the committed zoo: 28-30 min with 2 jobs on 2 cores, about 46 with 1)", minimum: 1);
         var build = new Command("build", "Train the toy zoo from nothing: base models of three sizes, SAEs with labels, self-correction and steering-aware fine-tunes")
         {
             outFolder, buildThreads, sizes, recipe, jobs,
