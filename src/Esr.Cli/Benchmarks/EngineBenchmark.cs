@@ -58,12 +58,12 @@ public sealed class EngineBenchmark(TextWriter log)
         text.AppendLine(invariant, $"Made by `{command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({LoadAverage.CpuModel()}), "
             + $"load average {run.Load}; native kernels: {NativeLinear.Description}.");
         text.AppendLine();
-        text.AppendLine("| batch | engine prefill tok/s | llama.cpp prefill tok/s | ratio | engine decode tok/s | llama.cpp decode tok/s | ratio | rows with the same greedy tokens | bf16 prefill tok/s | bf16 decode tok/s | bf16 / fp32 decode | fp32 decode without weight prefetch tok/s |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| batch | engine prefill tok/s | llama.cpp prefill tok/s | ratio | engine decode tok/s | llama.cpp decode tok/s | ratio | rows with the same greedy tokens | bf16 prefill tok/s | bf16 decode tok/s | bf16 / fp32 decode | fp32 decode without weight prefetch tok/s | bf16 decode without weight prefetch tok/s |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var row in run.Rows)
         {
             text.AppendLine(invariant,
-                $"| {row.Batch} | {row.EnginePrefill:F0} | {row.ReferencePrefill:F0} | {row.EnginePrefill / row.ReferencePrefill:F2} | {row.EngineDecode:F1} | {row.ReferenceDecode:F1} | {row.EngineDecode / row.ReferenceDecode:F2} | {row.SameRows} / {row.Batch} | {row.Bf16Prefill:F0} | {row.Bf16Decode:F1} | {row.Bf16Decode / row.EngineDecode:F2} | {row.UnprefetchedDecode:F1} |");
+                $"| {row.Batch} | {row.EnginePrefill:F0} | {row.ReferencePrefill:F0} | {row.EnginePrefill / row.ReferencePrefill:F2} | {row.EngineDecode:F1} | {row.ReferenceDecode:F1} | {row.EngineDecode / row.ReferenceDecode:F2} | {row.SameRows} / {row.Batch} | {row.Bf16Prefill:F0} | {row.Bf16Decode:F1} | {row.Bf16Decode / row.EngineDecode:F2} | {row.UnprefetchedDecode:F1} | {row.Bf16UnprefetchedDecode:F1} |");
         }
         var floor = run.Floor;
         text.AppendLine();
@@ -73,7 +73,7 @@ public sealed class EngineBenchmark(TextWriter log)
         if (run.Rows.FirstOrDefault(row => row.Batch == 1) is { } single)
         {
             text.AppendLine(invariant,
-                $"Batch-1 decode as a share of the floor: fp32 {single.EngineDecode / floor.Float32TokensPerSecond:F2} (without weight prefetch {single.UnprefetchedDecode / floor.Float32TokensPerSecond:F2}; llama.cpp {single.ReferenceDecode / floor.Float32TokensPerSecond:F2}), bf16 {single.Bf16Decode / floor.BFloat16TokensPerSecond:F2}.");
+                $"Batch-1 decode as a share of the floor: fp32 {single.EngineDecode / floor.Float32TokensPerSecond:F2} (without weight prefetch {single.UnprefetchedDecode / floor.Float32TokensPerSecond:F2}; llama.cpp {single.ReferenceDecode / floor.Float32TokensPerSecond:F2}), bf16 {single.Bf16Decode / floor.BFloat16TokensPerSecond:F2} (without weight prefetch {single.Bf16UnprefetchedDecode / floor.BFloat16TokensPerSecond:F2}).");
         }
         if (run.Beside.Count > 0)
         {

@@ -15,10 +15,11 @@ public sealed class EngineSpeed(TextWriter log)
 {
     /// <summary>
     /// One measured batch size: the engine in fp32 and with bf16 weights, and the reference, in tokens/s;
-    /// <paramref name="UnprefetchedDecode"/> is fp32 decode with <see cref="NativeLinear.PrefetchWeights"/> off.
+    /// <paramref name="UnprefetchedDecode"/> and <paramref name="Bf16UnprefetchedDecode"/> are fp32 and bf16 decode with
+    /// <see cref="NativeLinear.PrefetchWeights"/> off.
     /// </summary>
     public sealed record Row(int Batch, double EnginePrefill, double EngineDecode, double ReferencePrefill, double ReferenceDecode, int SameRows,
-        double Bf16Prefill, double Bf16Decode, double UnprefetchedDecode);
+        double Bf16Prefill, double Bf16Decode, double UnprefetchedDecode, double Bf16UnprefetchedDecode);
 
     /// <summary>
     /// The memory floor of a run: read bandwidth (measured before and after the speed runs; the higher counts) over a
@@ -53,8 +54,8 @@ public sealed class EngineSpeed(TextWriter log)
     /// <summary>
     /// Runs the comparison on the Llama at <paramref name="checkpoint"/>: per batch size the repeats of the three
     /// engines interleaved (fp32 engine, bf16 engine, <paramref name="reference"/>: prompts and new tokens to its timed
-    /// greedy run; llama.cpp in <c>esr bench engine</c>, as the progress lines say; then the fp32 engine again without
-    /// weight prefetch), so that load on the machine hits all of them alike; medians count. <paramref name="threads"/> read <paramref name="bandwidthBufferBytes"/> of memory
+    /// greedy run; llama.cpp in <c>esr bench engine</c>, as the progress lines say; then the fp32 and bf16 engines again
+    /// without weight prefetch), so that load on the machine hits all of them alike; medians count. <paramref name="threads"/> read <paramref name="bandwidthBufferBytes"/> of memory
     /// for the floor: before and after the runs, and before each batch-1 repetition.
     /// </summary>
     public Result Measure(string checkpoint, int[] batchSizes, int promptTokens, int newTokens, int repeats, int threads,
@@ -85,6 +86,7 @@ public sealed class EngineSpeed(TextWriter log)
             var halves = new List<GreedyRun>();
             var theirs = new List<GreedyRun>();
             var unprefetched = new List<GreedyRun>();
+            var bf16Unprefetched = new List<GreedyRun>();
             for (var repeat = 0; repeat < repeats; repeat++)
             {
                 var bandwidthBeside = batch == 1 ? floor.Measure(threads) : 0;
@@ -93,6 +95,7 @@ public sealed class EngineSpeed(TextWriter log)
                 if (batch == 1) beside.Add(new FloorBeside(bandwidthBeside, ours[^1].DecodeTokensPerSecond, halves[^1].DecodeTokensPerSecond));
                 theirs.Add(reference(prompts, newTokens));
                 unprefetched.Add(WithoutPrefetch(() => GreedyRun.Time(generator, prompts, newTokens)));
+                bf16Unprefetched.Add(WithoutPrefetch(() => GreedyRun.Time(bf16Generator, prompts, newTokens)));
             }
             // Rows whose greedy tokens agree: a random model has near-ties (top-2 logit gaps of 1e-5) where two correct
             // fp32 engines may pick differently, after which the rest of that row differs.
@@ -100,9 +103,9 @@ public sealed class EngineSpeed(TextWriter log)
             var row = new Row(batch, Median(ours, run => run.PrefillTokensPerSecond), Median(ours, run => run.DecodeTokensPerSecond),
                 Median(theirs, run => run.PrefillTokensPerSecond), Median(theirs, run => run.DecodeTokensPerSecond),
                 same, Median(halves, run => run.PrefillTokensPerSecond), Median(halves, run => run.DecodeTokensPerSecond),
-                Median(unprefetched, run => run.DecodeTokensPerSecond));
+                Median(unprefetched, run => run.DecodeTokensPerSecond), Median(bf16Unprefetched, run => run.DecodeTokensPerSecond));
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"batch {batch}: engine prefill {row.EnginePrefill:F0} tok/s, decode {row.EngineDecode:F1} tok/s ({row.UnprefetchedDecode:F1} without weight prefetch; bf16 {row.Bf16Prefill:F0} / {row.Bf16Decode:F1}); llama.cpp {row.ReferencePrefill:F0} / {row.ReferenceDecode:F1}; rows with the same greedy tokens: {same} of {batch}"));
+                $"batch {batch}: engine prefill {row.EnginePrefill:F0} tok/s, decode {row.EngineDecode:F1} tok/s ({row.UnprefetchedDecode:F1} without weight prefetch; bf16 {row.Bf16Prefill:F0} / {row.Bf16Decode:F1}, {row.Bf16UnprefetchedDecode:F1} without); llama.cpp {row.ReferencePrefill:F0} / {row.ReferenceDecode:F1}; rows with the same greedy tokens: {same} of {batch}"));
             rows.Add(row);
         }
 

@@ -37,7 +37,7 @@ public sealed class EngineSpeedTests : IDisposable
         Assert.All(run.Rows, row =>
         {
             Assert.Equal(row.Batch, row.SameRows);
-            Assert.All([row.EnginePrefill, row.EngineDecode, row.Bf16Prefill, row.Bf16Decode, row.ReferencePrefill, row.ReferenceDecode, row.UnprefetchedDecode], Positive);
+            Assert.All([row.EnginePrefill, row.EngineDecode, row.Bf16Prefill, row.Bf16Decode, row.ReferencePrefill, row.ReferenceDecode, row.UnprefetchedDecode, row.Bf16UnprefetchedDecode], Positive);
         });
         Assert.Equal(1 + 2 * 2, calls.Count); // one warm-up, then each batch's repeats
         Assert.All(calls.Skip(1), prompts => Assert.All(prompts, prompt => Assert.Equal(5, prompt.Length)));
