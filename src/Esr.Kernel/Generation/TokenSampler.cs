@@ -123,7 +123,7 @@ public static class TokenSampler
             tokens[index] = rows[index] is { } row ? Next(logits.AsSpan(index * vocabulary, vocabulary), row.Options, row.Seen, row.Random, probabilities) : -1;
             return probabilities;
         }
-        if (parallel ?? (rows.Count > 1 && vocabulary >= ParallelVocabulary))
+        if (parallel ?? UsesPool(rows.Count, vocabulary))
             Parallel.For(0, rows.Count, Buffer, (index, _, probabilities) => Pick(index, probabilities), _ => { });
         else
         {
@@ -139,6 +139,9 @@ public static class TokenSampler
     /// ran no faster than on one thread (docs/PERFORMANCE.md).
     /// </summary>
     internal const int ParallelVocabulary = 32_000;
+
+    /// <summary>Whether <see cref="NextForRows"/> spreads a step's rows over the thread pool when not told.</summary>
+    internal static bool UsesPool(int rows, int vocabulary) => rows > 1 && vocabulary >= ParallelVocabulary;
 
     /// <summary>The index of the largest logit (the lowest index on ties).</summary>
     public static int ArgMax(ReadOnlySpan<float> logits)

@@ -122,6 +122,17 @@ public class TokenSamplerTests
         Assert.Equal(rows - 1, alone.Where(token => token >= 0).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(2, 128_256, true)]   // Llama-3 rows
+    [InlineData(32, 32_000, true)]   // the bench model's
+    [InlineData(1, 256_000, false)]  // one row: nothing to spread
+    [InlineData(64, 31_999, false)]
+    [InlineData(65, 2_046, false)]   // toy rows stay on one thread (toy experiment 1 read 7 % lower on the pool)
+    public void Only_steps_of_several_large_vocabulary_rows_go_to_the_thread_pool_unless_told(int rows, int vocabulary, bool pooled)
+    {
+        Assert.Equal(pooled, TokenSampler.UsesPool(rows, vocabulary));
+    }
+
     [Fact]
     public void Invalid_settings_are_named()
     {
