@@ -111,7 +111,7 @@ public static class TokenSampler
     /// <param name="logits">[rows.Count, vocabulary], row by row; a penalty is applied in place.</param>
     /// <param name="vocabulary">Logits a row.</param>
     /// <param name="rows">Each row's settings, or null for a row that picks nothing (it gets -1).</param>
-    /// <param name="parallel">Whether to spread the rows over the thread pool; null: when there are two or more rows of at least <see cref="ParallelVocabulary"/> logits.</param>
+    /// <param name="parallel">Whether to spread the rows over the thread pool; null: as <see cref="UsesPool"/> says.</param>
     internal static int[] NextForRows(float[] logits, int vocabulary, IReadOnlyList<SamplingRow?> rows, bool? parallel = null)
     {
         var tokens = new int[rows.Count];
