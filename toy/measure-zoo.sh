@@ -3,7 +3,8 @@
 # "What it shows"). Per model: experiment 1 on its subject latents (each calibrated to a first-attempt score of 30 by
 # the paper's bisection, then steered on fresh prompts) and experiment 8 (the same prompts, no steering); per
 # steering-aware model, experiment 3 (its off_topic_detectors.json, which the build wrote, zero-ablated while
-# steering) and 10 (random sets of the same size), and the five latents that best tell its off-topic sentence ends from
+# steering) and 10 (random sets of the same size, drawn uniformly as the paper's code and matched to the detectors'
+# firing rates over experiment 8's answers as its text says), and the five latents that best tell its off-topic sentence ends from
 # its on-task ones on its experiment-1 answers (esr toy detectors --sentence-ends), how often every latent fires on its
 # off-topic and on-task tokens, and experiment 9 (its restarts as episodes, boundaries from the exact judge). For the
 # main steering-aware model and its base: experiment 2 (boost sweep). For the main steering-aware model: experiment 5
@@ -50,6 +51,9 @@ while IFS=$'\t' read -r name block steering_aware; do
     if [[ -f "$zoo/$name/off_topic_detectors.json" ]]; then
       steer 3 "$name" "$block" "$out/exp3-$name" --from-results "$out/exp1-$name" --ablate "$zoo/$name/off_topic_detectors.json"
       steer 10 "$name" "$block" "$out/exp10-$name" --from-results "$out/exp1-$name" --ablate "$zoo/$name/off_topic_detectors.json"
+      # The same control with sets matched to the detectors' firing rates over the unsteered answers (the paper's stated control).
+      steer 10 "$name" "$block" "$out/exp10-matched-$name" --from-results "$out/exp1-$name" --ablate "$zoo/$name/off_topic_detectors.json" \
+        --match-random-sets "$out/exp8-$name"
       # How often each latent fires on the off-topic and on-task tokens of these answers, read with their steering.
       if [[ ! -f "$out/latents-$name.json" ]]; then
         esr toy detectors --model "$zoo/$name" --from-results "$out/exp1-$name" --min-auc 0 --max-detectors 4096 --out "$out/latents-$name.json" >/dev/null

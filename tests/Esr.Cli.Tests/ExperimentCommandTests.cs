@@ -110,6 +110,35 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
     }
 
     [Fact]
+    public async Task Experiment_10_matches_its_sets_to_a_runs_firing_rates_records_them_and_resumes_to_the_same_sets()
+    {
+        using var judge = ExperimentFixture.Judge();
+        var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
+        var root = tiny.NewFolder();
+        string Run(string id) => Path.Combine(root, "exp" + id);
+        await RunAsync(Args(judge, "1", sae, Run("1")));
+        await RunAsync(Args(judge, "8", sae, Run("8"), "--from-results", Run("1")));
+        string[] matched = ["--from-results", Run("1"), "--ablate", "30,31", "--match-random-sets", Run("8")];
+
+        await RunAsync(Args(judge, "10", sae, Run("10"), matched));
+        var again = await RunAsync(Args(judge, "10", sae, Run("10"), matched));
+
+        Assert.Equal(3 * 6, again.GetProperty("already_stored").GetInt32());
+        var manifest = new RunStore(Run("10")).ReadManifest()!;
+        Assert.Equal(Path.GetFullPath(Run("8")), manifest.Config["random_ablation_matched_to"]!.GetValue<string>());
+        Assert.Contains("matched to the detectors' firing rates", manifest.Quirks["random_ablation_sets"]);
+        var sets = manifest.Config["random_ablation_latents"]!.AsArray().Select(set => set!.AsArray().Select(l => l!.GetValue<int>()).ToArray()).ToArray();
+        var trials = Trials(Run("10"));
+        for (var set = 0; set < 3; set++)
+            Assert.All(trials.Where(t => t.Condition == $"random_ablation_set{set}"), t => Assert.Equal(sets[set], t.AblatedLatents));
+        Assert.All(sets, set => Assert.Empty(set.Intersect([30, 31])));
+
+        var refused = await CliRun.InProcessAsync(Args(judge, "3", sae, Run("3"), matched));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--match-random-sets matches experiment 10's random sets; experiment 3 draws none", refused.Stderr);
+    }
+
+    [Fact]
     public async Task Two_shards_merged_equal_the_unsharded_run_and_export_imports_back()
     {
         using var judge = ExperimentFixture.Judge();

@@ -133,6 +133,12 @@ public sealed record ExperimentSettings
     /// <summary>The data file <see cref="RandomAblationLatents"/> were read from (its name), null when drawn or given in a config file.</summary>
     public string? RandomAblationSetsFile { get; init; }
 
+    /// <summary>
+    /// A run (folder or paper result JSON) whose responses give the latents' firing rates the random sets are matched to
+    /// (<see cref="MatchedRandomSets"/>, the paper's stated control); null draws them uniformly, as the paper's code.
+    /// </summary>
+    public string? RandomAblationMatchedTo { get; init; }
+
     /// <summary>Meta-prompt variants (Exp 5); empty elsewhere.</summary>
     public IReadOnlyList<PromptVariant> PromptVariants { get; init; } = [];
 

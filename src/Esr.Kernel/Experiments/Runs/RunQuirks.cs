@@ -38,7 +38,9 @@ public static class RunQuirks
         if (settings.AblateLatents.Count > 0 && settings.RandomAblationSets == 0)
             quirks["ablation_block"] = $"{settings.AblateLatents.Count} detectors zero-clamped at the steering block {settings.SteeringBlock} (quirk 7)";
         if (settings.RandomAblationSets > 0)
-            quirks["random_ablation_sets"] = $"{settings.RandomAblationSets} sets, uniform excluding the detectors (quirk 13: not matched), " + RandomSetsSource(settings);
+            quirks["random_ablation_sets"] = settings.RandomAblationMatchedTo is { } matched
+                ? $"{settings.RandomAblationSets} sets matched to the detectors' firing rates over {matched} (the paper's stated control; quirk 13: its code's sets are uniform)"
+                : $"{settings.RandomAblationSets} sets, uniform excluding the detectors (quirk 13: not matched), " + RandomSetsSource(settings);
         if (settings.NoSteering) quirks["no_steering"] = "no intervention, threshold recorded as 0, the latent label still shown to the judge";
         return quirks;
     }

@@ -54,6 +54,7 @@ internal static class SteeringRun
         var sae = loaded.Sae!.Sae;
         settings = protocol.WithData(settings with { SaeWidth = sae.LatentCount, ConcretenessGrader = grader?.Name },
             new SteeringData(data, paper, o.OptionalText("--ablate"), o.OptionalText("--variants")));
+        if (settings.RandomAblationMatchedTo is { } matchedTo) settings = WithMatchedSets(settings, loaded, matchedTo, cancellationToken);
 
         var generator = new SteeredGenerator(loaded.Model, loaded.Tokenizer, loaded.Template, sae, settings.SteeringHook, loaded.StopTokenIds,
             new SamplingOptions(settings.Temperature, settings.TopP, settings.RepetitionPenalty, settings.MaxNewTokens));
@@ -114,11 +115,38 @@ internal static class SteeringRun
         if (o.Flag("--fresh-prompts")) s = s with { FreshPrompts = true };
         if (o.OptionalInteger("--n-prompts") is { } relevancePrompts) s = s with { RelevancePrompts = relevancePrompts };
         if (o.OptionalText("--from-results") is { } from) s = s with { FromResults = Path.GetFullPath(from) };
+        if (o.OptionalText("--match-random-sets") is { } matchedTo) s = s with { RandomAblationMatchedTo = Path.GetFullPath(matchedTo) };
         if (s.Latents is not null && s.FromResults is not null)
             throw new EsrInputException("--latents and --from-results exclude each other: the source's trials name their latents");
         if (o.OptionalText("--relevance") is { } rule)
             s = s with { RelevanceFilter = rule switch { "all_zero" => RelevanceRule.AllZero, "top100" => RelevanceRule.Top100, _ => RelevanceRule.None } };
         return s;
+    }
+
+    /// <summary>
+    /// Exp 10's random sets matched to the detectors' firing rates over <paramref name="matchedTo"/>'s responses, read
+    /// unsteered at the readout block; the same inputs draw the same sets, so a resumed run keeps its manifest.
+    /// </summary>
+    private static ExperimentSettings WithMatchedSets(ExperimentSettings settings, LoadedModel loaded, string matchedTo, CancellationToken cancellationToken)
+    {
+        if (settings.RandomAblationSets == 0)
+            throw new EsrInputException($"--match-random-sets matches experiment 10's random sets; experiment {settings.Experiment} draws none");
+        if (!Directory.Exists(matchedTo) && !File.Exists(matchedTo)) throw new EsrInputException($"--match-random-sets {matchedTo}: no such run folder or result file");
+        var readout = new ReadoutSetup(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae, settings.ReadoutHook, settings.SteeringHook);
+        double[] rates;
+        try
+        {
+            rates = LatentFiringRates.Measure(readout, SourceResults.Load(matchedTo), cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw new EsrInputException($"--match-random-sets {matchedTo}: {e.Message}");
+        }
+        return settings with
+        {
+            RandomAblationLatents = MatchedRandomSets.Draw(rates, settings.AblateLatents, settings.RandomAblationSets, settings.RandomAblationBaseSeed),
+            RandomAblationSetsFile = null,
+        };
     }
 
     private static ShardSpec Shard(string text)

@@ -81,6 +81,9 @@ public sealed class SteeringRunDefinition : ExperimentDefinition
         OptionSpec.Flag("--recalibrate-thresholds", "Ignore --from-results thresholds; calibrate on this model"),
         OptionSpec.Path("--threshold-cache", "Threshold cache file (default in the run folder)", "file.json"),
         OptionSpec.Text("--ablate", "Detectors: l1,l2,... or a JSON file with off_topic_detectors (Exp 3, 10; default the data folder's paper set)", "list|file"),
+        OptionSpec.Path("--match-random-sets",
+            "Exp 10: draw each random latent among the 10 whose firing rate over this run's responses (read unsteered; e.g. experiment 8's) is nearest a detector's, "
+            + "the paper's stated control (its code draws uniformly)", "run"),
         OptionSpec.Text("--variants", $"Exp 5: a {PromptVariantFile.FileName} of variants (default the data folder's, else the paper's four) or comma-separated ids of them (default all)", "ids|file"),
         OptionSpec.Choice("--relevance", "Relevance filter: all_zero (code), top100 (paper notes) or none", ["all_zero", "top100", "none"]) with { HelpName = "rule" },
         OptionSpec.Integer("--batch-size", "Generations per batch", defaultValue: 16, minimum: 1),
