@@ -4,14 +4,16 @@ namespace Esr.Kernel.Experiments.Runs;
 /// Experiment 10's random sets matched to the detectors' activation statistics, as the paper describes its control
 /// (ESR_SPEC §6 Exp 10 [DISCREPANCY]: its code draws uniformly). Each detector, in list order, gets a stand-in drawn
 /// uniformly from the <see cref="Neighbours"/> unused non-detector latents whose firing rate is nearest its own (ties
-/// to the lower latent), so a set fires about as often as the detectors; set i's RNG is seeded with base + i.
+/// to the lower latent), so a set fires about as often as the detectors. No latent is in two sets (as the paper's
+/// earlier runner drew them): nearest-rate draws would otherwise keep picking the same latents, and three sets are
+/// meant as three samples. Set i's RNG is seeded with base + i.
 /// </summary>
 public static class MatchedRandomSets
 {
     /// <summary>How many nearest latents a detector's stand-in is drawn from: few enough to match, enough to vary between sets.</summary>
     public const int Neighbours = 10;
 
-    /// <summary>Draws <paramref name="sets"/> sets, each as large as <paramref name="detectors"/>, none holding a detector.</summary>
+    /// <summary>Draws <paramref name="sets"/> disjoint sets, each as large as <paramref name="detectors"/>, none holding a detector.</summary>
     /// <param name="firingRates">Every latent's firing rate (<see cref="LatentFiringRates"/>), in latent order.</param>
     /// <param name="detectors">The detectors to match, each inside the rates.</param>
     /// <param name="sets">How many sets.</param>
@@ -23,14 +25,15 @@ public static class MatchedRandomSets
         ArgumentNullException.ThrowIfNull(detectors);
         var outside = detectors.FirstOrDefault(d => d < 0 || d >= firingRates.Count, -1);
         if (outside >= 0) throw new ArgumentException($"detector {outside} is outside the SAE's {firingRates.Count} latents", nameof(detectors));
-        if (firingRates.Count - detectors.Distinct().Count() < detectors.Count)
-            throw new ArgumentException($"{firingRates.Count} latents leave too few non-detectors for sets of {detectors.Count}", nameof(detectors));
-        return Enumerable.Range(0, sets).Select(set => Set(firingRates, detectors, new Random(baseSeed + set))).ToArray();
+        if (firingRates.Count - detectors.Distinct().Count() < sets * detectors.Count)
+            throw new ArgumentException($"{firingRates.Count} latents leave too few non-detectors for {sets} disjoint sets of {detectors.Count}", nameof(detectors));
+        var used = detectors.ToHashSet();
+        return Enumerable.Range(0, sets).Select(set => Set(firingRates, detectors, used, new Random(baseSeed + set))).ToArray();
     }
 
-    private static IReadOnlyList<int> Set(IReadOnlyList<double> rates, IReadOnlyList<int> detectors, Random random)
+    // Adds the set's latents to used.
+    private static IReadOnlyList<int> Set(IReadOnlyList<double> rates, IReadOnlyList<int> detectors, HashSet<int> used, Random random)
     {
-        var used = detectors.ToHashSet();
         var set = new List<int>(detectors.Count);
         foreach (var detector in detectors)
         {
