@@ -110,7 +110,7 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
     }
 
     [Fact]
-    public async Task Experiment_10_matches_its_sets_to_a_runs_firing_rates_records_them_and_resumes_to_the_same_sets()
+    public async Task Experiment_10_matches_its_sets_to_a_runs_firing_rates_records_them_and_resumes_with_the_recorded_sets()
     {
         using var judge = ExperimentFixture.Judge();
         var sae = ExperimentFixture.WriteSae(tiny.NewFolder());
@@ -121,6 +121,7 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
         string[] matched = ["--from-results", Run("1"), "--ablate", "30,31", "--match-random-sets", Run("8")];
 
         await RunAsync(Args(judge, "10", sae, Run("10"), matched));
+        File.Delete(Path.Combine(Run("8"), RunStore.TrialsFile)); // a resume reads the recorded sets, not the source again
         var again = await RunAsync(Args(judge, "10", sae, Run("10"), matched));
 
         Assert.Equal(3 * 6, again.GetProperty("already_stored").GetInt32());
@@ -133,6 +134,9 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
             Assert.All(trials.Where(t => t.Condition == $"random_ablation_set{set}"), t => Assert.Equal(sets[set], t.AblatedLatents));
         Assert.All(sets, set => Assert.Empty(set.Intersect([30, 31])));
 
+        var fresh = await CliRun.InProcessAsync(Args(judge, "10", sae, Run("10b"), matched));
+        Assert.Equal(1, fresh.ExitCode);
+        Assert.Contains($"--match-random-sets {Path.GetFullPath(Run("8"))}", fresh.Stderr);
         var refused = await CliRun.InProcessAsync(Args(judge, "3", sae, Run("3"), matched));
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("--match-random-sets matches experiment 10's random sets; experiment 3 draws none", refused.Stderr);

@@ -54,7 +54,7 @@ internal static class SteeringRun
         var sae = loaded.Sae!.Sae;
         settings = protocol.WithData(settings with { SaeWidth = sae.LatentCount, ConcretenessGrader = grader?.Name },
             new SteeringData(data, paper, o.OptionalText("--ablate"), o.OptionalText("--variants")));
-        if (settings.RandomAblationMatchedTo is { } matchedTo) settings = WithMatchedSets(settings, loaded, matchedTo, cancellationToken);
+        if (settings.RandomAblationMatchedTo is { } matchedTo) settings = WithMatchedSets(settings, store, loaded, matchedTo, cancellationToken);
 
         var generator = new SteeredGenerator(loaded.Model, loaded.Tokenizer, loaded.Template, sae, settings.SteeringHook, loaded.StopTokenIds,
             new SamplingOptions(settings.Temperature, settings.TopP, settings.RepetitionPenalty, settings.MaxNewTokens));
@@ -125,28 +125,29 @@ internal static class SteeringRun
 
     /// <summary>
     /// Exp 10's random sets matched to the detectors' firing rates over <paramref name="matchedTo"/>'s responses, read
-    /// unsteered at the readout block; the same inputs draw the same sets, so a resumed run keeps its manifest.
+    /// unsteered at the readout block. A run resumed in <paramref name="store"/> keeps the sets its manifest recorded
+    /// for the same source rather than reading every response again (hours at the paper's scale).
     /// </summary>
-    private static ExperimentSettings WithMatchedSets(ExperimentSettings settings, LoadedModel loaded, string matchedTo, CancellationToken cancellationToken)
+    private static ExperimentSettings WithMatchedSets(ExperimentSettings settings, RunStore store, LoadedModel loaded, string matchedTo, CancellationToken cancellationToken)
     {
         if (settings.RandomAblationSets == 0)
             throw new EsrInputException($"--match-random-sets matches experiment 10's random sets; experiment {settings.Experiment} draws none");
-        if (!Directory.Exists(matchedTo) && !File.Exists(matchedTo)) throw new EsrInputException($"--match-random-sets {matchedTo}: no such run folder or result file");
+        var stored = store.ReadManifest()?.Config.Deserialize<ExperimentSettings>(TrialJson.Options);
+        if (stored is { RandomAblationLatents: { } drawn } && stored.RandomAblationMatchedTo == matchedTo)
+            return settings with { RandomAblationLatents = drawn, RandomAblationSetsFile = null };
+        if (Directory.Exists(matchedTo) ? !RunStore.Exists(matchedTo) : !File.Exists(matchedTo))
+            throw new EsrInputException($"--match-random-sets {matchedTo}: no run folder (with {RunStore.TrialsFile}) or result file there");
         var readout = new ReadoutSetup(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae, settings.ReadoutHook, settings.SteeringHook);
-        double[] rates;
         try
         {
-            rates = LatentFiringRates.Measure(readout, SourceResults.Load(matchedTo), cancellationToken);
+            var rates = LatentFiringRates.Measure(readout, SourceResults.Load(matchedTo), cancellationToken);
+            var sets = MatchedRandomSets.Draw(rates, settings.AblateLatents, settings.RandomAblationSets, settings.RandomAblationBaseSeed);
+            return settings with { RandomAblationLatents = sets, RandomAblationSetsFile = null };
         }
         catch (ArgumentException e)
         {
             throw new EsrInputException($"--match-random-sets {matchedTo}: {e.Message}");
         }
-        return settings with
-        {
-            RandomAblationLatents = MatchedRandomSets.Draw(rates, settings.AblateLatents, settings.RandomAblationSets, settings.RandomAblationBaseSeed),
-            RandomAblationSetsFile = null,
-        };
     }
 
     private static ShardSpec Shard(string text)
