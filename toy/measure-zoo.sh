@@ -177,14 +177,12 @@ for name, entry in zoo.items():
                  f" and back on topic {regions['on_topic_mean'] / baseline['otd_mean']:.1f}x the baseline ({baseline['n_episodes']} answers)")
     print(line)
 if ablations:
-    print("\nablation (experiments 3, 10)  detectors (first ones)  condition            n   first  multi%        ESR%")
+    print("\nablation (experiments 3, 10)  detectors (first ones)  condition                    n   first  multi%        ESR%")
     for name in ablations:
         found = detector_set(name)
-        # Experiment 10's matched sets carry the uniform sets' condition names, so their rows are labelled apart.
-        rows = [("steered", trials(f"exp1-{name}"))] + [(label + c.replace("random_ablation_", ""), [t for t in trials(run) if t["condition"] == c])
-                for run, label in ((f"exp3-{name}", ""), (f"exp10-{name}", "random_"), (f"exp10-matched-{name}", "matched_"))
-                for c in sorted({t["condition"] for t in trials(run)})]
+        rows = [("steered", trials(f"exp1-{name}"))] + [(c, [t for t in trials(run) if t["condition"] == c])
+                for run in (f"exp3-{name}", f"exp10-{name}", f"exp10-matched-{name}") for c in sorted({t["condition"] for t in trials(run)})]
         for condition, group in rows:
             n, first, multi, esr, _ = summary(group)
-            print(f"{name:29} {','.join(map(str, found))[:22]:22} {condition:20} {n:3}   {first:5.1f}  {wald(multi, n)}  {wald(esr, n)}")
+            print(f"{name:29} {','.join(map(str, found))[:22]:22} {condition:28} {n:3}   {first:5.1f}  {wald(multi, n)}  {wald(esr, n)}")
 PY

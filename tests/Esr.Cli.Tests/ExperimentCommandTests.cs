@@ -131,7 +131,8 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
         var sets = manifest.Config["random_ablation_latents"]!.AsArray().Select(set => set!.AsArray().Select(l => l!.GetValue<int>()).ToArray()).ToArray();
         var trials = Trials(Run("10"));
         for (var set = 0; set < 3; set++)
-            Assert.All(trials.Where(t => t.Condition == $"random_ablation_set{set}"), t => Assert.Equal(sets[set], t.AblatedLatents));
+            Assert.All(trials.Where(t => t.Condition == $"matched_random_ablation_set{set}"), t => Assert.Equal(sets[set], t.AblatedLatents));
+        Assert.Equal(3 * 6, trials.Count(t => t.Condition.StartsWith("matched_random_ablation_set", StringComparison.Ordinal)));
         Assert.All(sets, set => Assert.Empty(set.Intersect([30, 31])));
 
         var fresh = await CliRun.InProcessAsync(Args(judge, "10", sae, Run("10b"), matched));

@@ -102,7 +102,7 @@ public static partial class PaperResultFile
     private static (int Experiment, string Condition) Classify(string fileName, JsonObject root, JsonObject config)
     {
         if (fileName.Contains("multi_boost", StringComparison.OrdinalIgnoreCase)) return (2, "boost_sweep");
-        if (RandomSet().Match(fileName) is { Success: true } set) return (10, $"random_ablation_set{set.Groups[1].Value}");
+        if (RandomSet().Match(fileName) is { Success: true } set) return (10, $"{set.Groups[1].Value.ToLowerInvariant()}random_ablation_set{set.Groups[2].Value}");
         if (fileName.Contains("with_ablation", StringComparison.OrdinalIgnoreCase)) return (3, "ablation");
         var variant = root["experiment_metadata"]?["prompt_variant_id"]?.GetValue<string>() ?? config["prompt_variant_id"]?.GetValue<string>();
         if (variant is not null || fileName.Contains("prompt_variants", StringComparison.OrdinalIgnoreCase)) return (5, variant ?? "prompt_variant");
@@ -150,6 +150,7 @@ public static partial class PaperResultFile
         return new JsonObject { ["raw_response"] = verdict.RawReply, ["attempts"] = attempts };
     }
 
-    [GeneratedRegex(@"random_ablation_set(\d+)", RegexOptions.IgnoreCase)]
+    // Experiment 10's sets; "matched_" marks the sets matched to the detectors' firing rates, which the paper did not draw.
+    [GeneratedRegex(@"(matched_)?random_ablation_set(\d+)", RegexOptions.IgnoreCase)]
     private static partial Regex RandomSet();
 }

@@ -76,6 +76,18 @@ public sealed class PaperResultFileTests : IDisposable
         Assert.Equal("Wait", features[0]!["trials"]![0]!["score"]!["attempts"]![1]!["attempt_text"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("experiment_results_x_20251101_120000_random_ablation_set2.json", "random_ablation_set2")]
+    [InlineData("experiment_results_x_20251101_120000_matched_random_ablation_set1.json", "matched_random_ablation_set1")]
+    [InlineData("experiment_results_x_20251101_120000_with_ablation.json", "ablation")]
+    public void A_files_name_gives_experiment_10s_uniform_or_matched_set_apart(string name, string condition)
+    {
+        var path = _folder.File(name);
+        File.WriteAllText(path, PaperFile);
+
+        Assert.All(PaperResultFile.Read(path).Trials, t => Assert.Equal(condition, t.Condition));
+    }
+
     [Fact]
     public void A_file_without_results_by_feature_is_an_error_naming_the_field()
     {

@@ -5,7 +5,8 @@ namespace Esr.Kernel.Analysis.Figures;
 
 /// <summary>
 /// Figure A.14 (Exp 10): steered baseline, detector ablation and random ablation, with metrics aggregated over
-/// result files rather than pooled trial-wise (ESR_SPEC §2.4 and §6 Exp 10).
+/// result files rather than pooled trial-wise (ESR_SPEC §2.4 and §6 Exp 10); and, when given, the random sets matched
+/// to the detectors' firing rates (<c>--match-random-sets</c>), which the paper did not draw.
 /// </summary>
 public static class FileAggregateFigure
 {
@@ -15,6 +16,7 @@ public static class FileAggregateFigure
         ("baseline", "Steered baseline", "#6A0DAD"),
         ("detector_ablation", "Detector ablation", "#17A2B8"),
         ("random_ablation", "Random ablation", "#FFA500"),
+        ("matched_random_ablation", "Matched random ablation", "#D95F02"),
     ];
 
     /// <summary>
@@ -26,8 +28,9 @@ public static class FileAggregateFigure
     /// score minus the baseline's. Only the ablated model's trials count (<see cref="TrialSelection.AblatedModel"/>:
     /// the 70B in the paper). Trials group into conditions by their condition: <paramref name="baselineCondition"/>,
     /// <paramref name="ablationCondition"/> with a number of ablated latents in <paramref name="detectorCounts"/>
-    /// (<see cref="AblationFigure.HasDetectorCount"/>: by default the paper's 22, 25 or 26, as plot_exp10.py), or any
-    /// starting with "random_ablation"; into files by source file (or by condition when a record has none).
+    /// (<see cref="AblationFigure.HasDetectorCount"/>: by default the paper's 22, 25 or 26, as plot_exp10.py), any
+    /// starting with "random_ablation", or any starting with "matched_random_ablation"; into files by source file (or by
+    /// condition when a record has none).
     /// </summary>
     public static DataFrame Build(
         IEnumerable<TrialRecord> trials,
@@ -42,8 +45,9 @@ public static class FileAggregateFigure
             t.Condition == baselineCondition ? "baseline"
             : t.Condition == ablationCondition ? (AblationFigure.HasDetectorCount(t, detectorCounts) ? "detector_ablation" : null)
             : t.Condition.StartsWith("random_ablation", StringComparison.Ordinal) ? "random_ablation"
+            : t.Condition.StartsWith("matched_random_ablation", StringComparison.Ordinal) ? "matched_random_ablation"
             : null;
-        var ablated = TrialSelection.AblatedModel(trials, t => t.Condition == ablationCondition || t.Condition.StartsWith("random_ablation", StringComparison.Ordinal));
+        var ablated = TrialSelection.AblatedModel(trials, t => t.Condition == ablationCondition || ConditionOf(t) is "random_ablation" or "matched_random_ablation");
         var byCondition = ablated.Where(t => ConditionOf(t) is not null).GroupBy(t => ConditionOf(t)!).ToDictionary(g => g.Key, g => g.ToList());
         double baselineFirst = double.NaN;
         var frame = new FrameBuilder();

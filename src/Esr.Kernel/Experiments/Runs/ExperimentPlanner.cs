@@ -58,11 +58,13 @@ public static class ExperimentPlanner
         }
         else if (settings.RandomAblationSets > 0)
         {
+            // Matched sets are named apart, so their trials never pool with the paper's uniform control.
+            var condition = settings.RandomAblationMatchedTo is null ? "random_ablation_set" : "matched_random_ablation_set";
             for (var set = 0; set < settings.RandomAblationSets; set++)
             {
                 var ablated = RandomAblationSet(settings, set);
                 foreach (var latent in latents)
-                    plans.Add(new LatentPlan($"random_ablation_set{set}", latent, Label(latent), Prompts(latent), Threshold(latent), ablated));
+                    plans.Add(new LatentPlan($"{condition}{set}", latent, Label(latent), Prompts(latent), Threshold(latent), ablated));
             }
         }
         else

@@ -284,6 +284,23 @@ public class FigureDataTests
     }
 
     [Fact]
+    public void File_aggregation_keeps_matched_random_sets_a_condition_of_their_own_after_the_uniform_ones()
+    {
+        var trials = new[]
+        {
+            Trial("m", "steered", [10, 50], file: "f1"), Trial("m", "matched_random_ablation_set0", [40, 60], file: "m0"),
+            Trial("m", "matched_random_ablation_set1", [20], file: "m1"), Trial("m", "random_ablation_set0", [30], file: "r0"),
+        };
+
+        var frame = FileAggregateFigure.Build(trials);
+
+        Assert.Equal(["baseline", "random_ablation", "matched_random_ablation"], Enumerable.Range(0, 3).Select(i => Str(frame, "condition", i)));
+        Assert.Equal(("Matched random ablation", 2.0, 1.0), (Str(frame, "label", 2), Cell(frame, "n", 2), Cell(frame, "improved", 2)));
+        Assert.Equal(30, Cell(frame, "first_attempt_score", 2), 9); // files m0 (40) and m1 (20)
+        Assert.Equal(1.0, Cell(frame, "n", 1)); // the uniform set alone
+    }
+
+    [Fact]
     public void Prompting_vs_finetuning_always_drops_degraded_outputs()
     {
         var trials = new[]
