@@ -120,6 +120,8 @@ internal static class SteeringRun
             throw new EsrInputException("--latents and --from-results exclude each other: the source's trials name their latents");
         if (o.OptionalText("--relevance") is { } rule)
             s = s with { RelevanceFilter = rule switch { "all_zero" => RelevanceRule.AllZero, "top100" => RelevanceRule.Top100, _ => RelevanceRule.None } };
+        if (s.RandomAblationMatchedTo is not null && s.RandomAblationSets == 0)
+            throw new EsrInputException($"--match-random-sets matches experiment 10's random sets; experiment {s.Experiment} draws none");
         return s;
     }
 
@@ -130,8 +132,6 @@ internal static class SteeringRun
     /// </summary>
     private static ExperimentSettings WithMatchedSets(ExperimentSettings settings, RunStore store, LoadedModel loaded, string matchedTo, CancellationToken cancellationToken)
     {
-        if (settings.RandomAblationSets == 0)
-            throw new EsrInputException($"--match-random-sets matches experiment 10's random sets; experiment {settings.Experiment} draws none");
         var stored = store.ReadManifest()?.Config.Deserialize<ExperimentSettings>(TrialJson.Options);
         if (stored is { RandomAblationLatents: { } drawn } && stored.RandomAblationMatchedTo == matchedTo)
             return settings with { RandomAblationLatents = drawn, RandomAblationSetsFile = null };
