@@ -127,7 +127,8 @@ internal static class SteeringRun
 
     /// <summary>
     /// Exp 10's random sets matched to the detectors' firing rates over <paramref name="matchedTo"/>'s responses, read
-    /// unsteered at the readout block. A run resumed in <paramref name="store"/> keeps the sets its manifest recorded
+    /// unsteered at the steering block, where the sets are zeroed (the paper's 70B reads its detectors at block 50 but
+    /// ablates them at 33). A run resumed in <paramref name="store"/> keeps the sets its manifest recorded
     /// for the same source rather than reading every response again (hours at the paper's scale).
     /// </summary>
     private static ExperimentSettings WithMatchedSets(ExperimentSettings settings, RunStore store, LoadedModel loaded, string matchedTo, CancellationToken cancellationToken)
@@ -137,7 +138,7 @@ internal static class SteeringRun
             return settings with { RandomAblationLatents = drawn, RandomAblationSetsFile = null };
         if (Directory.Exists(matchedTo) ? !RunStore.Exists(matchedTo) : !File.Exists(matchedTo))
             throw new EsrInputException($"--match-random-sets {matchedTo}: no run folder (with {RunStore.TrialsFile}) or result file there");
-        var readout = new ReadoutSetup(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae, settings.ReadoutHook, settings.SteeringHook);
+        var readout = new ReadoutSetup(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae, settings.SteeringHook, settings.SteeringHook);
         try
         {
             var rates = LatentFiringRates.Measure(readout, SourceResults.Load(matchedTo), cancellationToken);
