@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Esr.Kernel.Analysis;
 using Esr.Kernel.Experiments;
+using Esr.Kernel.Experiments.Runs;
 using Esr.Kernel.Judging;
 using Esr.Kernel.Results;
 using Esr.Kernel.Toy;
@@ -134,6 +135,10 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
             Assert.All(trials.Where(t => t.Condition == $"matched_random_ablation_set{set}"), t => Assert.Equal(sets[set], t.AblatedLatents));
         Assert.Equal(3 * 6, trials.Count(t => t.Condition.StartsWith("matched_random_ablation_set", StringComparison.Ordinal)));
         Assert.All(sets, set => Assert.Empty(set.Intersect([30, 31])));
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(Run("10"), MatchedRandomSets.ReportFile)))!;
+        Assert.Equal(sets, report["sets"]!.AsArray().Select(set => set!.AsArray().Select(l => l!["latent"]!.GetValue<int>()).ToArray()));
+        Assert.Equal([30, 31], report["detectors"]!.AsArray().Select(d => d!["latent"]!.GetValue<int>()));
+        Assert.All(report["sets"]!.AsArray().SelectMany(set => set!.AsArray()), l => Assert.InRange(l!["firing_rate"]!.GetValue<double>(), 0, 1));
 
         var fresh = await CliRun.InProcessAsync(Args(judge, "10", sae, Run("10b"), matched));
         Assert.Equal(1, fresh.ExitCode);

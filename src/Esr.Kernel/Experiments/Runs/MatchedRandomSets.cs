@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Esr.Kernel.Results;
+
 namespace Esr.Kernel.Experiments.Runs;
 
 /// <summary>
@@ -29,6 +32,31 @@ public static class MatchedRandomSets
             throw new ArgumentException($"{firingRates.Count} latents leave too few non-detectors for {sets} disjoint sets of {detectors.Count}", nameof(detectors));
         var used = detectors.ToHashSet();
         return Enumerable.Range(0, sets).Select(set => Set(firingRates, detectors, used, new Random(baseSeed + set))).ToArray();
+    }
+
+    /// <summary>The file a matched run writes beside its trials: <see cref="Report"/>.</summary>
+    public const string ReportFile = "random_set_matching.json";
+
+    /// <summary>
+    /// What the matching achieved, to check it by: the source, each detector's and each set latent's firing rate, and
+    /// the mean rate of the detectors and of each set (as fractions of tokens).
+    /// </summary>
+    public static JsonObject Report(string matchedTo, IReadOnlyList<double> firingRates, IReadOnlyList<int> detectors, IReadOnlyList<IReadOnlyList<int>> sets)
+    {
+        ArgumentNullException.ThrowIfNull(firingRates);
+        ArgumentNullException.ThrowIfNull(sets);
+        JsonArray Latents(IReadOnlyList<int> latents) =>
+            new(latents.Select(l => (JsonNode)new JsonObject { ["latent"] = l, ["firing_rate"] = firingRates[l] }).ToArray());
+        double Mean(IReadOnlyList<int> latents) => latents.Average(l => firingRates[l]);
+        return new JsonObject
+        {
+            ["matched_to"] = matchedTo,
+            ["neighbours"] = Neighbours,
+            ["detectors_mean_firing_rate"] = Mean(detectors),
+            ["sets_mean_firing_rate"] = JsonResultFile.Numbers(sets.Select(Mean)),
+            ["detectors"] = Latents(detectors),
+            ["sets"] = new JsonArray(sets.Select(set => (JsonNode)Latents(set)).ToArray()),
+        };
     }
 
     // Adds the set's latents to used.

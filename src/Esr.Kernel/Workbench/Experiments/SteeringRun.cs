@@ -129,7 +129,9 @@ internal static class SteeringRun
     /// Exp 10's random sets matched to the detectors' firing rates over <paramref name="matchedTo"/>'s responses, read
     /// unsteered at the steering block, where the sets are zeroed (the paper's 70B reads its detectors at block 50 but
     /// ablates them at 33). A run resumed in <paramref name="store"/> keeps the sets its manifest recorded
-    /// for the same source rather than reading every response again (hours at the paper's scale).
+    /// for the same source rather than reading every response again (hours at the paper's scale). A fresh run writes
+    /// the rates it matched beside its trials (<see cref="MatchedRandomSets.ReportFile"/>); a folder holding another
+    /// run is left as it is, for the launcher to refuse.
     /// </summary>
     private static ExperimentSettings WithMatchedSets(ExperimentSettings settings, RunStore store, LoadedModel loaded, string matchedTo, CancellationToken cancellationToken)
     {
@@ -143,6 +145,8 @@ internal static class SteeringRun
         {
             var rates = LatentFiringRates.Measure(readout, SourceResults.Load(matchedTo), cancellationToken);
             var sets = MatchedRandomSets.Draw(rates, settings.AblateLatents, settings.RandomAblationSets, settings.RandomAblationBaseSeed);
+            if (stored is null)
+                JsonResultFile.Write(Path.Combine(store.Directory, MatchedRandomSets.ReportFile), MatchedRandomSets.Report(matchedTo, rates, settings.AblateLatents, sets));
             return settings with { RandomAblationLatents = sets, RandomAblationSetsFile = null };
         }
         catch (ArgumentException e)

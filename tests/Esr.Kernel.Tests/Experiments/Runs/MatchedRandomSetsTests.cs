@@ -42,6 +42,19 @@ public class MatchedRandomSetsTests
     }
 
     [Fact]
+    public void The_report_gives_each_latents_rate_and_the_means_of_the_detectors_and_of_each_set()
+    {
+        IReadOnlyList<IReadOnlyList<int>> sets = [[11, 49], [12, 52]];
+
+        var report = MatchedRandomSets.Report("runs/exp8", Rates, [10, 50], sets);
+
+        Assert.Equal(("runs/exp8", 10), (report["matched_to"]!.GetValue<string>(), report["neighbours"]!.GetValue<int>()));
+        Assert.Equal(0.30, report["detectors_mean_firing_rate"]!.GetValue<double>(), 12);
+        Assert.Equal([0.30, 0.32], report["sets_mean_firing_rate"]!.AsArray().Select(r => Math.Round(r!.GetValue<double>(), 12)));
+        Assert.Equal((52, 0.52), (report["sets"]![1]![1]!["latent"]!.GetValue<int>(), report["sets"]![1]![1]!["firing_rate"]!.GetValue<double>()));
+    }
+
+    [Fact]
     public void A_detector_outside_the_rates_or_too_few_latents_left_is_refused()
     {
         Assert.Contains("detector 100", Assert.Throws<ArgumentException>(() => MatchedRandomSets.Draw(Rates, [3, 100], 1, 42)).Message);
