@@ -120,6 +120,8 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
         await RunAsync(Args(judge, "1", sae, Run("1")));
         await RunAsync(Args(judge, "8", sae, Run("8"), "--from-results", Run("1")));
         string[] matched = ["--from-results", Run("1"), "--ablate", "30,31", "--match-random-sets", Run("8")];
+        var paperFile = await CliRun.InProcessAsync("experiment", "export", "--run", Run("8"), "--format", "paper", "--out", Path.Combine(root, "paper8"));
+        Assert.Equal(0, paperFile.ExitCode);
 
         await RunAsync(Args(judge, "10", sae, Run("10"), matched));
         File.Delete(Path.Combine(Run("8"), RunStore.TrialsFile)); // a resume reads the recorded sets, not the source again
@@ -139,6 +141,10 @@ public partial class ExperimentCommandTests(TinyLlama tiny)
         Assert.Equal(sets, report["sets"]!.AsArray().Select(set => set!.AsArray().Select(l => l!["latent"]!.GetValue<int>()).ToArray()));
         Assert.Equal([30, 31], report["detectors"]!.AsArray().Select(d => d!["latent"]!.GetValue<int>()));
         Assert.All(report["sets"]!.AsArray().SelectMany(set => set!.AsArray()), l => Assert.InRange(l!["firing_rate"]!.GetValue<double>(), 0, 1));
+
+        // The same answers as a paper result file draw the same sets.
+        await RunAsync(Args(judge, "10", sae, Run("10p"), "--from-results", Run("1"), "--ablate", "30,31", "--match-random-sets", paperFile.Stdout.Trim()));
+        Assert.Equal(manifest.Config["random_ablation_latents"]!.ToJsonString(), new RunStore(Run("10p")).ReadManifest()!.Config["random_ablation_latents"]!.ToJsonString());
 
         var fresh = await CliRun.InProcessAsync(Args(judge, "10", sae, Run("10b"), matched));
         Assert.Equal(1, fresh.ExitCode);
