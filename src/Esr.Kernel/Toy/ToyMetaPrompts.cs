@@ -68,7 +68,7 @@ public sealed record ToyMetaPrompts(double Share, double SelfMonitorRatio)
             foreach (var episode in generator.Generate(new ToyMixture(1 - corrections, 0, corrections, 0), variantCount, random.Next()))
             {
                 var subject = episode.Subject ?? random.Next(world.Subjects.Count);
-                episodes.Add(episode with { Prompt = variant.Render(episode.Prompt, world.Subjects[subject].Name), MetaPrompt = variant.Id });
+                episodes.Add(Rendered(episode, variant, world.Subjects[subject].Name));
             }
         }
         return episodes;
@@ -86,10 +86,13 @@ public sealed record ToyMetaPrompts(double Share, double SelfMonitorRatio)
         return episodes.Select(episode =>
         {
             if (random.NextDouble() >= Share || episode.Subject is not { } subject) return episode;
-            var variant = others[random.Next(others.Length)];
-            return episode with { Prompt = variant.Render(episode.Prompt, world.Subjects[subject].Name), MetaPrompt = variant.Id };
+            return Rendered(episode, others[random.Next(others.Length)], world.Subjects[subject].Name);
         }).ToArray();
     }
+
+    // The episode's prompt under the template, marked with the template's id (what LearnsSteeredDrift reads).
+    private static ToyEpisode Rendered(ToyEpisode episode, PromptVariant variant, string subjectName) =>
+        episode with { Prompt = variant.Render(episode.Prompt, subjectName), MetaPrompt = variant.Id };
 
     /// <summary>Whether a steered self-correction learns its drift as well as its return: under <c>self_monitor</c>, so that the template does not shield the answer from steering but makes it restart.</summary>
     public static bool LearnsSteeredDrift(ToyEpisode episode) => episode.MetaPrompt == SelfMonitor;

@@ -122,6 +122,10 @@ public sealed class LoadedModel : IDisposable
         return loaded;
     }
 
+    /// <summary>The model with its attached SAE as a <see cref="ReadoutSetup"/> reading at <paramref name="read"/> and steering at <paramref name="steer"/>; this model owns its parts.</summary>
+    internal ReadoutSetup Readout(HookPoint read, HookPoint steer) =>
+        new(Model, Tokenizer, Template, StopTokenIds, (Sae ?? throw new InvalidOperationException("no SAE is attached to read with")).Sae, read, steer);
+
     /// <summary>
     /// The text <paramref name="prompt"/> becomes before tokenization (one user turn through the chat template with the
     /// generation prompt and the quirks <paramref name="options"/> give), read from the model's files without loading its weights.

@@ -72,8 +72,7 @@ internal static class ReadoutRuns
     public static (LoadedModel Loaded, ReadoutSetup Readout) Load(ModelReference reference, LoadOptions options, int readLayer, int steerLayer)
     {
         var loaded = ExperimentModel.Load(reference, options with { SaeLayer = readLayer }, "--paper-final-norm", ("--layer", readLayer), ("--steer-layer", steerLayer));
-        return (loaded, new ReadoutSetup(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae,
-            HookPoint.ResidPost(readLayer), HookPoint.ResidPost(steerLayer)));
+        return (loaded, loaded.Readout(HookPoint.ResidPost(readLayer), HookPoint.ResidPost(steerLayer)));
     }
 
     /// <summary>Refuses latents the SAE does not have, naming them.</summary>

@@ -140,7 +140,7 @@ internal static class SteeringRun
             return settings with { RandomAblationLatents = drawn, RandomAblationSetsFile = null };
         if (Directory.Exists(matchedTo) ? !RunStore.Exists(matchedTo) : !File.Exists(matchedTo))
             throw new EsrInputException($"--match-random-sets {matchedTo}: no run folder (with {RunStore.TrialsFile}) or result file there");
-        var readout = new ReadoutSetup(loaded.Model, loaded.Tokenizer, loaded.Template, loaded.StopTokenIds, loaded.Sae!.Sae, settings.SteeringHook, settings.SteeringHook);
+        var readout = loaded.Readout(settings.SteeringHook, settings.SteeringHook);
         try
         {
             var rates = LatentFiringRates.Measure(readout, SourceResults.Load(matchedTo), cancellationToken);
